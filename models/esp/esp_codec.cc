@@ -1,0 +1,107 @@
+#include "esp_codec.h"
+
+#include <cryptopp/filters.h>
+
+namespace ipsecsim::esp {
+
+namespace {
+// AAD: SPI || seq (8 bytes) or SPI || seq-high || seq-low with ESN (12 bytes).
+size_t BuildAad(uint8_t* aad, uint32_t spi, uint32_t seqHigh, uint32_t seqLow, bool esn) {
+  PutU32(aad, spi);
+  if (esn) {
+    PutU32(aad + 4, seqHigh);
+    PutU32(aad + 8, seqLow);
+    return 12;
+  }
+  PutU32(aad + 4, seqLow);
+  return 8;
+}
+}  // namespace
+
+std::unique_ptr<GcmKey> GcmKey::FromKeymat(const Bytes& keymat, std::string* error) {
+  size_t keyLen = keymat.size() >= kSaltLen ? keymat.size() - kSaltLen : 0;
+  if (keyLen != 16 && keyLen != 24 && keyLen != 32) {
+    if (error) {
+      *error = "KEYMAT must be an AES key (16, 24 or 32 bytes) followed by a 4-byte salt, i.e. "
+               "20, 28 or 36 bytes; got " +
+               std::to_string(keymat.size());
+    }
+    return nullptr;
+  }
+  std::unique_ptr<GcmKey> k(new GcmKey());
+  k->keymat_ = keymat;
+  k->keyLen_ = keyLen;
+  // The nonce is set per packet; a dummy 12-byte IV selects the 96-bit nonce path.
+  uint8_t zeroNonce[12] = {};
+  k->enc_.SetKeyWithIV(keymat.data(), keyLen, zeroNonce, sizeof zeroNonce);
+  k->dec_.SetKeyWithIV(keymat.data(), keyLen, zeroNonce, sizeof zeroNonce);
+  return k;
+}
+
+Bytes GcmKey::Seal(uint32_t spi, uint64_t seq, bool esn, uint64_t iv, uint8_t nextHeader,
+                   const uint8_t* payload, size_t payloadLen) {
+  const size_t pad = PadLength(payloadLen);
+  const size_t plainLen = payloadLen + pad + kTrailerLen;
+  Bytes out(kHeaderLen + kIvLen + plainLen + kIcvLen);
+  uint8_t* p = out.data();
+  PutU32(p, spi);
+  PutU32(p + 4, uint32_t(seq));
+  PutU64(p + 8, iv);
+
+  uint8_t* plain = p + kHeaderLen + kIvLen;
+  if (payloadLen) std::copy(payload, payload + payloadLen, plain);
+  for (size_t i = 0; i < pad; ++i) plain[payloadLen + i] = uint8_t(i + 1);
+  plain[payloadLen + pad] = uint8_t(pad);
+  plain[payloadLen + pad + 1] = nextHeader;
+
+  uint8_t nonce[12];
+  std::copy(keymat_.begin() + keyLen_, keymat_.end(), nonce);
+  std::copy(p + 8, p + 16, nonce + 4);
+  uint8_t aad[12];
+  size_t aadLen = BuildAad(aad, spi, uint32_t(seq >> 32), uint32_t(seq), esn);
+
+  // Encrypts in place: the plaintext already sits where the ciphertext goes.
+  enc_.EncryptAndAuthenticate(plain, plain + plainLen, kIcvLen, nonce, sizeof nonce, aad, aadLen,
+                              plain, plainLen);
+  return out;
+}
+
+GcmKey::OpenResult GcmKey::Open(const uint8_t* packet, size_t len, bool esn, uint32_t seqHigh,
+                                Bytes* payload, uint8_t* nextHeader) {
+  if (len < kMinPacketLen) return OpenResult::kTruncated;
+  const size_t cipherLen = len - kHeaderLen - kIvLen - kIcvLen;
+  uint8_t nonce[12];
+  std::copy(keymat_.begin() + keyLen_, keymat_.end(), nonce);
+  std::copy(packet + 8, packet + 16, nonce + 4);
+  uint8_t aad[12];
+  size_t aadLen = BuildAad(aad, GetU32(packet), seqHigh, GetU32(packet + 4), esn);
+
+  payload->resize(cipherLen);
+  const uint8_t* cipher = packet + kHeaderLen + kIvLen;
+  bool ok = dec_.DecryptAndVerify(payload->data(), cipher + cipherLen, kIcvLen, nonce,
+                                  sizeof nonce, aad, aadLen, cipher, cipherLen);
+  if (!ok) {
+    payload->clear();
+    return OpenResult::kIcvMismatch;
+  }
+  const uint8_t padLen = (*payload)[cipherLen - 2];
+  if (size_t(padLen) + kTrailerLen > cipherLen) {
+    payload->clear();
+    return OpenResult::kBadTrailer;
+  }
+  *nextHeader = (*payload)[cipherLen - 1];
+  payload->resize(cipherLen - kTrailerLen - padLen);
+  return OpenResult::kOk;
+}
+
+const char* OpenResultName(GcmKey::OpenResult r) {
+  switch (r) {
+    case GcmKey::OpenResult::kOk: return "ok";
+    case GcmKey::OpenResult::kTruncated: return "packet truncated (shorter than ESP header, IV, trailer and ICV)";
+    case GcmKey::OpenResult::kIcvMismatch: return "ICV mismatch (authentication failed)";
+    case GcmKey::OpenResult::kBadTrailer: return "bad ESP trailer (pad length exceeds payload)";
+  }
+  return "?";
+}
+
+}  // namespace ipsecsim::esp

@@ -1,0 +1,67 @@
+#include "esp_sa.h"
+
+#include <limits>
+
+namespace ipsecsim::esp {
+
+std::unique_ptr<OutboundSa> OutboundSa::Create(const SaConfig& config, std::string* error) {
+  auto key = GcmKey::FromKeymat(config.keymat, error);
+  if (!key) return nullptr;
+  std::unique_ptr<OutboundSa> sa(new OutboundSa());
+  sa->config_ = config;
+  sa->key_ = std::move(key);
+  return sa;
+}
+
+bool OutboundSa::Exhausted() const {
+  if (config_.esn) return nextSeq_ == 0;  // wrapped past 2^64 - 1
+  return nextSeq_ > std::numeric_limits<uint32_t>::max();
+}
+
+std::optional<Bytes> OutboundSa::Protect(uint8_t nextHeader, const uint8_t* payload, size_t len) {
+  if (Exhausted()) return std::nullopt;
+  const uint64_t seq = nextSeq_++;
+  Bytes out = key_->Seal(config_.spi, seq, config_.esn, seq, nextHeader, payload, len);
+  ++packets_;
+  bytes_ += len;
+  return out;
+}
+
+std::unique_ptr<InboundSa> InboundSa::Create(const SaConfig& config, std::string* error) {
+  auto key = GcmKey::FromKeymat(config.keymat, error);
+  if (!key) return nullptr;
+  std::unique_ptr<InboundSa> sa(new InboundSa(config));
+  sa->key_ = std::move(key);
+  return sa;
+}
+
+InboundSa::Result InboundSa::Drop(XfrmStat why, XfrmCounters* nodeCounters) {
+  counters_.Increment(why);
+  if (nodeCounters) nodeCounters->Increment(why);
+  Result r;
+  r.drop = why;
+  return r;
+}
+
+InboundSa::Result InboundSa::Process(const uint8_t* packet, size_t len,
+                                     XfrmCounters* nodeCounters) {
+  if (len < kMinPacketLen) return Drop(XfrmStat::kInHdrError, nodeCounters);
+  EspHeaderView hdr;
+  PeekHeader(packet, len, &hdr);
+  if (hdr.spi != config_.spi) return Drop(XfrmStat::kInNoStates, nodeCounters);
+  const uint64_t seq = window_.InferSequence(hdr.seqLow, config_.esn);
+  if (!window_.Check(seq)) return Drop(XfrmStat::kInStateSeqError, nodeCounters);
+
+  Result r;
+  auto status = key_->Open(packet, len, config_.esn, uint32_t(seq >> 32), &r.payload,
+                           &r.nextHeader);
+  if (status != GcmKey::OpenResult::kOk) return Drop(XfrmStat::kInStateProtoError, nodeCounters);
+  window_.Accept(seq);
+  ++packets_;
+  bytes_ += r.payload.size();
+  r.ok = true;
+  r.seq = seq;
+  return r;
+}
+
+}  // namespace ipsecsim::esp
