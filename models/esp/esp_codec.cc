@@ -22,9 +22,10 @@ std::unique_ptr<GcmKey> GcmKey::FromKeymat(const Bytes& keymat, std::string* err
   size_t keyLen = keymat.size() >= kSaltLen ? keymat.size() - kSaltLen : 0;
   if (keyLen != 16 && keyLen != 24 && keyLen != 32) {
     if (error) {
-      *error = "KEYMAT must be an AES key (16, 24 or 32 bytes) followed by a 4-byte salt, i.e. "
-               "20, 28 or 36 bytes; got " +
-               std::to_string(keymat.size());
+      *error =
+          "KEYMAT must be an AES key (16, 24 or 32 bytes) followed by a 4-byte salt, i.e. "
+          "20, 28 or 36 bytes; got " +
+          std::to_string(keymat.size());
     }
     return nullptr;
   }
@@ -78,8 +79,8 @@ GcmKey::OpenResult GcmKey::Open(const uint8_t* packet, size_t len, bool esn, uin
 
   payload->resize(cipherLen);
   const uint8_t* cipher = packet + kHeaderLen + kIvLen;
-  bool ok = dec_.DecryptAndVerify(payload->data(), cipher + cipherLen, kIcvLen, nonce,
-                                  sizeof nonce, aad, aadLen, cipher, cipherLen);
+  bool ok = dec_.DecryptAndVerify(payload->data(), cipher + cipherLen, kIcvLen, nonce, sizeof nonce,
+                                  aad, aadLen, cipher, cipherLen);
   if (!ok) {
     payload->clear();
     return OpenResult::kIcvMismatch;
@@ -96,10 +97,14 @@ GcmKey::OpenResult GcmKey::Open(const uint8_t* packet, size_t len, bool esn, uin
 
 const char* OpenResultName(GcmKey::OpenResult r) {
   switch (r) {
-    case GcmKey::OpenResult::kOk: return "ok";
-    case GcmKey::OpenResult::kTruncated: return "packet truncated (shorter than ESP header, IV, trailer and ICV)";
-    case GcmKey::OpenResult::kIcvMismatch: return "ICV mismatch (authentication failed)";
-    case GcmKey::OpenResult::kBadTrailer: return "bad ESP trailer (pad length exceeds payload)";
+    case GcmKey::OpenResult::kOk:
+      return "ok";
+    case GcmKey::OpenResult::kTruncated:
+      return "packet truncated (shorter than ESP header, IV, trailer and ICV)";
+    case GcmKey::OpenResult::kIcvMismatch:
+      return "ICV mismatch (authentication failed)";
+    case GcmKey::OpenResult::kBadTrailer:
+      return "bad ESP trailer (pad length exceeds payload)";
   }
   return "?";
 }

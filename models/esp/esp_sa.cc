@@ -53,8 +53,8 @@ InboundSa::Result InboundSa::Process(const uint8_t* packet, size_t len,
   if (!window_.Check(seq)) return Drop(XfrmStat::kInStateSeqError, nodeCounters);
 
   Result r;
-  auto status = key_->Open(packet, len, config_.esn, uint32_t(seq >> 32), &r.payload,
-                           &r.nextHeader);
+  auto status =
+      key_->Open(packet, len, config_.esn, uint32_t(seq >> 32), &r.payload, &r.nextHeader);
   if (status != GcmKey::OpenResult::kOk) return Drop(XfrmStat::kInStateProtoError, nodeCounters);
   window_.Accept(seq);
   ++packets_;

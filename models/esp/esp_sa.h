@@ -15,8 +15,8 @@ namespace ipsecsim::esp {
 
 struct SaConfig {
   uint32_t spi = 0;
-  Bytes keymat;               // AES key || 4-byte salt
-  bool esn = false;           // extended (64-bit) sequence numbers
+  Bytes keymat;                 // AES key || 4-byte salt
+  bool esn = false;             // extended (64-bit) sequence numbers
   uint32_t replayWindow = 128;  // Libreswan's default replay-window
 };
 

@@ -26,7 +26,7 @@ class ReplayWindow {
   void ClearBit(uint64_t seq);
 
   uint32_t size_;
-  uint64_t top_ = 0;  // highest sequence number accepted; 0 before any
+  uint64_t top_ = 0;            // highest sequence number accepted; 0 before any
   std::vector<uint64_t> bits_;  // ring: bit (seq % capacity) marks seq received
 };
 

@@ -4,23 +4,40 @@ namespace ipsecsim {
 
 const char* XfrmStatName(XfrmStat stat) {
   switch (stat) {
-    case XfrmStat::kInError: return "XfrmInError";
-    case XfrmStat::kInBufferError: return "XfrmInBufferError";
-    case XfrmStat::kInHdrError: return "XfrmInHdrError";
-    case XfrmStat::kInNoStates: return "XfrmInNoStates";
-    case XfrmStat::kInStateProtoError: return "XfrmInStateProtoError";
-    case XfrmStat::kInStateModeError: return "XfrmInStateModeError";
-    case XfrmStat::kInStateSeqError: return "XfrmInStateSeqError";
-    case XfrmStat::kInStateExpired: return "XfrmInStateExpired";
-    case XfrmStat::kInNoPols: return "XfrmInNoPols";
-    case XfrmStat::kInPolBlock: return "XfrmInPolBlock";
-    case XfrmStat::kInTmplMismatch: return "XfrmInTmplMismatch";
-    case XfrmStat::kOutError: return "XfrmOutError";
-    case XfrmStat::kOutNoStates: return "XfrmOutNoStates";
-    case XfrmStat::kOutStateSeqError: return "XfrmOutStateSeqError";
-    case XfrmStat::kOutStateExpired: return "XfrmOutStateExpired";
-    case XfrmStat::kOutPolBlock: return "XfrmOutPolBlock";
-    case XfrmStat::kCount: break;
+    case XfrmStat::kInError:
+      return "XfrmInError";
+    case XfrmStat::kInBufferError:
+      return "XfrmInBufferError";
+    case XfrmStat::kInHdrError:
+      return "XfrmInHdrError";
+    case XfrmStat::kInNoStates:
+      return "XfrmInNoStates";
+    case XfrmStat::kInStateProtoError:
+      return "XfrmInStateProtoError";
+    case XfrmStat::kInStateModeError:
+      return "XfrmInStateModeError";
+    case XfrmStat::kInStateSeqError:
+      return "XfrmInStateSeqError";
+    case XfrmStat::kInStateExpired:
+      return "XfrmInStateExpired";
+    case XfrmStat::kInNoPols:
+      return "XfrmInNoPols";
+    case XfrmStat::kInPolBlock:
+      return "XfrmInPolBlock";
+    case XfrmStat::kInTmplMismatch:
+      return "XfrmInTmplMismatch";
+    case XfrmStat::kOutError:
+      return "XfrmOutError";
+    case XfrmStat::kOutNoStates:
+      return "XfrmOutNoStates";
+    case XfrmStat::kOutStateSeqError:
+      return "XfrmOutStateSeqError";
+    case XfrmStat::kOutStateExpired:
+      return "XfrmOutStateExpired";
+    case XfrmStat::kOutPolBlock:
+      return "XfrmOutPolBlock";
+    case XfrmStat::kCount:
+      break;
   }
   return "?";
 }

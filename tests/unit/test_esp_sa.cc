@@ -1,7 +1,6 @@
 // SA behaviour: overhead and padding for every size, sequence and IV
 // handling, exhaustion, anti-replay and ESN inference, drop counters.
 #include <boost/test/unit_test.hpp>
-
 #include <set>
 
 #include "esp_sa.h"
@@ -14,8 +13,9 @@ namespace {
 SaConfig Config(bool esn = false, uint32_t window = 128) {
   SaConfig c;
   c.spi = 0x11223344;
-  c.keymat = *ParseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
-                       "cafebabe");
+  c.keymat = *ParseHex(
+      "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+      "cafebabe");
   c.esn = esn;
   c.replayWindow = window;
   return c;
@@ -27,7 +27,8 @@ struct Pair {
 };
 Pair MakePair(bool esn = false, uint32_t window = 128) {
   std::string err;
-  Pair p{OutboundSa::Create(Config(esn, window), &err), InboundSa::Create(Config(esn, window), &err)};
+  Pair p{OutboundSa::Create(Config(esn, window), &err),
+         InboundSa::Create(Config(esn, window), &err)};
   BOOST_REQUIRE_MESSAGE(p.out && p.in, err);
   return p;
 }
@@ -126,7 +127,8 @@ BOOST_AUTO_TEST_CASE(replayed_and_too_old_packets_are_seq_errors) {
   std::vector<Bytes> sent;
   for (int i = 0; i < 100; ++i) sent.push_back(*p.out->Protect(17, nullptr, 0));
   // Deliver out of order inside the window: all accepted.
-  for (int i : {10, 5, 7, 6, 20, 19, 40}) BOOST_TEST(p.in->Process(sent[i].data(), sent[i].size()).ok);
+  for (int i : {10, 5, 7, 6, 20, 19, 40})
+    BOOST_TEST(p.in->Process(sent[i].data(), sent[i].size()).ok);
   // Replays.
   for (int i : {10, 5, 40}) {
     auto r = p.in->Process(sent[i].data(), sent[i].size());
@@ -134,8 +136,8 @@ BOOST_AUTO_TEST_CASE(replayed_and_too_old_packets_are_seq_errors) {
     BOOST_TEST(XfrmStatName(r.drop) == std::string("XfrmInStateSeqError"));
   }
   // seq 41 is highest; window 32 accepts 10..41 not yet seen, rejects seq <= 9.
-  BOOST_TEST(!p.in->Process(sent[8].data(), sent[8].size()).ok);   // seq 9: too old
-  BOOST_TEST(p.in->Process(sent[9].data(), sent[9].size()).ok);    // seq 10: in window
+  BOOST_TEST(!p.in->Process(sent[8].data(), sent[8].size()).ok);  // seq 9: too old
+  BOOST_TEST(p.in->Process(sent[9].data(), sent[9].size()).ok);   // seq 10: in window
   BOOST_TEST(p.in->Counters().Get(XfrmStat::kInStateSeqError) == 4u);
 }
 

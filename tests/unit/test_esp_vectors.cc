@@ -55,8 +55,8 @@ BOOST_AUTO_TEST_CASE(encrypt_reproduces_every_packet_byte_for_byte) {
       std::string err;
       auto key = GcmKey::FromKeymat(v.at("KEYMAT"), &err);
       BOOST_REQUIRE_MESSAGE(key, err);
-      Bytes out = key->Seal(d.spi, d.seq, d.esn, d.iv, d.nextHeader, d.payload.data(),
-                            d.payload.size());
+      Bytes out =
+          key->Seal(d.spi, d.seq, d.esn, d.iv, d.nextHeader, d.payload.data(), d.payload.size());
       BOOST_TEST(ToHex(out) == ToHex(v.at("esp_packet")));
     }
   }
@@ -108,7 +108,10 @@ BOOST_AUTO_TEST_CASE(wrong_esn_high_half_fails_the_icv) {
     Bytes payload;
     uint8_t nh;
     auto r = key->Open(pkt.data(), pkt.size(), true, uint32_t(d.seq >> 32) + 1, &payload, &nh);
-    BOOST_TEST_CONTEXT(v.title) { BOOST_TEST(std::string(OpenResultName(r)) == OpenResultName(GcmKey::OpenResult::kIcvMismatch)); }
+    BOOST_TEST_CONTEXT(v.title) {
+      BOOST_TEST(std::string(OpenResultName(r)) ==
+                 OpenResultName(GcmKey::OpenResult::kIcvMismatch));
+    }
   }
 }
 

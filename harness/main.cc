@@ -1,0 +1,30 @@
+// The ipsecsim command line.
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <iostream>
+
+#include "cli_esp.h"
+#include "cli_numbers.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"ipsecsim: IPsec in OpenShift/OKD OVN-Kubernetes clusters, simulated"};
+  app.require_subcommand(1);
+  std::function<int()> action;
+  ipsecsim::cli::AddEspCommand(app, &action);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+  try {
+    return action ? action() : 2;
+  } catch (const ipsecsim::cli::UsageError& e) {
+    std::cerr << "ipsecsim: " << e.message << "\n";
+    return 2;
+  }
+}
