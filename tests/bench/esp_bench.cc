@@ -15,8 +15,8 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-const Bytes kKeymat = *ParseHex(
-    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f01020304");
+const Bytes kKeymat =
+    *ParseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f01020304");
 
 double EspPacketsPerSecond(size_t size, double seconds) {
   esp::SaConfig cfg;
