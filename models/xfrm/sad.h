@@ -1,0 +1,93 @@
+// The security association database: what `ip xfrm state add` configures.
+// States are keyed like Linux by (SPI, destination, protocol). A state is not
+// given a direction: it protects packets when the node sends to its
+// destination, and decrypts packets that arrive for its destination.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bytes.h"
+#include "esp_sa.h"
+#include "ns3/address.h"
+#include "ns3/event-id.h"
+#include "ns3/nstime.h"
+#include "policy.h"
+
+namespace ipsecsim::xfrm {
+
+// RFC 3948 UDP encapsulation of ESP (Libreswan's encapsulation=yes).
+struct UdpEncap {
+  uint16_t srcPort = 4500;
+  uint16_t dstPort = 4500;
+};
+
+// Zero means "no limit", like an unset `limit` in `ip xfrm state`.
+struct Lifetime {
+  ns3::Time softTime;  // from the moment the state was added
+  ns3::Time hardTime;
+  uint64_t softBytes = 0;  // payload bytes protected or accepted
+  uint64_t hardBytes = 0;
+};
+
+struct StateConfig {
+  ns3::Address src;  // Ipv4Address for now
+  ns3::Address dst;
+  uint32_t spi = 0;
+  uint8_t protocol = kProtoEsp;
+  uint32_t reqid = 0;
+  Bytes keymat;  // AES-GCM key || 4-byte salt: 20, 28 or 36 bytes
+  bool esn = false;
+  uint32_t replayWindow = 128;
+  std::optional<UdpEncap> encap;
+  Lifetime lifetime;
+};
+
+struct SadKey {
+  uint32_t spi;
+  ns3::Address dst;
+  uint8_t protocol;
+  bool operator<(const SadKey& o) const;
+};
+
+struct State {
+  StateConfig config;
+  std::unique_ptr<esp::OutboundSa> outbound;
+  std::unique_ptr<esp::InboundSa> inbound;
+  uint64_t addOrder = 0;  // newer states win the outbound lookup, like Linux
+  ns3::Time addTime;
+  uint64_t bytes = 0;
+  uint64_t packets = 0;
+  bool softExpired = false;
+  ns3::EventId softTimer;
+  ns3::EventId hardTimer;
+};
+
+class Sad {
+ public:
+  // Returns nullptr and sets *error (a message naming the SPI) when the key
+  // material is unusable or the key already exists.
+  State* Add(const StateConfig& config, ns3::Time now, std::string* error);
+  // The removed state, so that the caller can cancel its timers.
+  std::unique_ptr<State> Remove(const SadKey& key);
+  std::vector<std::unique_ptr<State>> Flush();
+
+  State* FindInbound(uint32_t spi, const ns3::Address& dst, uint8_t protocol) const;
+  // The newest state from src to dst for the template's protocol and reqid.
+  State* FindOutbound(const ns3::Address& src, const ns3::Address& dst,
+                      const SaTemplate& tmpl) const;
+  std::vector<const State*> All() const;
+  size_t Size() const { return states_.size(); }
+
+ private:
+  std::map<SadKey, std::unique_ptr<State>> states_;
+  uint64_t nextAddOrder_ = 1;
+};
+
+std::string SpiText(uint32_t spi);  // "0x0000abcd"
+
+}  // namespace ipsecsim::xfrm

@@ -1,0 +1,29 @@
+#include "udp_encap.h"
+
+#include "esp_codec.h"
+
+namespace ipsecsim::xfrm {
+
+Bytes EncapsulateEsp(uint16_t srcPort, uint16_t dstPort, const Bytes& esp) {
+  Bytes out(kUdpHeaderLen + esp.size());
+  const size_t udpLength = out.size();
+  out[0] = uint8_t(srcPort >> 8);
+  out[1] = uint8_t(srcPort);
+  out[2] = uint8_t(dstPort >> 8);
+  out[3] = uint8_t(dstPort);
+  out[4] = uint8_t(udpLength >> 8);
+  out[5] = uint8_t(udpLength);
+  out[6] = 0;  // checksum: zero, allowed for ESP in UDP over IPv4
+  out[7] = 0;
+  std::copy(esp.begin(), esp.end(), out.begin() + kUdpHeaderLen);
+  return out;
+}
+
+UdpEncapKind ClassifyUdpEncapPayload(const uint8_t* payload, size_t len) {
+  if (len == 1 && payload[0] == 0xff) return UdpEncapKind::kKeepalive;
+  if (len >= 4 && GetU32(payload) == 0) return UdpEncapKind::kIke;
+  if (len >= esp::kHeaderLen) return UdpEncapKind::kEsp;
+  return UdpEncapKind::kMalformed;
+}
+
+}  // namespace ipsecsim::xfrm

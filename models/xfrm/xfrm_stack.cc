@@ -1,0 +1,434 @@
+#include "xfrm_stack.h"
+
+#include "esp_sa_uat.h"
+#include "l4_hooks.h"
+#include "ns3/boolean.h"
+#include "ns3/log.h"
+#include "ns3/simulator.h"
+#include "ns3/uinteger.h"
+#include "udp_encap.h"
+#include "xfrm_stat_format.h"
+
+NS_LOG_COMPONENT_DEFINE("XfrmStack");
+
+namespace ipsecsim::xfrm {
+
+using ns3::Ipv4Address;
+using ns3::Packet;
+using ns3::Ptr;
+
+NS_OBJECT_ENSURE_REGISTERED(XfrmStack);
+
+ns3::TypeId XfrmStack::GetTypeId() {
+  static ns3::TypeId tid =
+      ns3::TypeId("ipsecsim::xfrm::XfrmStack")
+          .SetParent<ns3::Object>()
+          .SetGroupName("Ipsecsim")
+          .AddConstructor<XfrmStack>()
+          .AddAttribute("HoldUntilSa",
+                        "Hold packets that hit a protect policy without SA until the SA is "
+                        "added (true), or drop them with XfrmOutNoStates like the kernel's "
+                        "default xfrm_larval_drop=1 (false).",
+                        ns3::BooleanValue(false),
+                        ns3::MakeBooleanAccessor(&XfrmStack::m_holdUntilSa),
+                        ns3::MakeBooleanChecker())
+          .AddAttribute(
+              "HoldQueueLimit", "Packets the hold queue keeps, for all policies.",
+              ns3::UintegerValue(32),
+              ns3::MakeUintegerAccessor(&XfrmStack::SetHoldLimit, &XfrmStack::GetHoldLimit),
+              ns3::MakeUintegerChecker<uint32_t>())
+          .AddAttribute("AcquireTimeout",
+                        "How long an acquire stays pending (net.core.xfrm_acq_expires); "
+                        "held packets are dropped when it ends without an SA.",
+                        ns3::TimeValue(ns3::Seconds(30)),
+                        ns3::MakeTimeAccessor(&XfrmStack::m_acquireTimeout), ns3::MakeTimeChecker())
+          .AddTraceSource("Acquire", "A protect policy matched a packet and no SA exists.",
+                          ns3::MakeTraceSourceAccessor(&XfrmStack::m_acquireTrace),
+                          "ipsecsim::xfrm::XfrmStack::AcquireTracedCallback")
+          .AddTraceSource("Expire", "A state reached its soft or hard lifetime.",
+                          ns3::MakeTraceSourceAccessor(&XfrmStack::m_expireTrace),
+                          "ipsecsim::xfrm::XfrmStack::ExpireTracedCallback")
+          .AddTraceSource("Deliver",
+                          "A segment handed to an L4 protocol, with the IPv4 header it was "
+                          "delivered with and whether it arrived as ESP.",
+                          ns3::MakeTraceSourceAccessor(&XfrmStack::m_deliverTrace),
+                          "ipsecsim::xfrm::XfrmStack::DeliverTracedCallback");
+  return tid;
+}
+
+XfrmStack::XfrmStack() = default;
+XfrmStack::~XfrmStack() = default;
+
+void XfrmStack::SetHoldLimit(uint32_t limit) { m_held.SetLimit(limit); }
+uint32_t XfrmStack::GetHoldLimit() const { return uint32_t(m_held.Limit()); }
+
+void XfrmStack::Attach(Ptr<ns3::Node> node) {
+  m_ipv4 = node->GetObject<ns3::Ipv4L3Protocol>();
+  NS_ABORT_MSG_IF(!m_ipv4, "ipsecsim xfrm: install the internet stack before XfrmStack");
+  NS_ABORT_MSG_IF(!m_realL4.empty(), "ipsecsim xfrm: XfrmStack attached twice");
+  for (uint8_t protocol : {kProtoIcmp, kProtoTcp, kProtoUdp}) {
+    Ptr<ns3::IpL4Protocol> real = m_ipv4->GetProtocol(protocol);
+    if (!real) continue;
+    m_realL4[protocol] = real;
+    m_lowerTargets[protocol] = real->GetDownTarget();
+    real->SetDownTarget(ns3::MakeCallback(&XfrmStack::SendFromL4, this));
+    Ptr<PolicyCheckedL4> wrapper = ns3::CreateObject<PolicyCheckedL4>(real, this);
+    m_ipv4->Remove(real);
+    m_ipv4->Insert(wrapper);
+    m_wrappers[protocol] = wrapper;
+  }
+  m_espProtocol = ns3::CreateObject<EspL4Protocol>(this);
+  m_ipv4->Insert(m_espProtocol);
+}
+
+void XfrmStack::DoDispose() {
+  FlushStates();
+  for (auto& [key, event] : m_pendingAcquires) event.Cancel();
+  m_pendingAcquires.clear();
+  m_held.TakeAll();
+  m_wrappers.clear();
+  m_realL4.clear();
+  m_lowerTargets.clear();
+  m_espProtocol = nullptr;
+  m_ipv4 = nullptr;
+  m_ikeHandler = NattIkeHandler();
+  ns3::Object::DoDispose();
+}
+
+void XfrmStack::SetLowerTarget(uint8_t protocol, ns3::IpL4Protocol::DownTargetCallback target) {
+  m_lowerTargets[protocol] = target;
+}
+
+// ---------------------------------------------------------------- configuration
+
+PolicyId XfrmStack::AddPolicy(const Policy& policy) { return m_spd.Add(policy); }
+
+bool XfrmStack::DeletePolicy(PolicyId id) {
+  if (!m_spd.Remove(id)) return false;
+  m_stats.heldDiscarded += m_held.RemoveIf([id](const HeldPacket& h) { return h.policy == id; });
+  for (auto it = m_pendingAcquires.begin(); it != m_pendingAcquires.end();) {
+    if (std::get<0>(it->first) == id) {
+      it->second.Cancel();
+      it = m_pendingAcquires.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return true;
+}
+
+void XfrmStack::FlushPolicies() {
+  m_spd.Flush();
+  m_stats.heldDiscarded += m_held.TakeAll().size();
+  for (auto& [key, event] : m_pendingAcquires) event.Cancel();
+  m_pendingAcquires.clear();
+}
+
+bool XfrmStack::AddState(const StateConfig& config, std::string* error) {
+  std::string why;
+  State* state = m_sad.Add(config, ns3::Simulator::Now(), &why);
+  if (!state) {
+    NS_LOG_WARN(why);
+    if (error) *error = why;
+    return false;
+  }
+  RecordEspSa({config.src, config.dst, config.spi, config.keymat});
+  const SadKey key{config.spi, config.dst, config.protocol};
+  const Lifetime& life = config.lifetime;
+  if (life.softTime.IsStrictlyPositive()) {
+    state->softTimer = ns3::Simulator::Schedule(life.softTime, &XfrmStack::SoftExpire, this, key);
+  }
+  if (life.hardTime.IsStrictlyPositive()) {
+    state->hardTimer = ns3::Simulator::Schedule(life.hardTime, &XfrmStack::HardExpire, this, key);
+  }
+  ReleaseHeld();
+  return true;
+}
+
+bool XfrmStack::DeleteState(uint32_t spi, const ns3::Address& dst, uint8_t protocol) {
+  std::unique_ptr<State> removed = m_sad.Remove(SadKey{spi, dst, protocol});
+  if (!removed) return false;
+  DropState(std::move(removed));
+  return true;
+}
+
+void XfrmStack::FlushStates() {
+  for (auto& state : m_sad.Flush()) DropState(std::move(state));
+}
+
+void XfrmStack::DropState(std::unique_ptr<State> state) {
+  state->softTimer.Cancel();
+  state->hardTimer.Cancel();
+}
+
+void XfrmStack::Flush() {
+  FlushStates();
+  FlushPolicies();
+}
+
+std::string XfrmStack::FormatXfrmStat() const { return xfrm::FormatXfrmStat(m_counters); }
+
+// ---------------------------------------------------------------- lifetimes
+
+void XfrmStack::Account(State* state, uint64_t bytes) {
+  state->bytes += bytes;
+  ++state->packets;
+  const Lifetime& life = state->config.lifetime;
+  const SadKey key{state->config.spi, state->config.dst, state->config.protocol};
+  if (life.softBytes != 0 && !state->softExpired && state->bytes >= life.softBytes) {
+    SoftExpire(key);
+  }
+  if (life.hardBytes != 0 && state->bytes >= life.hardBytes) HardExpire(key);
+}
+
+void XfrmStack::SoftExpire(SadKey key) {
+  State* state = m_sad.FindInbound(key.spi, key.dst, key.protocol);
+  if (!state || state->softExpired) return;
+  state->softExpired = true;
+  state->softTimer.Cancel();
+  m_expireTrace(ExpireEvent{key.spi, state->config.src, key.dst, state->config.reqid, false});
+}
+
+void XfrmStack::HardExpire(SadKey key) {
+  std::unique_ptr<State> state = m_sad.Remove(key);
+  if (!state) return;
+  const ExpireEvent event{key.spi, state->config.src, key.dst, state->config.reqid, true};
+  DropState(std::move(state));
+  m_expireTrace(event);
+}
+
+// ---------------------------------------------------------------- outbound
+
+void XfrmStack::SendFromL4(Ptr<Packet> segment, Ipv4Address src, Ipv4Address dst, uint8_t protocol,
+                           Ptr<ns3::Ipv4Route> route) {
+  Output(HeldPacket{segment, src, dst, protocol, route, 0}, false);
+}
+
+void XfrmStack::Output(const HeldPacket& packet, bool fromQueue) {
+  FlowTuple flow{packet.src, packet.dst, packet.protocol};
+  uint8_t head[4];
+  ReadPorts(packet.protocol, head, packet.packet->CopyData(head, sizeof head), &flow);
+
+  const PolicyEntry* entry = m_spd.Lookup(Direction::kOut, flow);
+  if (!entry || entry->policy.action == PolicyAction::kBypass) {
+    SendClear(packet);
+    return;
+  }
+  if (entry->policy.action == PolicyAction::kDiscard) {
+    m_counters.Increment(XfrmStat::kOutPolBlock);
+    return;
+  }
+  const SaTemplate& tmpl = entry->policy.tmpl;
+  const ns3::Address peer = tmpl.peer.IsInvalid() ? ns3::Address(packet.dst) : tmpl.peer;
+  State* state = m_sad.FindOutbound(ns3::Address(packet.src), peer, tmpl);
+  if (!state) {
+    HeldPacket held = packet;
+    held.policy = entry->id;
+    Trap(*entry, flow, held);
+    return;
+  }
+  if (fromQueue) ++m_stats.heldReleased;
+  Protect(state, packet);
+}
+
+void XfrmStack::SendClear(const HeldPacket& packet) {
+  ++m_stats.outBypassed;
+  auto it = m_lowerTargets.find(packet.protocol);
+  if (it != m_lowerTargets.end() && !it->second.IsNull()) {
+    it->second(packet.packet, packet.src, packet.dst, packet.protocol, packet.route);
+  } else {
+    m_ipv4->Send(packet.packet, packet.src, packet.dst, packet.protocol, packet.route);
+  }
+}
+
+void XfrmStack::Protect(State* state, const HeldPacket& packet) {
+  Ptr<Packet> p = packet.packet;
+  Bytes segment(p->GetSize());
+  p->CopyData(segment.data(), segment.size());
+  std::optional<Bytes> esp =
+      state->outbound->Protect(packet.protocol, segment.data(), segment.size());
+  if (!esp) {
+    m_counters.Increment(XfrmStat::kOutStateSeqError);
+    return;
+  }
+  const std::optional<UdpEncap> encap = state->config.encap;
+  Account(state, segment.size());  // may delete the state: do not use it below
+
+  // Reuse the packet object so that its uid and packet tags survive.
+  p->RemoveAtStart(p->GetSize());
+  uint8_t outerProtocol = kProtoEsp;
+  if (encap) {
+    const Bytes udp = EncapsulateEsp(encap->srcPort, encap->dstPort, *esp);
+    p->AddAtEnd(ns3::Create<Packet>(udp.data(), udp.size()));
+    outerProtocol = kProtoUdp;
+  } else {
+    p->AddAtEnd(ns3::Create<Packet>(esp->data(), esp->size()));
+  }
+  ++m_stats.outProtected;
+  m_ipv4->Send(p, packet.src, packet.dst, outerProtocol, packet.route);
+}
+
+void XfrmStack::Trap(const PolicyEntry& entry, const FlowTuple& flow, const HeldPacket& packet) {
+  const AcquireKey key{entry.id, flow.src.Get(), flow.dst.Get()};
+  if (!m_pendingAcquires.count(key)) {
+    m_pendingAcquires[key] =
+        ns3::Simulator::Schedule(m_acquireTimeout, &XfrmStack::AcquireExpired, this, key);
+    ++m_stats.acquires;
+    m_acquireTrace(AcquireEvent{entry.id, entry.policy, flow});
+  }
+  if (m_holdUntilSa && m_held.Push(packet)) {
+    ++m_stats.outHeld;
+    return;
+  }
+  m_counters.Increment(XfrmStat::kOutNoStates);
+}
+
+void XfrmStack::AcquireExpired(AcquireKey key) {
+  m_pendingAcquires.erase(key);
+  const size_t dropped = m_held.RemoveIf([&key](const HeldPacket& h) {
+    return h.policy == std::get<0>(key) && h.src.Get() == std::get<1>(key) &&
+           h.dst.Get() == std::get<2>(key);
+  });
+  m_counters.Increment(XfrmStat::kOutNoStates, dropped);
+}
+
+void XfrmStack::ReleaseHeld() {
+  // Acquires whose SA now exists are answered; the others stay pending.
+  for (auto it = m_pendingAcquires.begin(); it != m_pendingAcquires.end();) {
+    const PolicyEntry* entry = m_spd.Find(std::get<0>(it->first));
+    bool answered = true;
+    if (entry) {
+      const Ipv4Address src(std::get<1>(it->first));
+      const Ipv4Address dst(std::get<2>(it->first));
+      const SaTemplate& tmpl = entry->policy.tmpl;
+      const ns3::Address peer = tmpl.peer.IsInvalid() ? ns3::Address(dst) : tmpl.peer;
+      answered = m_sad.FindOutbound(ns3::Address(src), peer, tmpl) != nullptr;
+    }
+    if (answered) {
+      it->second.Cancel();
+      it = m_pendingAcquires.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (const HeldPacket& held : m_held.TakeAll()) {
+    --m_stats.outHeld;  // counted again by Output if it has to wait longer
+    Output(held, true);
+  }
+}
+
+// ---------------------------------------------------------------- inbound
+
+void XfrmStack::ReceiveEsp(Ptr<Packet> p, const ns3::Ipv4Header& outer,
+                           Ptr<ns3::Ipv4Interface> iface) {
+  Bytes wire(p->GetSize());
+  p->CopyData(wire.data(), wire.size());
+  esp::EspHeaderView view;
+  if (!esp::PeekHeader(wire.data(), wire.size(), &view)) {
+    m_counters.Increment(XfrmStat::kInHdrError);
+    return;
+  }
+  State* state = m_sad.FindInbound(view.spi, ns3::Address(outer.GetDestination()), kProtoEsp);
+  if (!state) {
+    m_counters.Increment(XfrmStat::kInNoStates);
+    return;
+  }
+  esp::InboundSa::Result result = state->inbound->Process(wire.data(), wire.size(), &m_counters);
+  if (!result.ok) return;  // counted by Process
+  const uint32_t stateReqid = state->config.reqid;
+  Account(state, result.payload.size());  // may delete the state
+
+  ns3::Ipv4Header inner = outer;
+  inner.SetProtocol(result.nextHeader);
+  inner.SetPayloadSize(uint16_t(result.payload.size()));
+
+  FlowTuple flow{outer.GetSource(), outer.GetDestination(), result.nextHeader};
+  ReadPorts(result.nextHeader, result.payload.data(), result.payload.size(), &flow);
+  if (const PolicyEntry* entry = m_spd.Lookup(Direction::kIn, flow)) {
+    if (entry->policy.action == PolicyAction::kDiscard) {
+      m_counters.Increment(XfrmStat::kInPolBlock);
+      return;
+    }
+    const uint32_t wanted = entry->policy.tmpl.reqid;
+    if (entry->policy.action == PolicyAction::kProtect && wanted != 0 && wanted != stateReqid) {
+      m_counters.Increment(XfrmStat::kInTmplMismatch);
+      return;
+    }
+  }
+  p->RemoveAtStart(p->GetSize());
+  p->AddAtEnd(ns3::Create<Packet>(result.payload.data(), result.payload.size()));
+  ++m_stats.inDecrypted;
+  Deliver(p, inner, iface);
+}
+
+void XfrmStack::Deliver(Ptr<Packet> segment, const ns3::Ipv4Header& header,
+                        Ptr<ns3::Ipv4Interface> iface) {
+  const uint8_t protocol = header.GetProtocol();
+  Ptr<ns3::IpL4Protocol> l4;
+  if (auto it = m_realL4.find(protocol); it != m_realL4.end()) {
+    l4 = it->second;
+  } else if (m_ipv4) {
+    l4 = m_ipv4->GetProtocol(protocol);
+  }
+  if (!l4) {
+    ++m_stats.innerProtocolUnknown;
+    return;
+  }
+  m_deliverTrace(segment, header, true);
+  l4->Receive(segment, header, iface);
+}
+
+ns3::IpL4Protocol::RxStatus XfrmStack::ReceiveClear(Ptr<ns3::IpL4Protocol> real,
+                                                    Ptr<Packet> segment,
+                                                    const ns3::Ipv4Header& header,
+                                                    Ptr<ns3::Ipv4Interface> iface) {
+  const uint8_t protocol = header.GetProtocol();
+  uint8_t head[kUdpHeaderLen + 4];
+  const size_t headLen = segment->CopyData(head, sizeof head);
+  FlowTuple flow{header.GetSource(), header.GetDestination(), protocol};
+  ReadPorts(protocol, head, headLen, &flow);
+
+  if (protocol == kProtoUdp && flow.dstPort == kNattPort) {
+    if (headLen < kUdpHeaderLen) {
+      m_counters.Increment(XfrmStat::kInHdrError);
+      return ns3::IpL4Protocol::RX_OK;
+    }
+    const size_t payloadLen = segment->GetSize() - kUdpHeaderLen;
+    switch (ClassifyUdpEncapPayload(head + kUdpHeaderLen, payloadLen)) {
+      case UdpEncapKind::kKeepalive:
+        ++m_stats.nattKeepalivesDropped;
+        return ns3::IpL4Protocol::RX_OK;
+      case UdpEncapKind::kMalformed:
+        m_counters.Increment(XfrmStat::kInHdrError);
+        return ns3::IpL4Protocol::RX_OK;
+      case UdpEncapKind::kEsp:
+        segment->RemoveAtStart(kUdpHeaderLen);
+        ReceiveEsp(segment, header, iface);
+        return ns3::IpL4Protocol::RX_OK;
+      case UdpEncapKind::kIke:
+        ++m_stats.nattIkePackets;
+        if (!m_ikeHandler.IsNull()) {
+          segment->RemoveAtStart(kUdpHeaderLen);
+          m_ikeHandler(segment, flow.src, flow.dst, flow.srcPort, flow.dstPort);
+          return ns3::IpL4Protocol::RX_OK;
+        }
+        break;  // to the UDP sockets
+    }
+  }
+
+  if (const PolicyEntry* entry = m_spd.Lookup(Direction::kIn, flow)) {
+    if (entry->policy.action == PolicyAction::kProtect) {
+      m_counters.Increment(XfrmStat::kInTmplMismatch);
+      return ns3::IpL4Protocol::RX_OK;
+    }
+    if (entry->policy.action == PolicyAction::kDiscard) {
+      m_counters.Increment(XfrmStat::kInPolBlock);
+      return ns3::IpL4Protocol::RX_OK;
+    }
+  }
+  ++m_stats.inClearAccepted;
+  m_deliverTrace(segment, header, false);
+  return real->Receive(segment, header, iface);
+}
+
+}  // namespace ipsecsim::xfrm

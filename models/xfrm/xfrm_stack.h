@@ -1,0 +1,190 @@
+// XfrmStack: the Linux xfrm layer of one ns-3 node (SPD + SAD + the ESP data
+// path), aggregated to the node by XfrmHelper. Usage:
+//
+//   InternetStackHelper().Install(nodes);
+//   XfrmHelper().Install(nodes);
+//   auto xfrm = node->GetObject<ipsecsim::xfrm::XfrmStack>();
+//   Policy out;                                    // ip xfrm policy add ... dir out
+//   out.selector = {IpPrefix::Host(local), IpPrefix::Host(remote), kProtoUdp,
+//                   PortRange::Any(), PortRange::Single(6081)};
+//   out.direction = Direction::kOut;               // action kProtect by default
+//   xfrm->AddPolicy(out);
+//   StateConfig sa;                                // ip xfrm state add ...
+//   sa.src = local; sa.dst = remote; sa.spi = 0x1001; sa.keymat = key36;
+//   std::string error;
+//   if (!xfrm->AddState(sa, &error)) { ...error says why... }
+//   xfrm->TraceConnectWithoutContext("Acquire", MakeCallback(&OnAcquire));
+//   std::cout << xfrm->FormatXfrmStat();
+//
+// Hook points (ns-3.37):
+// - Outbound: the stack becomes the down target of the node's UDP, TCP and
+//   ICMP protocols (IpL4Protocol::SetDownTarget), between them and Ipv4::Send.
+// - Inbound ESP: an IpL4Protocol for protocol 50 inserted into
+//   Ipv4L3Protocol, so it sees packets after IPv4 reassembly.
+// - Inbound policy check and UDP 4500: the stack replaces UDP, TCP and ICMP
+//   in Ipv4L3Protocol's demultiplexer by PolicyCheckedL4 wrappers. Each
+//   wrapper asks the stack whether a cleartext packet may be delivered and
+//   forwards it to the real protocol. Decrypted packets skip the wrappers and
+//   go straight to the real protocol. Sockets keep their direct pointers to
+//   the real protocols, so nothing else changes. UDP 4500 is taken in the UDP
+//   wrapper, before socket demultiplexing, like the kernel's encap socket.
+// Raw sockets (V4Ping) send through Ipv4 directly and bypass the stack.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+
+#include "hold_queue.h"
+#include "ns3/callback.h"
+#include "ns3/ip-l4-protocol.h"
+#include "ns3/ipv4-header.h"
+#include "ns3/ipv4-interface.h"
+#include "ns3/ipv4-l3-protocol.h"
+#include "ns3/node.h"
+#include "ns3/nstime.h"
+#include "ns3/object.h"
+#include "ns3/traced-callback.h"
+#include "policy.h"
+#include "sad.h"
+#include "spd.h"
+#include "xfrm_stat.h"
+
+namespace ipsecsim::xfrm {
+
+// Raised when an outbound packet matches a protect policy and no SA exists:
+// what the kernel sends the IKE daemon as XFRM_MSG_ACQUIRE.
+struct AcquireEvent {
+  PolicyId policyId;
+  Policy policy;
+  FlowTuple flow;  // the packet that triggered it
+};
+
+// Raised when a state reaches its soft or hard lifetime (XFRM_MSG_EXPIRE).
+// After a hard expiry the state is already gone.
+struct ExpireEvent {
+  uint32_t spi;
+  ns3::Address src;
+  ns3::Address dst;
+  uint32_t reqid;
+  bool hard;
+};
+
+// Data-path events the kernel does not count in xfrm_stat.
+struct XfrmStackStats {
+  uint64_t outProtected = 0;   // packets sent as ESP (or ESP in UDP)
+  uint64_t outBypassed = 0;    // packets sent in clear (bypass or no policy)
+  uint64_t outHeld = 0;        // packets put on the trap hold queue
+  uint64_t heldReleased = 0;   // held packets sent once their SA came
+  uint64_t heldDiscarded = 0;  // held packets dropped by a flush or policy removal
+  uint64_t acquires = 0;
+  uint64_t inDecrypted = 0;
+  uint64_t inClearAccepted = 0;
+  uint64_t nattKeepalivesDropped = 0;
+  uint64_t nattIkePackets = 0;
+  uint64_t innerProtocolUnknown = 0;  // decrypted, but no L4 protocol for next header
+};
+
+class XfrmStack : public ns3::Object {
+ public:
+  static ns3::TypeId GetTypeId();
+  XfrmStack();
+  ~XfrmStack() override;
+
+  // Hooks the stack into the node's IPv4 (see above). XfrmHelper calls it;
+  // the node must already have an internet stack.
+  void Attach(ns3::Ptr<ns3::Node> node);
+
+  // ip xfrm policy add / delete / flush
+  PolicyId AddPolicy(const Policy& policy);
+  bool DeletePolicy(PolicyId id);
+  void FlushPolicies();
+  const Spd& Policies() const { return m_spd; }
+
+  // ip xfrm state add / delete / flush. AddState returns false and sets
+  // *error (e.g. wrong key length) when the state cannot be installed. Adding
+  // an outbound state releases packets held for it; the newest matching
+  // state protects new packets, so an SA is replaced by adding its successor
+  // and deleting the old one later (its inbound twin keeps accepting until then).
+  bool AddState(const StateConfig& config, std::string* error = nullptr);
+  bool DeleteState(uint32_t spi, const ns3::Address& dst, uint8_t protocol = kProtoEsp);
+  void FlushStates();
+  const Sad& States() const { return m_sad; }
+
+  // Flushes states and policies and drops held packets
+  // (`ip xfrm state flush; ip xfrm policy flush`).
+  void Flush();
+
+  const XfrmCounters& Counters() const { return m_counters; }
+  const XfrmStackStats& Stats() const { return m_stats; }
+  std::string FormatXfrmStat() const;  // like cat /proc/net/xfrm_stat
+
+  // IKE packets on UDP 4500 (non-ESP marker), stripped of the UDP header but
+  // not of the marker. Unset: they are delivered to UDP sockets as usual.
+  using NattIkeHandler = ns3::Callback<void, ns3::Ptr<ns3::Packet>, ns3::Ipv4Address,
+                                       ns3::Ipv4Address, uint16_t, uint16_t>;
+  void SetNattIkeHandler(NattIkeHandler handler) { m_ikeHandler = handler; }
+
+  typedef void (*AcquireTracedCallback)(const AcquireEvent& event);
+  typedef void (*ExpireTracedCallback)(const ExpireEvent& event);
+  typedef void (*DeliverTracedCallback)(ns3::Ptr<const ns3::Packet> segment,
+                                        const ns3::Ipv4Header& header, bool decrypted);
+
+  // --- entry points of the hook objects; not for configuration code ---
+  void SendFromL4(ns3::Ptr<ns3::Packet> segment, ns3::Ipv4Address src, ns3::Ipv4Address dst,
+                  uint8_t protocol, ns3::Ptr<ns3::Ipv4Route> route);
+  void ReceiveEsp(ns3::Ptr<ns3::Packet> esp, const ns3::Ipv4Header& outer,
+                  ns3::Ptr<ns3::Ipv4Interface> iface);
+  ns3::IpL4Protocol::RxStatus ReceiveClear(ns3::Ptr<ns3::IpL4Protocol> real,
+                                           ns3::Ptr<ns3::Packet> segment,
+                                           const ns3::Ipv4Header& header,
+                                           ns3::Ptr<ns3::Ipv4Interface> iface);
+  void SetLowerTarget(uint8_t protocol, ns3::IpL4Protocol::DownTargetCallback target);
+
+ protected:
+  void DoDispose() override;
+
+ private:
+  using AcquireKey = std::tuple<PolicyId, uint32_t, uint32_t>;  // policy, src, dst
+
+  void Output(const HeldPacket& packet, bool fromQueue);
+  void Protect(State* state, const HeldPacket& packet);
+  void Trap(const PolicyEntry& policy, const FlowTuple& flow, const HeldPacket& packet);
+  void AcquireExpired(AcquireKey key);
+  void ReleaseHeld();
+  void SendClear(const HeldPacket& packet);
+  void Deliver(ns3::Ptr<ns3::Packet> segment, const ns3::Ipv4Header& header,
+               ns3::Ptr<ns3::Ipv4Interface> iface);
+  // Adds traffic to a state's lifetime; may expire and delete the state.
+  void Account(State* state, uint64_t bytes);
+  void SoftExpire(SadKey key);
+  void HardExpire(SadKey key);
+  void DropState(std::unique_ptr<State> state);
+  void SetHoldLimit(uint32_t limit);
+  uint32_t GetHoldLimit() const;
+
+  ns3::Ptr<ns3::Ipv4L3Protocol> m_ipv4;
+  std::map<uint8_t, ns3::IpL4Protocol::DownTargetCallback> m_lowerTargets;
+  std::map<uint8_t, ns3::Ptr<ns3::IpL4Protocol>> m_realL4;
+  std::map<uint8_t, ns3::Ptr<ns3::IpL4Protocol>> m_wrappers;
+  ns3::Ptr<ns3::IpL4Protocol> m_espProtocol;
+
+  Spd m_spd;
+  Sad m_sad;
+  XfrmCounters m_counters;
+  XfrmStackStats m_stats;
+
+  bool m_holdUntilSa = false;
+  ns3::Time m_acquireTimeout;
+  HoldQueue m_held;
+  std::map<AcquireKey, ns3::EventId> m_pendingAcquires;
+
+  NattIkeHandler m_ikeHandler;
+  ns3::TracedCallback<const AcquireEvent&> m_acquireTrace;
+  ns3::TracedCallback<const ExpireEvent&> m_expireTrace;
+  ns3::TracedCallback<ns3::Ptr<const ns3::Packet>, const ns3::Ipv4Header&, bool> m_deliverTrace;
+};
+
+}  // namespace ipsecsim::xfrm

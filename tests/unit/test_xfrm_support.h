@@ -1,0 +1,213 @@
+// Shared world for the xfrm integration tests: two hosts on a point-to-point
+// link, each with an XfrmStack, and a tap that records every frame put on
+// the wire, parsed from its bytes.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "esp_sa_uat.h"
+#include "ns3/core-module.h"
+#include "ns3/internet-module.h"
+#include "ns3/network-module.h"
+#include "ns3/point-to-point-module.h"
+#include "xfrm_helper.h"
+
+namespace xfrm_test {
+
+using namespace ipsecsim::xfrm;
+
+struct WireFrame {
+  ns3::Time time;
+  uint32_t sender;  // node index
+  uint32_t src;
+  uint32_t dst;
+  uint8_t protocol;
+  bool moreFragments;
+  uint16_t fragmentOffset;  // in bytes
+  std::vector<uint8_t> l4;  // bytes after the IPv4 header
+  uint16_t SrcPort() const { return l4.size() >= 4 ? uint16_t(l4[0] << 8 | l4[1]) : 0; }
+  uint16_t DstPort() const { return l4.size() >= 4 ? uint16_t(l4[2] << 8 | l4[3]) : 0; }
+  uint32_t Spi() const {  // ESP, or ESP in UDP
+    const size_t at = protocol == 50 ? 0 : 8;
+    if (l4.size() < at + 4) return 0;
+    return uint32_t(l4[at]) << 24 | uint32_t(l4[at + 1]) << 16 | uint32_t(l4[at + 2]) << 8 |
+           l4[at + 3];
+  }
+  bool IsFirstFragment() const { return fragmentOffset == 0; }
+};
+
+class TwoHosts {
+ public:
+  explicit TwoHosts(bool holdUntilSa = false) {
+    ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(true));
+    ClearRecordedEspSas();
+    hosts.Create(2);
+    ns3::PointToPointHelper p2p;
+    p2p.SetDeviceAttribute("DataRate", ns3::StringValue("100Mbps"));
+    p2p.SetChannelAttribute("Delay", ns3::StringValue("1ms"));
+    devices = p2p.Install(hosts);
+    ns3::InternetStackHelper().Install(hosts);
+    ns3::Ipv4AddressHelper addresses("10.1.0.0", "255.255.255.0");
+    auto ifaces = addresses.Assign(devices);
+    a = ifaces.GetAddress(0);
+    b = ifaces.GetAddress(1);
+    XfrmHelper helper;
+    helper.SetStackAttribute("HoldUntilSa", ns3::BooleanValue(holdUntilSa));
+    xfrm = helper.Install(hosts);
+    for (uint32_t i = 0; i < 2; ++i) {
+      devices.Get(i)->TraceConnectWithoutContext(
+          "PhyTxBegin", ns3::MakeCallback(&TwoHosts::OnWire, this).Bind(i));
+    }
+  }
+  ~TwoHosts() { ns3::Simulator::Destroy(); }
+
+  ns3::Ipv4Address Addr(int i) const { return i == 0 ? a : b; }
+
+  // Policies on both hosts for `protocol` to/from `port` on host b.
+  void AddServicePolicies(uint8_t protocol, uint16_t port, PolicyAction action,
+                          uint32_t reqid = 0) {
+    for (int i = 0; i < 2; ++i) {
+      const ns3::Ipv4Address local = Addr(i), remote = Addr(1 - i);
+      for (bool toServer : {true, false}) {
+        const PortRange sport = toServer ? PortRange::Any() : PortRange::Single(port);
+        const PortRange dport = toServer ? PortRange::Single(port) : PortRange::Any();
+        Policy out;
+        out.selector = {IpPrefix::Host(local), IpPrefix::Host(remote), protocol, sport, dport};
+        out.direction = Direction::kOut;
+        out.action = action;
+        out.tmpl.reqid = reqid;
+        xfrm[i]->AddPolicy(out);
+        Policy in = out;
+        in.selector.src = IpPrefix::Host(remote);
+        in.selector.dst = IpPrefix::Host(local);
+        in.direction = Direction::kIn;
+        xfrm[i]->AddPolicy(in);
+      }
+    }
+  }
+
+  static ipsecsim::Bytes Keymat(uint32_t spi) {
+    ipsecsim::Bytes k(36);
+    for (size_t i = 0; i < k.size(); ++i) k[i] = uint8_t(spi * 13 + i * 29 + 7);
+    return k;
+  }
+
+  StateConfig State(int from, uint32_t spi) const {
+    StateConfig s;
+    s.src = Addr(from);
+    s.dst = Addr(1 - from);
+    s.spi = spi;
+    s.reqid = 1;
+    s.keymat = Keymat(spi);
+    return s;
+  }
+
+  // Installs the SA from host `from` to the other host on both hosts.
+  void AddSa(const StateConfig& s) {
+    for (int i = 0; i < 2; ++i) {
+      std::string error;
+      if (!xfrm[i]->AddState(s, &error)) throw std::runtime_error(error);
+    }
+  }
+  void AddSaPair(uint32_t spiAtoB = 0x1001, uint32_t spiBtoA = 0x2001, bool encap = false) {
+    StateConfig ab = State(0, spiAtoB), ba = State(1, spiBtoA);
+    if (encap) ab.encap = ba.encap = UdpEncap{};
+    AddSa(ab);
+    AddSa(ba);
+  }
+
+  // A UDP socket on host `node` bound to `port` counting what arrives.
+  struct Sink {
+    uint64_t bytes = 0;
+    uint32_t packets = 0;
+    std::vector<uint32_t> sizes;
+  };
+  Sink& UdpSink(int node, uint16_t port) {
+    sinks.push_back(std::make_unique<Sink>());
+    Sink* sink = sinks.back().get();
+    auto socket = ns3::Socket::CreateSocket(hosts.Get(node), ns3::UdpSocketFactory::GetTypeId());
+    socket->Bind(ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), port));
+    socket->SetRecvCallback(ns3::MakeCallback(&TwoHosts::OnUdp).Bind(sink));
+    sockets.push_back(socket);
+    return *sink;
+  }
+  // Sends `count` datagrams of `size` bytes from host `node`, one every `gap`.
+  void UdpSend(int node, uint16_t port, uint32_t size, uint32_t count, ns3::Time start,
+               ns3::Time gap = ns3::MilliSeconds(10), uint16_t srcPort = 0) {
+    auto socket = ns3::Socket::CreateSocket(hosts.Get(node), ns3::UdpSocketFactory::GetTypeId());
+    socket->Bind(ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), srcPort));
+    sockets.push_back(socket);
+    const ns3::InetSocketAddress to(Addr(1 - node), port);
+    for (uint32_t i = 0; i < count; ++i) {
+      ns3::Simulator::Schedule(start + gap * i, [socket, to, size]() {
+        socket->SendTo(ns3::Create<ns3::Packet>(size), 0, to);
+      });
+    }
+  }
+
+  // Puts raw IPv4 bytes (header built here) on the wire from host `from`.
+  void InjectIpv4(int from, uint8_t protocol, const std::vector<uint8_t>& l4, ns3::Time at) {
+    ns3::Ptr<ns3::NetDevice> dev = devices.Get(from);
+    const ns3::Ipv4Address src = Addr(from), dst = Addr(1 - from);
+    ns3::Simulator::Schedule(at, [dev, src, dst, protocol, l4]() {
+      auto p = ns3::Create<ns3::Packet>(l4.data(), l4.size());
+      ns3::Ipv4Header h;
+      h.SetSource(src);
+      h.SetDestination(dst);
+      h.SetProtocol(protocol);
+      h.SetPayloadSize(uint16_t(l4.size()));
+      h.SetTtl(64);
+      h.EnableChecksum();
+      p->AddHeader(h);
+      dev->Send(p, dev->GetBroadcast(), 0x0800);
+    });
+  }
+
+  std::vector<WireFrame> Frames(std::function<bool(const WireFrame&)> pred) const {
+    std::vector<WireFrame> out;
+    for (const auto& f : wire) {
+      if (pred(f)) out.push_back(f);
+    }
+    return out;
+  }
+
+  ns3::NodeContainer hosts;
+  ns3::NetDeviceContainer devices;
+  ns3::Ipv4Address a, b;
+  std::vector<ns3::Ptr<XfrmStack>> xfrm;
+  std::vector<WireFrame> wire;
+
+ private:
+  static void OnUdp(Sink* sink, ns3::Ptr<ns3::Socket> socket) {
+    while (auto p = socket->Recv()) {
+      sink->bytes += p->GetSize();
+      sink->sizes.push_back(p->GetSize());
+      ++sink->packets;
+    }
+  }
+  void OnWire(uint32_t sender, ns3::Ptr<const ns3::Packet> frame) {
+    std::vector<uint8_t> bytes(frame->GetSize());
+    frame->CopyData(bytes.data(), bytes.size());
+    if (bytes.size() < 22 || bytes[0] != 0x00 || bytes[1] != 0x21) return;  // PPP, IPv4
+    const uint8_t* ip = bytes.data() + 2;
+    const size_t ihl = (ip[0] & 0x0f) * 4;
+    WireFrame f;
+    f.time = ns3::Simulator::Now();
+    f.sender = sender;
+    f.src = uint32_t(ip[12]) << 24 | uint32_t(ip[13]) << 16 | uint32_t(ip[14]) << 8 | ip[15];
+    f.dst = uint32_t(ip[16]) << 24 | uint32_t(ip[17]) << 16 | uint32_t(ip[18]) << 8 | ip[19];
+    f.protocol = ip[9];
+    f.moreFragments = ip[6] & 0x20;
+    f.fragmentOffset = uint16_t(((ip[6] & 0x1f) << 8 | ip[7]) * 8);
+    f.l4.assign(bytes.begin() + 2 + ihl, bytes.end());
+    wire.push_back(std::move(f));
+  }
+
+  std::vector<std::unique_ptr<Sink>> sinks;
+  std::vector<ns3::Ptr<ns3::Socket>> sockets;
+};
+
+}  // namespace xfrm_test
