@@ -18,12 +18,21 @@ using CryptoPP::BufferedTransformation;
 constexpr CryptoPP::byte kVersionTag = 0xA0;     // [0] EXPLICIT
 constexpr CryptoPP::byte kExtensionsTag = 0xA3;  // [3] EXPLICIT
 
-std::string ReadSignatureAlgorithm(BufferedTransformation& in, DerContext& ctx,
+struct AlgorithmId {
+  Bytes der;
+  std::string oid;
+};
+
+AlgorithmId ReadSignatureAlgorithm(BufferedTransformation& in, DerContext& ctx,
                                    const std::string& what) {
+  AlgorithmId id;
+  ctx.Expect(what + " AlgorithmIdentifier SEQUENCE");
+  const size_t start = ctx.Offset();
   DerConstructed algorithm(in, ctx, what + " AlgorithmIdentifier SEQUENCE");
-  const std::string id = OidToString(ReadOid(algorithm, ctx, what + " algorithm"));
+  id.oid = OidToString(ReadOid(algorithm, ctx, what + " algorithm"));
   if (!algorithm.EndReached()) SkipElement(algorithm, ctx, what + " parameters");
   algorithm.Finish(ctx, what + " AlgorithmIdentifier");
+  id.der = ctx.Slice(start, ctx.Offset());
   return id;
 }
 
@@ -50,7 +59,7 @@ std::optional<Certificate> ParseCertificate(const uint8_t* der, size_t len, Pars
     }
     cert.serial = ReadUnsignedInteger(tbs, ctx, "serialNumber");
     if (cert.serial.size() > 20) ctx.Fail("serial numbers are at most 20 bytes (RFC 5280)");
-    const std::string innerAlgorithm = ReadSignatureAlgorithm(tbs, ctx, "TBSCertificate signature");
+    const AlgorithmId inner = ReadSignatureAlgorithm(tbs, ctx, "TBSCertificate signature");
 
     ParsedName issuer = ReadName(tbs, ctx, "issuer");
     cert.issuerName = std::move(issuer.der);
@@ -85,10 +94,14 @@ std::optional<Certificate> ParseCertificate(const uint8_t* der, size_t len, Pars
     tbs.Finish(ctx, "TBSCertificate");
     cert.tbs = ctx.Slice(tbsStart, ctx.Offset());
 
-    cert.signatureAlgorithm = ReadSignatureAlgorithm(outer, ctx, "signatureAlgorithm");
-    if (cert.signatureAlgorithm != innerAlgorithm) {
-      ctx.Fail("the same algorithm as TBSCertificate signature (" + innerAlgorithm + ")");
+    ctx.Expect("signatureAlgorithm");
+    const size_t outerAlgorithmAt = ctx.Offset();
+    const AlgorithmId outerAlgorithm = ReadSignatureAlgorithm(outer, ctx, "signatureAlgorithm");
+    if (outerAlgorithm.der != inner.der) {  // RFC 5280 §4.1.1.2: the very same identifier
+      throw DerFailure({outerAlgorithmAt,
+                        "signatureAlgorithm identical to TBSCertificate signature", "it differs"});
     }
+    cert.signatureAlgorithm = outerAlgorithm.oid;
     cert.signature = ReadBitString(outer, ctx, "signatureValue", true);
     outer.Finish(ctx, "Certificate");
   });
