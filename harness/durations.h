@@ -1,0 +1,17 @@
+// Durations as scenario files write them: "10s", "250ms", "1.5s", "100us", "2m".
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace ipsecsim::harness {
+
+// What a duration looks like, for error messages.
+inline constexpr const char* kDurationExamples = "a duration like 10s, 250ms, 1.5s, 100us or 2m";
+
+// Seconds for a number followed by one of ns, us, ms, s, m, h (a bare "0" is
+// also accepted). A leading '-' is parsed so that callers can say "negative"
+// rather than "malformed". nullopt when the text is not a duration.
+std::optional<double> ParseDurationSeconds(const std::string& text);
+
+}  // namespace ipsecsim::harness

@@ -1,0 +1,66 @@
+#include "scenario.h"
+
+#include <algorithm>
+
+namespace ipsecsim::harness {
+
+std::vector<std::string> Scenario::NodeNames() const {
+  std::vector<std::string> names;
+  for (const PoolSpec& pool : cluster.pools) {
+    for (int i = 0; i < pool.nodes; ++i) names.push_back(pool.name + "-" + std::to_string(i));
+  }
+  return names;
+}
+
+const PodSpec* Scenario::FindPod(const std::string& name) const {
+  auto it =
+      std::find_if(pods.begin(), pods.end(), [&](const PodSpec& pod) { return pod.name == name; });
+  return it == pods.end() ? nullptr : &*it;
+}
+
+bool Scenario::HasNode(const std::string& name) const {
+  std::vector<std::string> names = NodeNames();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+const char* ToString(IpsecMode m) {
+  switch (m) {
+    case IpsecMode::kDisabled:
+      return "Disabled";
+    case IpsecMode::kExternal:
+      return "External";
+    case IpsecMode::kFull:
+      return "Full";
+  }
+  return "?";
+}
+
+const char* ToString(Protocol p) {
+  switch (p) {
+    case Protocol::kUdp:
+      return "udp";
+    case Protocol::kTcp:
+      return "tcp";
+    case Protocol::kIcmp:
+      return "icmp";
+  }
+  return "?";
+}
+
+const char* ToString(Encapsulation e) {
+  switch (e) {
+    case Encapsulation::kAuto:
+      return "Auto";
+    case Encapsulation::kAlways:
+      return "Always";
+  }
+  return "?";
+}
+
+const std::vector<std::string>& VerdictNames() {
+  static const std::vector<std::string> kVerdicts = {"encrypted", "plaintext", "local", "dropped",
+                                                     "mixed"};
+  return kVerdicts;
+}
+
+}  // namespace ipsecsim::harness

@@ -1,0 +1,103 @@
+// The scenario a user describes in YAML (schema version 1, documented in
+// docs/scenario-reference.md), after loading and validation.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ipsecsim::harness {
+
+// Bad input: where it is and what was expected. The CLI prints
+// "FILE:LINE: KEY: MESSAGE" and exits 2.
+struct ScenarioError : std::runtime_error {
+  ScenarioError(std::string file, int line, std::string key, std::string message)
+      : std::runtime_error(file + ":" + std::to_string(line) + ": " + key + ": " + message),
+        file(std::move(file)),
+        line(line),
+        key(std::move(key)),
+        message(std::move(message)) {}
+  std::string file;
+  int line;         // 1-based; 0 when the whole file is at fault
+  std::string key;  // dotted path, e.g. "flows[2].protocol"
+  std::string message;
+};
+
+enum class IpsecMode { kDisabled, kExternal, kFull };
+enum class Encapsulation { kAuto, kAlways };
+enum class Protocol { kUdp, kTcp, kIcmp };
+
+struct PoolSpec {
+  std::string name;  // nodes are named <name>-<index>, index from 0
+  int nodes = 0;
+};
+
+struct ClusterSpec {
+  std::string version = "4.15";        // OpenShift/OKD minor version modelled
+  std::string platform = "baremetal";  // baremetal | aws | gcp | azure | ibmcloud
+  int hostMtu = 1500;
+  int clusterMtu = 0;  // resolved: given, or host_mtu - 100 - (46 when IPsec is Full)
+  bool clusterMtuGiven = false;
+  std::string linkRate = "10Gbps";  // underlay link rate (ns-3 DataRate syntax)
+  double linkDelaySeconds = 50e-6;  // one-way underlay delay
+  std::vector<PoolSpec> pools;
+  IpsecMode ipsecMode = IpsecMode::kDisabled;
+  Encapsulation encapsulation = Encapsulation::kAuto;
+};
+
+struct PodSpec {
+  std::string name;
+  std::string node;
+  bool hostNetwork = false;
+};
+
+// An endpoint named in a flow: a pod, or a node (its host network).
+struct FlowSpec {
+  std::string name;
+  std::string from;
+  std::string to;
+  Protocol protocol = Protocol::kUdp;
+  int port = 8080;   // destination port (ignored for icmp)
+  int packets = 10;  // datagrams, TCP writes, or echo requests
+  int size = 100;    // payload bytes per packet (at least 16: the flow marker)
+  double startSeconds = 1.0;
+  double intervalSeconds = 0.01;
+};
+
+struct ExpectationSpec {
+  std::string flow;     // flow name
+  std::string verdict;  // encrypted | plaintext | local | dropped | mixed
+  int line = 0;         // where it was written, for junit and messages
+};
+
+struct Scenario {
+  std::string file;  // path it was loaded from
+  std::string name;
+  uint64_t seed = 1;
+  double durationSeconds = 0;  // 0: until every flow has finished, plus a margin
+  ClusterSpec cluster;
+  std::vector<PodSpec> pods;
+  std::vector<FlowSpec> flows;
+  std::vector<ExpectationSpec> expect;
+
+  // Node names in pool order: master-0, master-1, ..., worker-0, ...
+  std::vector<std::string> NodeNames() const;
+  const PodSpec* FindPod(const std::string& name) const;
+  bool HasNode(const std::string& name) const;
+};
+
+// Loads and validates; throws ScenarioError on any bad input.
+Scenario LoadScenarioFile(const std::string& path);
+// Same, from text (file is used only in messages).
+Scenario LoadScenarioText(const std::string& text, const std::string& file);
+
+const char* ToString(IpsecMode m);
+const char* ToString(Protocol p);
+const char* ToString(Encapsulation e);
+
+// The verdicts an expectation may name, in documentation order.
+const std::vector<std::string>& VerdictNames();
+
+}  // namespace ipsecsim::harness

@@ -1,0 +1,407 @@
+// Loads a scenario file (schema version 1) and validates it completely, so
+// that the simulator only ever sees a consistent Scenario.
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "scenario.h"
+#include "scenario_units.h"
+#include "yaml_reader.h"
+
+namespace ipsecsim::harness {
+namespace {
+
+constexpr int kMinMtu = 576;
+constexpr int kMaxHostMtu = 9216;
+constexpr int kGeneveOverhead = 100;  // OVN-Kubernetes' budget for the Geneve encapsulation
+constexpr int kIpsecOverhead = 46;    // what OVN-Kubernetes subtracts for ESP when IPsec is Full
+constexpr int kMaxNodesPerPool = 500;
+constexpr int kFlowMarkerBytes = 16;
+constexpr int kMaxPacketSize = 65000;
+constexpr int kMinMinorVersion = 12;
+constexpr int kMaxMinorVersion = 19;
+constexpr double kMaxSeconds = 1000 * 3600.0;
+constexpr uintmax_t kMaxFileBytes = 16 * 1024 * 1024;
+
+const std::vector<std::string> kTopKeys = {"name", "seed",  "duration", "cluster",
+                                           "pods", "flows", "expect"};
+const std::vector<std::string> kClusterKeys = {"version",   "platform",   "host_mtu", "cluster_mtu",
+                                               "link_rate", "link_delay", "pools",    "ipsec"};
+const std::vector<std::string> kPoolKeys = {"name", "nodes"};
+const std::vector<std::string> kIpsecKeys = {"mode", "full"};
+const std::vector<std::string> kFullKeys = {"encapsulation"};
+const std::vector<std::string> kPodKeys = {"name", "node", "host_network"};
+const std::vector<std::string> kFlowKeys = {"name",    "from", "to",    "protocol", "port",
+                                            "packets", "size", "start", "interval"};
+const std::vector<std::string> kExpectKeys = {"flow", "verdict"};
+
+const std::vector<std::string> kPlatforms = {"baremetal", "aws", "gcp", "azure", "ibmcloud"};
+const std::vector<std::string> kModes = {"Disabled", "External", "Full"};
+const std::vector<std::string> kEncapsulations = {"Always", "Auto"};
+const std::vector<std::string> kProtocols = {"udp", "tcp", "icmp"};
+
+// UDP ports the host network of every node already uses: IKE, NAT-T and Geneve.
+// A flow to a host-network endpoint on one of them would be taken for that traffic.
+const std::set<long long> kReservedHostUdpPorts = {500, 4500, 6081};
+
+class ScenarioParser {
+ public:
+  explicit ScenarioParser(std::string file) { scenario_.file = std::move(file); }
+
+  Scenario Parse(const YamlValue& root) {
+    YamlMap top = root.AsMap(kTopKeys, "a scenario map with keys " + JoinWords(kTopKeys));
+    ParseName(top.Require("name"));
+    if (auto seed = top.Find("seed")) {
+      scenario_.seed = static_cast<uint64_t>(
+          seed->AsInteger(1, 4294967295LL, "a seed (ns-3 seeds are 32-bit and not zero)"));
+    }
+    if (auto duration = top.Find("duration")) {
+      scenario_.durationSeconds = duration->AsDuration(kMaxSeconds);
+    }
+    ParseCluster(top.Require("cluster"));
+    if (auto pods = top.Find("pods")) ParsePods(*pods);
+    if (auto flows = top.Find("flows")) ParseFlows(*flows);
+    if (auto expect = top.Find("expect")) ParseExpectations(*expect);
+    return std::move(scenario_);
+  }
+
+ private:
+  void ParseName(const YamlValue& value) {
+    scenario_.name = value.AsString("a scenario name");
+    if (!IsFileSafeName(scenario_.name)) {
+      value.Fail(
+          "expected a scenario name of 1 to 100 letters, digits, '.', '_' or '-' (it names "
+          "the results directory), got '" +
+          scenario_.name + "'");
+    }
+  }
+
+  void ParseCluster(const YamlValue& value) {
+    YamlMap cluster =
+        value.AsMap(kClusterKeys, "a cluster map with keys " + JoinWords(kClusterKeys));
+    ClusterSpec& spec = scenario_.cluster;
+    if (auto version = cluster.Find("version")) ParseVersion(*version);
+    if (auto platform = cluster.Find("platform")) spec.platform = platform->AsChoice(kPlatforms);
+    if (auto rate = cluster.Find("link_rate")) {
+      spec.linkRate = rate->AsString(kDataRateExamples);
+      std::optional<double> bps = ParseDataRateBitsPerSecond(spec.linkRate);
+      if (!bps || *bps <= 0) {
+        rate->Fail(std::string("expected ") + kDataRateExamples + ", got '" + spec.linkRate + "'");
+      }
+    }
+    if (auto delay = cluster.Find("link_delay")) spec.linkDelaySeconds = delay->AsDuration(1.0);
+    ParsePools(cluster.Require("pools"));
+    if (auto ipsec = cluster.Find("ipsec")) ParseIpsec(*ipsec);
+    ResolveMtu(cluster);
+  }
+
+  void ParseVersion(const YamlValue& value) {
+    std::string version = value.AsString("an OpenShift/OKD minor version such as \"4.15\"");
+    static const std::regex kMinor(R"(^4\.([0-9]{1,3})$)");
+    std::smatch match;
+    std::string expected =
+        "an OpenShift/OKD minor version \"4.N\" with " + std::to_string(kMinMinorVersion) +
+        " <= N <= " + std::to_string(kMaxMinorVersion) + ", got '" + version + "'";
+    if (!std::regex_match(version, match, kMinor)) value.Fail("expected " + expected);
+    int minor = std::stoi(match[1].str());
+    if (minor < kMinMinorVersion || minor > kMaxMinorVersion) value.Fail("expected " + expected);
+    scenario_.cluster.version = version;
+  }
+
+  void ParsePools(const YamlValue& value) {
+    std::vector<YamlValue> items = value.AsList("a list of machine-config pools");
+    if (items.empty()) value.Fail("expected at least one pool, e.g. {name: worker, nodes: 3}");
+    std::set<std::string> names;
+    for (const YamlValue& item : items) {
+      YamlMap pool = item.AsMap(kPoolKeys, "a pool like {name: worker, nodes: 3}");
+      YamlValue nameValue = pool.Require("name");
+      YamlValue nodesValue = pool.Require("nodes");
+      PoolSpec spec;
+      spec.name = nameValue.AsString("a pool name");
+      spec.nodes = static_cast<int>(nodesValue.AsInteger(1, kMaxNodesPerPool, "a node count"));
+      std::string lastNode = spec.name + "-" + std::to_string(spec.nodes - 1);
+      if (!IsDnsLabel(spec.name) || !IsDnsLabel(lastNode)) {
+        nameValue.Fail(
+            "expected a pool name that is a DNS label (lowercase letters, digits and "
+            "'-', starting and ending alphanumeric, node names at most 63 characters), "
+            "got '" +
+            spec.name + "'");
+      }
+      if (!names.insert(spec.name).second) {
+        nameValue.Fail("expected unique pool names, '" + spec.name + "' is defined twice");
+      }
+      scenario_.cluster.pools.push_back(spec);
+    }
+  }
+
+  void ParseIpsec(const YamlValue& value) {
+    ClusterSpec& spec = scenario_.cluster;
+    YamlMap ipsec = value.AsMap(
+        kIpsecKeys, "an ipsec map such as {mode: Full} (or the legacy {} meaning Full)");
+    // The legacy form: an ipsec map without a mode turns on full IPsec.
+    spec.ipsecMode = IpsecMode::kFull;
+    std::optional<YamlValue> mode = ipsec.Find("mode");
+    if (mode) {
+      std::string name = mode->AsChoice(kModes);
+      spec.ipsecMode = name == "Disabled"   ? IpsecMode::kDisabled
+                       : name == "External" ? IpsecMode::kExternal
+                                            : IpsecMode::kFull;
+    }
+    std::optional<YamlValue> full = ipsec.Find("full");
+    if (!full) return;
+    if (!mode || spec.ipsecMode != IpsecMode::kFull) {
+      full->Fail(std::string("expected 'full' only together with mode: Full, but mode is ") +
+                 (mode ? ToString(spec.ipsecMode) : "not set"));
+    }
+    YamlMap fullMap = full->AsMap(kFullKeys, "a map such as {encapsulation: Always}");
+    if (auto encapsulation = fullMap.Find("encapsulation")) {
+      spec.encapsulation = encapsulation->AsChoice(kEncapsulations) == "Always"
+                               ? Encapsulation::kAlways
+                               : Encapsulation::kAuto;
+    }
+  }
+
+  void ResolveMtu(const YamlMap& cluster) {
+    ClusterSpec& spec = scenario_.cluster;
+    std::optional<YamlValue> host = cluster.Find("host_mtu");
+    if (host) spec.hostMtu = static_cast<int>(host->AsInteger(kMinMtu, kMaxHostMtu, "a host MTU"));
+    int ipsecOverhead = spec.ipsecMode == IpsecMode::kFull ? kIpsecOverhead : 0;
+    int largest = spec.hostMtu - kGeneveOverhead;
+    if (auto given = cluster.Find("cluster_mtu")) {
+      if (largest < kMinMtu) {
+        given->Fail("expected a host_mtu of at least " + std::to_string(kMinMtu + kGeneveOverhead) +
+                    " for any cluster_mtu: Geneve takes " + std::to_string(kGeneveOverhead) +
+                    " bytes of host_mtu " + std::to_string(spec.hostMtu));
+      }
+      spec.clusterMtu = static_cast<int>(given->AsInteger(
+          kMinMtu, largest,
+          "a cluster MTU (at most host_mtu - " + std::to_string(kGeneveOverhead) + " for Geneve)"));
+      spec.clusterMtuGiven = true;
+      return;
+    }
+    spec.clusterMtu = largest - ipsecOverhead;
+    if (spec.clusterMtu < kMinMtu) {
+      std::string message = " a host_mtu of at least " +
+                            std::to_string(kMinMtu + kGeneveOverhead + ipsecOverhead) +
+                            ", or an explicit cluster_mtu: the default cluster MTU would be " +
+                            std::to_string(spec.clusterMtu) + ", below " + std::to_string(kMinMtu);
+      if (host) host->Fail("expected" + message);
+      cluster.FailAt("host_mtu", "expected" + message);
+    }
+  }
+
+  std::string NodeSummary() const {
+    std::vector<std::string> ranges;
+    for (const PoolSpec& pool : scenario_.cluster.pools) {
+      ranges.push_back(pool.nodes == 1
+                           ? pool.name + "-0"
+                           : pool.name + "-0.." + pool.name + "-" + std::to_string(pool.nodes - 1));
+    }
+    return JoinWords(ranges);
+  }
+
+  void ParsePods(const YamlValue& value) {
+    std::set<std::string> nodes = NodeSet();
+    for (const YamlValue& item : value.AsList("a list of pods")) {
+      YamlMap pod = item.AsMap(kPodKeys, "a pod like {name: a, node: worker-0}");
+      YamlValue nameValue = pod.Require("name");
+      YamlValue nodeValue = pod.Require("node");
+      PodSpec spec;
+      spec.name = nameValue.AsString("a pod name");
+      if (!IsDnsLabel(spec.name)) {
+        nameValue.Fail(
+            "expected a pod name that is a DNS label (lowercase letters, digits and "
+            "'-', starting and ending alphanumeric, at most 63), got '" +
+            spec.name + "'");
+      }
+      if (nodes.count(spec.name)) {
+        nameValue.Fail(
+            "expected a pod name that is not also a node name: flows could not tell "
+            "pod '" +
+            spec.name + "' from node '" + spec.name + "'");
+      }
+      if (scenario_.FindPod(spec.name)) {
+        nameValue.Fail("expected unique pod names, '" + spec.name + "' is defined twice");
+      }
+      spec.node = nodeValue.AsString("a node name");
+      if (!nodes.count(spec.node)) {
+        nodeValue.Fail("expected a node of the cluster (" + NodeSummary() + "), got '" + spec.node +
+                       "'");
+      }
+      if (auto host = pod.Find("host_network")) spec.hostNetwork = host->AsBool();
+      scenario_.pods.push_back(spec);
+    }
+  }
+
+  std::set<std::string> NodeSet() const {
+    std::vector<std::string> names = scenario_.NodeNames();
+    return {names.begin(), names.end()};
+  }
+
+  std::string ParseEndpoint(const YamlValue& value, const std::set<std::string>& nodes) {
+    std::string name = value.AsString("a pod or node name");
+    if (!scenario_.FindPod(name) && !nodes.count(name)) {
+      std::string pods;
+      for (const PodSpec& pod : scenario_.pods) pods += (pods.empty() ? "" : ", ") + pod.name;
+      value.Fail("expected a pod (" + (pods.empty() ? std::string("none defined") : pods) +
+                 ") or a node (" + NodeSummary() + "), got '" + name + "'");
+    }
+    return name;
+  }
+
+  bool OnHostNetwork(const std::string& endpoint) const {
+    const PodSpec* pod = scenario_.FindPod(endpoint);
+    return pod == nullptr || pod->hostNetwork;
+  }
+
+  void ParseFlows(const YamlValue& value) {
+    std::set<std::string> nodes = NodeSet();
+    std::set<std::string> names;
+    for (const YamlValue& item : value.AsList("a list of flows")) {
+      YamlMap flow = item.AsMap(kFlowKeys, "a flow like {name: a-to-b, from: a, to: b}");
+      FlowSpec spec;
+      YamlValue nameValue = flow.Require("name");
+      spec.name = nameValue.AsString("a flow name");
+      if (!IsFileSafeName(spec.name)) {
+        nameValue.Fail("expected a flow name of 1 to 100 letters, digits, '.', '_' or '-', got '" +
+                       spec.name + "'");
+      }
+      if (!names.insert(spec.name).second) {
+        nameValue.Fail("expected unique flow names, '" + spec.name + "' is defined twice");
+      }
+      spec.from = ParseEndpoint(flow.Require("from"), nodes);
+      YamlValue toValue = flow.Require("to");
+      spec.to = ParseEndpoint(toValue, nodes);
+      if (spec.to == spec.from) {
+        toValue.Fail("expected a destination other than the source '" + spec.from + "'");
+      }
+      ParseTraffic(flow, spec);
+      scenario_.flows.push_back(spec);
+    }
+  }
+
+  void ParseTraffic(const YamlMap& flow, FlowSpec& spec) {
+    if (auto protocol = flow.Find("protocol")) {
+      std::string name = protocol->AsChoice(kProtocols);
+      spec.protocol = name == "udp"   ? Protocol::kUdp
+                      : name == "tcp" ? Protocol::kTcp
+                                      : Protocol::kIcmp;
+    }
+    if (auto port = flow.Find("port")) {
+      if (spec.protocol == Protocol::kIcmp) {
+        port->Fail("expected no port for an icmp flow (ports apply to udp and tcp)");
+      }
+      spec.port = static_cast<int>(port->AsInteger(1, 65535, "a port"));
+      if (spec.protocol == Protocol::kUdp && OnHostNetwork(spec.to) &&
+          kReservedHostUdpPorts.count(spec.port)) {
+        port->Fail(
+            "expected a udp port other than 500, 4500 and 6081 towards the host network of '" +
+            spec.to + "': IKE, NAT-T and Geneve use them there");
+      }
+    }
+    if (auto packets = flow.Find("packets")) {
+      spec.packets = static_cast<int>(packets->AsInteger(1, 10000000, "a packet count"));
+    }
+    if (auto size = flow.Find("size")) {
+      spec.size = static_cast<int>(size->AsInteger(
+          kFlowMarkerBytes, kMaxPacketSize,
+          "a payload size in bytes (at least 16: every packet carries a 16-byte flow marker)"));
+    }
+    if (auto start = flow.Find("start")) {
+      spec.startSeconds = start->AsDuration(kMaxSeconds);
+      if (scenario_.durationSeconds > 0 && spec.startSeconds >= scenario_.durationSeconds) {
+        start->Fail("expected a start before the end of the scenario (duration " +
+                    FormatSeconds(scenario_.durationSeconds) + "), got " +
+                    FormatSeconds(spec.startSeconds));
+      }
+    }
+    if (auto interval = flow.Find("interval"))
+      spec.intervalSeconds = interval->AsDuration(kMaxSeconds);
+  }
+
+  static std::string FormatSeconds(double seconds) {
+    std::ostringstream out;
+    out.imbue(std::locale::classic());
+    out << seconds << "s";
+    return out.str();
+  }
+
+  void ParseExpectations(const YamlValue& value) {
+    std::set<std::string> flows;
+    for (const FlowSpec& flow : scenario_.flows) flows.insert(flow.name);
+    std::set<std::string> expected;
+    for (const YamlValue& item : value.AsList("a list of expectations")) {
+      YamlMap expect =
+          item.AsMap(kExpectKeys, "an expectation like {flow: a-to-b, verdict: encrypted}");
+      YamlValue flowValue = expect.Require("flow");
+      ExpectationSpec spec;
+      spec.flow = flowValue.AsString("a flow name");
+      if (!flows.count(spec.flow)) {
+        std::vector<std::string> known(flows.begin(), flows.end());
+        flowValue.Fail("expected the name of a flow (" +
+                       (known.empty() ? std::string("none defined") : JoinWords(known)) +
+                       "), got '" + spec.flow + "'");
+      }
+      if (!expected.insert(spec.flow).second) {
+        flowValue.Fail("expected one expectation per flow, '" + spec.flow + "' already has one");
+      }
+      spec.verdict = expect.Require("verdict").AsChoice(VerdictNames());
+      spec.line = item.Line();
+      scenario_.expect.push_back(spec);
+    }
+  }
+
+  Scenario scenario_;
+};
+
+int LineOf(const YAML::Mark& mark) { return mark.is_null() ? 0 : mark.line + 1; }
+
+}  // namespace
+
+Scenario LoadScenarioText(const std::string& text, const std::string& file) {
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(text);
+  } catch (const YAML::Exception& e) {
+    throw ScenarioError(file, LineOf(e.mark), "(document)", "invalid YAML: " + e.msg);
+  }
+  if (documents.empty() || documents[0].IsNull()) {
+    throw ScenarioError(file, documents.empty() ? 0 : 1, "(document)",
+                        "the scenario is empty; expected a map with keys " + JoinWords(kTopKeys));
+  }
+  if (documents.size() > 1) {
+    throw ScenarioError(file, LineOf(documents[1].Mark()), "(document)",
+                        "expected one YAML document, found " + std::to_string(documents.size()) +
+                            "; put each scenario in its own file");
+  }
+  try {
+    return ScenarioParser(file).Parse(YamlValue(documents[0], "", file, 1));
+  } catch (const YAML::Exception& e) {
+    throw ScenarioError(file, LineOf(e.mark), "(document)", "unreadable YAML: " + e.msg);
+  }
+}
+
+Scenario LoadScenarioFile(const std::string& path) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    throw ScenarioError(
+        path, 0, "(file)",
+        "expected a readable scenario file, but it " +
+            std::string(std::filesystem::exists(path, error) ? "is not a regular file"
+                                                             : "does not exist"));
+  }
+  if (std::filesystem::file_size(path, error) > kMaxFileBytes) {
+    throw ScenarioError(path, 0, "(file)", "expected a scenario file of at most 16 MiB");
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in && !in.eof()) throw ScenarioError(path, 0, "(file)", "could not be read");
+  return LoadScenarioText(text.str(), path);
+}
+
+}  // namespace ipsecsim::harness

@@ -1,0 +1,212 @@
+#include "yaml_reader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <set>
+
+#include "durations.h"
+#include "scenario.h"
+
+namespace ipsecsim::harness {
+namespace {
+
+int LineOf(const YAML::Node& node, int fallback) {
+  YAML::Mark mark = node.Mark();
+  return mark.is_null() ? fallback : mark.line + 1;
+}
+
+std::string Lowercase(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> previous(b.size() + 1), current(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+    }
+    std::swap(previous, current);
+  }
+  return previous[b.size()];
+}
+
+std::string DidYouMean(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string match = ClosestMatch(word, candidates);
+  return match.empty() ? "" : " (did you mean '" + match + "'?)";
+}
+
+}  // namespace
+
+std::string JoinPath(const std::string& parent, const std::string& key) {
+  return parent.empty() ? key : parent + "." + key;
+}
+
+std::string JoinWords(const std::vector<std::string>& words) {
+  std::string joined;
+  for (const std::string& w : words) joined += (joined.empty() ? "" : ", ") + w;
+  return joined;
+}
+
+std::string ClosestMatch(const std::string& word, const std::vector<std::string>& candidates) {
+  // Long inputs cannot be near any schema word; skip the quadratic distance.
+  if (word.size() > 64) return "";
+  std::string best;
+  size_t bestDistance = 3;  // more than two edits away is not a typo
+  for (const std::string& candidate : candidates) {
+    size_t d = EditDistance(Lowercase(word), Lowercase(candidate));
+    if (d < bestDistance && d < std::max<size_t>(candidate.size(), 2)) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+YamlValue::YamlValue(YAML::Node node, std::string path, std::string file, int fallbackLine)
+    : node_(std::move(node)),
+      path_(std::move(path)),
+      file_(std::move(file)),
+      fallbackLine_(fallbackLine) {}
+
+// yaml-cpp marks an empty value (`ipsec:` at the end of a line) where the next
+// token starts, often a line later; the key's own line is what the user wrote.
+int YamlValue::Line() const {
+  return node_.IsNull() ? fallbackLine_ : LineOf(node_, fallbackLine_);
+}
+
+void YamlValue::Fail(const std::string& message) const {
+  throw ScenarioError(file_, Line(), path_.empty() ? "(document)" : path_, message);
+}
+
+std::string YamlValue::Describe() const {
+  switch (node_.Type()) {
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Scalar: {
+      const std::string& text = node_.Scalar();
+      return "'" + (text.size() > 40 ? text.substr(0, 40) + "..." : text) + "'";
+    }
+    default:
+      return "nothing";
+  }
+}
+
+std::string YamlValue::AsString(const std::string& expected) const {
+  if (!node_.IsScalar()) Fail("expected " + expected + ", got " + Describe());
+  return node_.Scalar();
+}
+
+long long YamlValue::AsInteger(long long min, long long max, const std::string& what) const {
+  std::string range = "from " + std::to_string(min) + " to " + std::to_string(max);
+  std::string text = AsString(what + " (an integer " + range + ")");
+  long long value = 0;
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  if (begin != end && *begin == '+') ++begin;
+  auto [stop, error] = std::from_chars(begin, end, value);
+  if (error == std::errc::result_out_of_range ||
+      (error == std::errc() && stop == end && (value < min || value > max))) {
+    Fail("expected " + what + " " + range + ", got " + text);
+  }
+  if (error != std::errc() || stop != end || begin == end) {
+    Fail("expected " + what + " (an integer " + range + "), got " + Describe());
+  }
+  return value;
+}
+
+bool YamlValue::AsBool() const {
+  std::string text = AsString("true or false");
+  if (text == "true" || text == "True" || text == "TRUE") return true;
+  if (text == "false" || text == "False" || text == "FALSE") return false;
+  Fail("expected true or false, got " + Describe());
+}
+
+double YamlValue::AsDuration(double maxSeconds) const {
+  std::string text = AsString(kDurationExamples);
+  std::optional<double> seconds = ParseDurationSeconds(text);
+  if (!seconds) Fail(std::string("expected ") + kDurationExamples + ", got " + Describe());
+  if (*seconds < 0) Fail("expected a duration that is not negative, got " + text);
+  if (*seconds > maxSeconds) {
+    Fail("expected a duration of at most " + std::to_string(static_cast<long long>(maxSeconds)) +
+         "s, got " + text);
+  }
+  return *seconds;
+}
+
+std::string YamlValue::AsChoice(const std::vector<std::string>& allowed) const {
+  std::string expected = "one of " + JoinWords(allowed);
+  std::string text = AsString(expected);
+  if (std::find(allowed.begin(), allowed.end(), text) == allowed.end()) {
+    Fail("expected " + expected + ", got " + Describe() + DidYouMean(text, allowed));
+  }
+  return text;
+}
+
+std::vector<YamlValue> YamlValue::AsList(const std::string& expected) const {
+  std::vector<YamlValue> items;
+  if (node_.IsNull()) return items;
+  if (!node_.IsSequence()) Fail("expected " + expected + ", got " + Describe());
+  int index = 0;
+  for (const YAML::Node& item : node_) {
+    items.emplace_back(item, path_ + "[" + std::to_string(index++) + "]", file_, Line());
+  }
+  return items;
+}
+
+YamlMap YamlValue::AsMap(const std::vector<std::string>& allowedKeys,
+                         const std::string& expected) const {
+  if (!node_.IsMap()) Fail("expected " + expected + ", got " + Describe());
+  YamlMap map;
+  map.path_ = path_;
+  map.file_ = file_;
+  map.line_ = Line();
+  std::set<std::string> seen;
+  for (const auto& entry : node_) {
+    int keyLine = LineOf(entry.first, map.line_);
+    if (!entry.first.IsScalar()) {
+      throw ScenarioError(file_, keyLine, path_.empty() ? "(document)" : path_,
+                          "keys must be plain words; allowed keys: " + JoinWords(allowedKeys));
+    }
+    const std::string& key = entry.first.Scalar();
+    std::string keyPath = JoinPath(path_, key);
+    if (std::find(allowedKeys.begin(), allowedKeys.end(), key) == allowedKeys.end()) {
+      throw ScenarioError(file_, keyLine, keyPath,
+                          "unknown key '" + key + "'" + DidYouMean(key, allowedKeys) +
+                              "; allowed keys: " + JoinWords(allowedKeys));
+    }
+    if (!seen.insert(key).second) {
+      throw ScenarioError(file_, keyLine, keyPath, "key '" + key + "' is given twice");
+    }
+    map.entries_.push_back({key, entry.second, keyLine});
+  }
+  return map;
+}
+
+bool YamlMap::Has(const std::string& key) const { return Find(key).has_value(); }
+
+std::optional<YamlValue> YamlMap::Find(const std::string& key) const {
+  for (const Entry& e : entries_) {
+    if (e.key == key) return YamlValue(e.value, JoinPath(path_, key), file_, e.keyLine);
+  }
+  return std::nullopt;
+}
+
+YamlValue YamlMap::Require(const std::string& key) const {
+  std::optional<YamlValue> value = Find(key);
+  if (!value) FailAt(key, "missing required key '" + key + "'");
+  return *value;
+}
+
+void YamlMap::FailAt(const std::string& key, const std::string& message) const {
+  throw ScenarioError(file_, line_, JoinPath(path_, key), message);
+}
+
+}  // namespace ipsecsim::harness

@@ -1,0 +1,83 @@
+// Typed, strict access to a parsed YAML document. Every value remembers the
+// dotted path that reached it (e.g. "flows[2].protocol") and its line, so
+// that any conversion failure becomes a ScenarioError a user can act on.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ipsecsim::harness {
+
+class YamlMap;
+
+class YamlValue {
+ public:
+  // fallbackLine is used when yaml-cpp has no mark for the node (implicit nulls).
+  YamlValue(YAML::Node node, std::string path, std::string file, int fallbackLine);
+
+  const std::string& Path() const { return path_; }
+  int Line() const;  // 1-based
+  bool IsNull() const { return node_.IsNull(); }
+
+  [[noreturn]] void Fail(const std::string& message) const;
+
+  // `expected` names what the scenario wants here, e.g. "a pod name".
+  std::string AsString(const std::string& expected) const;
+  // A decimal integer in [min, max]; `what` names it, e.g. "a port".
+  long long AsInteger(long long min, long long max, const std::string& what) const;
+  bool AsBool() const;
+  // Seconds, not negative, at most maxSeconds.
+  double AsDuration(double maxSeconds) const;
+  // One of `allowed`, spelled exactly.
+  std::string AsChoice(const std::vector<std::string>& allowed) const;
+  // A sequence; an empty value (`pods:`) counts as an empty list.
+  std::vector<YamlValue> AsList(const std::string& expected) const;
+  // A mapping whose keys are all in allowedKeys, none repeated.
+  YamlMap AsMap(const std::vector<std::string>& allowedKeys, const std::string& expected) const;
+
+ private:
+  std::string Describe() const;  // "a list", "a map", "nothing" or the quoted scalar
+
+  YAML::Node node_;
+  std::string path_;
+  std::string file_;
+  int fallbackLine_;
+};
+
+class YamlMap {
+ public:
+  const std::string& Path() const { return path_; }
+  int Line() const { return line_; }
+  bool Has(const std::string& key) const;
+  std::optional<YamlValue> Find(const std::string& key) const;
+  // Fails with "missing required key" at the map's line when absent.
+  YamlValue Require(const std::string& key) const;
+
+  [[noreturn]] void FailAt(const std::string& key, const std::string& message) const;
+
+ private:
+  friend class YamlValue;
+  struct Entry {
+    std::string key;
+    YAML::Node value;
+    int keyLine;
+  };
+
+  std::vector<Entry> entries_;
+  std::string path_;
+  std::string file_;
+  int line_ = 0;
+};
+
+// "flows[2]" + "protocol" -> "flows[2].protocol"; "" + "name" -> "name".
+std::string JoinPath(const std::string& parent, const std::string& key);
+// {"a", "b", "c"} -> "a, b, c".
+std::string JoinWords(const std::vector<std::string>& words);
+// The candidate a typo most likely meant, or "" when none is close.
+std::string ClosestMatch(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace ipsecsim::harness
