@@ -75,6 +75,9 @@ void XfrmStack::Attach(Ptr<ns3::Node> node) {
     Ptr<PolicyCheckedL4> wrapper = ns3::CreateObject<PolicyCheckedL4>(real, this);
     m_ipv4->Remove(real);
     m_ipv4->Insert(wrapper);
+    // Ipv4L3Protocol::GetIcmp() does GetProtocol(1)->GetObject<Icmpv4L4Protocol>():
+    // the ICMP wrapper must share the node's aggregate to answer it.
+    if (protocol == kProtoIcmp) node->AggregateObject(wrapper);
     m_wrappers[protocol] = wrapper;
   }
   m_espProtocol = ns3::CreateObject<EspL4Protocol>(this);

@@ -52,6 +52,9 @@ class TwoHosts {
     ns3::InternetStackHelper().Install(hosts);
     ns3::Ipv4AddressHelper addresses("10.1.0.0", "255.255.255.0");
     auto ifaces = addresses.Assign(devices);
+    for (uint32_t i = 0; i < 2; ++i) {  // hosts, not routers
+      hosts.Get(i)->GetObject<ns3::Ipv4>()->SetAttribute("IpForward", ns3::BooleanValue(false));
+    }
     a = ifaces.GetAddress(0);
     b = ifaces.GetAddress(1);
     XfrmHelper helper;

@@ -65,7 +65,7 @@ StateConfig MakeState(Ipv4Address src, Ipv4Address dst, uint32_t spi, bool encap
   s.dst = dst;
   s.spi = spi;
   s.reqid = 1;
-  s.keymat = ExampleKeymat(uint8_t(spi));
+  s.keymat = ExampleKeymat(uint8_t(spi >> 8));
   if (encap) s.encap = UdpEncap{};
   return s;
 }
