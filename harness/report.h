@@ -1,0 +1,93 @@
+// What a run found, independent of how it is printed: the terminal table,
+// report.json and junit.xml are written from this.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ipsecsim::harness {
+
+// Classes of underlay frames, as the wire oracle names them.
+//   "esp"        IP protocol 50
+//   "esp-in-udp" ESP inside UDP 4500
+//   "ike"        UDP 500, or UDP 4500 with the non-ESP marker
+//   "geneve"     Geneve (UDP 6081) in clear
+//   "clear"      any other IP packet in clear
+struct LinkEvidence {
+  std::string link;                         // e.g. "worker-0/eth0"
+  std::map<std::string, uint64_t> packets;  // class -> packets of this flow on this link
+};
+
+struct FlowResult {
+  std::string name;
+  std::string from;
+  std::string to;
+  std::string protocol;
+  std::string verdict;     // encrypted | plaintext | local | dropped | mixed
+  uint64_t sent = 0;       // packets (udp, icmp) or segments' payload writes (tcp)
+  uint64_t delivered = 0;  // packets or echo replies received by the application
+  uint64_t bytesSent = 0;
+  uint64_t bytesDelivered = 0;
+  uint64_t protectedPackets = 0;  // underlay packets of this flow seen protected
+  uint64_t clearPackets = 0;      // underlay packets of this flow with its marker in clear
+  std::vector<LinkEvidence> evidence;
+  std::string explanation;  // one line: why this verdict
+};
+
+struct ExpectationResult {
+  std::string flow;
+  std::string expected;
+  std::string actual;
+  bool pass = false;
+  int line = 0;
+};
+
+struct NodeCounters {
+  std::string node;
+  std::map<std::string, uint64_t> xfrmStat;  // non-zero /proc/net/xfrm_stat counters
+  uint64_t saCount = 0;
+  uint64_t policyCount = 0;
+};
+
+struct RunReport {
+  std::string scenario;
+  std::string scenarioFile;
+  uint64_t seed = 0;
+  std::string version;
+  std::string platform;
+  std::string ipsecMode;
+  int hostMtu = 0;
+  int clusterMtu = 0;
+  std::string cryptoMode = "real";  // every ESP byte encrypted with AES-GCM
+  double simulatedSeconds = 0;
+  std::map<std::string, uint64_t> underlayPackets;  // class -> packets, all links
+  std::vector<FlowResult> flows;
+  std::vector<ExpectationResult> expectations;
+  std::vector<NodeCounters> nodes;
+
+  bool AllExpectationsPass() const;  // true when there are none
+  int PassedExpectations() const;
+  int FailedExpectations() const;
+  const FlowResult* FindFlow(const std::string& name) const;
+};
+
+// report.json: every field above, stable key order, byte-identical for the
+// same scenario and seed.
+void WriteJsonReport(const RunReport& report, const std::string& path);
+// junit.xml: one testsuite per scenario, one testcase per expectation.
+void WriteJunitReport(const RunReport& report, const std::string& path);
+// The terminal table: flows with verdict, sent/delivered and evidence summary,
+// then each expectation with PASS/FAIL.
+std::string FormatTable(const RunReport& report);
+
+// The same documents as strings, for callers that do not want files.
+std::string FormatJsonReport(const RunReport& report);
+std::string FormatJunitReport(const RunReport& report);
+
+// Several lines on what the wire showed for one flow: counts, per-link
+// classes and the explanation. Used in junit failures and by the CLI.
+std::string DescribeEvidence(const FlowResult& flow);
+
+}  // namespace ipsecsim::harness

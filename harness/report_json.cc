@@ -1,0 +1,93 @@
+// report.json: every RunReport field in a fixed key order.
+#include <nlohmann/json.hpp>
+
+#include "report.h"
+#include "report_files.h"
+
+namespace ipsecsim::harness {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Bumped whenever a key is renamed or removed.
+constexpr int kReportVersion = 1;
+
+Json CountsJson(const std::map<std::string, uint64_t>& counts) {
+  Json json = Json::object();
+  for (const auto& [name, count] : counts) json[name] = count;
+  return json;
+}
+
+Json FlowJson(const FlowResult& flow) {
+  Json links = Json::array();
+  for (const LinkEvidence& link : flow.evidence) {
+    links.push_back({{"link", link.link}, {"packets", CountsJson(link.packets)}});
+  }
+  return {{"name", flow.name},
+          {"from", flow.from},
+          {"to", flow.to},
+          {"protocol", flow.protocol},
+          {"verdict", flow.verdict},
+          {"sent", flow.sent},
+          {"delivered", flow.delivered},
+          {"bytes_sent", flow.bytesSent},
+          {"bytes_delivered", flow.bytesDelivered},
+          {"evidence",
+           {{"protected_packets", flow.protectedPackets},
+            {"clear_packets", flow.clearPackets},
+            {"links", links}}},
+          {"explanation", flow.explanation}};
+}
+
+Json ExpectationJson(const ExpectationResult& e) {
+  return {{"flow", e.flow},
+          {"expected", e.expected},
+          {"actual", e.actual},
+          {"pass", e.pass},
+          {"line", e.line}};
+}
+
+Json NodeJson(const NodeCounters& node) {
+  return {{"node", node.node},
+          {"sa_count", node.saCount},
+          {"policy_count", node.policyCount},
+          {"xfrm_stat", CountsJson(node.xfrmStat)}};
+}
+
+}  // namespace
+
+std::string FormatJsonReport(const RunReport& report) {
+  Json flows = Json::array();
+  for (const FlowResult& flow : report.flows) flows.push_back(FlowJson(flow));
+  Json expectations = Json::array();
+  for (const ExpectationResult& e : report.expectations) expectations.push_back(ExpectationJson(e));
+  Json nodes = Json::array();
+  for (const NodeCounters& node : report.nodes) nodes.push_back(NodeJson(node));
+
+  Json json = {{"report_version", kReportVersion},
+               {"scenario", report.scenario},
+               {"scenario_file", report.scenarioFile},
+               {"seed", report.seed},
+               {"version", report.version},
+               {"platform", report.platform},
+               {"ipsec_mode", report.ipsecMode},
+               {"host_mtu", report.hostMtu},
+               {"cluster_mtu", report.clusterMtu},
+               {"crypto_mode", report.cryptoMode},
+               {"simulated_seconds", report.simulatedSeconds},
+               {"all_expectations_pass", report.AllExpectationsPass()},
+               {"passed", report.PassedExpectations()},
+               {"failed", report.FailedExpectations()},
+               {"underlay_packets", CountsJson(report.underlayPackets)},
+               {"flows", flows},
+               {"expectations", expectations},
+               {"nodes", nodes}};
+  // Replace rather than throw on bytes that are not UTF-8 (names come from users).
+  return json.dump(2, ' ', false, nlohmann::detail::error_handler_t::replace) + "\n";
+}
+
+void WriteJsonReport(const RunReport& report, const std::string& path) {
+  WriteReportFile(path, FormatJsonReport(report));
+}
+
+}  // namespace ipsecsim::harness
