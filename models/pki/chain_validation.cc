@@ -91,6 +91,15 @@ const char* ChainErrorName(ChainError error) {
   return "unknown";
 }
 
+bool SignatureMemo::IsSignedBy(const Certificate& cert, const Certificate& issuer) {
+  auto key = std::make_pair(cert.der, issuer.der);
+  auto it = verdicts_.find(key);
+  if (it != verdicts_.end()) return it->second;
+  const bool verdict = pki::IsSignedBy(cert, issuer.publicKey);
+  verdicts_.emplace(std::move(key), verdict);
+  return verdict;
+}
+
 bool CertificateMatchesId(const Certificate& cert, std::string_view expectedId) {
   if (!expectedId.empty() && expectedId.front() == '@') expectedId.remove_prefix(1);
   if (expectedId.empty()) return false;
@@ -103,7 +112,7 @@ bool CertificateMatchesId(const Certificate& cert, std::string_view expectedId) 
 
 ChainResult ValidateChain(const Certificate& leaf, const std::vector<Certificate>& intermediates,
                           const std::vector<Certificate>& trustAnchors, int64_t at,
-                          std::string_view expectedId) {
+                          std::string_view expectedId, SignatureMemo* memo) {
   std::vector<const Certificate*> anchors, pool;
   for (const auto& c : trustAnchors) anchors.push_back(&c);
   for (const auto& c : intermediates) pool.push_back(&c);
@@ -133,7 +142,8 @@ ChainResult ValidateChain(const Certificate& leaf, const std::vector<Certificate
     }
     const Certificate* issuer = nullptr;
     for (const Certificate* candidate : candidates) {
-      if (IsSignedBy(*current, candidate->publicKey)) {
+      if (memo ? memo->IsSignedBy(*current, *candidate)
+               : IsSignedBy(*current, candidate->publicKey)) {
         issuer = candidate;
         break;
       }

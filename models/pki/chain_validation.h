@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "certificate.h"
@@ -33,12 +35,23 @@ struct ChainResult {
   bool Ok() const { return error == ChainError::kNone; }
 };
 
+// Remembers signature checks already made: the verdict depends only on the
+// two certificates, and a long timeline re-validates the same few pairs
+// thousands of times.
+class SignatureMemo {
+ public:
+  bool IsSignedBy(const Certificate& cert, const Certificate& issuer);
+
+ private:
+  std::map<std::pair<Bytes, Bytes>, bool> verdicts_;
+};
+
 // `expectedId` is "@<system-id>" (or the bare name); empty skips the ID check.
 // `intermediates` may be empty: ipsecsim's CAs sign node certificates
 // directly. Trust anchors are checked for validity and the CA flag too.
 ChainResult ValidateChain(const Certificate& leaf, const std::vector<Certificate>& intermediates,
                           const std::vector<Certificate>& trustAnchors, int64_t at,
-                          std::string_view expectedId);
+                          std::string_view expectedId, SignatureMemo* memo = nullptr);
 
 // True when the ID names the certificate (CN or DNS SAN, case-insensitive).
 bool CertificateMatchesId(const Certificate& cert, std::string_view expectedId);
