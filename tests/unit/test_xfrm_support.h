@@ -169,6 +169,31 @@ class TwoHosts {
     });
   }
 
+  // A UDP datagram from host `from` with a valid checksum.
+  std::vector<uint8_t> Udp(int from, uint16_t sport, uint16_t dport,
+                           const std::vector<uint8_t>& payload) const {
+    std::vector<uint8_t> d = {uint8_t(sport >> 8),
+                              uint8_t(sport),
+                              uint8_t(dport >> 8),
+                              uint8_t(dport),
+                              uint8_t((payload.size() + 8) >> 8),
+                              uint8_t(payload.size() + 8),
+                              0,
+                              0};
+    for (uint8_t byte : payload) d.push_back(byte);
+    uint32_t sum = 17 + uint32_t(d.size());
+    for (uint32_t addr : {Addr(from).Get(), Addr(1 - from).Get()})
+      sum += (addr >> 16) + (addr & 0xffff);
+    for (size_t i = 0; i < d.size(); i += 2) {
+      sum += uint32_t(d[i]) << 8 | (i + 1 < d.size() ? d[i + 1] : 0);
+    }
+    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+    const uint16_t checksum = uint16_t(~sum) == 0 ? 0xffff : uint16_t(~sum);
+    d[6] = uint8_t(checksum >> 8);
+    d[7] = uint8_t(checksum);
+    return d;
+  }
+
   std::vector<WireFrame> Frames(std::function<bool(const WireFrame&)> pred) const {
     std::vector<WireFrame> out;
     for (const auto& f : wire) {
