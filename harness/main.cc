@@ -5,12 +5,14 @@
 
 #include "cli_esp.h"
 #include "cli_numbers.h"
+#include "cli_run.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"ipsecsim: IPsec in OpenShift/OKD OVN-Kubernetes clusters, simulated"};
   app.require_subcommand(1);
   std::function<int()> action;
   ipsecsim::cli::AddEspCommand(app, &action);
+  ipsecsim::cli::AddRunCommand(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,67 @@
+#include "cli_run.h"
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "cli_numbers.h"
+#include "report.h"
+#include "runner.h"
+#include "scenario.h"
+
+namespace ipsecsim::cli {
+
+namespace {
+
+struct RunArgs {
+  std::vector<std::string> files;
+  std::string out;
+  bool pcap = false;
+  std::string seed;
+};
+
+int Run(const RunArgs& a) {
+  harness::RunOptions options;
+  options.pcap = a.pcap;
+  if (!a.seed.empty()) options.seed = ParseUnsigned("--seed", a.seed, UINT64_MAX);
+  // Load every file first, so a typo in the last one costs no simulation time.
+  std::vector<harness::Scenario> scenarios;
+  for (const std::string& file : a.files) {
+    try {
+      scenarios.push_back(harness::LoadScenarioFile(file));
+    } catch (const harness::ScenarioError& e) {
+      std::cerr << "ipsecsim: " << e.what() << "\n";
+      return 2;
+    }
+  }
+  bool allPass = true;
+  for (const harness::Scenario& sc : scenarios) {
+    std::string dir = "results/" + sc.name;
+    if (!a.out.empty()) dir = scenarios.size() == 1 ? a.out : a.out + "/" + sc.name;
+    std::filesystem::create_directories(dir);
+    options.outDir = dir;
+    const harness::RunReport report = harness::RunScenario(sc, options);
+    harness::WriteJsonReport(report, dir + "/report.json");
+    harness::WriteJunitReport(report, dir + "/junit.xml");
+    std::cout << harness::FormatTable(report) << "reports: " << dir << "/report.json, " << dir
+              << "/junit.xml\n\n";
+    allPass = allPass && report.AllExpectationsPass();
+  }
+  return allPass ? 0 : 1;
+}
+
+}  // namespace
+
+void AddRunCommand(CLI::App& app, std::function<int()>* action) {
+  auto args = std::make_shared<RunArgs>();
+  auto* run = app.add_subcommand("run", "Simulate scenarios and report which flows are encrypted");
+  run->add_option("files", args->files, "scenario YAML files")->required();
+  run->add_option("--out", args->out,
+                  "output directory (default results/<scenario name>; with several files, "
+                  "one subdirectory each)");
+  run->add_flag("--pcap", args->pcap, "write DIR/pcap/*.pcap and the keys in DIR/keys/esp_sa");
+  run->add_option("--seed", args->seed, "override the scenario's seed");
+  run->callback([args, action] { *action = [args] { return Run(*args); }; });
+}
+
+}  // namespace ipsecsim::cli

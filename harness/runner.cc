@@ -1,0 +1,192 @@
+#include "runner.h"
+
+#include <ns3/core-module.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+
+#include "cluster_world.h"
+#include "esp_sa_uat.h"
+#include "ipsec_full_mesh.h"
+#include "traffic.h"
+#include "verdict.h"
+#include "wire_oracle.h"
+
+namespace ipsecsim::harness {
+
+using namespace ns3;
+
+namespace {
+
+constexpr double kDrainSeconds = 3.0;  // after the last send, for TCP and queued packets
+
+sim::FlowProtocol ToSim(Protocol p) {
+  switch (p) {
+    case Protocol::kTcp:
+      return sim::FlowProtocol::kTcp;
+    case Protocol::kIcmp:
+      return sim::FlowProtocol::kIcmp;
+    case Protocol::kUdp:
+      break;
+  }
+  return sim::FlowProtocol::kUdp;
+}
+
+bool UsesUdpEncapsulation(const ClusterSpec& c) {
+  return c.platform == "ibmcloud" || c.encapsulation == Encapsulation::kAlways;
+}
+
+std::vector<LinkEvidence> ToLinkEvidence(const FlowWireEvidence* e) {
+  std::vector<LinkEvidence> out;
+  if (!e) return out;
+  for (auto& [link, classes] : e->links) out.push_back(LinkEvidence{link, classes});
+  return out;
+}
+
+// Everything one run builds; destroyed after ns-3 has disposed its objects.
+struct World {
+  std::unique_ptr<sim::ClusterWorld> cluster;
+  std::vector<Ptr<xfrm::XfrmStack>> stacks;
+  std::map<std::string, sim::Endpoint> endpoints;
+  WireOracle oracle;
+  sim::TrafficManager traffic;
+};
+
+void BuildEndpoints(const Scenario& sc, World& w) {
+  const auto names = sc.NodeNames();
+  std::map<std::string, uint32_t> nodeIndex;
+  for (uint32_t i = 0; i < names.size(); ++i) {
+    nodeIndex[names[i]] = i;
+    w.endpoints[names[i]] = w.cluster->HostEndpoint(i);
+  }
+  for (const PodSpec& pod : sc.pods) {
+    const uint32_t n = nodeIndex.at(pod.node);
+    w.endpoints[pod.name] =
+        pod.hostNetwork ? w.cluster->HostEndpoint(n) : w.cluster->AddClusterPod(n);
+  }
+}
+
+void StartFlows(const Scenario& sc, World& w) {
+  for (size_t i = 0; i < sc.flows.size(); ++i) {
+    const FlowSpec& f = sc.flows[i];
+    const sim::Endpoint& from = w.endpoints.at(f.from);
+    const sim::Endpoint& to = w.endpoints.at(f.to);
+    const int fromMtu = from.hostNetwork ? sc.cluster.hostMtu : sc.cluster.clusterMtu;
+    const int toMtu = to.hostNetwork ? sc.cluster.hostMtu : sc.cluster.clusterMtu;
+    sim::FlowPlan plan;
+    plan.index = int(i);
+    plan.protocol = ToSim(f.protocol);
+    plan.from = from.node;
+    plan.to = to.node;
+    plan.toAddress = to.address;
+    plan.port = uint16_t(f.port);
+    plan.packets = uint32_t(f.packets);
+    plan.size = uint32_t(f.size);
+    plan.startSeconds = f.startSeconds;
+    plan.intervalSeconds = f.intervalSeconds;
+    plan.mss = uint32_t(std::min(fromMtu, toMtu) - 40);
+    w.traffic.Add(plan);
+  }
+}
+
+RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
+  RunReport r;
+  r.scenario = sc.name;
+  r.scenarioFile = sc.file;
+  r.seed = seed;
+  r.version = sc.cluster.version;
+  r.platform = sc.cluster.platform;
+  r.ipsecMode = ToString(sc.cluster.ipsecMode);
+  r.hostMtu = sc.cluster.hostMtu;
+  r.clusterMtu = sc.cluster.clusterMtu;
+  r.simulatedSeconds = seconds;
+  r.underlayPackets = w.oracle.ClassTotals();
+  for (size_t i = 0; i < sc.flows.size(); ++i) {
+    const FlowSpec& f = sc.flows[i];
+    const sim::FlowTally& t = w.traffic.Tally(int(i));
+    const FlowWireEvidence* e = w.oracle.Evidence(int(i));
+    VerdictInput in{t.sent, t.delivered, e ? e->protectedPackets : 0, e ? e->clearPackets : 0};
+    const Verdict v = Decide(in);
+    FlowResult fr;
+    fr.name = f.name;
+    fr.from = f.from;
+    fr.to = f.to;
+    fr.protocol = ToString(f.protocol);
+    fr.verdict = v.name;
+    fr.explanation = v.explanation;
+    fr.sent = t.sent;
+    fr.delivered = t.delivered;
+    fr.bytesSent = t.bytesSent;
+    fr.bytesDelivered = t.bytesDelivered;
+    fr.protectedPackets = in.protectedPackets;
+    fr.clearPackets = in.clearPackets;
+    fr.evidence = ToLinkEvidence(e);
+    r.flows.push_back(fr);
+  }
+  for (const ExpectationSpec& x : sc.expect) {
+    ExpectationResult er{x.flow, x.verdict, "", false, x.line};
+    for (const FlowResult& fr : r.flows) {
+      if (fr.name == x.flow) er.actual = fr.verdict;
+    }
+    er.pass = er.actual == er.expected;
+    r.expectations.push_back(er);
+  }
+  for (uint32_t n = 0; n < w.cluster->NodeCount(); ++n) {
+    NodeCounters nc;
+    nc.node = w.cluster->NodeName(n);
+    if (n < w.stacks.size()) {
+      for (auto& [name, value] : w.stacks[n]->Counters().NonZero()) nc.xfrmStat[name] = value;
+      nc.saCount = w.stacks[n]->States().Size();
+      nc.policyCount = w.stacks[n]->Policies().Size();
+    }
+    r.nodes.push_back(nc);
+  }
+  return r;
+}
+
+}  // namespace
+
+RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
+  const uint64_t seed = options.seed.value_or(sc.seed);
+  RngSeedManager::SetSeed(uint32_t(seed % 4294967295u) + 1);
+  RngSeedManager::SetRun(1);
+  Names::Clear();
+  xfrm::ClearRecordedEspSas();
+
+  auto w = std::make_unique<World>();
+  sim::WorldConfig config;
+  config.nodeNames = sc.NodeNames();
+  config.hostMtu = sc.cluster.hostMtu;
+  config.clusterMtu = sc.cluster.clusterMtu;
+  config.linkRate = sc.cluster.linkRate;
+  config.linkDelaySeconds = sc.cluster.linkDelaySeconds;
+  w->cluster = std::make_unique<sim::ClusterWorld>(config);
+  if (sc.cluster.ipsecMode == IpsecMode::kFull) {
+    w->stacks = sim::InstallFullMesh(*w->cluster, {seed, UsesUdpEncapsulation(sc.cluster)});
+  }
+  // The oracle reads ESP the way Wireshark does with keys/esp_sa.
+  for (const xfrm::EspSaRecord& sa : xfrm::RecordedEspSas()) {
+    w->oracle.Classifier().AddKey(sa.spi, sa.keymat);
+  }
+  BuildEndpoints(sc, *w);
+  for (uint32_t i = 0; i < w->cluster->NodeCount(); ++i) {
+    w->oracle.Tap(w->cluster->Nic(i), w->cluster->NodeName(i) + "/eth0");
+  }
+  StartFlows(sc, *w);
+  if (options.pcap) {
+    std::filesystem::create_directories(options.outDir + "/pcap");
+    w->cluster->EnablePcap(options.outDir + "/pcap");
+  }
+  const double seconds =
+      sc.durationSeconds > 0 ? sc.durationSeconds : w->traffic.LastSendSeconds() + kDrainSeconds;
+  Simulator::Stop(Seconds(seconds));
+  Simulator::Run();
+  RunReport report = Collect(sc, *w, seed, seconds);
+  if (options.pcap) xfrm::WriteEspSaUat(options.outDir + "/keys/esp_sa");
+  Simulator::Destroy();
+  Names::Clear();
+  return report;
+}
+
+}  // namespace ipsecsim::harness

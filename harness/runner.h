@@ -1,0 +1,20 @@
+// Runs one scenario on the simulated cluster and returns what the wire showed.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "report.h"
+#include "scenario.h"
+
+namespace ipsecsim::harness {
+
+struct RunOptions {
+  std::string outDir;            // where pcaps and keys go (report files: the caller)
+  bool pcap = false;             // write DIR/pcap/*.pcap and DIR/keys/esp_sa
+  std::optional<uint64_t> seed;  // overrides the scenario's seed
+};
+
+RunReport RunScenario(const Scenario& scenario, const RunOptions& options);
+
+}  // namespace ipsecsim::harness

@@ -1,0 +1,24 @@
+// A flow's verdict from what the application received and what the wire
+// oracle saw on the underlay (ARCHITECTURE: verdicts come from the wire).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace ipsecsim::harness {
+
+struct VerdictInput {
+  uint64_t sent = 0;
+  uint64_t delivered = 0;
+  uint64_t protectedPackets = 0;  // underlay packets carrying the marker only encrypted
+  uint64_t clearPackets = 0;      // underlay packets with the marker readable
+};
+
+struct Verdict {
+  std::string name;         // encrypted | plaintext | local | dropped | mixed
+  std::string explanation;  // one line a network engineer can check
+};
+
+Verdict Decide(const VerdictInput& in);
+
+}  // namespace ipsecsim::harness

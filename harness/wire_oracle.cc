@@ -1,0 +1,41 @@
+#include "wire_oracle.h"
+
+#include <ns3/callback.h>
+
+#include <vector>
+
+namespace ipsecsim::harness {
+
+void WireOracle::Tap(ns3::Ptr<ns3::NetDevice> nic, const std::string& linkName) {
+  nic->TraceConnectWithoutContext("PhyTxBegin",
+                                  ns3::MakeCallback(&WireOracle::OnFrame, this).Bind(linkName));
+}
+
+void WireOracle::OnFrame(std::string link, ns3::Ptr<const ns3::Packet> frame) {
+  constexpr size_t kEthernetHeader = 14;
+  std::vector<uint8_t> bytes(frame->GetSize());
+  frame->CopyData(bytes.data(), bytes.size());
+  if (bytes.size() <= kEthernetHeader || bytes[12] != 0x08 || bytes[13] != 0x00) return;
+  Classified c;
+  if (!classifier_.Classify(bytes.data() + kEthernetHeader, bytes.size() - kEthernetHeader, &c)) {
+    return;
+  }
+  classTotals_[c.cls] += c.packets;
+  for (int flow : c.clearFlows) {
+    auto& e = flows_[flow];
+    e.links[link][c.cls] += c.packets;
+    e.clearPackets += c.packets;
+  }
+  for (int flow : c.protectedFlows) {
+    auto& e = flows_[flow];
+    e.links[link][c.cls] += c.packets;
+    e.protectedPackets += c.packets;
+  }
+}
+
+const FlowWireEvidence* WireOracle::Evidence(int flow) const {
+  auto it = flows_.find(flow);
+  return it == flows_.end() ? nullptr : &it->second;
+}
+
+}  // namespace ipsecsim::harness

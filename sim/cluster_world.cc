@@ -1,0 +1,48 @@
+#include "cluster_world.h"
+
+namespace ipsecsim::sim {
+
+using namespace ns3;
+
+ClusterWorld::ClusterWorld(const WorldConfig& config) : config_(config) {
+  const uint32_t n = uint32_t(config.nodeNames.size());
+  hosts_.Create(n);
+  csma_.SetChannelAttribute("DataRate", StringValue(config.linkRate));
+  csma_.SetChannelAttribute("Delay", TimeValue(Seconds(config.linkDelaySeconds)));
+  csma_.SetDeviceAttribute("Mtu", UintegerValue(uint32_t(config.hostMtu)));
+  nics_ = csma_.Install(hosts_);
+  InternetStackHelper internet;
+  internet.Install(hosts_);
+  for (uint32_t i = 0; i < n; ++i) {
+    Names::Add(config.nodeNames[i], hosts_.Get(i));
+    ovn_.push_back(std::make_unique<OvnNode>(i, plan_, *this, hosts_.Get(i), nics_.Get(i)));
+    ovn_.back()->Setup(config.hostMtu, config.clusterMtu);
+  }
+}
+
+bool ClusterWorld::UnderlayMac(Ipv4Address ip, Mac48Address* mac) const {
+  const uint32_t first = plan_.NodeIp(0).Get();
+  if (ip.Get() < first || ip.Get() >= first + NodeCount()) return false;
+  *mac = Mac48Address::ConvertFrom(nics_.Get(ip.Get() - first)->GetAddress());
+  return true;
+}
+
+Endpoint ClusterWorld::HostEndpoint(uint32_t nodeIndex) const {
+  return Endpoint{hosts_.Get(nodeIndex), plan_.NodeIp(nodeIndex), nodeIndex, true};
+}
+
+Endpoint ClusterWorld::AddClusterPod(uint32_t nodeIndex) {
+  Ptr<Node> pod = CreateObject<Node>();
+  InternetStackHelper internet;
+  internet.Install(pod);
+  const Ipv4Address ip = ovn_.at(nodeIndex)->AttachPod(pod, config_.clusterMtu);
+  return Endpoint{pod, ip, nodeIndex, false};
+}
+
+void ClusterWorld::EnablePcap(const std::string& dir) const {
+  for (uint32_t i = 0; i < NodeCount(); ++i) {
+    csma_.EnablePcap(dir + "/" + config_.nodeNames[i] + "-eth0.pcap", nics_.Get(i), false, true);
+  }
+}
+
+}  // namespace ipsecsim::sim

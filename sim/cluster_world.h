@@ -1,0 +1,70 @@
+// The cluster world on ns-3: nodes on an underlay segment, each with its OVN
+// data path (ovn_node.h); cluster-network pods with their own IP stacks;
+// host-network pods on their node's stack.
+#pragma once
+
+#include <ns3/core-module.h>
+#include <ns3/csma-module.h>
+#include <ns3/internet-module.h>
+#include <ns3/network-module.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "addressing.h"
+#include "ovn_node.h"
+
+namespace ipsecsim::sim {
+
+struct WorldConfig {
+  std::vector<std::string> nodeNames;  // <pool>-<index>, in order
+  int hostMtu = 1500;
+  int clusterMtu = 1400;
+  std::string linkRate = "10Gbps";
+  double linkDelaySeconds = 50e-6;
+};
+
+struct Endpoint {
+  ns3::Ptr<ns3::Node> node;  // the stack that sends and receives
+  ns3::Ipv4Address address;
+  uint32_t nodeIndex = 0;  // the cluster node it runs on
+  bool hostNetwork = false;
+};
+
+class ClusterWorld : public ClusterDirectory {
+ public:
+  explicit ClusterWorld(const WorldConfig& config);
+
+  uint32_t NodeCount() const override { return uint32_t(ovn_.size()); }
+  bool UnderlayMac(ns3::Ipv4Address ip, ns3::Mac48Address* mac) const override;
+
+  const WorldConfig& Config() const { return config_; }
+  const AddressPlan& Plan() const { return plan_; }
+  const std::string& NodeName(uint32_t i) const { return config_.nodeNames.at(i); }
+  ns3::Ptr<ns3::Node> Host(uint32_t i) const { return hosts_.Get(i); }
+  ns3::Ptr<ns3::NetDevice> Nic(uint32_t i) const { return nics_.Get(i); }
+  const ns3::NetDeviceContainer& Nics() const { return nics_; }
+  OvnNode& Ovn(uint32_t i) { return *ovn_.at(i); }
+  const OvnNode& Ovn(uint32_t i) const { return *ovn_.at(i); }
+  ns3::Ipv4Address NodeIp(uint32_t i) const { return plan_.NodeIp(i); }
+
+  // A node's host network as an endpoint.
+  Endpoint HostEndpoint(uint32_t nodeIndex) const;
+  // A new cluster-network pod on a node.
+  Endpoint AddClusterPod(uint32_t nodeIndex);
+
+  // Writes DIR/<node>-eth0.pcap for every NIC (each frame appears in the
+  // capture of the NIC that sent it and of the NICs that received it).
+  void EnablePcap(const std::string& dir) const;
+
+ private:
+  WorldConfig config_;
+  AddressPlan plan_;
+  ns3::NodeContainer hosts_;
+  ns3::NetDeviceContainer nics_;
+  mutable ns3::CsmaHelper csma_;  // EnablePcap is not const in ns-3
+  std::vector<std::unique_ptr<OvnNode>> ovn_;
+};
+
+}  // namespace ipsecsim::sim

@@ -1,0 +1,270 @@
+#include "ovn_node.h"
+
+#include <ns3/ethernet-header.h>
+
+#include "geneve_header.h"
+
+namespace ipsecsim::sim {
+
+using namespace ns3;
+
+namespace {
+
+constexpr uint16_t kIpv4EtherType = 0x0800;
+constexpr uint8_t kIcmp = 1, kTcp = 6, kUdp = 17;
+constexpr uint16_t kGeneveSourcePortBase = 49152;  // Linux picks tunnel source ports by flow hash
+
+bool HasL4Header(const Ipv4Header& ip) { return ip.GetFragmentOffset() == 0; }
+
+// The local (our side) and remote port of an L4 header; ICMP echo uses its
+// identifier for both, as conntrack does.
+bool PortsOf(uint8_t proto, const uint8_t* l4, size_t len, bool outbound, uint16_t* local,
+             uint16_t* remote) {
+  if ((proto == kUdp || proto == kTcp) && len >= 4) {
+    const uint16_t src = uint16_t(l4[0] << 8 | l4[1]), dst = uint16_t(l4[2] << 8 | l4[3]);
+    *local = outbound ? src : dst;
+    *remote = outbound ? dst : src;
+    return true;
+  }
+  if (proto == kIcmp && len >= 8 && (l4[0] == 8 || l4[0] == 0)) {
+    *local = uint16_t(l4[4] << 8 | l4[5]);
+    *remote = 0;
+    return true;
+  }
+  return false;
+}
+
+void SetLocalPort(uint8_t proto, uint8_t* l4, bool outbound, uint16_t port) {
+  const size_t at = proto == kIcmp ? 4 : (outbound ? 0 : 2);
+  l4[at] = uint8_t(port >> 8);
+  l4[at + 1] = uint8_t(port);
+}
+
+Ptr<VirtualNetDevice> MakePort(Ptr<Node> node, Mac48Address mac, int mtu) {
+  Ptr<VirtualNetDevice> dev = CreateObject<VirtualNetDevice>();
+  dev->SetNeedsArp(false);
+  dev->SetSupportsSendFrom(false);
+  dev->SetAddress(mac);
+  dev->SetMtu(uint16_t(mtu));
+  node->AddDevice(dev);
+  return dev;
+}
+
+uint32_t AddInterface(Ptr<Node> node, Ptr<NetDevice> dev, Ipv4Address ip, Ipv4Mask mask) {
+  Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
+  const uint32_t i = ipv4->AddInterface(dev);
+  ipv4->AddAddress(i, Ipv4InterfaceAddress(ip, mask));
+  ipv4->SetUp(i);
+  return i;
+}
+
+}  // namespace
+
+OvnNode::OvnNode(uint32_t index, const AddressPlan& plan, const ClusterDirectory& directory,
+                 Ptr<Node> host, Ptr<NetDevice> nic)
+    : index_(index), plan_(plan), directory_(directory), host_(host), nic_(nic) {}
+
+void OvnNode::Setup(int hostMtu, int clusterMtu) {
+  brEx_ = MakePort(host_, Mac48Address::ConvertFrom(nic_->GetAddress()), hostMtu);
+  brEx_->SetSendCallback(MakeCallback(&OvnNode::FromBrEx, this));
+  AddInterface(host_, brEx_, NodeIp(), plan_.machineMask);
+
+  const Ipv4Address mp0Ip = plan_.ManagementPortIp(index_);
+  mp0_ = MakePort(host_, OvnMac(mp0Ip), clusterMtu);
+  mp0_->SetSendCallback(MakeCallback(&OvnNode::FromLogicalPort, this));
+  const uint32_t mp0If = AddInterface(host_, mp0_, mp0Ip, plan_.nodeSubnetMask);
+  Ipv4StaticRoutingHelper routing;
+  routing.GetStaticRouting(host_->GetObject<Ipv4>())
+      ->AddNetworkRouteTo(plan_.clusterNetwork, plan_.clusterMask, plan_.RouterPortIp(index_),
+                          mp0If);
+  localPorts_[mp0Ip.Get()] = mp0_;
+
+  host_->RegisterProtocolHandler(MakeCallback(&OvnNode::FromNic, this), kIpv4EtherType, nic_,
+                                 false);
+  geneveRx_ = Socket::CreateSocket(host_, UdpSocketFactory::GetTypeId());
+  geneveRx_->Bind(InetSocketAddress(Ipv4Address::GetAny(), geneve::kUdpPort));
+  geneveRx_->SetRecvCallback(MakeCallback(&OvnNode::FromGeneve, this));
+}
+
+Ipv4Address OvnNode::AttachPod(Ptr<Node> pod, int clusterMtu) {
+  const Ipv4Address ip = plan_.PodIp(index_, nextPod_++);
+  Ptr<VirtualNetDevice> eth0 = MakePort(pod, OvnMac(ip), clusterMtu);
+  eth0->SetSendCallback(MakeCallback(&OvnNode::FromLogicalPort, this));
+  const uint32_t i = AddInterface(pod, eth0, ip, plan_.nodeSubnetMask);
+  Ipv4StaticRoutingHelper routing;
+  routing.GetStaticRouting(pod->GetObject<Ipv4>())->SetDefaultRoute(plan_.RouterPortIp(index_), i);
+  localPorts_[ip.Get()] = eth0;
+  return ip;
+}
+
+bool OvnNode::FromLogicalPort(Ptr<Packet> packet, const Address&, const Address&, uint16_t) {
+  Ipv4Header ip;
+  packet->PeekHeader(ip);
+  const Ipv4Address dst = ip.GetDestination();
+  if (!plan_.InClusterNetwork(dst)) {
+    GatewayOut(packet, ip);
+    return true;
+  }
+  const uint32_t node = plan_.NodeOfPodIp(dst);
+  if (node == index_) {
+    DeliverToLocalPort(packet, dst);
+  } else if (node < directory_.NodeCount()) {
+    SendGeneve(packet, ip, node);
+  } else {
+    ++counters_.noRoute;
+  }
+  return true;
+}
+
+void OvnNode::DeliverToLocalPort(Ptr<Packet> ipPacket, Ipv4Address dst) {
+  auto it = localPorts_.find(dst.Get());
+  if (it == localPorts_.end()) {
+    ++counters_.noRoute;
+    return;
+  }
+  ++counters_.localSwitched;
+  it->second->Receive(ipPacket, kIpv4EtherType, OvnMac(plan_.RouterPortIp(index_)),
+                      it->second->GetAddress(), NetDevice::PACKET_HOST);
+}
+
+void OvnNode::SendGeneve(Ptr<Packet> ipPacket, const Ipv4Header& ip, uint32_t remoteNode) {
+  // Source port from a hash of the inner flow, so each flow keeps its port.
+  uint8_t inner[24] = {};
+  ipPacket->CopyData(inner, sizeof inner);
+  uint32_t hash = 2166136261u;
+  const size_t hashed = HasL4Header(ip) ? 24 : 20;
+  for (size_t i = 12; i < hashed; ++i) hash = (hash ^ inner[i]) * 16777619u;
+  hash = (hash ^ inner[9]) * 16777619u;
+  const uint16_t sourcePort = uint16_t(kGeneveSourcePortBase + hash % 16384);
+
+  EthernetHeader eth(false);
+  eth.SetSource(OvnMac(plan_.RouterPortIp(remoteNode)));
+  eth.SetDestination(OvnMac(ip.GetDestination()));
+  eth.SetLengthType(kIpv4EtherType);
+  ipPacket->AddHeader(eth);
+  geneve::GeneveHeader g;
+  g.SetVni(remoteNode + 1);  // the remote logical switch's tunnel key
+  g.SetPorts(1, uint16_t(ip.GetDestination().Get() & 0x1FF));
+  ipPacket->AddHeader(g);
+  ++counters_.geneveSent;
+  GeneveSocketFor(sourcePort)
+      ->SendTo(ipPacket, 0, InetSocketAddress(plan_.NodeIp(remoteNode), geneve::kUdpPort));
+}
+
+Ptr<Socket> OvnNode::GeneveSocketFor(uint16_t sourcePort) {
+  auto it = geneveTx_.find(sourcePort);
+  if (it != geneveTx_.end()) return it->second;
+  Ptr<Socket> s = Socket::CreateSocket(host_, UdpSocketFactory::GetTypeId());
+  s->Bind(InetSocketAddress(Ipv4Address::GetAny(), sourcePort));
+  geneveTx_[sourcePort] = s;
+  return s;
+}
+
+void OvnNode::FromGeneve(Ptr<Socket> socket) {
+  Ptr<Packet> p;
+  while ((p = socket->Recv())) {
+    constexpr uint32_t kMinimum =
+        geneve::kBaseHeaderLen + geneve::kOvnOptionLen + geneve::kInnerEthernetLen + 20;
+    if (p->GetSize() < kMinimum) {
+      ++counters_.geneveMalformed;
+      continue;
+    }
+    geneve::GeneveHeader g;
+    p->RemoveHeader(g);
+    EthernetHeader eth(false);
+    if (!g.IsValid() || p->RemoveHeader(eth) != geneve::kInnerEthernetLen ||
+        eth.GetLengthType() != kIpv4EtherType) {
+      ++counters_.geneveMalformed;
+      continue;
+    }
+    uint8_t first = 0;
+    p->CopyData(&first, 1);
+    if (first >> 4 != 4 || (first & 0xF) < 5) {
+      ++counters_.geneveMalformed;
+      continue;
+    }
+    Ipv4Header ip;
+    p->PeekHeader(ip);
+    ++counters_.geneveReceived;
+    DeliverToLocalPort(p, ip.GetDestination());
+  }
+}
+
+void OvnNode::GatewayOut(Ptr<Packet> ipPacket, Ipv4Header ip) {
+  if (ip.GetDestination() == NodeIp()) {
+    // A pod reaching its own node's host network never leaves the node.
+    ++counters_.localSwitched;
+    mp0_->Receive(ipPacket, kIpv4EtherType, OvnMac(plan_.RouterPortIp(index_)), mp0_->GetAddress(),
+                  NetDevice::PACKET_HOST);
+    return;
+  }
+  ipPacket->RemoveHeader(ip);
+  const uint8_t proto = ip.GetProtocol();
+  std::vector<uint8_t> l4(ipPacket->GetSize());
+  ipPacket->CopyData(l4.data(), l4.size());
+  uint16_t local = 0, remote = 0;
+  if (HasL4Header(ip) && PortsOf(proto, l4.data(), l4.size(), true, &local, &remote)) {
+    const uint32_t podIp = ip.GetSource().Get();
+    const uint16_t podPort = local;
+    // Keep the pod's port unless another pod already holds that mapping.
+    for (;;) {
+      auto [it, inserted] =
+          snat_.try_emplace(ConntrackKey{proto, ip.GetDestination().Get(), remote, local},
+                            PodEndpoint{podIp, podPort});
+      if (inserted || (it->second.ip == podIp && it->second.port == podPort)) break;
+      local = local == 65535 ? 1024 : uint16_t(local + 1);
+    }
+    SetLocalPort(proto, l4.data(), true, local);
+    ipPacket = Create<Packet>(l4.data(), l4.size());
+  }
+  ip.SetSource(NodeIp());
+  ipPacket->AddHeader(ip);
+  ++counters_.gatewaySnat;
+  SendOnUnderlay(ipPacket, ip.GetDestination());
+}
+
+bool OvnNode::GatewayReturn(Ptr<Packet> ipPacket) {
+  Ipv4Header ip;
+  ipPacket->PeekHeader(ip);
+  if (ip.GetDestination() != NodeIp() || !HasL4Header(ip) || snat_.empty()) return false;
+  Ptr<Packet> p = ipPacket->Copy();
+  p->RemoveHeader(ip);
+  std::vector<uint8_t> l4(p->GetSize());
+  p->CopyData(l4.data(), l4.size());
+  uint16_t local = 0, remote = 0;
+  if (!PortsOf(ip.GetProtocol(), l4.data(), l4.size(), false, &local, &remote)) return false;
+  auto it = snat_.find(ConntrackKey{ip.GetProtocol(), ip.GetSource().Get(), remote, local});
+  if (it == snat_.end()) return false;
+  SetLocalPort(ip.GetProtocol(), l4.data(), false, it->second.port);
+  Ptr<Packet> back = Create<Packet>(l4.data(), l4.size());
+  ip.SetDestination(Ipv4Address(it->second.ip));
+  back->AddHeader(ip);
+  ++counters_.gatewayUnsnat;
+  DeliverToLocalPort(back, ip.GetDestination());
+  return true;
+}
+
+bool OvnNode::FromBrEx(Ptr<Packet> packet, const Address&, const Address&, uint16_t) {
+  Ipv4Header ip;
+  packet->PeekHeader(ip);
+  SendOnUnderlay(packet, ip.GetDestination());
+  return true;
+}
+
+void OvnNode::SendOnUnderlay(Ptr<Packet> ipPacket, Ipv4Address dst) {
+  Mac48Address mac;
+  if (!directory_.UnderlayMac(dst, &mac)) {
+    ++counters_.noRoute;
+    return;
+  }
+  nic_->Send(ipPacket, mac, kIpv4EtherType);
+}
+
+void OvnNode::FromNic(Ptr<NetDevice>, Ptr<const Packet> packet, uint16_t, const Address& from,
+                      const Address& to, NetDevice::PacketType) {
+  Ptr<Packet> p = packet->Copy();
+  if (GatewayReturn(p)) return;
+  brEx_->Receive(p, kIpv4EtherType, from, to, NetDevice::PACKET_HOST);
+}
+
+}  // namespace ipsecsim::sim

@@ -1,0 +1,99 @@
+// One node's OVN data path, as OVN-Kubernetes wires it:
+// - the node's logical switch (br-int) with one port per cluster-network pod
+//   and the management port ovn-k8s-mp0 of the host stack;
+// - Geneve tunnels (UDP 6081) between node IPs to the other nodes' switches,
+//   sent and received through the host's kernel stack (where xfrm applies);
+// - the gateway router: traffic from a pod to a non-cluster address (a node
+//   IP, a host-network pod) is SNATed to the node IP and leaves on br-ex
+//   without entering the host's kernel stack, and replies are un-SNATed;
+// - br-ex: the bridge between the NIC and the host stack's node IP.
+#pragma once
+
+#include <ns3/internet-module.h>
+#include <ns3/network-module.h>
+#include <ns3/virtual-net-device.h>
+
+#include <map>
+#include <string>
+#include <tuple>
+
+#include "addressing.h"
+
+namespace ipsecsim::sim {
+
+class OvnNode;
+
+// What every node's data path needs to know about the others.
+class ClusterDirectory {
+ public:
+  virtual ~ClusterDirectory() = default;
+  // The NIC MAC that owns an underlay address, or false when none does.
+  virtual bool UnderlayMac(ns3::Ipv4Address ip, ns3::Mac48Address* mac) const = 0;
+  virtual uint32_t NodeCount() const = 0;
+};
+
+struct OvnCounters {
+  uint64_t geneveSent = 0;
+  uint64_t geneveReceived = 0;
+  uint64_t geneveMalformed = 0;  // counted and dropped
+  uint64_t localSwitched = 0;
+  uint64_t gatewaySnat = 0;
+  uint64_t gatewayUnsnat = 0;
+  uint64_t noRoute = 0;  // destination unknown to OVN or the underlay
+};
+
+class OvnNode {
+ public:
+  OvnNode(uint32_t index, const AddressPlan& plan, const ClusterDirectory& directory,
+          ns3::Ptr<ns3::Node> host, ns3::Ptr<ns3::NetDevice> nic);
+
+  // Creates br-ex (node IP) and ovn-k8s-mp0 on the host stack, which must
+  // already have the internet stack installed.
+  void Setup(int hostMtu, int clusterMtu);
+  // Gives a pod node (internet stack installed) its eth0 on this switch.
+  ns3::Ipv4Address AttachPod(ns3::Ptr<ns3::Node> pod, int clusterMtu);
+
+  uint32_t Index() const { return index_; }
+  ns3::Ipv4Address NodeIp() const { return plan_.NodeIp(index_); }
+  ns3::Ptr<ns3::Node> Host() const { return host_; }
+  const OvnCounters& Counters() const { return counters_; }
+
+ private:
+  using ConntrackKey =
+      std::tuple<uint8_t, uint32_t, uint16_t, uint16_t>;  // proto, remote, rport, lport
+  struct PodEndpoint {
+    uint32_t ip;
+    uint16_t port;
+  };
+
+  bool FromLogicalPort(ns3::Ptr<ns3::Packet> packet, const ns3::Address&, const ns3::Address&,
+                       uint16_t protocol);
+  bool FromBrEx(ns3::Ptr<ns3::Packet> packet, const ns3::Address&, const ns3::Address&,
+                uint16_t protocol);
+  void FromNic(ns3::Ptr<ns3::NetDevice>, ns3::Ptr<const ns3::Packet> packet, uint16_t protocol,
+               const ns3::Address&, const ns3::Address&, ns3::NetDevice::PacketType);
+  void FromGeneve(ns3::Ptr<ns3::Socket> socket);
+
+  void DeliverToLocalPort(ns3::Ptr<ns3::Packet> ipPacket, ns3::Ipv4Address dst);
+  void SendGeneve(ns3::Ptr<ns3::Packet> ipPacket, const ns3::Ipv4Header& ip, uint32_t remoteNode);
+  void GatewayOut(ns3::Ptr<ns3::Packet> ipPacket, ns3::Ipv4Header ip);
+  bool GatewayReturn(ns3::Ptr<ns3::Packet> ipPacket);
+  void SendOnUnderlay(ns3::Ptr<ns3::Packet> ipPacket, ns3::Ipv4Address dst);
+  ns3::Ptr<ns3::Socket> GeneveSocketFor(uint16_t sourcePort);
+
+  uint32_t index_;
+  AddressPlan plan_;
+  const ClusterDirectory& directory_;
+  ns3::Ptr<ns3::Node> host_;
+  ns3::Ptr<ns3::NetDevice> nic_;
+  ns3::Ptr<ns3::VirtualNetDevice> brEx_;
+  ns3::Ptr<ns3::VirtualNetDevice> mp0_;
+  std::map<uint32_t, ns3::Ptr<ns3::VirtualNetDevice>> localPorts_;  // IP -> pod eth0 or mp0
+  uint32_t nextPod_ = 0;
+  ns3::Ptr<ns3::Socket> geneveRx_;
+  std::map<uint16_t, ns3::Ptr<ns3::Socket>> geneveTx_;
+  std::map<ConntrackKey, PodEndpoint> snat_;
+  OvnCounters counters_;
+};
+
+}  // namespace ipsecsim::sim

@@ -1,0 +1,77 @@
+// The applications that drive a scenario's flows. Every payload is the flow's
+// marker repeated (flow_marker.h); receivers count only bytes that carry the
+// marker of the flow they are attributed to.
+#pragma once
+
+#include <ns3/internet-module.h>
+#include <ns3/network-module.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ipsecsim::sim {
+
+enum class FlowProtocol { kUdp, kTcp, kIcmp };
+
+struct FlowPlan {
+  int index = 0;  // the marker's number
+  FlowProtocol protocol = FlowProtocol::kUdp;
+  ns3::Ptr<ns3::Node> from;
+  ns3::Ptr<ns3::Node> to;
+  ns3::Ipv4Address toAddress;
+  uint16_t port = 0;
+  uint32_t packets = 0;
+  uint32_t size = 0;
+  double startSeconds = 0;
+  double intervalSeconds = 0;
+  uint32_t mss = 536;  // TCP segment size: the smaller MTU of the two ends - 40
+};
+
+struct FlowTally {
+  uint64_t sent = 0;       // datagrams, writes, or echo requests
+  uint64_t delivered = 0;  // datagrams, whole writes, or echo replies
+  uint64_t bytesSent = 0;
+  uint64_t bytesDelivered = 0;
+};
+
+class TrafficManager {
+ public:
+  void Add(const FlowPlan& plan);
+  // When the last packet of any flow is scheduled to leave.
+  double LastSendSeconds() const;
+  const FlowTally& Tally(int index) const { return tallies_.at(index); }
+
+ private:
+  struct Sink;
+  void StartUdp(const FlowPlan& plan);
+  void StartTcp(const FlowPlan& plan);
+  void StartIcmp(const FlowPlan& plan);
+  Sink& SinkFor(ns3::Ptr<ns3::Node> node, FlowProtocol protocol, uint16_t port);
+  void OnUdpReceive(ns3::Ptr<ns3::Socket> socket);
+  void OnTcpAccept(ns3::Ptr<ns3::Socket> socket, const ns3::Address& from);
+  void OnTcpReceive(ns3::Ptr<ns3::Socket> socket);
+  void OnIcmpReceive(ns3::Ptr<ns3::Socket> socket);
+  void OnTcpConnected(ns3::Ptr<ns3::Socket> socket);
+  void TcpSendMore(ns3::Ptr<ns3::Socket> socket, uint32_t available);
+  void Attribute(const uint8_t* data, size_t len, int* flow);
+
+  struct Sink {
+    ns3::Ptr<ns3::Socket> socket;
+  };
+  struct TcpSender {
+    int index;
+    uint32_t writesLeft;
+    uint32_t size;
+    uint32_t offset;  // bytes of the current write already accepted
+  };
+  std::map<std::tuple<uint32_t, int, uint16_t>, Sink> sinks_;
+  std::map<ns3::Ptr<ns3::Socket>, int> tcpConnectionFlow_;  // receiver side, -1 until known
+  std::map<ns3::Ptr<ns3::Socket>, TcpSender> tcpSenders_;
+  std::map<int, FlowTally> tallies_;
+  std::map<int, FlowPlan> plans_;
+  std::map<int, ns3::Ptr<ns3::Socket>> icmpSockets_;
+};
+
+}  // namespace ipsecsim::sim
