@@ -246,7 +246,8 @@ void XfrmStack::SendClear(const HeldPacket& packet) {
 
 void XfrmStack::Protect(State* state, const HeldPacket& packet) {
   Ptr<Packet> p = packet.packet;
-  Bytes segment(p->GetSize());
+  Bytes& segment = m_scratch;  // reused: one allocation less per packet
+  segment.resize(p->GetSize());
   p->CopyData(segment.data(), segment.size());
   std::optional<Bytes> esp =
       state->outbound->Protect(packet.protocol, segment.data(), segment.size());
@@ -324,7 +325,8 @@ void XfrmStack::ReleaseHeld() {
 
 void XfrmStack::ReceiveEsp(Ptr<Packet> p, const ns3::Ipv4Header& outer,
                            Ptr<ns3::Ipv4Interface> iface) {
-  Bytes wire(p->GetSize());
+  Bytes& wire = m_scratch;
+  wire.resize(p->GetSize());
   p->CopyData(wire.data(), wire.size());
   esp::EspHeaderView view;
   if (!esp::PeekHeader(wire.data(), wire.size(), &view)) {

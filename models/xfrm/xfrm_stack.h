@@ -181,6 +181,7 @@ class XfrmStack : public ns3::Object {
   HoldQueue m_held;
   std::map<AcquireKey, ns3::EventId> m_pendingAcquires;
 
+  Bytes m_scratch;  // packet bytes being protected or opened; never held across calls
   NattIkeHandler m_ikeHandler;
   ns3::TracedCallback<const AcquireEvent&> m_acquireTrace;
   ns3::TracedCallback<const ExpireEvent&> m_expireTrace;
