@@ -39,59 +39,76 @@ std::unique_ptr<GcmKey> GcmKey::FromKeymat(const Bytes& keymat, std::string* err
   return k;
 }
 
+void GcmKey::Nonce(const uint8_t* packet, uint8_t* nonce) const {
+  std::copy(keymat_.begin() + keyLen_, keymat_.end(), nonce);  // salt
+  std::copy(packet + kHeaderLen, packet + kPayloadOffset, nonce + kSaltLen);
+}
+
 Bytes GcmKey::Seal(uint32_t spi, uint64_t seq, bool esn, uint64_t iv, uint8_t nextHeader,
                    const uint8_t* payload, size_t payloadLen) {
+  Bytes out(SealedLength(payloadLen));
+  if (payloadLen) std::copy(payload, payload + payloadLen, out.data() + kPayloadOffset);
+  SealInPlace(spi, seq, esn, iv, nextHeader, out.data(), payloadLen);
+  return out;
+}
+
+size_t GcmKey::SealInPlace(uint32_t spi, uint64_t seq, bool esn, uint64_t iv, uint8_t nextHeader,
+                           uint8_t* packet, size_t payloadLen) {
   const size_t pad = PadLength(payloadLen);
   const size_t plainLen = payloadLen + pad + kTrailerLen;
-  Bytes out(kHeaderLen + kIvLen + plainLen + kIcvLen);
-  uint8_t* p = out.data();
-  PutU32(p, spi);
-  PutU32(p + 4, uint32_t(seq));
-  PutU64(p + 8, iv);
+  PutU32(packet, spi);
+  PutU32(packet + 4, uint32_t(seq));
+  PutU64(packet + kHeaderLen, iv);
 
-  uint8_t* plain = p + kHeaderLen + kIvLen;
-  if (payloadLen) std::copy(payload, payload + payloadLen, plain);
+  uint8_t* plain = packet + kPayloadOffset;
   for (size_t i = 0; i < pad; ++i) plain[payloadLen + i] = uint8_t(i + 1);
   plain[payloadLen + pad] = uint8_t(pad);
   plain[payloadLen + pad + 1] = nextHeader;
 
   uint8_t nonce[12];
-  std::copy(keymat_.begin() + keyLen_, keymat_.end(), nonce);
-  std::copy(p + 8, p + 16, nonce + 4);
+  Nonce(packet, nonce);
   uint8_t aad[12];
   size_t aadLen = BuildAad(aad, spi, uint32_t(seq >> 32), uint32_t(seq), esn);
-
-  // Encrypts in place: the plaintext already sits where the ciphertext goes.
   enc_.EncryptAndAuthenticate(plain, plain + plainLen, kIcvLen, nonce, sizeof nonce, aad, aadLen,
                               plain, plainLen);
-  return out;
+  return kPayloadOffset + plainLen + kIcvLen;
 }
 
 GcmKey::OpenResult GcmKey::Open(const uint8_t* packet, size_t len, bool esn, uint32_t seqHigh,
                                 Bytes* payload, uint8_t* nextHeader) {
   if (len < kMinPacketLen) return OpenResult::kTruncated;
-  const size_t cipherLen = len - kHeaderLen - kIvLen - kIcvLen;
+  payload->resize(len - kPayloadOffset - kIcvLen);
+  size_t payloadLen = 0;
+  const OpenResult r = Decrypt(packet, len, esn, seqHigh, payload->data(), &payloadLen, nextHeader);
+  payload->resize(r == OpenResult::kOk ? payloadLen : 0);
+  return r;
+}
+
+GcmKey::OpenResult GcmKey::OpenInPlace(uint8_t* packet, size_t len, bool esn, uint32_t seqHigh,
+                                       size_t* payloadLen, uint8_t* nextHeader) {
+  if (len < kMinPacketLen) return OpenResult::kTruncated;
+  return Decrypt(packet, len, esn, seqHigh, packet + kPayloadOffset, payloadLen, nextHeader);
+}
+
+GcmKey::OpenResult GcmKey::Decrypt(const uint8_t* packet, size_t len, bool esn, uint32_t seqHigh,
+                                   uint8_t* plain, size_t* payloadLen, uint8_t* nextHeader) {
+  const size_t cipherLen = len - kPayloadOffset - kIcvLen;
   uint8_t nonce[12];
-  std::copy(keymat_.begin() + keyLen_, keymat_.end(), nonce);
-  std::copy(packet + 8, packet + 16, nonce + 4);
+  Nonce(packet, nonce);
   uint8_t aad[12];
   size_t aadLen = BuildAad(aad, GetU32(packet), seqHigh, GetU32(packet + 4), esn);
 
-  payload->resize(cipherLen);
-  const uint8_t* cipher = packet + kHeaderLen + kIvLen;
-  bool ok = dec_.DecryptAndVerify(payload->data(), cipher + cipherLen, kIcvLen, nonce, sizeof nonce,
-                                  aad, aadLen, cipher, cipherLen);
-  if (!ok) {
-    payload->clear();
+  // Crypto++ authenticates each chunk of ciphertext before decrypting it, so
+  // plain may overlap the ciphertext exactly (in-place decryption).
+  const uint8_t* cipher = packet + kPayloadOffset;
+  if (!dec_.DecryptAndVerify(plain, cipher + cipherLen, kIcvLen, nonce, sizeof nonce, aad, aadLen,
+                             cipher, cipherLen)) {
     return OpenResult::kIcvMismatch;
   }
-  const uint8_t padLen = (*payload)[cipherLen - 2];
-  if (size_t(padLen) + kTrailerLen > cipherLen) {
-    payload->clear();
-    return OpenResult::kBadTrailer;
-  }
-  *nextHeader = (*payload)[cipherLen - 1];
-  payload->resize(cipherLen - kTrailerLen - padLen);
+  const uint8_t padLen = plain[cipherLen - 2];
+  if (size_t(padLen) + kTrailerLen > cipherLen) return OpenResult::kBadTrailer;
+  *nextHeader = plain[cipherLen - 1];
+  *payloadLen = cipherLen - kTrailerLen - padLen;
   return OpenResult::kOk;
 }
 

@@ -19,6 +19,7 @@ constexpr size_t kIcvLen = 16;
 constexpr size_t kSaltLen = 4;
 constexpr size_t kTrailerLen = 2;  // pad length + next header
 constexpr size_t kMinPacketLen = kHeaderLen + kIvLen + kTrailerLen + kIcvLen;
+constexpr size_t kPayloadOffset = kHeaderLen + kIvLen;  // where the payload sits in a packet
 
 // Padding so that payload + pad + 2 is a multiple of 4 (RFC 4303 §2.4).
 // GCM is a stream mode: never pad to the AES block size.
@@ -27,6 +28,8 @@ inline size_t PadLength(size_t payloadLen) { return (4 - (payloadLen + kTrailerL
 inline size_t TransportOverhead(size_t payloadLen) {
   return kHeaderLen + kIvLen + PadLength(payloadLen) + kTrailerLen + kIcvLen;
 }
+// Length of the ESP packet (SPI .. ICV) that carries a payload of this size.
+inline size_t SealedLength(size_t payloadLen) { return payloadLen + TransportOverhead(payloadLen); }
 
 // AES-GCM key material: KEYMAT = key (16, 24 or 32 bytes) || 4-byte salt.
 class GcmKey {
@@ -41,15 +44,28 @@ class GcmKey {
   // wire, and with esn the high 32 bits enter the AAD too.
   Bytes Seal(uint32_t spi, uint64_t seq, bool esn, uint64_t iv, uint8_t nextHeader,
              const uint8_t* payload, size_t payloadLen);
+  // Seal without allocating: the payload already sits at packet + kPayloadOffset
+  // and packet has room for SealedLength(payloadLen) bytes. Returns that length.
+  size_t SealInPlace(uint32_t spi, uint64_t seq, bool esn, uint64_t iv, uint8_t nextHeader,
+                     uint8_t* packet, size_t payloadLen);
 
   enum class OpenResult { kOk, kTruncated, kIcvMismatch, kBadTrailer };
   // Verifies and decrypts packet (SPI .. ICV). seqHigh enters the AAD when esn.
   // On kOk, *payload and *nextHeader hold the inner data.
   OpenResult Open(const uint8_t* packet, size_t len, bool esn, uint32_t seqHigh, Bytes* payload,
                   uint8_t* nextHeader);
+  // Open without allocating: decrypts over the ciphertext. On kOk the payload is
+  // the *payloadLen bytes at packet + kPayloadOffset; on failure the bytes after
+  // the IV are garbage.
+  OpenResult OpenInPlace(uint8_t* packet, size_t len, bool esn, uint32_t seqHigh,
+                         size_t* payloadLen, uint8_t* nextHeader);
 
  private:
   GcmKey() = default;
+  void Nonce(const uint8_t* packet, uint8_t* nonce) const;
+  // Decrypts packet's ciphertext into plain, which may be packet + kPayloadOffset.
+  OpenResult Decrypt(const uint8_t* packet, size_t len, bool esn, uint32_t seqHigh, uint8_t* plain,
+                     size_t* payloadLen, uint8_t* nextHeader);
   Bytes keymat_;
   size_t keyLen_ = 0;
   CryptoPP::GCM<CryptoPP::AES>::Encryption enc_;

@@ -1,5 +1,6 @@
 #include "esp_sa.h"
 
+#include <algorithm>
 #include <limits>
 
 namespace ipsecsim::esp {
@@ -20,11 +21,20 @@ bool OutboundSa::Exhausted() const {
 
 std::optional<Bytes> OutboundSa::Protect(uint8_t nextHeader, const uint8_t* payload, size_t len) {
   if (Exhausted()) return std::nullopt;
+  Bytes out(SealedLength(len));
+  if (len) std::copy(payload, payload + len, out.data() + kPayloadOffset);
+  ProtectInPlace(nextHeader, out.data(), len);
+  return out;
+}
+
+std::optional<size_t> OutboundSa::ProtectInPlace(uint8_t nextHeader, uint8_t* packet, size_t len) {
+  if (Exhausted()) return std::nullopt;
   const uint64_t seq = nextSeq_++;
-  Bytes out = key_->Seal(config_.spi, seq, config_.esn, seq, nextHeader, payload, len);
+  const size_t sealed =
+      key_->SealInPlace(config_.spi, seq, config_.esn, seq, nextHeader, packet, len);
   ++packets_;
   bytes_ += len;
-  return out;
+  return sealed;
 }
 
 std::unique_ptr<InboundSa> InboundSa::Create(const SaConfig& config, std::string* error) {
@@ -35,16 +45,34 @@ std::unique_ptr<InboundSa> InboundSa::Create(const SaConfig& config, std::string
   return sa;
 }
 
-InboundSa::Result InboundSa::Drop(XfrmStat why, XfrmCounters* nodeCounters) {
+InboundSa::InPlaceResult InboundSa::Drop(XfrmStat why, XfrmCounters* nodeCounters) {
   counters_.Increment(why);
   if (nodeCounters) nodeCounters->Increment(why);
-  Result r;
+  InPlaceResult r;
   r.drop = why;
   return r;
 }
 
 InboundSa::Result InboundSa::Process(const uint8_t* packet, size_t len,
                                      XfrmCounters* nodeCounters) {
+  Result r;
+  r.payload.assign(packet, packet + len);
+  const InPlaceResult v = ProcessInPlace(r.payload.data(), len, nodeCounters);
+  r.ok = v.ok;
+  r.drop = v.drop;
+  r.nextHeader = v.nextHeader;
+  r.seq = v.seq;
+  if (v.ok) {
+    r.payload.erase(r.payload.begin(), r.payload.begin() + kPayloadOffset);
+    r.payload.resize(v.payloadLen);
+  } else {
+    r.payload.clear();
+  }
+  return r;
+}
+
+InboundSa::InPlaceResult InboundSa::ProcessInPlace(uint8_t* packet, size_t len,
+                                                   XfrmCounters* nodeCounters) {
   if (len < kMinPacketLen) return Drop(XfrmStat::kInHdrError, nodeCounters);
   EspHeaderView hdr;
   PeekHeader(packet, len, &hdr);
@@ -52,13 +80,13 @@ InboundSa::Result InboundSa::Process(const uint8_t* packet, size_t len,
   const uint64_t seq = window_.InferSequence(hdr.seqLow, config_.esn);
   if (!window_.Check(seq)) return Drop(XfrmStat::kInStateSeqError, nodeCounters);
 
-  Result r;
-  auto status =
-      key_->Open(packet, len, config_.esn, uint32_t(seq >> 32), &r.payload, &r.nextHeader);
+  InPlaceResult r;
+  auto status = key_->OpenInPlace(packet, len, config_.esn, uint32_t(seq >> 32), &r.payloadLen,
+                                  &r.nextHeader);
   if (status != GcmKey::OpenResult::kOk) return Drop(XfrmStat::kInStateProtoError, nodeCounters);
   window_.Accept(seq);
   ++packets_;
-  bytes_ += r.payload.size();
+  bytes_ += r.payloadLen;
   r.ok = true;
   r.seq = seq;
   return r;

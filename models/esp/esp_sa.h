@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "bytes.h"
@@ -29,6 +30,10 @@ class OutboundSa {
   // (the sender must never wrap: RFC 4303 §3.3.3). IV = the sequence number,
   // unique per packet within the SA.
   std::optional<Bytes> Protect(uint8_t nextHeader, const uint8_t* payload, size_t len);
+  // Protect without allocating (the simulator's data path): the payload already
+  // sits at packet + kPayloadOffset and packet has room for SealedLength(len).
+  // Returns the ESP packet's length.
+  std::optional<size_t> ProtectInPlace(uint8_t nextHeader, uint8_t* packet, size_t len);
   bool Exhausted() const;
   uint64_t NextSequence() const { return nextSeq_; }
   // Lets tests and rekey studies start near the end of the sequence space.
@@ -60,6 +65,16 @@ class InboundSa {
   // Drops are counted in Counters() and in *nodeCounters when given.
   Result Process(const uint8_t* packet, size_t len, XfrmCounters* nodeCounters = nullptr);
 
+  struct InPlaceResult {
+    bool ok = false;
+    XfrmStat drop = XfrmStat::kInError;  // why, when !ok
+    uint8_t nextHeader = 0;
+    uint64_t seq = 0;
+    size_t payloadLen = 0;  // the payload is at packet + kPayloadOffset
+  };
+  // Process without allocating: decrypts over the ciphertext in packet.
+  InPlaceResult ProcessInPlace(uint8_t* packet, size_t len, XfrmCounters* nodeCounters = nullptr);
+
   const SaConfig& Config() const { return config_; }
   const XfrmCounters& Counters() const { return counters_; }
   uint64_t Packets() const { return packets_; }
@@ -68,7 +83,7 @@ class InboundSa {
 
  private:
   explicit InboundSa(const SaConfig& c) : config_(c), window_(c.replayWindow) {}
-  Result Drop(XfrmStat why, XfrmCounters* nodeCounters);
+  InPlaceResult Drop(XfrmStat why, XfrmCounters* nodeCounters);
 
   SaConfig config_;
   std::unique_ptr<GcmKey> key_;

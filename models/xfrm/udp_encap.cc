@@ -6,7 +6,13 @@ namespace ipsecsim::xfrm {
 
 Bytes EncapsulateEsp(uint16_t srcPort, uint16_t dstPort, const Bytes& esp) {
   Bytes out(kUdpHeaderLen + esp.size());
-  const size_t udpLength = out.size();
+  WriteUdpEncapHeader(out.data(), srcPort, dstPort, esp.size());
+  std::copy(esp.begin(), esp.end(), out.begin() + kUdpHeaderLen);
+  return out;
+}
+
+void WriteUdpEncapHeader(uint8_t* out, uint16_t srcPort, uint16_t dstPort, size_t espLen) {
+  const size_t udpLength = kUdpHeaderLen + espLen;
   out[0] = uint8_t(srcPort >> 8);
   out[1] = uint8_t(srcPort);
   out[2] = uint8_t(dstPort >> 8);
@@ -15,8 +21,6 @@ Bytes EncapsulateEsp(uint16_t srcPort, uint16_t dstPort, const Bytes& esp) {
   out[5] = uint8_t(udpLength);
   out[6] = 0;  // checksum: zero, allowed for ESP in UDP over IPv4
   out[7] = 0;
-  std::copy(esp.begin(), esp.end(), out.begin() + kUdpHeaderLen);
-  return out;
 }
 
 UdpEncapKind ClassifyUdpEncapPayload(const uint8_t* payload, size_t len) {

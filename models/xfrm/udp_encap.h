@@ -14,6 +14,8 @@ constexpr size_t kUdpHeaderLen = 8;
 
 // UDP header (checksum 0, RFC 3948 §3.1.2) followed by the ESP bytes.
 Bytes EncapsulateEsp(uint16_t srcPort, uint16_t dstPort, const Bytes& esp);
+// Writes that UDP header (kUdpHeaderLen bytes) for espLen bytes of ESP.
+void WriteUdpEncapHeader(uint8_t* out, uint16_t srcPort, uint16_t dstPort, size_t espLen);
 
 enum class UdpEncapKind {
   kEsp,        // starts with a non-zero SPI

@@ -6,6 +6,7 @@
 #include "ns3/log.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
+#include "packet_bytes.h"
 #include "udp_encap.h"
 #include "xfrm_stat_format.h"
 
@@ -246,28 +247,29 @@ void XfrmStack::SendClear(const HeldPacket& packet) {
 
 void XfrmStack::Protect(State* state, const HeldPacket& packet) {
   Ptr<Packet> p = packet.packet;
-  Bytes& segment = m_scratch;  // reused: one allocation less per packet
-  segment.resize(p->GetSize());
-  p->CopyData(segment.data(), segment.size());
-  std::optional<Bytes> esp =
-      state->outbound->Protect(packet.protocol, segment.data(), segment.size());
-  if (!esp) {
+  const std::optional<UdpEncap> encap = state->config.encap;
+  const size_t payloadLen = p->GetSize();
+  // The scratch buffer is laid out as the final bytes ([UDP header] ESP header,
+  // IV, payload, trailer, ICV): the segment is copied in once and sealed where it lies.
+  const size_t espOffset = encap ? kUdpHeaderLen : 0;
+  Bytes& wire = m_scratch;
+  wire.resize(espOffset + esp::SealedLength(payloadLen));
+  uint8_t* espPacket = wire.data() + espOffset;
+  p->CopyData(espPacket + esp::kPayloadOffset, uint32_t(payloadLen));
+  const std::optional<size_t> espLen =
+      state->outbound->ProtectInPlace(packet.protocol, espPacket, payloadLen);
+  if (!espLen) {
     m_counters.Increment(XfrmStat::kOutStateSeqError);
     return;
   }
-  const std::optional<UdpEncap> encap = state->config.encap;
-  Account(state, segment.size());  // may delete the state: do not use it below
+  Account(state, payloadLen);  // may delete the state: do not use it below
 
-  // Reuse the packet object so that its uid and packet tags survive.
-  p->RemoveAtStart(p->GetSize());
   uint8_t outerProtocol = kProtoEsp;
   if (encap) {
-    const Bytes udp = EncapsulateEsp(encap->srcPort, encap->dstPort, *esp);
-    p->AddAtEnd(ns3::Create<Packet>(udp.data(), udp.size()));
+    WriteUdpEncapHeader(wire.data(), encap->srcPort, encap->dstPort, *espLen);
     outerProtocol = kProtoUdp;
-  } else {
-    p->AddAtEnd(ns3::Create<Packet>(esp->data(), esp->size()));
   }
+  ReplacePacketBytes(p, wire.data(), wire.size());
   ++m_stats.outProtected;
   m_ipv4->Send(p, packet.src, packet.dst, outerProtocol, packet.route);
 }
@@ -327,7 +329,7 @@ void XfrmStack::ReceiveEsp(Ptr<Packet> p, const ns3::Ipv4Header& outer,
                            Ptr<ns3::Ipv4Interface> iface) {
   Bytes& wire = m_scratch;
   wire.resize(p->GetSize());
-  p->CopyData(wire.data(), wire.size());
+  p->CopyData(wire.data(), uint32_t(wire.size()));
   esp::EspHeaderView view;
   if (!esp::PeekHeader(wire.data(), wire.size(), &view)) {
     m_counters.Increment(XfrmStat::kInHdrError);
@@ -338,17 +340,19 @@ void XfrmStack::ReceiveEsp(Ptr<Packet> p, const ns3::Ipv4Header& outer,
     m_counters.Increment(XfrmStat::kInNoStates);
     return;
   }
-  esp::InboundSa::Result result = state->inbound->Process(wire.data(), wire.size(), &m_counters);
-  if (!result.ok) return;  // counted by Process
+  const esp::InboundSa::InPlaceResult result =
+      state->inbound->ProcessInPlace(wire.data(), wire.size(), &m_counters);
+  if (!result.ok) return;  // counted by ProcessInPlace
+  const uint8_t* payload = wire.data() + esp::kPayloadOffset;
   const uint32_t stateReqid = state->config.reqid;
-  Account(state, result.payload.size());  // may delete the state
+  Account(state, result.payloadLen);  // may delete the state
 
   ns3::Ipv4Header inner = outer;
   inner.SetProtocol(result.nextHeader);
-  inner.SetPayloadSize(uint16_t(result.payload.size()));
+  inner.SetPayloadSize(uint16_t(result.payloadLen));
 
   FlowTuple flow{outer.GetSource(), outer.GetDestination(), result.nextHeader};
-  ReadPorts(result.nextHeader, result.payload.data(), result.payload.size(), &flow);
+  ReadPorts(result.nextHeader, payload, result.payloadLen, &flow);
   if (const PolicyEntry* entry = m_spd.Lookup(Direction::kIn, flow)) {
     if (entry->policy.action == PolicyAction::kDiscard) {
       m_counters.Increment(XfrmStat::kInPolBlock);
@@ -360,8 +364,7 @@ void XfrmStack::ReceiveEsp(Ptr<Packet> p, const ns3::Ipv4Header& outer,
       return;
     }
   }
-  p->RemoveAtStart(p->GetSize());
-  p->AddAtEnd(ns3::Create<Packet>(result.payload.data(), result.payload.size()));
+  ReplacePacketBytes(p, payload, result.payloadLen);
   ++m_stats.inDecrypted;
   Deliver(p, inner, iface);
 }
