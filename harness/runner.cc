@@ -170,8 +170,11 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
     w->oracle.Classifier().AddKey(sa.spi, sa.keymat);
   }
   BuildEndpoints(sc, *w);
+  // Every underlay link, in both directions: the node's NIC and its switch port.
   for (uint32_t i = 0; i < w->cluster->NodeCount(); ++i) {
-    w->oracle.Tap(w->cluster->Nic(i), w->cluster->NodeName(i) + "/eth0");
+    const std::string link = w->cluster->NodeName(i) + "/eth0";
+    w->oracle.Tap(w->cluster->Nic(i), link);
+    w->oracle.Tap(w->cluster->SwitchPort(i), link);
   }
   StartFlows(sc, *w);
   if (options.pcap) {

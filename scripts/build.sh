@@ -3,6 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo > build.log 2>&1 || { cat build.log; exit 1; }
-cmake --build build -j"$(nproc)" >> build.log 2>&1 || { tail -50 build.log; exit 1; }
-rm -f build.log
+mkdir -p build
+log=build/build.log
+if ! { cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
+  cmake --build build -j"$(nproc)"; } > "$log" 2>&1; then
+  tail -60 "$log"
+  echo "ipsecsim: build failed; the whole log is in $log" >&2
+  exit 1
+fi

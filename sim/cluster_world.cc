@@ -7,10 +7,18 @@ using namespace ns3;
 ClusterWorld::ClusterWorld(const WorldConfig& config) : config_(config) {
   const uint32_t n = uint32_t(config.nodeNames.size());
   hosts_.Create(n);
+  switch_ = CreateObject<Node>();
+  // One link per node; a frame between two nodes crosses two links, so each
+  // gets half of the one-way underlay delay.
   csma_.SetChannelAttribute("DataRate", StringValue(config.linkRate));
-  csma_.SetChannelAttribute("Delay", TimeValue(Seconds(config.linkDelaySeconds)));
+  csma_.SetChannelAttribute("Delay", TimeValue(Seconds(config.linkDelaySeconds / 2)));
   csma_.SetDeviceAttribute("Mtu", UintegerValue(uint32_t(config.hostMtu)));
-  nics_ = csma_.Install(hosts_);
+  for (uint32_t i = 0; i < n; ++i) {
+    NetDeviceContainer link = csma_.Install(NodeContainer(hosts_.Get(i), switch_));
+    nics_.Add(link.Get(0));
+    switchPorts_.Add(link.Get(1));
+  }
+  BridgeHelper().Install(switch_, switchPorts_);
   InternetStackHelper internet;
   internet.Install(hosts_);
   for (uint32_t i = 0; i < n; ++i) {

@@ -1,8 +1,10 @@
-// The cluster world on ns-3: nodes on an underlay segment, each with its OVN
-// data path (ovn_node.h); cluster-network pods with their own IP stacks;
-// host-network pods on their node's stack.
+// The cluster world on ns-3: nodes whose NICs are each cabled to a port of
+// one underlay switch (a learning bridge), each node with its OVN data path
+// (ovn_node.h); cluster-network pods with their own IP stacks; host-network
+// pods on their node's stack.
 #pragma once
 
+#include <ns3/bridge-module.h>
 #include <ns3/core-module.h>
 #include <ns3/csma-module.h>
 #include <ns3/internet-module.h>
@@ -44,7 +46,8 @@ class ClusterWorld : public ClusterDirectory {
   const std::string& NodeName(uint32_t i) const { return config_.nodeNames.at(i); }
   ns3::Ptr<ns3::Node> Host(uint32_t i) const { return hosts_.Get(i); }
   ns3::Ptr<ns3::NetDevice> Nic(uint32_t i) const { return nics_.Get(i); }
-  const ns3::NetDeviceContainer& Nics() const { return nics_; }
+  // The switch's end of node i's link.
+  ns3::Ptr<ns3::NetDevice> SwitchPort(uint32_t i) const { return switchPorts_.Get(i); }
   OvnNode& Ovn(uint32_t i) { return *ovn_.at(i); }
   const OvnNode& Ovn(uint32_t i) const { return *ovn_.at(i); }
   ns3::Ipv4Address NodeIp(uint32_t i) const { return plan_.NodeIp(i); }
@@ -62,7 +65,9 @@ class ClusterWorld : public ClusterDirectory {
   WorldConfig config_;
   AddressPlan plan_;
   ns3::NodeContainer hosts_;
+  ns3::Ptr<ns3::Node> switch_;
   ns3::NetDeviceContainer nics_;
+  ns3::NetDeviceContainer switchPorts_;
   mutable ns3::CsmaHelper csma_;  // EnablePcap is not const in ns-3
   std::vector<std::unique_ptr<OvnNode>> ovn_;
 };

@@ -87,10 +87,13 @@ BOOST_AUTO_TEST_CASE(evidence_names_the_links_and_classes) {
   BOOST_TEST(LinkClass(udp, "worker-0/eth0", "esp") == 12u);
   BOOST_TEST(udp.clearPackets == 0u);
   BOOST_TEST(LinkClass(Flow(r, "host-to-host"), "worker-0/eth0", "clear") == 12u);
-  // Echo requests one way and replies the other, both protected.
+  // The datagrams crossed worker-0's link and then worker-1's, as ESP.
+  BOOST_TEST(LinkClass(udp, "worker-1/eth0", "esp") == 12u);
+  BOOST_TEST(LinkClass(udp, "master-0/eth0", "esp") == 0u);
+  // Echo requests one way and replies the other: each link carries both.
   const FlowResult& icmp = Flow(r, "cross-icmp");
-  BOOST_TEST(LinkClass(icmp, "worker-0/eth0", "esp") == 4u);
-  BOOST_TEST(LinkClass(icmp, "worker-1/eth0", "esp") == 4u);
+  BOOST_TEST(LinkClass(icmp, "worker-0/eth0", "esp") == 8u);
+  BOOST_TEST(LinkClass(icmp, "worker-1/eth0", "esp") == 8u);
   BOOST_TEST(r.underlayPackets.count("geneve") == 0u);
   // 4 x (N - 1) SAs and policies per node.
   for (const NodeCounters& n : r.nodes) {

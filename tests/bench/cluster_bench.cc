@@ -1,0 +1,101 @@
+// Benchmark: a 6-node cluster with 20 cross-node pod flows, IPsec Full versus
+// Disabled in one invocation. Reports simulated underlay packets per wall
+// second, the ratio Full / Disabled, and peak RSS per node. Each run is a
+// forked child so that its peak RSS is its own.
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "runner.h"
+#include "scenario.h"
+
+using namespace ipsecsim::harness;
+
+namespace {
+
+struct Sample {
+  double wallSeconds = 0;
+  double underlayPackets = 0;
+  double peakRssKiB = 0;
+};
+
+std::string ScenarioYaml(const std::string& mode, int packets) {
+  std::string y =
+      "name: bench\nseed: 3\ncluster:\n  pools:\n    - {name: master, nodes: 3}\n"
+      "    - {name: worker, nodes: 3}\n  ipsec: {mode: " +
+      mode + "}\npods:\n";
+  const char* nodes[] = {"master-0", "master-1", "master-2", "worker-0", "worker-1", "worker-2"};
+  for (int i = 0; i < 6; ++i) {
+    y += "  - {name: p" + std::to_string(i) + ", node: " + nodes[i] + "}\n";
+  }
+  y += "flows:\n";
+  for (int f = 0; f < 20; ++f) {
+    const int from = f % 6, to = (f + 1 + f / 6) % 6;
+    y += "  - {name: f" + std::to_string(f) + ", from: p" + std::to_string(from) + ", to: p" +
+         std::to_string(to == from ? (to + 1) % 6 : to) +
+         ", protocol: udp, port: " + std::to_string(9000 + f) +
+         ", packets: " + std::to_string(packets) + ", size: 1200, start: 1s, interval: 1ms}\n";
+  }
+  return y;
+}
+
+Sample RunInChild(const std::string& mode, int packets) {
+  int fd[2];
+  if (pipe(fd) != 0) std::abort();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    close(fd[0]);
+    const Scenario sc = LoadScenarioText(ScenarioYaml(mode, packets), "bench.yaml");
+    const auto start = std::chrono::steady_clock::now();
+    const RunReport r = RunScenario(sc, RunOptions{});
+    Sample s;
+    s.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    for (auto& [cls, n] : r.underlayPackets) s.underlayPackets += double(n);
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    s.peakRssKiB = double(u.ru_maxrss);
+    if (write(fd[1], &s, sizeof s) != sizeof s) _exit(1);
+    _exit(0);
+  }
+  close(fd[1]);
+  Sample s;
+  if (read(fd[0], &s, sizeof s) != sizeof s) std::abort();
+  close(fd[0]);
+  waitpid(pid, nullptr, 0);
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int packets = argc > 1 ? std::atoi(argv[1]) : 2000;
+  const int rounds = argc > 2 ? std::atoi(argv[2]) : 3;
+  Sample full, off;
+  for (int i = 0; i < rounds; ++i) {  // alternate to spread machine noise
+    Sample a = RunInChild("Disabled", packets), b = RunInChild("Full", packets);
+    off.wallSeconds += a.wallSeconds;
+    full.wallSeconds += b.wallSeconds;
+    off.underlayPackets = a.underlayPackets;
+    full.underlayPackets = b.underlayPackets;
+    off.peakRssKiB = std::max(off.peakRssKiB, a.peakRssKiB);
+    full.peakRssKiB = std::max(full.peakRssKiB, b.peakRssKiB);
+  }
+  std::printf("6 nodes, 20 cross-node UDP flows x %d packets of 1200 bytes, %d rounds\n", packets,
+              rounds);
+  std::printf("%-10s %16s %14s %18s %16s\n", "ipsec", "underlay pkts", "wall s/run",
+              "wire pkts/wall s", "peak RSS/node");
+  for (auto [name, s] : {std::pair{"Disabled", off}, std::pair{"Full", full}}) {
+    std::printf("%-10s %16.0f %14.3f %18.0f %13.1f MiB\n", name, s.underlayPackets,
+                s.wallSeconds / rounds, s.underlayPackets * rounds / s.wallSeconds,
+                s.peakRssKiB / 1024 / 6);
+  }
+  const double ratio =
+      (full.underlayPackets / full.wallSeconds) / (off.underlayPackets / off.wallSeconds);
+  std::printf("ratio Full / Disabled (wire packets per wall second): %.3f\n", ratio);
+  return 0;
+}
