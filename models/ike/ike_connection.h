@@ -1,0 +1,54 @@
+// What a node's IKE daemon is configured with: its identity (certificate,
+// key, trusted CAs, @<system-id>) and its connections, the equivalent of a
+// Libreswan `conn` section for a transport-mode host-to-host connection.
+#pragma once
+
+#include <cryptopp/rsa.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "certificate.h"
+#include "ike_proposals.h"
+
+namespace ipsecsim::ike {
+
+struct IkeIdentity {
+  std::string id;                // "@<system-id>" (leftid)
+  pki::Certificate certificate;  // leftcert
+  CryptoPP::RSA::PrivateKey key;
+  std::vector<pki::Certificate> trustAnchors;  // the CA bundle (rightca=%same)
+};
+
+enum class AutoMode {
+  kAdd,    // loaded only: answers the peer, never initiates
+  kRoute,  // trap policies installed; an Acquire starts negotiation
+  kStart,  // trap policies installed and negotiation started at once
+};
+
+struct PortSpan {
+  uint16_t low = 0;
+  uint16_t high = 65535;
+  static PortSpan Any() { return {}; }
+  static PortSpan Single(uint16_t port) { return {port, port}; }
+  bool operator==(const PortSpan& o) const { return low == o.low && high == o.high; }
+};
+
+struct ConnectionConfig {
+  std::string name;            // e.g. "ovn-a-to-b-out"
+  uint32_t localAddress = 0;   // IPv4, host byte order (left)
+  uint32_t remoteAddress = 0;  // right
+  std::string remoteId;        // "@<peer system-id>" (rightid)
+  // Transport-mode traffic selector (leftprotoport / rightprotoport).
+  uint8_t protocol = 0;  // 0 = any
+  PortSpan localPorts;
+  PortSpan remotePorts;
+  AutoMode autoMode = AutoMode::kRoute;
+  // What this side offers as initiator; as responder the ESP proposal is
+  // also what it accepts. Changing them only makes sense for tests.
+  Proposal ikeProposal = IkeProposalAesGcm256Sha256Modp2048();
+  Proposal espProposal = EspProposalAesGcm256(0);  // SPI filled per Child SA
+};
+
+}  // namespace ipsecsim::ike

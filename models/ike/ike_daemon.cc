@@ -1,0 +1,294 @@
+// IkeDaemon: UDP 500, CPU time, IKE SA lookup and retransmission.
+#include "ike_daemon.h"
+
+#include "ns3/boolean.h"
+#include "ns3/inet-socket-address.h"
+#include "ns3/integer.h"
+#include "ns3/ipv4-packet-info-tag.h"
+#include "ns3/ipv4.h"
+#include "ns3/simulator.h"
+#include "ns3/udp-socket-factory.h"
+#include "ns3/uinteger.h"
+
+namespace ipsecsim::ike {
+
+NS_OBJECT_ENSURE_REGISTERED(IkeDaemon);
+
+namespace {
+constexpr uint16_t kIkePort = 500;
+constexpr int64_t kDefaultEpoch = 1767225600;  // 2026-01-01T00:00:00Z, as the PKI timeline
+}  // namespace
+
+ns3::TypeId IkeDaemon::GetTypeId() {
+  static ns3::TypeId tid =
+      ns3::TypeId("ipsecsim::ike::IkeDaemon")
+          .SetParent<ns3::Object>()
+          .AddConstructor<IkeDaemon>()
+          .AddAttribute("DhCost", "CPU time of one MODP-2048 key generation and g^ir.",
+                        ns3::TimeValue(ns3::MilliSeconds(2)),
+                        ns3::MakeTimeAccessor(&IkeDaemon::m_dhCost), ns3::MakeTimeChecker())
+          .AddAttribute("RsaCost", "CPU time of one RSA-2048 signature plus one verification.",
+                        ns3::TimeValue(ns3::MilliSeconds(3)),
+                        ns3::MakeTimeAccessor(&IkeDaemon::m_rsaCost), ns3::MakeTimeChecker())
+          .AddAttribute("RetransmitInterval", "First retransmission timeout; it doubles.",
+                        ns3::TimeValue(ns3::MilliSeconds(500)),
+                        ns3::MakeTimeAccessor(&IkeDaemon::m_retransmitInterval),
+                        ns3::MakeTimeChecker())
+          .AddAttribute("RetransmitTries", "Transmissions of a request before giving up.",
+                        ns3::UintegerValue(5),
+                        ns3::MakeUintegerAccessor(&IkeDaemon::m_retransmitTries),
+                        ns3::MakeUintegerChecker<uint32_t>(1))
+          .AddAttribute("EpochSeconds",
+                        "UNIX time at simulated time 0; certificates are checked at "
+                        "EpochSeconds + Now().",
+                        ns3::IntegerValue(kDefaultEpoch),
+                        ns3::MakeIntegerAccessor(&IkeDaemon::m_epochSeconds),
+                        ns3::MakeIntegerChecker<int64_t>())
+          .AddAttribute("Seed", "Seed of the SPIs, nonces and D-H exponents.",
+                        ns3::UintegerValue(1), ns3::MakeUintegerAccessor(&IkeDaemon::m_seed),
+                        ns3::MakeUintegerChecker<uint64_t>())
+          .AddTraceSource("ConnectionUp", "A connection's Child SA was installed.",
+                          ns3::MakeTraceSourceAccessor(&IkeDaemon::m_upTrace),
+                          "ipsecsim::ike::IkeDaemon::ConnectionTracedCallback")
+          .AddTraceSource("ConnectionFailed", "A connection's negotiation failed or gave up.",
+                          ns3::MakeTraceSourceAccessor(&IkeDaemon::m_failedTrace),
+                          "ipsecsim::ike::IkeDaemon::ConnectionTracedCallback");
+  return tid;
+}
+
+IkeDaemon::IkeDaemon() = default;
+IkeDaemon::~IkeDaemon() = default;
+
+void IkeDaemon::DoDispose() {
+  for (auto& [spi, slot] : m_sas) slot.retransmit.Cancel();
+  m_sas.clear();
+  if (m_socket) m_socket->Close();
+  m_socket = nullptr;
+  m_xfrm = nullptr;
+  m_node = nullptr;
+  ns3::Object::DoDispose();
+}
+
+void IkeDaemon::Start(ns3::Ptr<ns3::Node> node, IkeIdentity identity) {
+  m_node = node;
+  m_identity = std::move(identity);
+  m_rng = std::make_unique<pki::DeterministicRng>(m_seed, "ike/" + m_identity.id);
+  m_xfrm = node->GetObject<xfrm::XfrmStack>();
+  if (m_xfrm)
+    m_xfrm->TraceConnectWithoutContext("Acquire", ns3::MakeCallback(&IkeDaemon::OnAcquire, this));
+  m_socket = ns3::Socket::CreateSocket(node, ns3::UdpSocketFactory::GetTypeId());
+  m_socket->Bind(ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), kIkePort));
+  m_socket->SetRecvPktInfo(true);
+  m_socket->SetRecvCallback(ns3::MakeCallback(&IkeDaemon::OnReadable, this));
+}
+
+int64_t IkeDaemon::UnixNow() const { return m_epochSeconds + ns3::Simulator::Now().GetSeconds(); }
+
+uint64_t IkeDaemon::NewIkeSpi() {
+  uint64_t spi = 0;
+  while (spi == 0 || m_sas.count(spi)) {
+    uint8_t b[8];
+    m_rng->GenerateBlock(b, sizeof b);
+    spi = GetU64(b);
+  }
+  return spi;
+}
+
+uint32_t IkeDaemon::AllocateChildSpi() {
+  // Linux picks inbound SPIs at random from 0x100 up; so does ipsecsim.
+  for (;;) {
+    uint8_t b[4];
+    m_rng->GenerateBlock(b, sizeof b);
+    const uint32_t spi = GetU32(b);
+    bool used = false;
+    if (m_xfrm)
+      for (const xfrm::State* state : m_xfrm->States().All()) used |= state->config.spi == spi;
+    if (spi >= 0x100 && !used) return spi;
+  }
+}
+
+bool IkeDaemon::Initiate(const std::string& name) {
+  auto it = m_connections.find(name);
+  if (it == m_connections.end()) return false;
+  Connection& c = it->second;
+  if (c.state == ConnectionState::kUp || c.state == ConnectionState::kConnecting) return false;
+  c.state = ConnectionState::kConnecting;
+  c.failure.clear();
+  const uint64_t spi = NewIkeSpi();
+  SaSlot& slot = m_sas[spi];
+  slot.connection = name;
+  slot.sa = IkeSa::NewInitiator(this, &c.config, spi, Endpoint{c.config.localAddress, kIkePort},
+                                Endpoint{c.config.remoteAddress, kIkePort});
+  slot.sa->QueueInitialExchanges();
+  c.ikeSa = spi;
+  // The first request needs a D-H key pair.
+  Spend(m_dhCost, [this, spi]() {
+    auto found = m_sas.find(spi);
+    if (found != m_sas.end()) SendNextRequest(found->second);
+  });
+  return true;
+}
+
+void IkeDaemon::Spend(ns3::Time cost, std::function<void()> work) {
+  const ns3::Time now = ns3::Simulator::Now();
+  m_busyUntil = std::max(m_busyUntil, now) + cost;
+  ns3::Simulator::Schedule(m_busyUntil - now, std::move(work));
+}
+
+ns3::Time IkeDaemon::CostOf(const IkeHeader& header) const {
+  const bool response = header.IsResponse();
+  switch (header.exchange) {
+    case ExchangeType::kIkeSaInit:  // the initiator also signs its IKE_AUTH request
+      return response ? m_dhCost + m_rsaCost : m_dhCost;
+    case ExchangeType::kIkeAuth:
+      return m_rsaCost;
+    default:
+      return ns3::Time();
+  }
+}
+
+void IkeDaemon::OnReadable(ns3::Ptr<ns3::Socket> socket) {
+  ns3::Address fromAddress;
+  while (ns3::Ptr<ns3::Packet> packet = socket->RecvFrom(fromAddress)) {
+    Bytes datagram(packet->GetSize());
+    packet->CopyData(datagram.data(), datagram.size());
+    const auto from = ns3::InetSocketAddress::ConvertFrom(fromAddress);
+    Endpoint peer{from.GetIpv4().Get(), from.GetPort()};
+    ns3::Ipv4PacketInfoTag info;
+    uint32_t localAddress = 0;
+    if (packet->PeekPacketTag(info)) localAddress = info.GetAddress().Get();
+    ++m_counters.received;
+    auto parsed = ParseMessage(datagram);
+    if (!parsed.Ok()) {
+      ++m_counters.malformed;
+      m_log.push_back(LogLine("malformed message dropped: " + parsed.Error().ToString()));
+      continue;
+    }
+    const ns3::Time cost = CostOf(parsed.Value().header);
+    Spend(cost, [this, datagram = std::move(datagram), message = std::move(parsed.Value()), peer,
+                 localAddress]() { Handle(datagram, message, peer, localAddress); });
+  }
+}
+
+void IkeDaemon::Handle(const Bytes& datagram, const IkeMessage& message, Endpoint from,
+                       uint32_t localAddress) {
+  SaSlot* slot = FindSa(message.header, from, localAddress);
+  if (!slot) {
+    ++m_counters.unknownSpi;
+    return;
+  }
+  const uint64_t localSpi = slot->sa->LocalSpi();
+  IkeSa::Reception r = slot->sa->Receive(datagram, message);
+  if (!r.accepted) {
+    ++m_counters.dropped;
+    m_log.push_back(LogLine("dropped: " + r.dropReason));
+    if (slot->sa->Window().LastResponse().empty() && !slot->sa->Context().initiator) {
+      m_responderIndex.erase({from.address, message.header.spiI});
+      m_sas.erase(localSpi);  // a responder SA that never answered anything
+    }
+    return;
+  }
+  if (r.replayedResponse) ++m_counters.replayedResponses;
+  if (r.reply) Transmit(*r.reply, from);
+  AfterReception(*slot);
+}
+
+IkeDaemon::SaSlot* IkeDaemon::FindSa(const IkeHeader& header, Endpoint from,
+                                     uint32_t localAddress) {
+  if (!header.FromInitiator()) {  // we are the original initiator
+    auto it = m_sas.find(header.spiI);
+    if (it == m_sas.end() || !it->second.sa->Context().initiator) return nullptr;
+    return &it->second;
+  }
+  const bool newInit =
+      header.exchange == ExchangeType::kIkeSaInit && !header.IsResponse() && header.spiR == 0;
+  if (!newInit) {
+    auto it = m_sas.find(header.spiR);
+    if (it == m_sas.end() || it->second.sa->Context().initiator ||
+        it->second.sa->Context().spiI != header.spiI)
+      return nullptr;
+    return &it->second;
+  }
+  const auto key = std::make_pair(from.address, header.spiI);
+  if (auto known = m_responderIndex.find(key); known != m_responderIndex.end())
+    return &m_sas.at(known->second);
+  const uint64_t spiR = NewIkeSpi();
+  if (localAddress == 0) localAddress = FirstAddress();
+  SaSlot& slot = m_sas[spiR];
+  slot.sa = IkeSa::NewResponder(this, header.spiI, spiR, Endpoint{localAddress, kIkePort}, from);
+  m_responderIndex[key] = spiR;
+  return &slot;
+}
+
+uint32_t IkeDaemon::FirstAddress() const {
+  auto ipv4 = m_node->GetObject<ns3::Ipv4>();
+  for (uint32_t i = 0; i < ipv4->GetNInterfaces(); ++i) {
+    for (uint32_t j = 0; j < ipv4->GetNAddresses(i); ++j) {
+      const ns3::Ipv4Address a = ipv4->GetAddress(i, j).GetLocal();
+      if (!a.IsLocalhost()) return a.Get();
+    }
+  }
+  return 0;
+}
+
+void IkeDaemon::AfterReception(SaSlot& slot) {
+  IkeSa& sa = *slot.sa;
+  if (auto child = sa.TakeNewChild()) InstallChild(*child, sa);
+  if (!sa.Context().initiator) {
+    if (sa.State() == IkeSaState::kFailed)
+      m_log.push_back(LogLine("refused a peer: " + FailureText(sa.Context())));
+    return;
+  }
+  if (sa.Window().RequestOutstanding()) return;  // not the response we wait for
+  slot.retransmit.Cancel();
+  Connection& c = m_connections.at(slot.connection);
+  if (sa.State() == IkeSaState::kFailed) {
+    ConnectionFailed(c, FailureText(sa.Context()));
+    return;
+  }
+  SendNextRequest(slot);
+  if (!sa.Window().RequestOutstanding() && c.state != ConnectionState::kUp)
+    ConnectionFailed(c, FailureText(sa.Context()));  // IKE SA up, Child SA refused
+}
+
+void IkeDaemon::SendNextRequest(SaSlot& slot) {
+  std::optional<Bytes> request = slot.sa->NextRequest();
+  if (!request) return;
+  slot.transmissions = 1;
+  Transmit(*request, slot.sa->Context().remote);
+  const uint64_t spi = slot.sa->LocalSpi();
+  slot.retransmit =
+      ns3::Simulator::Schedule(m_retransmitInterval, &IkeDaemon::RetransmitTimeout, this, spi);
+}
+
+void IkeDaemon::RetransmitTimeout(uint64_t localSpi) {
+  auto it = m_sas.find(localSpi);
+  if (it == m_sas.end()) return;
+  SaSlot& slot = it->second;
+  if (!slot.sa->Window().RequestOutstanding()) return;
+  Connection& c = m_connections.at(slot.connection);
+  if (slot.transmissions >= m_retransmitTries) {
+    ++m_counters.gaveUp;
+    ConnectionFailed(c,
+                     "no response after " + std::to_string(slot.transmissions) + " transmissions");
+    return;
+  }
+  ++slot.transmissions;
+  ++m_counters.retransmitted;
+  Transmit(slot.sa->Window().OutstandingRequest(), slot.sa->Context().remote);
+  slot.retransmit =
+      ns3::Simulator::Schedule(m_retransmitInterval * double(1u << (slot.transmissions - 1)),
+                               &IkeDaemon::RetransmitTimeout, this, localSpi);
+}
+
+void IkeDaemon::Transmit(const Bytes& datagram, Endpoint to) {
+  ++m_counters.sent;
+  m_socket->SendTo(ns3::Create<ns3::Packet>(datagram.data(), datagram.size()), 0,
+                   ns3::InetSocketAddress(ns3::Ipv4Address(to.address), to.port));
+}
+
+std::string IkeDaemon::LogLine(const std::string& text) const {
+  return std::to_string(ns3::Simulator::Now().GetSeconds()) + "s " + m_identity.id + ": " + text;
+}
+
+}  // namespace ipsecsim::ike

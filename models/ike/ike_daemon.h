@@ -1,0 +1,192 @@
+// IkeDaemon: what pluto does on one ns-3 node. It listens on UDP 500,
+// negotiates IKE SAs and their Child SAs with IkeSa, installs the ESP SAs
+// into the node's XfrmStack and reports per connection like
+// `ipsec trafficstatus`.
+//
+//   auto daemon = ns3::CreateObject<IkeDaemon>();
+//   daemon->SetAttribute("DhCost", TimeValue(MilliSeconds(2)));
+//   daemon->Start(node, identity);       // bind UDP 500, listen for Acquire
+//   ConnectionConfig out;                // a Libreswan conn, transport mode
+//   out.name = "ovn-b-out"; out.localAddress = ...; out.remoteAddress = ...;
+//   out.remoteId = "@b"; out.protocol = 17; out.remotePorts = PortSpan::Single(6081);
+//   out.autoMode = AutoMode::kRoute;     // trap policies; Acquire initiates
+//   daemon->AddConnection(out);
+//   ...
+//   daemon->TrafficStatus();             // up/down, SPIs, bytes
+//
+// Policies: for kRoute and kStart connections the daemon installs the out
+// and in protect policies itself when the connection is added (like
+// `ipsec auto --route`), with reqid = the connection's reqid; for kAdd when
+// its Child SA comes up. An Acquire from XfrmStack starts the connection
+// whose policy (reqid) or selector matches the packet.
+//
+// Timing: handling a message costs simulated CPU time (DhCost for a D-H
+// computation, RsaCost for an RSA signature plus verification), spent one
+// message after the other as in a single-threaded daemon. Requests are
+// retransmitted after RetransmitInterval, doubling, and the exchange is
+// given up after RetransmitTries transmissions.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "deterministic_rng.h"
+#include "ike_connection.h"
+#include "ike_sa.h"
+#include "ns3/event-id.h"
+#include "ns3/ipv4-address.h"
+#include "ns3/node.h"
+#include "ns3/nstime.h"
+#include "ns3/object.h"
+#include "ns3/socket.h"
+#include "ns3/traced-callback.h"
+#include "xfrm_stack.h"
+
+namespace ipsecsim::ike {
+
+enum class ConnectionState { kDown, kConnecting, kUp, kFailed };
+const char* ConnectionStateName(ConnectionState state);
+const char* NotifyTypeName(NotifyType type);
+// "AUTHENTICATION_FAILED: peer certificate: expired"
+std::string FailureText(const IkeSaContext& sa);
+
+// One line of `ipsec trafficstatus`, plus why a connection is not up.
+struct ConnectionStatus {
+  std::string name;
+  ConnectionState state = ConnectionState::kDown;
+  uint32_t reqid = 0;
+  uint32_t spiIn = 0;
+  uint32_t spiOut = 0;
+  uint64_t bytesIn = 0;  // from the SAD counters of the inbound state
+  uint64_t bytesOut = 0;
+  uint64_t ikeSpiI = 0;
+  uint64_t ikeSpiR = 0;
+  std::string peerId;
+  std::string failure;         // e.g. "AUTHENTICATION_FAILED: peer certificate: expired"
+  uint32_t transmissions = 0;  // of the last request, retransmissions included
+  ns3::Time upSince;
+};
+
+struct IkeDaemonCounters {
+  uint64_t received = 0;
+  uint64_t malformed = 0;   // did not parse: counted and dropped
+  uint64_t unknownSpi = 0;  // no IKE SA for the SPIs
+  uint64_t dropped = 0;     // parsed, but refused by the IKE SA (ICV, window, state)
+  uint64_t sent = 0;
+  uint64_t retransmitted = 0;      // requests sent again after a timeout
+  uint64_t replayedResponses = 0;  // stored responses sent for retransmitted requests
+  uint64_t acquires = 0;
+  uint64_t gaveUp = 0;
+  uint64_t childSasInstalled = 0;
+};
+
+class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
+ public:
+  static ns3::TypeId GetTypeId();
+  IkeDaemon();
+  ~IkeDaemon() override;
+
+  // Binds UDP 500 on the node and subscribes to its XfrmStack's Acquire.
+  void Start(ns3::Ptr<ns3::Node> node, IkeIdentity identity);
+  // Loads a connection (names must be unique); see the file comment for
+  // what each AutoMode does.
+  void AddConnection(const ConnectionConfig& connection);
+  // ipsec auto --up: false for an unknown name or a connection already up or
+  // connecting.
+  bool Initiate(const std::string& name);
+
+  ConnectionStatus Status(const std::string& name) const;
+  std::vector<ConnectionStatus> TrafficStatus() const;
+  std::string FormatTrafficStatus() const;  // one line per connection
+  const IkeDaemonCounters& Counters() const { return m_counters; }
+  // What the daemon did, one line per event, like pluto's log.
+  const std::vector<std::string>& Log() const { return m_log; }
+  const IkeIdentity& Identity() const override { return m_identity; }
+
+  typedef void (*ConnectionTracedCallback)(const ConnectionStatus& status);
+
+ protected:
+  void DoDispose() override;
+
+ private:
+  struct Connection {
+    ConnectionConfig config;
+    uint32_t reqid = 0;
+    bool policiesInstalled = false;
+    ConnectionState state = ConnectionState::kDown;
+    uint64_t ikeSa = 0;  // local SPI of the IKE SA bringing it up or carrying it
+    std::optional<ChildSaResult> child;
+    std::string failure;
+    ns3::Time upSince;
+  };
+  struct SaSlot {
+    std::unique_ptr<IkeSa> sa;
+    std::string connection;  // initiator: the connection it brings up
+    ns3::EventId retransmit;
+    uint32_t transmissions = 0;
+  };
+
+  // IkeSaEnvironment
+  CryptoPP::RandomNumberGenerator& Rng() override { return *m_rng; }
+  int64_t UnixNow() const override;
+  uint32_t AllocateChildSpi() override;
+  std::vector<const ConnectionConfig*> ConnectionsFor(uint32_t remoteAddress,
+                                                      const std::string& peerId) const override;
+
+  // ike_daemon_connections.cc: configuration, Acquire, xfrm and status
+  void InstallPolicies(Connection& connection);
+  void InstallChild(const ChildSaResult& child, const IkeSa& sa);
+  void OnAcquire(const xfrm::AcquireEvent& event);
+  Connection* ConnectionForAcquire(const xfrm::AcquireEvent& event);
+  void ConnectionFailed(Connection& connection, std::string why);
+  ConnectionStatus MakeStatus(const Connection& connection) const;
+
+  // ike_daemon.cc: messages, CPU time, retransmission
+  void StartExchange(const std::string& name);
+  void OnReadable(ns3::Ptr<ns3::Socket> socket);
+  void Handle(const Bytes& datagram, const IkeMessage& message, Endpoint from,
+              uint32_t localAddress);
+  // The IKE SA the message belongs to; a new responder SA for a new IKE_SA_INIT.
+  SaSlot* FindSa(const IkeHeader& header, Endpoint from, uint32_t localAddress);
+  uint32_t FirstAddress() const;
+  std::string LogLine(const std::string& text) const;
+  void AfterReception(SaSlot& slot);
+  void SendNextRequest(SaSlot& slot);
+  void Transmit(const Bytes& datagram, Endpoint to);
+  void RetransmitTimeout(uint64_t localSpi);
+  ns3::Time CostOf(const IkeHeader& header) const;
+  // Runs `work` once the daemon's CPU has spent `cost` on it, after what is queued.
+  void Spend(ns3::Time cost, std::function<void()> work);
+  uint64_t NewIkeSpi();
+
+  ns3::Ptr<ns3::Node> m_node;
+  ns3::Ptr<xfrm::XfrmStack> m_xfrm;
+  ns3::Ptr<ns3::Socket> m_socket;
+  IkeIdentity m_identity;
+  std::unique_ptr<pki::DeterministicRng> m_rng;
+  std::map<std::string, Connection> m_connections;  // map: stable addresses for IkeSaContext
+  std::map<uint64_t, SaSlot> m_sas;                 // by local SPI
+  std::map<std::pair<uint32_t, uint64_t>, uint64_t> m_responderIndex;  // (peer, SPIi) -> SPIr
+  uint32_t m_nextReqid = 1;
+  uint32_t m_nextChildSpi = 0;
+  IkeDaemonCounters m_counters;
+  std::vector<std::string> m_log;
+  ns3::Time m_busyUntil;
+
+  // attributes
+  ns3::Time m_dhCost;
+  ns3::Time m_rsaCost;
+  ns3::Time m_retransmitInterval;
+  uint32_t m_retransmitTries = 5;
+  int64_t m_epochSeconds = 0;
+  uint64_t m_seed = 1;
+
+  ns3::TracedCallback<const ConnectionStatus&> m_upTrace;
+  ns3::TracedCallback<const ConnectionStatus&> m_failedTrace;
+};
+
+}  // namespace ipsecsim::ike

@@ -1,0 +1,241 @@
+// IkeDaemon: connections, trap policies, Acquire, Child SA installation and
+// `ipsec trafficstatus`.
+#include <algorithm>
+#include <sstream>
+
+#include "ike_daemon.h"
+#include "ns3/simulator.h"
+
+namespace ipsecsim::ike {
+namespace {
+
+bool SameId(std::string a, std::string b) {
+  auto lower = [](std::string& s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  };
+  lower(a);
+  lower(b);
+  return a == b;
+}
+
+bool InSpan(PortSpan span, uint16_t port) { return span.low <= port && port <= span.high; }
+
+xfrm::PortRange Range(PortSpan span) { return {span.low, span.high}; }
+
+std::string Hex32(uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08x", v);
+  return buf;
+}
+
+}  // namespace
+
+const char* ConnectionStateName(ConnectionState state) {
+  switch (state) {
+    case ConnectionState::kDown:
+      return "down";
+    case ConnectionState::kConnecting:
+      return "connecting";
+    case ConnectionState::kUp:
+      return "up";
+    case ConnectionState::kFailed:
+      return "failed";
+  }
+  return "?";
+}
+
+const char* NotifyTypeName(NotifyType type) {
+  switch (type) {
+    case NotifyType::kUnsupportedCriticalPayload:
+      return "UNSUPPORTED_CRITICAL_PAYLOAD";
+    case NotifyType::kInvalidIkeSpi:
+      return "INVALID_IKE_SPI";
+    case NotifyType::kInvalidMajorVersion:
+      return "INVALID_MAJOR_VERSION";
+    case NotifyType::kInvalidSyntax:
+      return "INVALID_SYNTAX";
+    case NotifyType::kInvalidMessageId:
+      return "INVALID_MESSAGE_ID";
+    case NotifyType::kInvalidSpi:
+      return "INVALID_SPI";
+    case NotifyType::kNoProposalChosen:
+      return "NO_PROPOSAL_CHOSEN";
+    case NotifyType::kInvalidKePayload:
+      return "INVALID_KE_PAYLOAD";
+    case NotifyType::kAuthenticationFailed:
+      return "AUTHENTICATION_FAILED";
+    case NotifyType::kTsUnacceptable:
+      return "TS_UNACCEPTABLE";
+    default:
+      return "NOTIFY";
+  }
+}
+
+std::string FailureText(const IkeSaContext& sa) {
+  if (!sa.errorNotify) return "no Child SA";
+  return std::string(NotifyTypeName(*sa.errorNotify)) + ": " + sa.failure;
+}
+
+void IkeDaemon::AddConnection(const ConnectionConfig& config) {
+  Connection& c = m_connections[config.name];
+  c.config = config;
+  c.reqid = m_nextReqid++;
+  if (config.autoMode != AutoMode::kAdd) InstallPolicies(c);
+  if (config.autoMode == AutoMode::kStart) Initiate(config.name);
+}
+
+void IkeDaemon::InstallPolicies(Connection& c) {
+  if (!m_xfrm || c.policiesInstalled) return;
+  const ConnectionConfig& cfg = c.config;
+  const ns3::Ipv4Address local(cfg.localAddress), remote(cfg.remoteAddress);
+  xfrm::Policy out;
+  out.selector = {xfrm::IpPrefix::Host(local), xfrm::IpPrefix::Host(remote), cfg.protocol,
+                  Range(cfg.localPorts), Range(cfg.remotePorts)};
+  out.direction = xfrm::Direction::kOut;
+  out.tmpl.reqid = c.reqid;
+  out.name = cfg.name + "-out";
+  xfrm::Policy in = out;
+  in.selector = {xfrm::IpPrefix::Host(remote), xfrm::IpPrefix::Host(local), cfg.protocol,
+                 Range(cfg.remotePorts), Range(cfg.localPorts)};
+  in.direction = xfrm::Direction::kIn;
+  in.name = cfg.name + "-in";
+  m_xfrm->AddPolicy(out);
+  m_xfrm->AddPolicy(in);
+  c.policiesInstalled = true;
+}
+
+std::vector<const ConnectionConfig*> IkeDaemon::ConnectionsFor(uint32_t remoteAddress,
+                                                               const std::string& peerId) const {
+  std::vector<const ConnectionConfig*> found;
+  for (const auto& [name, c] : m_connections)
+    if (c.config.remoteAddress == remoteAddress && SameId(c.config.remoteId, peerId))
+      found.push_back(&c.config);
+  return found;
+}
+
+void IkeDaemon::OnAcquire(const xfrm::AcquireEvent& event) {
+  ++m_counters.acquires;
+  Connection* c = ConnectionForAcquire(event);
+  if (!c) {
+    m_log.push_back(LogLine("acquire for " + event.policy.ToString() + ": no connection"));
+    return;
+  }
+  m_log.push_back(LogLine("acquire: initiating " + c->config.name));
+  Initiate(c->config.name);
+}
+
+IkeDaemon::Connection* IkeDaemon::ConnectionForAcquire(const xfrm::AcquireEvent& event) {
+  for (auto& [name, c] : m_connections)
+    if (event.policy.tmpl.reqid != 0 && c.reqid == event.policy.tmpl.reqid) return &c;
+  const xfrm::FlowTuple& f = event.flow;
+  for (auto& [name, c] : m_connections) {
+    const ConnectionConfig& cfg = c.config;
+    if (cfg.localAddress == f.src.Get() && cfg.remoteAddress == f.dst.Get() &&
+        (cfg.protocol == 0 || cfg.protocol == f.protocol) && InSpan(cfg.localPorts, f.srcPort) &&
+        InSpan(cfg.remotePorts, f.dstPort))
+      return &c;
+  }
+  return nullptr;
+}
+
+void IkeDaemon::InstallChild(const ChildSaResult& child, const IkeSa& sa) {
+  Connection& c = m_connections.at(child.connection->name);
+  if (m_xfrm) {
+    InstallPolicies(c);
+    const ns3::Ipv4Address local(sa.Context().local.address), remote(sa.Context().remote.address);
+    xfrm::StateConfig out;
+    out.src = local;
+    out.dst = remote;
+    out.spi = child.spiOut;
+    out.reqid = c.reqid;
+    out.keymat = child.keymatOut;
+    xfrm::StateConfig in = out;
+    in.src = remote;
+    in.dst = local;
+    in.spi = child.spiIn;
+    in.keymat = child.keymatIn;
+    std::string error;
+    // Inbound first, so that the peer's first ESP packet finds it.
+    if (!m_xfrm->AddState(in, &error) || !m_xfrm->AddState(out, &error)) {
+      ConnectionFailed(c, "cannot install Child SA: " + error);
+      return;
+    }
+  }
+  ++m_counters.childSasInstalled;
+  c.state = ConnectionState::kUp;
+  c.child = child;
+  c.ikeSa = sa.LocalSpi();
+  c.failure.clear();
+  c.upSince = ns3::Simulator::Now();
+  m_log.push_back(
+      LogLine(c.config.name + " up: ESP in " + Hex32(child.spiIn) + " out " + Hex32(child.spiOut)));
+  m_upTrace(MakeStatus(c));
+}
+
+void IkeDaemon::ConnectionFailed(Connection& c, std::string why) {
+  c.state = ConnectionState::kFailed;
+  c.failure = std::move(why);
+  m_log.push_back(LogLine(c.config.name + " failed: " + c.failure));
+  m_failedTrace(MakeStatus(c));
+}
+
+ConnectionStatus IkeDaemon::MakeStatus(const Connection& c) const {
+  ConnectionStatus s;
+  s.name = c.config.name;
+  s.state = c.state;
+  s.reqid = c.reqid;
+  s.failure = c.failure;
+  s.upSince = c.upSince;
+  if (auto it = m_sas.find(c.ikeSa); it != m_sas.end()) {
+    s.ikeSpiI = it->second.sa->Context().spiI;
+    s.ikeSpiR = it->second.sa->Context().spiR;
+    s.peerId = it->second.sa->Context().peerId;
+    s.transmissions = it->second.transmissions;
+  }
+  if (c.state == ConnectionState::kUp && c.child) {
+    s.spiIn = c.child->spiIn;
+    s.spiOut = c.child->spiOut;
+    if (m_xfrm) {
+      const ns3::Ipv4Address local(c.config.localAddress), remote(c.config.remoteAddress);
+      if (const xfrm::State* in = m_xfrm->States().FindInbound(s.spiIn, local, xfrm::kProtoEsp))
+        s.bytesIn = in->bytes;
+      if (const xfrm::State* out = m_xfrm->States().FindInbound(s.spiOut, remote, xfrm::kProtoEsp))
+        s.bytesOut = out->bytes;
+    }
+  }
+  return s;
+}
+
+ConnectionStatus IkeDaemon::Status(const std::string& name) const {
+  auto it = m_connections.find(name);
+  if (it == m_connections.end()) {
+    ConnectionStatus unknown;
+    unknown.name = name;
+    return unknown;
+  }
+  return MakeStatus(it->second);
+}
+
+std::vector<ConnectionStatus> IkeDaemon::TrafficStatus() const {
+  std::vector<ConnectionStatus> all;
+  for (const auto& [name, c] : m_connections) all.push_back(MakeStatus(c));
+  return all;
+}
+
+std::string IkeDaemon::FormatTrafficStatus() const {
+  std::ostringstream out;
+  for (const ConnectionStatus& s : TrafficStatus()) {
+    out << '"' << s.name << "\": " << ConnectionStateName(s.state);
+    if (s.state == ConnectionState::kUp) {
+      out << ", type=ESP, inSpi=" << Hex32(s.spiIn) << ", outSpi=" << Hex32(s.spiOut)
+          << ", inBytes=" << s.bytesIn << ", outBytes=" << s.bytesOut << ", id='" << s.peerId
+          << "'";
+    } else if (!s.failure.empty()) {
+      out << " (" << s.failure << ")";
+    }
+    out << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace ipsecsim::ike

@@ -1,0 +1,85 @@
+// One IKE SA: the exchanges queued on it, their message flow (message IDs
+// through MessageWindow, SK encryption, error responses) and its state. The
+// tasks (ike_tasks.h) do the protocol work; the daemon owns sockets, timers,
+// retransmission and the kernel (xfrm) side. No ns-3 in here.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "encrypted_payload.h"
+#include "ike_message.h"
+#include "ike_sa_context.h"
+#include "ike_task.h"
+#include "message_window.h"
+
+namespace ipsecsim::ike {
+
+enum class IkeSaState { kConnecting, kEstablished, kFailed };
+const char* IkeSaStateName(IkeSaState state);
+
+class IkeSa {
+ public:
+  static std::unique_ptr<IkeSa> NewInitiator(IkeSaEnvironment* env,
+                                             const ConnectionConfig* connection, uint64_t spiI,
+                                             Endpoint local, Endpoint remote);
+  static std::unique_ptr<IkeSa> NewResponder(IkeSaEnvironment* env, uint64_t spiI, uint64_t spiR,
+                                             Endpoint local, Endpoint remote);
+
+  // Initiator: queues IKE_SA_INIT, then IKE_AUTH with the first Child SA.
+  void QueueInitialExchanges();
+  // The next request to send: when an exchange is queued, none is
+  // outstanding and the SA has not failed.
+  std::optional<Bytes> NextRequest();
+
+  struct Reception {
+    bool accepted = false;  // false: dropped, see dropReason
+    std::string dropReason;
+    std::optional<Bytes> reply;     // a response to send back
+    bool replayedResponse = false;  // reply is the stored answer to a retransmitted request
+  };
+  // A datagram whose SPIs designate this SA, already parsed.
+  Reception Receive(const Bytes& datagram, const IkeMessage& message);
+
+  // The Child SA negotiated by the last exchange, handed out once.
+  std::optional<ChildSaResult> TakeNewChild();
+
+  IkeSaState State() const { return state_; }
+  const IkeSaContext& Context() const { return ctx_; }
+  const MessageWindow& Window() const { return window_; }
+  std::optional<ExchangeType> OutstandingExchange() const;
+  uint64_t LocalSpi() const { return ctx_.initiator ? ctx_.spiI : ctx_.spiR; }
+
+ private:
+  struct Exchange {
+    ExchangeType type;
+    std::vector<std::unique_ptr<IkeTask>> tasks;
+  };
+
+  IkeSa(IkeSaEnvironment* env, bool initiator, uint64_t spiI, uint64_t spiR, Endpoint local,
+        Endpoint remote);
+  static Exchange ResponderExchange(ExchangeType type);
+  Reception ReceiveRequest(const Bytes& datagram, const IkeMessage& message);
+  Reception ReceiveResponse(const Bytes& datagram, const IkeMessage& message);
+  // The payloads of a message: clear for IKE_SA_INIT, else the opened SK.
+  std::optional<std::vector<Payload>> Payloads(const Bytes& datagram, const IkeMessage& message,
+                                               std::string* error);
+  Bytes Encode(IkeHeader header, const std::vector<Payload>& payloads);
+  bool MakeCiphers();
+  void TaskFinished(const IkeTask& task, TaskResult result);
+
+  IkeSaContext ctx_;
+  IkeSaState state_ = IkeSaState::kConnecting;
+  MessageWindow window_;
+  std::deque<Exchange> queued_;
+  std::optional<Exchange> active_;
+  std::unique_ptr<SkCipher> sealer_;  // our SK_e
+  std::unique_ptr<SkCipher> opener_;  // the peer's SK_e
+  uint64_t ivCounter_ = 0;
+  bool childHandedOut_ = false;
+};
+
+}  // namespace ipsecsim::ike

@@ -1,0 +1,28 @@
+// The tasks of the exchanges that bring up an IKE SA and its first Child SA
+// (RFC 7296 §1.2): IKE_SA_INIT runs IkeInitTask; IKE_AUTH runs IkeAuthTask
+// then ChildCreateTask. Each is implemented in its own file.
+#pragma once
+
+#include <memory>
+
+#include "ike_task.h"
+
+namespace ipsecsim::ike {
+
+// SA (ike proposal), KE (MODP-2048), Nonce, NAT detection notifies; derives
+// the IKE SA keys. Responder errors: NO_PROPOSAL_CHOSEN, INVALID_KE_PAYLOAD,
+// INVALID_SYNTAX.
+std::unique_ptr<IkeTask> MakeIkeInitTask();
+// IDi/IDr (ID_FQDN), CERT, AUTH (RSA signature); the peer's certificate is
+// validated against the CA bundle at the environment's time and must name
+// the expected ID. Errors: AUTHENTICATION_FAILED.
+std::unique_ptr<IkeTask> MakeIkeAuthTask();
+// USE_TRANSPORT_MODE, SA (esp proposal), TSi/TSr; computes the Child SA
+// KEYMAT. Errors: NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE. Its failure leaves the
+// IKE SA up without a Child SA (RFC 7296 §1.2).
+std::unique_ptr<IkeTask> MakeChildCreateTask();
+
+// The first error notify (type below 16384) in a payload list.
+const NotifyPayload* FindErrorNotify(const std::vector<Payload>& payloads);
+
+}  // namespace ipsecsim::ike

@@ -1,0 +1,46 @@
+#include "ikev2_decryption_table.h"
+
+#include <filesystem>
+#include <fstream>
+
+namespace ipsecsim::ike {
+namespace {
+
+std::vector<IkeSaKeyRecord>& Records() {
+  static std::vector<IkeSaKeyRecord> records;
+  return records;
+}
+
+std::string SpiHex(uint64_t spi) {
+  Bytes b(8);
+  PutU64(b.data(), spi);
+  return ToHex(b);
+}
+
+}  // namespace
+
+void RecordIkeSaKeys(const IkeSaKeyRecord& record) {
+  for (const auto& r : Records())
+    if (r.spiI == record.spiI && r.spiR == record.spiR) return;
+  Records().push_back(record);
+}
+
+const std::vector<IkeSaKeyRecord>& RecordedIkeSaKeys() { return Records(); }
+
+void ClearRecordedIkeSaKeys() { Records().clear(); }
+
+std::string Ikev2DecryptionTableLine(const IkeSaKeyRecord& record) {
+  return SpiHex(record.spiI) + "," + SpiHex(record.spiR) + "," + ToHex(record.skEi) + "," +
+         ToHex(record.skEr) + ",\"AES-GCM-256 with 16 octet ICV [RFC5282]\",,,\"NONE [RFC4306]\"";
+}
+
+bool WriteIkev2DecryptionTable(const std::string& path) {
+  const std::filesystem::path file(path);
+  std::error_code ec;
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+  std::ofstream out(path, std::ios::trunc);
+  for (const auto& r : Records()) out << Ikev2DecryptionTableLine(r) << "\n";
+  return out.good();
+}
+
+}  // namespace ipsecsim::ike

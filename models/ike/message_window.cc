@@ -1,0 +1,28 @@
+#include "message_window.h"
+
+namespace ipsecsim::ike {
+
+void MessageWindow::RequestSent(Bytes datagram) {
+  request_ = std::move(datagram);
+  outstanding_ = true;
+}
+
+void MessageWindow::ResponseReceived() {
+  outstanding_ = false;
+  request_.clear();
+  ++nextRequestId_;
+}
+
+MessageWindow::RequestKind MessageWindow::Classify(uint32_t requestId) const {
+  if (requestId == expectedPeerId_) return RequestKind::kNew;
+  if (answeredAny_ && requestId + 1 == expectedPeerId_) return RequestKind::kRetransmission;
+  return RequestKind::kOutOfWindow;
+}
+
+void MessageWindow::ResponseSent(uint32_t requestId, Bytes datagram) {
+  response_ = std::move(datagram);
+  expectedPeerId_ = requestId + 1;
+  answeredAny_ = true;
+}
+
+}  // namespace ipsecsim::ike

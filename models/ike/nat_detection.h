@@ -1,0 +1,17 @@
+// NAT_DETECTION_SOURCE_IP / NAT_DETECTION_DESTINATION_IP data
+// (RFC 7296 §2.23): SHA-1(SPIi | SPIr | IP address | port), with SPIr zero
+// in the IKE_SA_INIT request.
+#pragma once
+
+#include <cstdint>
+
+#include "bytes.h"
+
+namespace ipsecsim::ike {
+
+constexpr size_t kNatDetectionHashLen = 20;
+
+// `ipv4` in host byte order; it and `port` are encoded big-endian.
+Bytes NatDetectionHash(uint64_t spiI, uint64_t spiR, uint32_t ipv4, uint16_t port);
+
+}  // namespace ipsecsim::ike

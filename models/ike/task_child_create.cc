@@ -1,0 +1,126 @@
+// The Child SA negotiated inside IKE_AUTH (RFC 7296 §1.2, §2.9, §2.17):
+// transport mode, esp=aes_gcm256, the connection's traffic selectors, and the
+// KEYMAT for the two ESP SAs.
+#include "ike_proposals.h"
+#include "ike_tasks.h"
+
+namespace ipsecsim::ike {
+namespace {
+
+TrafficSelector Selector(uint32_t address, uint8_t protocol, PortSpan ports) {
+  TrafficSelector ts;
+  ts.ipProtocol = protocol;
+  ts.startPort = ports.low;
+  ts.endPort = ports.high;
+  ts.startAddress = ts.endAddress = address;
+  return ts;
+}
+
+bool SameSelector(const TrafficSelector& a, const TrafficSelector& b) {
+  return a.tsType == b.tsType && a.ipProtocol == b.ipProtocol && a.startPort == b.startPort &&
+         a.endPort == b.endPort && a.startAddress == b.startAddress && a.endAddress == b.endAddress;
+}
+
+// Exactly one selector equal to `expected` (ipsecsim neither narrows nor
+// widens: both ends are configured with the same host-to-host selectors).
+bool IsExactly(const TsPayload* ts, const TrafficSelector& expected) {
+  return ts && ts->selectors.size() == 1 && SameSelector(ts->selectors[0], expected);
+}
+
+class ChildCreateTask : public IkeTask {
+ public:
+  const char* Name() const override { return "child-create"; }
+  bool Essential() const override { return false; }
+
+  void BuildRequest(IkeSaContext& sa, std::vector<Payload>& out) override {
+    const ConnectionConfig& c = *sa.connection;
+    spiIn_ = sa.env->AllocateChildSpi();
+    offered_ = c.espProposal;
+    offered_.spi = Bytes(4);
+    PutU32(offered_.spi.data(), spiIn_);
+    tsi_ = Selector(sa.local.address, c.protocol, c.localPorts);
+    tsr_ = Selector(sa.remote.address, c.protocol, c.remotePorts);
+    AppendChildPayloads(offered_, out);
+  }
+
+  TaskResult ProcessRequest(IkeSaContext& sa, const std::vector<Payload>& in) override {
+    if (!FindNotify(in, NotifyType::kUseTransportMode))
+      return Fail(sa, NotifyType::kNoProposalChosen, "peer did not ask for transport mode");
+    const auto* tsi = BodyOf<TsPayload>(FindPayload(in, PayloadType::kTsi));
+    const auto* tsr = BodyOf<TsPayload>(FindPayload(in, PayloadType::kTsr));
+    const ConnectionConfig* connection = nullptr;
+    for (const ConnectionConfig* c : sa.candidates) {
+      if (IsExactly(tsi, Selector(sa.remote.address, c->protocol, c->remotePorts)) &&
+          IsExactly(tsr, Selector(sa.local.address, c->protocol, c->localPorts))) {
+        connection = c;
+        break;
+      }
+    }
+    if (!connection)
+      return Fail(sa, NotifyType::kTsUnacceptable, "no connection for the traffic selectors");
+    const auto* offered = BodyOf<SaPayload>(FindPayload(in, PayloadType::kSa));
+    std::optional<Proposal> chosen;
+    if (offered) chosen = SelectProposal(*offered, connection->espProposal);
+    if (!chosen || chosen->spi.size() != 4)
+      return Fail(sa, NotifyType::kNoProposalChosen, "no acceptable ESP proposal");
+    sa.connection = connection;
+    tsi_ = tsi->selectors[0];
+    tsr_ = tsr->selectors[0];
+    spiIn_ = sa.env->AllocateChildSpi();
+    const uint32_t spiOut = GetU32(chosen->spi.data());
+    offered_ = *chosen;
+    PutU32(offered_.spi.data(), spiIn_);
+    // The responder's inbound SA is the one whose SPI it chose.
+    const ChildSaKeymat keymat = DeriveChildSaKeymat(sa.keys->skD, sa.nonceI, sa.nonceR);
+    sa.child = ChildSaResult{connection, spiIn_, spiOut, keymat.initiatorToResponder,
+                             keymat.responderToInitiator};
+    return TaskResult::kDone;
+  }
+
+  void BuildResponse(IkeSaContext&, std::vector<Payload>& out) override {
+    AppendChildPayloads(offered_, out);
+  }
+
+  TaskResult ProcessResponse(IkeSaContext& sa, const std::vector<Payload>& in) override {
+    if (const NotifyPayload* error = FindErrorNotify(in))
+      return Fail(sa, NotifyType(error->type), "peer refused the Child SA");
+    if (!FindNotify(in, NotifyType::kUseTransportMode))
+      return Fail(sa, NotifyType::kNoProposalChosen, "peer did not accept transport mode");
+    const auto* answer = BodyOf<SaPayload>(FindPayload(in, PayloadType::kSa));
+    if (!answer || answer->proposals.size() != 1 || answer->proposals[0].spi.size() != 4 ||
+        !IsValidChoice(answer->proposals[0], SaPayload{{offered_}}))
+      return Fail(sa, NotifyType::kNoProposalChosen, "peer chose no offered ESP proposal");
+    if (!IsExactly(BodyOf<TsPayload>(FindPayload(in, PayloadType::kTsi)), tsi_) ||
+        !IsExactly(BodyOf<TsPayload>(FindPayload(in, PayloadType::kTsr)), tsr_))
+      return Fail(sa, NotifyType::kTsUnacceptable, "peer changed the traffic selectors");
+    const uint32_t spiOut = GetU32(answer->proposals[0].spi.data());
+    const ChildSaKeymat keymat = DeriveChildSaKeymat(sa.keys->skD, sa.nonceI, sa.nonceR);
+    sa.child = ChildSaResult{sa.connection, spiIn_, spiOut, keymat.responderToInitiator,
+                             keymat.initiatorToResponder};
+    return TaskResult::kDone;
+  }
+
+ private:
+  static TaskResult Fail(IkeSaContext& sa, NotifyType notify, std::string why) {
+    sa.Fail(notify, std::move(why));
+    return TaskResult::kFailed;
+  }
+
+  void AppendChildPayloads(const Proposal& proposal, std::vector<Payload>& out) const {
+    out.push_back(MakeNotify(NotifyType::kUseTransportMode));
+    out.push_back({PayloadType::kSa, false, SaPayload{{proposal}}});
+    out.push_back({PayloadType::kTsi, false, TsPayload{{tsi_}}});
+    out.push_back({PayloadType::kTsr, false, TsPayload{{tsr_}}});
+  }
+
+  uint32_t spiIn_ = 0;
+  Proposal offered_;  // initiator: what it offered; responder: what it answers
+  TrafficSelector tsi_;
+  TrafficSelector tsr_;
+};
+
+}  // namespace
+
+std::unique_ptr<IkeTask> MakeChildCreateTask() { return std::make_unique<ChildCreateTask>(); }
+
+}  // namespace ipsecsim::ike

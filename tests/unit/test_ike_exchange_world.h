@@ -1,0 +1,243 @@
+// Shared world for the IKE exchange tests: two nodes on a point-to-point
+// link, each with an XfrmStack (trap packets held until the SA exists) and
+// an IkeDaemon, certificates from the operator's signer, and a tap that
+// records every frame put on the wire, parsed from its bytes.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "esp_sa_uat.h"
+#include "ike_daemon.h"
+#include "ikev2_decryption_table.h"
+#include "node_enrollment.h"
+#include "ns3/core-module.h"
+#include "ns3/internet-module.h"
+#include "ns3/network-module.h"
+#include "ns3/point-to-point-module.h"
+#include "operator_signer.h"
+#include "xfrm_helper.h"
+
+namespace ipsecsim::ike {
+inline std::ostream& operator<<(std::ostream& out, ConnectionState state) {
+  return out << ConnectionStateName(state);
+}
+}  // namespace ipsecsim::ike
+
+namespace ike_exchange_test {
+
+using namespace ipsecsim;
+using namespace ipsecsim::ike;
+
+constexpr int64_t kEpoch = 1767225600;  // 2026-01-01T00:00:00Z
+constexpr uint16_t kServicePort = 5001;
+constexpr uint16_t kReplyPort = 7000;
+
+// The operator's CA with two enrolled nodes, and a foreign CA that issued a
+// certificate for node a's system-id. Built once: RSA keys are slow.
+struct Pki {
+  pki::OperatorSigner signer{pki::SignerConfig{20260101}, nullptr};
+  pki::OperatorSigner foreignSigner{pki::SignerConfig{777}, nullptr};
+  pki::NodeEnrollment a{"node-a", "system-a", 20260101};
+  pki::NodeEnrollment b{"node-b", "system-b", 20260101};
+  pki::NodeEnrollment aForeign{"node-a", "system-a", 777};
+
+  static Pki& Get() {
+    static Pki pki;
+    return pki;
+  }
+
+  IkeIdentity IdentityOf(const pki::NodeEnrollment& node) const {
+    return IkeIdentity{node.IkeId(), *node.Cert(), node.Key(), signer.Bundle()};
+  }
+
+ private:
+  Pki() {
+    signer.CreateCa(kEpoch);
+    foreignSigner.CreateCa(kEpoch);
+    pki::StartIpsecPod(a, signer, kEpoch, nullptr);
+    pki::StartIpsecPod(b, signer, kEpoch, nullptr);
+    pki::StartIpsecPod(aForeign, foreignSigner, kEpoch, nullptr);
+  }
+};
+
+struct WireFrame {
+  ns3::Time time;
+  uint32_t sender;  // node index
+  uint8_t protocol;
+  std::vector<uint8_t> l4;  // bytes after the IPv4 header
+  uint16_t DstPort() const { return l4.size() >= 4 ? uint16_t(l4[2] << 8 | l4[3]) : 0; }
+  uint16_t SrcPort() const { return l4.size() >= 4 ? uint16_t(l4[0] << 8 | l4[1]) : 0; }
+  bool IsIke() const { return protocol == 17 && l4.size() >= 8 + 28 && DstPort() == 500; }
+  bool IsIkeResponse() const { return IsIke() && (l4[8 + 19] & 0x20); }
+  uint8_t IkeExchange() const { return IsIke() ? l4[8 + 18] : 0; }
+  uint32_t EspSpi() const {
+    return protocol == 50 && l4.size() >= 4
+               ? uint32_t(l4[0]) << 24 | uint32_t(l4[1]) << 16 | uint32_t(l4[2]) << 8 | l4[3]
+               : 0;
+  }
+};
+
+class IkeWorld {
+ public:
+  explicit IkeWorld(const std::string& pcapPrefix = "") {
+    ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(true));
+    xfrm::ClearRecordedEspSas();
+    ClearRecordedIkeSaKeys();
+    nodes.Create(2);
+    ns3::PointToPointHelper p2p;
+    p2p.SetDeviceAttribute("DataRate", ns3::StringValue("100Mbps"));
+    p2p.SetChannelAttribute("Delay", ns3::StringValue("1ms"));
+    devices = p2p.Install(nodes);
+    ns3::InternetStackHelper().Install(nodes);
+    ns3::Ipv4AddressHelper addresses("10.1.0.0", "255.255.255.0");
+    auto ifaces = addresses.Assign(devices);
+    address[0] = ifaces.GetAddress(0);
+    address[1] = ifaces.GetAddress(1);
+    xfrm::XfrmHelper helper;
+    helper.SetStackAttribute("HoldUntilSa", ns3::BooleanValue(true));
+    stacks = helper.Install(nodes);
+    for (uint32_t i = 0; i < 2; ++i) {
+      devices.Get(i)->TraceConnectWithoutContext(
+          "PhyTxBegin", ns3::MakeCallback(&IkeWorld::OnWire, this).Bind(i));
+      daemons[i] = ns3::CreateObject<IkeDaemon>();
+      daemons[i]->SetAttribute("Seed", ns3::UintegerValue(42 + i));
+    }
+    if (!pcapPrefix.empty()) p2p.EnablePcapAll(pcapPrefix, false);
+  }
+  ~IkeWorld() {
+    for (auto& d : daemons) d->Dispose();
+    ns3::Simulator::Destroy();
+  }
+
+  // a initiates "a-to-b" (auto=route): UDP from any port on a to b:5001.
+  // b loads "b-from-a" (auto=add) with the mirrored selectors.
+  void Configure(IkeIdentity a, IkeIdentity b, const std::string& bExpectsId = "@system-a") {
+    daemons[0]->Start(nodes.Get(0), std::move(a));
+    daemons[1]->Start(nodes.Get(1), std::move(b));
+    ConnectionConfig out;
+    out.name = "a-to-b";
+    out.localAddress = address[0].Get();
+    out.remoteAddress = address[1].Get();
+    out.remoteId = "@system-b";
+    out.protocol = 17;
+    out.remotePorts = PortSpan::Single(kServicePort);
+    out.autoMode = AutoMode::kRoute;
+    aConnection = out;
+    ConnectionConfig in;
+    in.name = "b-from-a";
+    in.localAddress = address[1].Get();
+    in.remoteAddress = address[0].Get();
+    in.remoteId = bExpectsId;
+    in.protocol = 17;
+    in.localPorts = PortSpan::Single(kServicePort);
+    in.autoMode = AutoMode::kAdd;
+    bConnection = in;
+  }
+  void Load() {
+    daemons[0]->AddConnection(aConnection);
+    daemons[1]->AddConnection(bConnection);
+  }
+  void ConfigureDefault() {
+    Configure(Pki::Get().IdentityOf(Pki::Get().a), Pki::Get().IdentityOf(Pki::Get().b));
+  }
+
+  struct Sink {
+    uint32_t packets = 0;
+    std::vector<ns3::Time> arrivals;
+  };
+  // A UDP socket on `node` bound to `port` that counts what arrives and, with
+  // `echo`, sends each datagram back to its sender.
+  Sink& UdpSink(int node, uint16_t port, bool echo = false) {
+    sinks.push_back(std::make_unique<Sink>());
+    Sink* sink = sinks.back().get();
+    auto socket = ns3::Socket::CreateSocket(nodes.Get(node), ns3::UdpSocketFactory::GetTypeId());
+    socket->Bind(ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), port));
+    socket->SetRecvCallback(ns3::MakeCallback(&IkeWorld::OnUdp).Bind(sink, echo));
+    sockets.push_back(socket);
+    return *sink;
+  }
+  // Sends `count` datagrams from `node`'s port `srcPort`; returns what comes back to it.
+  Sink& UdpSend(int node, uint16_t srcPort, uint16_t dstPort, uint32_t count, ns3::Time start,
+                ns3::Time gap = ns3::MilliSeconds(100)) {
+    Sink& replies = UdpSink(node, srcPort);
+    auto socket = sockets.back();
+    const ns3::InetSocketAddress to(address[1 - node], dstPort);
+    for (uint32_t i = 0; i < count; ++i) {
+      ns3::Simulator::Schedule(start + gap * i, [socket, to]() {
+        socket->SendTo(ns3::Create<ns3::Packet>(200), 0, to);
+      });
+    }
+    return replies;
+  }
+  // Drops the frames that node `node` receives with these indices (0 = first).
+  void DropReceived(int node, std::list<uint32_t> indices) {
+    auto model = ns3::CreateObject<ns3::ReceiveListErrorModel>();
+    model->SetList(indices);
+    devices.Get(node)->SetAttribute("ReceiveErrorModel", ns3::PointerValue(model));
+  }
+
+  // Runs the simulation until `end`; returns the wall time in seconds.
+  double Run(ns3::Time end) {
+    ns3::Simulator::Stop(end);
+    const auto start = std::chrono::steady_clock::now();
+    ns3::Simulator::Run();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+
+  std::vector<WireFrame> Frames(std::function<bool(const WireFrame&)> pred) const {
+    std::vector<WireFrame> out;
+    for (const auto& f : wire)
+      if (pred(f)) out.push_back(f);
+    return out;
+  }
+  size_t Count(std::function<bool(const WireFrame&)> pred) const { return Frames(pred).size(); }
+
+  ns3::NodeContainer nodes;
+  ns3::NetDeviceContainer devices;
+  ns3::Ipv4Address address[2];
+  std::vector<ns3::Ptr<xfrm::XfrmStack>> stacks;
+  ns3::Ptr<IkeDaemon> daemons[2];
+  ConnectionConfig aConnection;
+  ConnectionConfig bConnection;
+  std::vector<WireFrame> wire;
+
+ private:
+  static void OnUdp(Sink* sink, bool echo, ns3::Ptr<ns3::Socket> socket) {
+    ns3::Address from;
+    while (auto p = socket->RecvFrom(from)) {
+      ++sink->packets;
+      sink->arrivals.push_back(ns3::Simulator::Now());
+      if (echo) socket->SendTo(p, 0, from);
+    }
+  }
+  void OnWire(uint32_t sender, ns3::Ptr<const ns3::Packet> frame) {
+    std::vector<uint8_t> bytes(frame->GetSize());
+    frame->CopyData(bytes.data(), bytes.size());
+    if (bytes.size() < 22 || bytes[0] != 0x00 || bytes[1] != 0x21) return;  // PPP, IPv4
+    const uint8_t* ip = bytes.data() + 2;
+    const size_t ihl = (ip[0] & 0x0f) * 4;
+    WireFrame f;
+    f.time = ns3::Simulator::Now();
+    f.sender = sender;
+    f.protocol = ip[9];
+    f.l4.assign(bytes.begin() + 2 + ihl, bytes.end());
+    wire.push_back(std::move(f));
+  }
+
+  std::vector<std::unique_ptr<Sink>> sinks;
+  std::vector<ns3::Ptr<ns3::Socket>> sockets;
+};
+
+inline std::string DumpLogs(const IkeWorld& w) {
+  std::string text;
+  for (const auto& d : w.daemons)
+    for (const auto& line : d->Log()) text += line + "\n";
+  return text;
+}
+
+}  // namespace ike_exchange_test
