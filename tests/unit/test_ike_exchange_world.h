@@ -116,9 +116,11 @@ class IkeWorld {
 
   // a initiates "a-to-b" (auto=route): UDP from any port on a to b:5001.
   // b loads "b-from-a" (auto=add) with the mirrored selectors.
-  void Configure(IkeIdentity a, IkeIdentity b, const std::string& bExpectsId = "@system-a") {
+  // With `bUp` false node b runs no IKE daemon (peer down).
+  void Configure(IkeIdentity a, IkeIdentity b, const std::string& bExpectsId = "@system-a",
+                 bool bUp = true) {
     daemons[0]->Start(nodes.Get(0), std::move(a));
-    daemons[1]->Start(nodes.Get(1), std::move(b));
+    if (bUp) daemons[1]->Start(nodes.Get(1), std::move(b));
     ConnectionConfig out;
     out.name = "a-to-b";
     out.localAddress = address[0].Get();
@@ -140,7 +142,7 @@ class IkeWorld {
   }
   void Load() {
     daemons[0]->AddConnection(aConnection);
-    daemons[1]->AddConnection(bConnection);
+    daemons[1]->AddConnection(bConnection);  // harmless when b's daemon is not started
   }
   void ConfigureDefault() {
     Configure(Pki::Get().IdentityOf(Pki::Get().a), Pki::Get().IdentityOf(Pki::Get().b));
