@@ -365,6 +365,7 @@ int LineOf(const YAML::Mark& mark) { return mark.is_null() ? 0 : mark.line + 1; 
 Scenario LoadScenarioText(const std::string& text, const std::string& file) {
   std::vector<YAML::Node> documents;
   try {
+    RejectSelfReferentialAliases(text, file);
     documents = YAML::LoadAll(text);
   } catch (const YAML::Exception& e) {
     throw ScenarioError(file, LineOf(e.mark), "(document)", "invalid YAML: " + e.msg);

@@ -1,9 +1,12 @@
 #include "yaml_reader.h"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <set>
+#include <sstream>
 
 #include "durations.h"
 #include "scenario.h"
@@ -41,7 +44,49 @@ std::string DidYouMean(const std::string& word, const std::vector<std::string>& 
   return match.empty() ? "" : " (did you mean '" + match + "'?)";
 }
 
+// Tracks the anchors of the collections being read; an alias to one of them
+// is self-referential.
+class SelfReferenceFinder : public YAML::EventHandler {
+ public:
+  explicit SelfReferenceFinder(std::string file) : file_(std::move(file)) {}
+
+  void OnDocumentStart(const YAML::Mark&) override { open_.clear(); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (std::find(open_.begin(), open_.end(), anchor) != open_.end()) {
+      throw ScenarioError(file_, mark.line + 1, "(document)",
+                          "expected aliases to refer to finished values, but this one refers to "
+                          "a list or map that contains it");
+    }
+  }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open_.push_back(anchor);
+  }
+  void OnSequenceEnd() override { open_.pop_back(); }
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open_.push_back(anchor);
+  }
+  void OnMapEnd() override { open_.pop_back(); }
+
+ private:
+  std::string file_;
+  std::vector<YAML::anchor_t> open_;  // YAML::NullAnchor for collections without one
+};
+
 }  // namespace
+
+void RejectSelfReferentialAliases(const std::string& text, const std::string& file) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  SelfReferenceFinder finder(file);
+  while (parser.HandleNextDocument(finder)) {
+  }
+}
 
 std::string JoinPath(const std::string& parent, const std::string& key) {
   return parent.empty() ? key : parent + "." + key;

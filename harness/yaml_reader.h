@@ -73,6 +73,12 @@ class YamlMap {
   int line_ = 0;
 };
 
+// Throws ScenarioError when an alias refers to a collection that contains it
+// (`&a [*a]`). yaml-cpp builds such a node graph as a reference cycle that is
+// never freed, so a long-lived process loading untrusted files would grow.
+// Throws YAML::ParserException on malformed YAML.
+void RejectSelfReferentialAliases(const std::string& text, const std::string& file);
+
 // "flows[2]" + "protocol" -> "flows[2].protocol"; "" + "name" -> "name".
 std::string JoinPath(const std::string& parent, const std::string& key);
 // {"a", "b", "c"} -> "a, b, c".

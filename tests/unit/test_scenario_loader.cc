@@ -66,6 +66,8 @@ std::vector<BadInput> BadInputs() {
       {"empty file", "", 0, "(document)", "empty"},
       {"only a comment", "# nothing\n", 0, "(document)", "empty"},
       {"not a map", "- a\n- b\n", 1, "(document)", "expected a scenario map"},
+      {"self-referential alias", Edit("seed: 1", "seed: 1\nloop: &l [1, *l]"), 3, "(document)",
+       "refers to a list or map that contains it"},
       {"two documents", kValid + "---\nname: other\n", 20, "(document)", "one YAML document"},
       {"unknown top key", Edit("seed: 1", "seed: 1\nnme: x"), 3, "nme",
        "allowed keys: name, seed, duration, cluster, pods, flows, expect"},
