@@ -17,12 +17,14 @@ struct RunArgs {
   std::vector<std::string> files;
   std::string out;
   bool pcap = false;
+  bool certs = false;
   std::string seed;
 };
 
 int Run(const RunArgs& a) {
   harness::RunOptions options;
   options.pcap = a.pcap;
+  options.certs = a.certs;
   if (!a.seed.empty()) options.seed = ParseUnsigned("--seed", a.seed, UINT64_MAX);
   // Load every file first, so a typo in the last one costs no simulation time.
   std::vector<harness::Scenario> scenarios;
@@ -60,6 +62,8 @@ void AddRunCommand(CLI::App& app, std::function<int()>* action) {
                   "output directory (default results/<scenario name>; with several files, "
                   "one subdirectory each)");
   run->add_flag("--pcap", args->pcap, "write DIR/pcap/*.pcap and the keys in DIR/keys/esp_sa");
+  run->add_flag("--certs", args->certs,
+                "write the operator CA and node certificates to DIR/certs/*.pem");
   run->add_option("--seed", args->seed, "override the scenario's seed");
   run->callback([args, action] { *action = [args] { return Run(*args); }; });
 }

@@ -6,6 +6,8 @@
 #include <map>
 #include <memory>
 
+#include "cert_files.h"
+#include "cluster_certificates.h"
 #include "cluster_world.h"
 #include "esp_sa_uat.h"
 #include "ipsec_full_mesh.h"
@@ -145,6 +147,15 @@ RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
   return r;
 }
 
+void WriteCertificates(const Scenario& sc, uint64_t seed, const std::string& dir) {
+  ClusterCertificates certs(seed);
+  IssueClusterCertificates(sc.NodeNames(), seed, &certs);
+  std::string error;
+  if (!pki::WriteCertFiles(dir, certs.signer, certs.nodes, &error)) {
+    throw std::runtime_error("writing certificates: " + error);
+  }
+}
+
 }  // namespace
 
 RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
@@ -187,6 +198,7 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   Simulator::Run();
   RunReport report = Collect(sc, *w, seed, seconds);
   if (options.pcap) xfrm::WriteEspSaUat(options.outDir + "/keys/esp_sa");
+  if (options.pcap || options.certs) WriteCertificates(sc, seed, options.outDir);
   Simulator::Destroy();
   Names::Clear();
   return report;

@@ -12,6 +12,7 @@ namespace ipsecsim::harness {
 struct RunOptions {
   std::string outDir;            // where pcaps and keys go (report files: the caller)
   bool pcap = false;             // write DIR/pcap/*.pcap and DIR/keys/esp_sa
+  bool certs = false;            // write DIR/certs/*.pem (also done with pcap)
   std::optional<uint64_t> seed;  // overrides the scenario's seed
 };
 

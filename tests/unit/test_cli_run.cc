@@ -64,6 +64,25 @@ BOOST_AUTO_TEST_CASE(a_failed_expectation_exits_1_and_junit_shows_it) {
   BOOST_TEST(xml.find("<failure") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(certs_flag_writes_certificates_openssl_accepts) {
+  const std::string dir = test::MakeTempDir("cli-certs");
+  std::ofstream(dir + "/s.yaml") << With("EXPECTED", "encrypted");
+  auto r = test::RunCommand(test::IpsecsimBinary() + " run " + dir + "/s.yaml --out " + dir +
+                            "/out --certs 2>&1");
+  BOOST_REQUIRE_EQUAL(r.exitCode, 0);
+  // One second after install (2026-01-01T00:00:00Z), and once expired.
+  for (const char* node : {"worker-0", "worker-1"}) {
+    const std::string certs = dir + "/out/certs/";
+    auto ok = test::RunCommand("openssl verify -attime 1767225601 -CAfile " + certs + "ca.pem " +
+                               certs + node + ".pem 2>&1");
+    BOOST_TEST(ok.exitCode == 0, ok.output);
+    auto expired = test::RunCommand("openssl verify -attime 1957000000 -CAfile " + certs +
+                                    "ca.pem " + certs + node + ".pem 2>&1");
+    BOOST_TEST(expired.exitCode != 0);
+    BOOST_TEST(expired.output.find("expired") != std::string::npos, expired.output);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(bad_scenarios_exit_2_naming_file_line_and_key) {
   struct Case {
     std::string yaml, expect;
