@@ -363,24 +363,26 @@ int LineOf(const YAML::Mark& mark) { return mark.is_null() ? 0 : mark.line + 1; 
 }  // namespace
 
 Scenario LoadScenarioText(const std::string& text, const std::string& file) {
-  std::vector<YAML::Node> documents;
+  YamlStreamShape shape;
+  YAML::Node root;
   try {
-    RejectSelfReferentialAliases(text, file);
-    documents = YAML::LoadAll(text);
+    shape = ScanYamlStream(text, file);
+    // Only the first document is built: YAML::LoadAll can loop on stray tokens.
+    if (shape.documents == 1) root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw ScenarioError(file, LineOf(e.mark), "(document)", "invalid YAML: " + e.msg);
   }
-  if (documents.empty() || documents[0].IsNull()) {
-    throw ScenarioError(file, documents.empty() ? 0 : 1, "(document)",
+  if (shape.documents > 1) {
+    throw ScenarioError(file, shape.secondDocumentLine, "(document)",
+                        "expected one YAML document, found more; put each scenario in its own "
+                        "file");
+  }
+  if (shape.documents == 0 || root.IsNull()) {
+    throw ScenarioError(file, shape.documents, "(document)",
                         "the scenario is empty; expected a map with keys " + JoinWords(kTopKeys));
   }
-  if (documents.size() > 1) {
-    throw ScenarioError(file, LineOf(documents[1].Mark()), "(document)",
-                        "expected one YAML document, found " + std::to_string(documents.size()) +
-                            "; put each scenario in its own file");
-  }
   try {
-    return ScenarioParser(file).Parse(YamlValue(documents[0], "", file, 1));
+    return ScenarioParser(file).Parse(YamlValue(root, "", file, 1));
   } catch (const YAML::Exception& e) {
     throw ScenarioError(file, LineOf(e.mark), "(document)", "unreadable YAML: " + e.msg);
   }

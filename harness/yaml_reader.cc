@@ -44,13 +44,24 @@ std::string DidYouMean(const std::string& word, const std::vector<std::string>& 
   return match.empty() ? "" : " (did you mean '" + match + "'?)";
 }
 
-// Tracks the anchors of the collections being read; an alias to one of them
-// is self-referential.
-class SelfReferenceFinder : public YAML::EventHandler {
+// Tracks the anchors of the collections being read (an alias to one of them
+// is self-referential) and where each document starts.
+class StreamScanner : public YAML::EventHandler {
  public:
-  explicit SelfReferenceFinder(std::string file) : file_(std::move(file)) {}
+  explicit StreamScanner(std::string file) : file_(std::move(file)) {}
 
-  void OnDocumentStart(const YAML::Mark&) override { open_.clear(); }
+  const std::vector<YAML::Mark>& DocumentStarts() const { return documentStarts_; }
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    for (const YAML::Mark& earlier : documentStarts_) {
+      if (earlier.pos == mark.pos) {
+        throw ScenarioError(file_, mark.line + 1, "(document)",
+                            "invalid YAML: unexpected ',' outside a [list] or {map}");
+      }
+    }
+    documentStarts_.push_back(mark);
+    open_.clear();
+  }
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
   void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
@@ -76,16 +87,21 @@ class SelfReferenceFinder : public YAML::EventHandler {
  private:
   std::string file_;
   std::vector<YAML::anchor_t> open_;  // YAML::NullAnchor for collections without one
+  std::vector<YAML::Mark> documentStarts_;
 };
 
 }  // namespace
 
-void RejectSelfReferentialAliases(const std::string& text, const std::string& file) {
+YamlStreamShape ScanYamlStream(const std::string& text, const std::string& file) {
   std::istringstream in(text);
   YAML::Parser parser(in);
-  SelfReferenceFinder finder(file);
-  while (parser.HandleNextDocument(finder)) {
+  StreamScanner scanner(file);
+  while (scanner.DocumentStarts().size() < 3 && parser.HandleNextDocument(scanner)) {
   }
+  YamlStreamShape shape;
+  shape.documents = static_cast<int>(scanner.DocumentStarts().size());
+  if (shape.documents > 1) shape.secondDocumentLine = scanner.DocumentStarts()[1].line + 1;
+  return shape;
 }
 
 std::string JoinPath(const std::string& parent, const std::string& key) {

@@ -73,11 +73,20 @@ class YamlMap {
   int line_ = 0;
 };
 
-// Throws ScenarioError when an alias refers to a collection that contains it
-// (`&a [*a]`). yaml-cpp builds such a node graph as a reference cycle that is
-// never freed, so a long-lived process loading untrusted files would grow.
-// Throws YAML::ParserException on malformed YAML.
-void RejectSelfReferentialAliases(const std::string& text, const std::string& file);
+// What a first pass over a YAML stream's events found.
+struct YamlStreamShape {
+  int documents = 0;           // counted up to 3
+  int secondDocumentLine = 0;  // 1-based, when documents > 1
+};
+
+// Walks the stream's events without building nodes, to refuse what yaml-cpp
+// 0.7 mishandles before it builds anything:
+//  - an alias to a collection that contains it (`&a [*a]`): yaml-cpp builds a
+//    reference cycle that is never freed;
+//  - a stray ',' outside any flow collection: yaml-cpp returns empty
+//    documents for it forever, so YAML::LoadAll never ends.
+// Throws ScenarioError for those, YAML::ParserException for malformed YAML.
+YamlStreamShape ScanYamlStream(const std::string& text, const std::string& file);
 
 // "flows[2]" + "protocol" -> "flows[2].protocol"; "" + "name" -> "name".
 std::string JoinPath(const std::string& parent, const std::string& key);
