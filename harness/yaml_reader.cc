@@ -237,7 +237,8 @@ YamlMap YamlValue::AsMap(const std::vector<std::string>& allowedKeys,
                           "keys must be plain words; allowed keys: " + JoinWords(allowedKeys));
     }
     const std::string& key = entry.first.Scalar();
-    std::string keyPath = JoinPath(path_, key);
+    // An empty key ("" : 1) still needs a visible name in the error.
+    std::string keyPath = JoinPath(path_, key.empty() ? "\"\"" : key);
     if (std::find(allowedKeys.begin(), allowedKeys.end(), key) == allowedKeys.end()) {
       throw ScenarioError(file_, keyLine, keyPath,
                           "unknown key '" + key + "'" + DidYouMean(key, allowedKeys) +

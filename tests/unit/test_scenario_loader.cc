@@ -79,6 +79,7 @@ std::vector<BadInput> BadInputs() {
        "did you mean 'protocol'"},
       {"unknown pod key", Edit("host_network", "hostNetwork"), 14, "pods[2].hostNetwork",
        "allowed keys: name, node, host_network"},
+      {"empty key", Edit("seed: 1", "seed: 1\n\"\": 2"), 3, "\"\"", "unknown key ''"},
       {"duplicate key", Edit("seed: 1", "seed: 1\nseed: 2"), 3, "seed", "given twice"},
       {"nodes not a number", Edit("worker, nodes: 3", "worker, nodes: three"), 9,
        "cluster.pools[1].nodes", "expected a node count (an integer from 1 to 500), got 'three'"},
