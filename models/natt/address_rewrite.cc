@@ -1,0 +1,69 @@
+#include "address_rewrite.h"
+
+namespace ipsecsim::natt {
+namespace {
+
+constexpr size_t kIpChecksum = 10;
+constexpr size_t kIpSource = 12;
+constexpr size_t kIpDestination = 16;
+
+uint16_t Read16(const uint8_t* p) { return uint16_t(p[0] << 8 | p[1]); }
+void Write16(uint8_t* p, uint16_t v) {
+  p[0] = uint8_t(v >> 8);
+  p[1] = uint8_t(v);
+}
+
+// The checksums one 16-bit word of the packet takes part in.
+struct Checksums {
+  uint8_t* ip = nullptr;  // null: not covered (the ports are not in the IPv4 header)
+  uint8_t* l4 = nullptr;  // null: not present
+  bool udp = false;
+};
+
+void ReplaceWord(uint8_t* word, uint16_t value, const Checksums& sums) {
+  const uint16_t old = Read16(word);
+  if (old == value) return;
+  if (sums.ip && Read16(sums.ip) != 0)
+    Write16(sums.ip, AdjustChecksum(Read16(sums.ip), old, value));
+  if (sums.l4 && Read16(sums.l4) != 0) {
+    uint16_t adjusted = AdjustChecksum(Read16(sums.l4), old, value);
+    if (sums.udp && adjusted == 0) adjusted = 0xffff;  // 0 means "no checksum" in UDP
+    Write16(sums.l4, adjusted);
+  }
+  Write16(word, value);
+}
+
+void Rewrite(uint8_t* packet, const Ipv4View& view, size_t addressOffset, size_t portOffset,
+             ns3::Ipv4Address address, uint16_t port) {
+  uint8_t* l4 = packet + view.headerLength;
+  Checksums sums;
+  sums.udp = view.protocol == kProtoUdp;
+  sums.l4 = sums.udp ? l4 + 6 : (view.protocol == kProtoTcp ? l4 + 16 : nullptr);
+  sums.ip = packet + kIpChecksum;
+  // The address is in the IPv4 header and in the UDP/TCP pseudo-header.
+  const uint32_t a = address.Get();
+  ReplaceWord(packet + addressOffset, uint16_t(a >> 16), sums);
+  ReplaceWord(packet + addressOffset + 2, uint16_t(a), sums);
+  sums.ip = nullptr;
+  ReplaceWord(l4 + portOffset, port, sums);
+}
+
+}  // namespace
+
+uint16_t AdjustChecksum(uint16_t checksum, uint16_t oldWord, uint16_t newWord) {
+  uint32_t sum = uint32_t(uint16_t(~checksum)) + uint16_t(~oldWord) + newWord;
+  sum = (sum & 0xffff) + (sum >> 16);
+  sum = (sum & 0xffff) + (sum >> 16);
+  return uint16_t(~sum);
+}
+
+void RewriteSource(uint8_t* packet, const Ipv4View& view, ns3::Ipv4Address address, uint16_t port) {
+  Rewrite(packet, view, kIpSource, 0, address, port);
+}
+
+void RewriteDestination(uint8_t* packet, const Ipv4View& view, ns3::Ipv4Address address,
+                        uint16_t port) {
+  Rewrite(packet, view, kIpDestination, 2, address, port);
+}
+
+}  // namespace ipsecsim::natt
