@@ -49,6 +49,12 @@ struct ConnectionConfig {
   // also what it accepts. Changing them only makes sense for tests.
   Proposal ikeProposal = IkeProposalAesGcm256Sha256Modp2048();
   Proposal espProposal = EspProposalAesGcm256(0);  // SPI filled per Child SA
+  // salifetime and rekeymargin: the ESP states get a hard lifetime of
+  // saLifetimeSeconds; the side that made the Child SA rekeys it
+  // rekeyMarginSeconds before, the other side at half the margin (so the
+  // two rarely collide). 0 = no lifetime.
+  double saLifetimeSeconds = 28800;
+  double rekeyMarginSeconds = 540;
 };
 
 }  // namespace ipsecsim::ike

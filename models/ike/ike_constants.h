@@ -71,10 +71,12 @@ enum class NotifyType : uint16_t {
   kInvalidKePayload = 17,
   kAuthenticationFailed = 24,
   kTsUnacceptable = 38,
+  kChildSaNotFound = 44,
   kInitialContact = 16384,
   kNatDetectionSourceIp = 16388,
   kNatDetectionDestinationIp = 16389,
   kUseTransportMode = 16391,
+  kRekeySa = 16393,
 };
 
 enum class IdType : uint8_t { kIpv4Addr = 1, kFqdn = 2, kRfc822Addr = 3 };

@@ -2,6 +2,7 @@
 #include "ike_daemon.h"
 
 #include "ns3/boolean.h"
+#include "ns3/enum.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/integer.h"
 #include "ns3/ipv4-packet-info-tag.h"
@@ -47,12 +48,57 @@ ns3::TypeId IkeDaemon::GetTypeId() {
           .AddAttribute("Seed", "Seed of the SPIs, nonces and D-H exponents.",
                         ns3::UintegerValue(1), ns3::MakeUintegerAccessor(&IkeDaemon::m_seed),
                         ns3::MakeUintegerChecker<uint64_t>())
+          .AddAttribute("RekeyOverlap",
+                        "How long the replaced Child SA stays after a rekey before the "
+                        "initiator of the rekey deletes it.",
+                        ns3::TimeValue(ns3::MilliSeconds(500)),
+                        ns3::MakeTimeAccessor(&IkeDaemon::m_rekeyOverlap), ns3::MakeTimeChecker())
+          .AddAttribute("RekeyPfs", "CREATE_CHILD_SA rekeys carry a KE (pfs=yes).",
+                        ns3::BooleanValue(false), ns3::MakeBooleanAccessor(&IkeDaemon::m_rekeyPfs),
+                        ns3::MakeBooleanChecker())
+          .AddAttribute("RekeySequence",
+                        "Rekey a Child SA once its outbound sequence number reaches this "
+                        "(the 32-bit space ends at 2^32 - 1).",
+                        ns3::UintegerValue(0xC0000000ull),
+                        ns3::MakeUintegerAccessor(&IkeDaemon::m_rekeySequence),
+                        ns3::MakeUintegerChecker<uint64_t>())
+          .AddAttribute("SequenceCheckInterval",
+                        "How often the outbound sequence numbers are read, like pluto "
+                        "polling the kernel's SA counters; 0 = never.",
+                        ns3::TimeValue(ns3::Seconds(1)),
+                        ns3::MakeTimeAccessor(&IkeDaemon::m_sequenceCheckInterval),
+                        ns3::MakeTimeChecker())
+          .AddAttribute("DpdDelay",
+                        "dpddelay: an IKE SA whose Child SAs received nothing for this long "
+                        "sends an empty INFORMATIONAL; 0 = no liveness checks.",
+                        ns3::TimeValue(ns3::Seconds(0)),
+                        ns3::MakeTimeAccessor(&IkeDaemon::m_dpdDelay), ns3::MakeTimeChecker())
+          .AddAttribute("DpdTimeout",
+                        "dpdtimeout: a peer that has not answered a request on an established "
+                        "IKE SA for this long is dead; 0 = after RetransmitTries.",
+                        ns3::TimeValue(ns3::Seconds(0)),
+                        ns3::MakeTimeAccessor(&IkeDaemon::m_dpdTimeout), ns3::MakeTimeChecker())
+          .AddAttribute("CrossingStreamsProfile",
+                        "Simultaneous initiation: rfc7296 (duplicates deleted) or "
+                        "libreswan-4.x-defect (see docs/ike.md).",
+                        ns3::EnumValue(int(CrossingStreamsProfile::kRfc7296)),
+                        ns3::MakeEnumAccessor(&IkeDaemon::m_crossingProfile),
+                        ns3::MakeEnumChecker(int(CrossingStreamsProfile::kRfc7296), "rfc7296",
+                                             int(CrossingStreamsProfile::kLibreswan4xDefect),
+                                             "libreswan-4.x-defect"))
           .AddTraceSource("ConnectionUp", "A connection's Child SA was installed.",
                           ns3::MakeTraceSourceAccessor(&IkeDaemon::m_upTrace),
                           "ipsecsim::ike::IkeDaemon::ConnectionTracedCallback")
           .AddTraceSource("ConnectionFailed", "A connection's negotiation failed or gave up.",
                           ns3::MakeTraceSourceAccessor(&IkeDaemon::m_failedTrace),
-                          "ipsecsim::ike::IkeDaemon::ConnectionTracedCallback");
+                          "ipsecsim::ike::IkeDaemon::ConnectionTracedCallback")
+          .AddTraceSource("ConnectionDown",
+                          "A connection lost its last Child SA (Delete, dead peer, expiry).",
+                          ns3::MakeTraceSourceAccessor(&IkeDaemon::m_downTrace),
+                          "ipsecsim::ike::IkeDaemon::ConnectionTracedCallback")
+          .AddTraceSource("ChildSaRekeyed", "A rekeyed Child SA was installed (new SPIs).",
+                          ns3::MakeTraceSourceAccessor(&IkeDaemon::m_rekeyedTrace),
+                          "ipsecsim::ike::IkeDaemon::ChildSaTracedCallback");
   return tid;
 }
 
@@ -60,7 +106,11 @@ IkeDaemon::IkeDaemon() = default;
 IkeDaemon::~IkeDaemon() = default;
 
 void IkeDaemon::DoDispose() {
-  for (auto& [spi, slot] : m_sas) slot.retransmit.Cancel();
+  for (auto& [spi, slot] : m_sas) {
+    slot.retransmit.Cancel();
+    slot.liveness.Cancel();
+  }
+  m_sequenceCheck.Cancel();
   m_sas.clear();
   if (m_socket) m_socket->Close();
   m_socket = nullptr;
@@ -74,8 +124,10 @@ void IkeDaemon::Start(ns3::Ptr<ns3::Node> node, IkeIdentity identity) {
   m_identity = std::move(identity);
   m_rng = std::make_unique<pki::DeterministicRng>(m_seed, "ike/" + m_identity.id);
   m_xfrm = node->GetObject<xfrm::XfrmStack>();
-  if (m_xfrm)
+  if (m_xfrm) {
     m_xfrm->TraceConnectWithoutContext("Acquire", ns3::MakeCallback(&IkeDaemon::OnAcquire, this));
+    m_xfrm->TraceConnectWithoutContext("Expire", ns3::MakeCallback(&IkeDaemon::OnExpire, this));
+  }
   m_socket = ns3::Socket::CreateSocket(node, ns3::UdpSocketFactory::GetTypeId());
   m_socket->Bind(ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), kIkePort));
   m_socket->SetRecvPktInfo(true);
@@ -142,6 +194,8 @@ ns3::Time IkeDaemon::CostOf(const IkeHeader& header) const {
       return response ? m_dhCost + m_rsaCost : m_dhCost;
     case ExchangeType::kIkeAuth:
       return m_rsaCost;
+    case ExchangeType::kCreateChildSa:  // a new D-H pair and g^ir with PFS
+      return m_rekeyPfs ? m_dhCost : ns3::Time();
     default:
       return ns3::Time();
   }
@@ -190,7 +244,7 @@ void IkeDaemon::Handle(const Bytes& datagram, const IkeMessage& message, Endpoin
   }
   if (r.replayedResponse) ++m_counters.replayedResponses;
   if (r.reply) Transmit(*r.reply, from);
-  AfterReception(*slot);
+  if (!r.replayedResponse) AfterReception(*slot);
 }
 
 IkeDaemon::SaSlot* IkeDaemon::FindSa(const IkeHeader& header, Endpoint from,
@@ -232,29 +286,56 @@ uint32_t IkeDaemon::FirstAddress() const {
 }
 
 void IkeDaemon::AfterReception(SaSlot& slot) {
-  IkeSa& sa = *slot.sa;
-  if (auto child = sa.TakeNewChild()) InstallChild(*child, sa);
-  if (!sa.Context().initiator) {
-    if (sa.State() == IkeSaState::kFailed)
-      m_log.push_back(LogLine("refused a peer: " + FailureText(sa.Context())));
+  const uint64_t localSpi = slot.sa->LocalSpi();
+  const bool wasOutstanding = slot.sa->Window().RequestOutstanding();
+  ProcessEvents(localSpi);
+  auto it = m_sas.find(localSpi);
+  if (it == m_sas.end()) return;  // torn down (IKE SA deleted)
+  SaSlot& s = it->second;
+  IkeSa& sa = *s.sa;
+  if (!sa.Context().initiator && sa.State() == IkeSaState::kFailed) {
+    m_log.push_back(LogLine("refused a peer: " + FailureText(sa.Context())));
     return;
   }
   if (sa.Window().RequestOutstanding()) return;  // not the response we wait for
-  slot.retransmit.Cancel();
-  Connection& c = m_connections.at(slot.connection);
+  if (wasOutstanding) s.retransmit.Cancel();
+  if (s.deleting) return;
+  auto c = m_connections.find(s.connection);
+  const bool connecting = c != m_connections.end() && sa.Context().initiator &&
+                          c->second.state == ConnectionState::kConnecting &&
+                          c->second.ikeSa == localSpi;
   if (sa.State() == IkeSaState::kFailed) {
-    ConnectionFailed(c, FailureText(sa.Context()));
+    if (connecting) ConnectionFailed(c->second, FailureText(sa.Context()));
     return;
   }
-  SendNextRequest(slot);
-  if (!sa.Window().RequestOutstanding() && c.state != ConnectionState::kUp)
-    ConnectionFailed(c, FailureText(sa.Context()));  // IKE SA up, Child SA refused
+  Kick(s);
+  if (connecting && sa.State() == IkeSaState::kEstablished && !sa.Window().RequestOutstanding())
+    ConnectionFailed(c->second, FailureText(sa.Context()));  // IKE SA up, Child SA refused
+}
+
+void IkeDaemon::ProcessEvents(uint64_t localSpi) {
+  auto it = m_sas.find(localSpi);
+  if (it == m_sas.end()) return;
+  IkeSaEvents events = it->second.sa->TakeEvents();
+  for (const ChildSaResult& child : events.children) {
+    auto slot = m_sas.find(localSpi);
+    if (slot != m_sas.end()) InstallChild(child, slot->second);
+  }
+  for (uint32_t spiOut : events.deletedByPeer) PeerDeletedChild(spiOut);
+  for (uint32_t spiIn : events.deleteConfirmed) DeleteConfirmed(spiIn);
+  if (events.ikeSaDeletedByPeer) TearDownIkeSa(localSpi, "IKE SA deleted by the peer");
+  if (events.ikeSaDeleteConfirmed) TearDownIkeSa(localSpi, "IKE SA deleted");
+}
+
+void IkeDaemon::Kick(SaSlot& slot) {
+  if (!slot.sa->Window().RequestOutstanding()) SendNextRequest(slot);
 }
 
 void IkeDaemon::SendNextRequest(SaSlot& slot) {
   std::optional<Bytes> request = slot.sa->NextRequest();
   if (!request) return;
   slot.transmissions = 1;
+  slot.firstSent = ns3::Simulator::Now();
   Transmit(*request, slot.sa->Context().remote);
   const uint64_t spi = slot.sa->LocalSpi();
   slot.retransmit =
@@ -266,11 +347,20 @@ void IkeDaemon::RetransmitTimeout(uint64_t localSpi) {
   if (it == m_sas.end()) return;
   SaSlot& slot = it->second;
   if (!slot.sa->Window().RequestOutstanding()) return;
-  Connection& c = m_connections.at(slot.connection);
-  if (slot.transmissions >= m_retransmitTries) {
+  const bool established = slot.sa->State() == IkeSaState::kEstablished;
+  const bool pastDpdTimeout = established && m_dpdTimeout.IsStrictlyPositive() &&
+                              ns3::Simulator::Now() - slot.firstSent >= m_dpdTimeout;
+  if (slot.transmissions >= m_retransmitTries || pastDpdTimeout) {
     ++m_counters.gaveUp;
-    ConnectionFailed(c,
-                     "no response after " + std::to_string(slot.transmissions) + " transmissions");
+    const std::string why =
+        "no response after " + std::to_string(slot.transmissions) + " transmissions";
+    if (established) {
+      m_log.push_back(LogLine("peer " + slot.sa->Context().peerId + " dead: " + why));
+      PeerDead(slot);
+      return;
+    }
+    auto c = m_connections.find(slot.connection);
+    if (c != m_connections.end()) ConnectionFailed(c->second, why);
     return;
   }
   ++slot.transmissions;

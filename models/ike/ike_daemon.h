@@ -49,6 +49,11 @@
 namespace ipsecsim::ike {
 
 enum class ConnectionState { kDown, kConnecting, kUp, kFailed };
+// How simultaneous initiation by both ends is resolved (see docs/ike.md).
+enum class CrossingStreamsProfile {
+  kRfc7296,            // duplicates detected; the creator of the lowest-nonce IKE SA deletes it
+  kLibreswan4xDefect,  // the responder yields silently; the loser's initiator still installs
+};
 const char* ConnectionStateName(ConnectionState state);
 const char* NotifyTypeName(NotifyType type);
 // "AUTHENTICATION_FAILED: peer certificate: expired"
@@ -82,6 +87,12 @@ struct IkeDaemonCounters {
   uint64_t acquires = 0;
   uint64_t gaveUp = 0;
   uint64_t childSasInstalled = 0;
+  uint64_t childSasRekeyed = 0;    // rekeys this node initiated or answered
+  uint64_t childSasDeleted = 0;    // Child SA pairs removed (rekey, Delete, peer dead)
+  uint64_t livenessChecks = 0;     // empty INFORMATIONAL requests sent
+  uint64_t deadPeers = 0;          // IKE SAs torn down because the peer stopped answering
+  uint64_t duplicatesDeleted = 0;  // crossing streams: duplicate IKE SAs this node deleted
+  uint64_t crossingYields = 0;     // defect profile: Child SAs answered but not installed
 };
 
 class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
@@ -98,6 +109,10 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   // ipsec auto --up: false for an unknown name or a connection already up or
   // connecting.
   bool Initiate(const std::string& name);
+  // ipsec auto --delete: sends Delete for the IKE SAs carrying the
+  // connection, removes its states and policies and forgets it. False for an
+  // unknown name.
+  bool DeleteConnection(const std::string& name);
 
   ConnectionStatus Status(const std::string& name) const;
   std::vector<ConnectionStatus> TrafficStatus() const;
@@ -108,26 +123,42 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   const IkeIdentity& Identity() const override { return m_identity; }
 
   typedef void (*ConnectionTracedCallback)(const ConnectionStatus& status);
+  typedef void (*ChildSaTracedCallback)(const std::string& connection, uint32_t spiIn,
+                                        uint32_t spiOut);
 
  protected:
   void DoDispose() override;
 
  private:
+  // One Child SA (an inbound and an outbound ESP state) of a connection.
+  struct InstalledChild {
+    ChildSaResult sa;
+    uint64_t ikeSa = 0;              // local SPI of the IKE SA that carries it
+    bool outboundInstalled = false;  // a rekey responder waits for the old SA's Delete
+    bool rekeying = false;           // a CREATE_CHILD_SA replacing it is under way
+    bool retiring = false;           // replaced; deleted after the overlap
+  };
   struct Connection {
     ConnectionConfig config;
     uint32_t reqid = 0;
     bool policiesInstalled = false;
+    std::vector<xfrm::PolicyId> policies;
     ConnectionState state = ConnectionState::kDown;
-    uint64_t ikeSa = 0;  // local SPI of the IKE SA bringing it up or carrying it
-    std::optional<ChildSaResult> child;
+    uint64_t ikeSa = 0;                    // local SPI of the IKE SA bringing it up or carrying it
+    std::vector<InstalledChild> children;  // oldest first
     std::string failure;
     ns3::Time upSince;
+    const InstalledChild* Current() const;  // the newest that is not retiring
   };
   struct SaSlot {
     std::unique_ptr<IkeSa> sa;
     std::string connection;  // initiator: the connection it brings up
     ns3::EventId retransmit;
     uint32_t transmissions = 0;
+    ns3::Time firstSent;    // of the outstanding request
+    bool deleting = false;  // a Delete for the IKE SA is under way
+    ns3::EventId liveness;
+    uint64_t inboundBytesSeen = 0;  // at the last liveness tick
   };
 
   // IkeSaEnvironment
@@ -136,16 +167,48 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   uint32_t AllocateChildSpi() override;
   std::vector<const ConnectionConfig*> ConnectionsFor(uint32_t remoteAddress,
                                                       const std::string& peerId) const override;
+  const ChildSaResult* ChildByOutboundSpi(uint32_t spiOut) const override;
+  bool RekeyWithPfs() const override { return m_rekeyPfs; }
 
   // ike_daemon_connections.cc: configuration, Acquire, xfrm and status
   void InstallPolicies(Connection& connection);
-  void InstallChild(const ChildSaResult& child, const IkeSa& sa);
+  void RemovePolicies(Connection& connection);
   void OnAcquire(const xfrm::AcquireEvent& event);
   Connection* ConnectionForAcquire(const xfrm::AcquireEvent& event);
   void ConnectionFailed(Connection& connection, std::string why);
   ConnectionStatus MakeStatus(const Connection& connection) const;
 
+  // ike_daemon_children.cc: Child SA install, rekey, delete, expiry
+  void InstallChild(const ChildSaResult& child, SaSlot& slot);
+  bool InstallState(Connection& c, const IkeSa& sa, const ChildSaResult& child, bool inbound);
+  void RemoveState(const Connection& c, uint32_t spi, bool inbound);
+  Connection* ConnectionOf(uint32_t spiIn, InstalledChild** child);
+  void StartChildRekey(Connection& c, uint32_t spiIn);
+  void RetireAfterRekey(const std::string& connection, uint32_t oldSpiIn);
+  void PeerDeletedChild(uint32_t spiOut);
+  void DeleteConfirmed(uint32_t spiIn);
+  void ForgetChild(Connection& c, uint32_t spiIn);
+  void OnExpire(const xfrm::ExpireEvent& event);
+  void CheckSequenceSpace();
+  void ScheduleSequenceCheck();
+  xfrm::Lifetime LifetimeFor(const ConnectionConfig& config, bool initiatedHere) const;
+
+  // ike_daemon_crossing.cc: simultaneous initiation
+  // Defect profile: false when the responder yields and must not install.
+  bool InstallAsResponder(const ChildSaResult& child, const SaSlot& slot);
+  void ResolveDuplicate(Connection& c, uint64_t newIkeSa);
+
+  // ike_daemon_liveness.cc: liveness, dead peers, IKE SA teardown
+  void ScheduleLiveness(SaSlot& slot);
+  void LivenessTick(uint64_t localSpi);
+  uint64_t InboundBytesOf(uint64_t localSpi) const;
+  void PeerDead(SaSlot& slot);
+  void DeleteIkeSa(uint64_t localSpi);  // sends Delete, removes states now
+  void TearDownIkeSa(uint64_t localSpi, const std::string& why);
+
   // ike_daemon.cc: messages, CPU time, retransmission
+  void ProcessEvents(uint64_t localSpi);
+  void Kick(SaSlot& slot);  // sends the next queued request if none is outstanding
   void StartExchange(const std::string& name);
   void OnReadable(ns3::Ptr<ns3::Socket> socket);
   void Handle(const Bytes& datagram, const IkeMessage& message, Endpoint from,
@@ -184,9 +247,20 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   uint32_t m_retransmitTries = 5;
   int64_t m_epochSeconds = 0;
   uint64_t m_seed = 1;
+  ns3::Time m_rekeyOverlap;
+  bool m_rekeyPfs = false;
+  uint64_t m_rekeySequence = 0;
+  ns3::Time m_sequenceCheckInterval;
+  ns3::Time m_dpdDelay;
+  ns3::Time m_dpdTimeout;
+  int m_crossingProfile = int(CrossingStreamsProfile::kRfc7296);  // ns-3 enums are ints
+  CrossingStreamsProfile Crossing() const { return CrossingStreamsProfile(m_crossingProfile); }
+  ns3::EventId m_sequenceCheck;
 
   ns3::TracedCallback<const ConnectionStatus&> m_upTrace;
   ns3::TracedCallback<const ConnectionStatus&> m_failedTrace;
+  ns3::TracedCallback<const ConnectionStatus&> m_downTrace;
+  ns3::TracedCallback<const std::string&, uint32_t, uint32_t> m_rekeyedTrace;
 };
 
 }  // namespace ipsecsim::ike

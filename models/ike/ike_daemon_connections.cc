@@ -99,9 +99,28 @@ void IkeDaemon::InstallPolicies(Connection& c) {
                  Range(cfg.remotePorts), Range(cfg.localPorts)};
   in.direction = xfrm::Direction::kIn;
   in.name = cfg.name + "-in";
-  m_xfrm->AddPolicy(out);
-  m_xfrm->AddPolicy(in);
+  c.policies = {m_xfrm->AddPolicy(out), m_xfrm->AddPolicy(in)};
   c.policiesInstalled = true;
+}
+
+void IkeDaemon::RemovePolicies(Connection& c) {
+  if (!m_xfrm || !c.policiesInstalled) return;
+  for (xfrm::PolicyId id : c.policies) m_xfrm->DeletePolicy(id);
+  c.policies.clear();
+  c.policiesInstalled = false;
+}
+
+const IkeDaemon::InstalledChild* IkeDaemon::Connection::Current() const {
+  for (auto it = children.rbegin(); it != children.rend(); ++it)
+    if (!it->retiring) return &*it;
+  return nullptr;
+}
+
+const ChildSaResult* IkeDaemon::ChildByOutboundSpi(uint32_t spiOut) const {
+  for (const auto& [name, c] : m_connections)
+    for (const InstalledChild& child : c.children)
+      if (child.sa.spiOut == spiOut) return &child.sa;
+  return nullptr;
 }
 
 std::vector<const ConnectionConfig*> IkeDaemon::ConnectionsFor(uint32_t remoteAddress,
@@ -138,40 +157,6 @@ IkeDaemon::Connection* IkeDaemon::ConnectionForAcquire(const xfrm::AcquireEvent&
   return nullptr;
 }
 
-void IkeDaemon::InstallChild(const ChildSaResult& child, const IkeSa& sa) {
-  Connection& c = m_connections.at(child.connection->name);
-  if (m_xfrm) {
-    InstallPolicies(c);
-    const ns3::Ipv4Address local(sa.Context().local.address), remote(sa.Context().remote.address);
-    xfrm::StateConfig out;
-    out.src = local;
-    out.dst = remote;
-    out.spi = child.spiOut;
-    out.reqid = c.reqid;
-    out.keymat = child.keymatOut;
-    xfrm::StateConfig in = out;
-    in.src = remote;
-    in.dst = local;
-    in.spi = child.spiIn;
-    in.keymat = child.keymatIn;
-    std::string error;
-    // Inbound first, so that the peer's first ESP packet finds it.
-    if (!m_xfrm->AddState(in, &error) || !m_xfrm->AddState(out, &error)) {
-      ConnectionFailed(c, "cannot install Child SA: " + error);
-      return;
-    }
-  }
-  ++m_counters.childSasInstalled;
-  c.state = ConnectionState::kUp;
-  c.child = child;
-  c.ikeSa = sa.LocalSpi();
-  c.failure.clear();
-  c.upSince = ns3::Simulator::Now();
-  m_log.push_back(
-      LogLine(c.config.name + " up: ESP in " + Hex32(child.spiIn) + " out " + Hex32(child.spiOut)));
-  m_upTrace(MakeStatus(c));
-}
-
 void IkeDaemon::ConnectionFailed(Connection& c, std::string why) {
   c.state = ConnectionState::kFailed;
   c.failure = std::move(why);
@@ -192,9 +177,10 @@ ConnectionStatus IkeDaemon::MakeStatus(const Connection& c) const {
     s.peerId = it->second.sa->Context().peerId;
     s.transmissions = it->second.transmissions;
   }
-  if (c.state == ConnectionState::kUp && c.child) {
-    s.spiIn = c.child->spiIn;
-    s.spiOut = c.child->spiOut;
+  const InstalledChild* child = c.Current();
+  if (c.state == ConnectionState::kUp && child) {
+    s.spiIn = child->sa.spiIn;
+    s.spiOut = child->sa.spiOut;
     if (m_xfrm) {
       const ns3::Ipv4Address local(c.config.localAddress), remote(c.config.remoteAddress);
       if (const xfrm::State* in = m_xfrm->States().FindInbound(s.spiIn, local, xfrm::kProtoEsp))

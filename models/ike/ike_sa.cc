@@ -49,15 +49,46 @@ void IkeSa::QueueInitialExchanges() {
   queued_.push_back(std::move(auth));
 }
 
+void IkeSa::Queue(ExchangeType type, std::vector<std::unique_ptr<IkeTask>> tasks) {
+  queued_.push_back(Exchange{type, std::move(tasks)});
+}
+
 IkeSa::Exchange IkeSa::ResponderExchange(ExchangeType type) {
   Exchange exchange{type, {}};
-  if (type == ExchangeType::kIkeSaInit) {
-    exchange.tasks.push_back(MakeIkeInitTask());
-  } else if (type == ExchangeType::kIkeAuth) {
-    exchange.tasks.push_back(MakeIkeAuthTask());
-    exchange.tasks.push_back(MakeChildCreateTask());
+  switch (type) {
+    case ExchangeType::kIkeSaInit:
+      exchange.tasks.push_back(MakeIkeInitTask());
+      break;
+    case ExchangeType::kIkeAuth:
+      exchange.tasks.push_back(MakeIkeAuthTask());
+      exchange.tasks.push_back(MakeChildCreateTask());
+      break;
+    case ExchangeType::kCreateChildSa:
+      exchange.tasks.push_back(MakeChildRekeyResponderTask());
+      break;
+    case ExchangeType::kInformational:
+      exchange.tasks.push_back(MakeInformationalResponderTask());
+      break;
   }
   return exchange;
+}
+
+// Whether a new request of this type may arrive now: IKE_SA_INIT and IKE_AUTH
+// only from the original initiator while connecting, the others once the SA
+// is established.
+bool IkeSa::AcceptsRequest(const IkeHeader& h) const {
+  switch (h.exchange) {
+    case ExchangeType::kIkeSaInit:
+      return !ctx_.initiator && h.messageId == 0 && state_ == IkeSaState::kConnecting;
+    case ExchangeType::kIkeAuth:
+      return !ctx_.initiator && h.messageId == 1 && state_ == IkeSaState::kConnecting;
+    default:
+      return state_ == IkeSaState::kEstablished;
+  }
+}
+
+bool IkeSa::LaterExchange(ExchangeType type) {
+  return type == ExchangeType::kCreateChildSa || type == ExchangeType::kInformational;
 }
 
 std::optional<ExchangeType> IkeSa::OutstandingExchange() const {
@@ -104,6 +135,7 @@ IkeSa::Reception IkeSa::ReceiveResponse(const Bytes& datagram, const IkeMessage&
   window_.ResponseReceived();
   Exchange exchange = std::move(*active_);
   active_.reset();
+  if (LaterExchange(h.exchange)) ResetError();
   for (auto& task : exchange.tasks) {
     const TaskResult result = task->ProcessResponse(ctx_, *payloads);
     TaskFinished(*task, result);
@@ -129,7 +161,7 @@ IkeSa::Reception IkeSa::ReceiveRequest(const Bytes& datagram, const IkeMessage& 
       break;
   }
   const bool first = h.exchange == ExchangeType::kIkeSaInit;
-  if (first != (h.messageId == 0) || state_ == IkeSaState::kFailed) {
+  if (!AcceptsRequest(h)) {
     r.dropReason = "request not expected in this state";
     return r;
   }
@@ -142,6 +174,7 @@ IkeSa::Reception IkeSa::ReceiveRequest(const Bytes& datagram, const IkeMessage& 
   if (!payloads) return r;
   if (first) ctx_.initRequest = datagram;
   r.accepted = true;
+  if (LaterExchange(h.exchange)) ResetError();
 
   size_t succeeded = 0;
   for (auto& task : exchange.tasks) {
@@ -213,6 +246,17 @@ bool IkeSa::MakeCiphers() {
   sealer_ = SkCipher::FromKeymat(own, &error);
   opener_ = SkCipher::FromKeymat(peer, &error);
   return sealer_ && opener_;
+}
+
+void IkeSa::ResetError() {
+  ctx_.errorNotify.reset();
+  ctx_.failure.clear();
+}
+
+IkeSaEvents IkeSa::TakeEvents() {
+  IkeSaEvents events = std::move(ctx_.events);
+  ctx_.events = IkeSaEvents{};
+  return events;
 }
 
 std::optional<ChildSaResult> IkeSa::TakeNewChild() {

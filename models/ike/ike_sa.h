@@ -31,6 +31,14 @@ class IkeSa {
 
   // Initiator: queues IKE_SA_INIT, then IKE_AUTH with the first Child SA.
   void QueueInitialExchanges();
+  // Queues another exchange (CREATE_CHILD_SA, INFORMATIONAL) on an
+  // established SA; either end may do so.
+  void Queue(ExchangeType type, std::vector<std::unique_ptr<IkeTask>> tasks);
+  // Nothing outstanding and nothing queued.
+  bool Idle() const { return !window_.RequestOutstanding() && queued_.empty(); }
+  // Drops what is queued (the SA is about to go away).
+  void ClearQueue() { queued_.clear(); }
+
   // The next request to send: when an exchange is queued, none is
   // outstanding and the SA has not failed.
   std::optional<Bytes> NextRequest();
@@ -46,6 +54,8 @@ class IkeSa {
 
   // The Child SA negotiated by the last exchange, handed out once.
   std::optional<ChildSaResult> TakeNewChild();
+  // What the last message did that the daemon must act on, handed out once.
+  IkeSaEvents TakeEvents();
 
   IkeSaState State() const { return state_; }
   const IkeSaContext& Context() const { return ctx_; }
@@ -62,6 +72,9 @@ class IkeSa {
   IkeSa(IkeSaEnvironment* env, bool initiator, uint64_t spiI, uint64_t spiR, Endpoint local,
         Endpoint remote);
   static Exchange ResponderExchange(ExchangeType type);
+  static bool LaterExchange(ExchangeType type);
+  bool AcceptsRequest(const IkeHeader& header) const;
+  void ResetError();
   Reception ReceiveRequest(const Bytes& datagram, const IkeMessage& message);
   Reception ReceiveResponse(const Bytes& datagram, const IkeMessage& message);
   // The payloads of a message: clear for IKE_SA_INIT, else the opened SK.

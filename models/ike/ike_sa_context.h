@@ -21,6 +21,8 @@ struct Endpoint {
   uint16_t port = 500;
 };
 
+struct ChildSaResult;
+
 // What the IKE SA needs from the daemon that owns it.
 class IkeSaEnvironment {
  public:
@@ -33,6 +35,11 @@ class IkeSaEnvironment {
   // may use for a peer that authenticated as `peerId`.
   virtual std::vector<const ConnectionConfig*> ConnectionsFor(uint32_t remoteAddress,
                                                               const std::string& peerId) const = 0;
+  // The installed Child SA whose outbound SPI (chosen by the peer) is
+  // `spiOut`, if any: what REKEY_SA and Delete payloads name.
+  virtual const ChildSaResult* ChildByOutboundSpi(uint32_t /*spiOut*/) const { return nullptr; }
+  // Whether a CREATE_CHILD_SA rekey offers a KE (PFS).
+  virtual bool RekeyWithPfs() const { return false; }
 };
 
 // One negotiated Child SA, from this node's point of view.
@@ -42,6 +49,30 @@ struct ChildSaResult {
   uint32_t spiOut = 0;  // chosen by the peer
   Bytes keymatIn;       // AES-256 key || salt
   Bytes keymatOut;
+  uint32_t rekeyOf = 0;        // a CREATE_CHILD_SA rekey: the spiIn of the Child SA it replaces
+  bool initiatedHere = false;  // this node sent the request that made it
+};
+
+// What the last message did that the daemon must act on; taken with
+// IkeSa::TakeEvents().
+struct IkeSaEvents {
+  std::vector<ChildSaResult> children;  // negotiated, to install
+  // The peer deleted these Child SAs: our outbound SPIs (its inbound ones).
+  std::vector<uint32_t> deletedByPeer;
+  // The peer confirmed the deletion we asked for: our inbound SPIs.
+  std::vector<uint32_t> deleteConfirmed;
+  bool ikeSaDeletedByPeer = false;
+  bool ikeSaDeleteConfirmed = false;
+  bool livenessAnswered = false;
+  // An IKE SA rekey finished: the new SA's SPIs and keys (RFC 7296 §2.18).
+  struct IkeRekey {
+    uint64_t spiI = 0;
+    uint64_t spiR = 0;
+    IkeSaKeys keys;
+    Bytes nonceI;
+    Bytes nonceR;
+  };
+  std::optional<IkeRekey> ikeRekey;
 };
 
 struct IkeSaContext {
@@ -69,6 +100,7 @@ struct IkeSaContext {
   // IKE_AUTH
   std::string peerId;  // "@<system-id>" the peer authenticated as
   std::optional<ChildSaResult> child;
+  IkeSaEvents events;
 
   // Failure: the notify sent (responder) or received or decided (initiator).
   std::optional<NotifyType> errorNotify;

@@ -22,6 +22,21 @@ std::unique_ptr<IkeTask> MakeIkeAuthTask();
 // IKE SA up without a Child SA (RFC 7296 §1.2).
 std::unique_ptr<IkeTask> MakeChildCreateTask();
 
+// CREATE_CHILD_SA rekeying `old` (REKEY_SA, new SPIs and nonces, KE when the
+// environment asks for PFS); the new Child SA goes to the context's events
+// with rekeyOf = old.spiIn. The responder finds the SA by the REKEY_SA SPI.
+// Errors: CHILD_SA_NOT_FOUND, NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE,
+// INVALID_KE_PAYLOAD. The IKE SA stays up either way.
+std::unique_ptr<IkeTask> MakeChildRekeyTask(const ChildSaResult& old);
+std::unique_ptr<IkeTask> MakeChildRekeyResponderTask();
+
+// INFORMATIONAL: Delete of our Child SAs named by their inbound SPIs, Delete
+// of the IKE SA, an empty liveness check, and the responder to all three.
+std::unique_ptr<IkeTask> MakeChildDeleteTask(std::vector<uint32_t> inboundSpis);
+std::unique_ptr<IkeTask> MakeIkeDeleteTask();
+std::unique_ptr<IkeTask> MakeLivenessTask();
+std::unique_ptr<IkeTask> MakeInformationalResponderTask();
+
 // The first error notify (type below 16384) in a payload list.
 const NotifyPayload* FindErrorNotify(const std::vector<Payload>& payloads);
 

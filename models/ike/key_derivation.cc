@@ -22,10 +22,11 @@ Bytes ComputeSkeyseed(const Bytes& nonceI, const Bytes& nonceR, const Bytes& sha
   return PrfHmacSha256(Concat(nonceI, nonceR), sharedSecret);
 }
 
-IkeSaKeys DeriveIkeSaKeys(const Bytes& nonceI, const Bytes& nonceR, const Bytes& sharedSecret,
-                          uint64_t spiI, uint64_t spiR) {
+namespace {
+IkeSaKeys DeriveIkeSaKeysFromSeed(Bytes skeyseed, const Bytes& nonceI, const Bytes& nonceR,
+                                  uint64_t spiI, uint64_t spiR) {
   IkeSaKeys keys;
-  keys.skeyseed = ComputeSkeyseed(nonceI, nonceR, sharedSecret);
+  keys.skeyseed = std::move(skeyseed);
   Bytes spis(16);
   PutU64(spis.data(), spiI);
   PutU64(spis.data() + 8, spiR);
@@ -39,14 +40,35 @@ IkeSaKeys DeriveIkeSaKeys(const Bytes& nonceI, const Bytes& nonceR, const Bytes&
   keys.skPr = Slice(stream, &pos, kSkPLen);
   return keys;
 }
+}  // namespace
+
+IkeSaKeys DeriveIkeSaKeys(const Bytes& nonceI, const Bytes& nonceR, const Bytes& sharedSecret,
+                          uint64_t spiI, uint64_t spiR) {
+  return DeriveIkeSaKeysFromSeed(ComputeSkeyseed(nonceI, nonceR, sharedSecret), nonceI, nonceR,
+                                 spiI, spiR);
+}
 
 ChildSaKeymat DeriveChildSaKeymat(const Bytes& skD, const Bytes& nonceI, const Bytes& nonceR) {
-  const Bytes stream = PrfPlus(skD, Concat(nonceI, nonceR), 2 * kEspKeymatLen);
+  return DeriveChildSaKeymat(skD, Bytes{}, nonceI, nonceR);
+}
+
+ChildSaKeymat DeriveChildSaKeymat(const Bytes& skD, const Bytes& newSharedSecret,
+                                  const Bytes& nonceI, const Bytes& nonceR) {
+  const Bytes seed = Concat(newSharedSecret, Concat(nonceI, nonceR));
+  const Bytes stream = PrfPlus(skD, seed, 2 * kEspKeymatLen);
   size_t pos = 0;
   ChildSaKeymat k;
   k.initiatorToResponder = Slice(stream, &pos, kEspKeymatLen);
   k.responderToInitiator = Slice(stream, &pos, kEspKeymatLen);
   return k;
+}
+
+IkeSaKeys DeriveRekeyedIkeSaKeys(const Bytes& oldSkD, const Bytes& nonceI, const Bytes& nonceR,
+                                 const Bytes& sharedSecret, uint64_t spiI, uint64_t spiR) {
+  // SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr), the rest as for a new SA.
+  return DeriveIkeSaKeysFromSeed(
+      PrfHmacSha256(oldSkD, Concat(sharedSecret, Concat(nonceI, nonceR))), nonceI, nonceR, spiI,
+      spiR);
 }
 
 }  // namespace ipsecsim::ike

@@ -39,5 +39,15 @@ struct ChildSaKeymat {
 // KEYMAT = prf+(SK_d, Ni | Nr) for a Child SA made in IKE_AUTH or by a
 // CREATE_CHILD_SA without KE; the initiator-to-responder key comes first.
 ChildSaKeymat DeriveChildSaKeymat(const Bytes& skD, const Bytes& nonceI, const Bytes& nonceR);
+// KEYMAT = prf+(SK_d, g^ir (new) | Ni | Nr) for a CREATE_CHILD_SA with KE
+// (PFS, RFC 7296 §2.17); an empty secret gives the form above.
+ChildSaKeymat DeriveChildSaKeymat(const Bytes& skD, const Bytes& newSharedSecret,
+                                  const Bytes& nonceI, const Bytes& nonceR);
+
+// The keys of an IKE SA made by rekeying (RFC 7296 §2.18):
+// SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr), then as DeriveIkeSaKeys
+// with the new SPIs.
+IkeSaKeys DeriveRekeyedIkeSaKeys(const Bytes& oldSkD, const Bytes& nonceI, const Bytes& nonceR,
+                                 const Bytes& sharedSecret, uint64_t spiI, uint64_t spiR);
 
 }  // namespace ipsecsim::ike

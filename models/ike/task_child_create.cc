@@ -74,6 +74,7 @@ class ChildCreateTask : public IkeTask {
     const ChildSaKeymat keymat = DeriveChildSaKeymat(sa.keys->skD, sa.nonceI, sa.nonceR);
     sa.child = ChildSaResult{connection, spiIn_, spiOut, keymat.initiatorToResponder,
                              keymat.responderToInitiator};
+    sa.events.children.push_back(*sa.child);
     return TaskResult::kDone;
   }
 
@@ -97,6 +98,8 @@ class ChildCreateTask : public IkeTask {
     const ChildSaKeymat keymat = DeriveChildSaKeymat(sa.keys->skD, sa.nonceI, sa.nonceR);
     sa.child = ChildSaResult{sa.connection, spiIn_, spiOut, keymat.responderToInitiator,
                              keymat.initiatorToResponder};
+    sa.child->initiatedHere = true;
+    sa.events.children.push_back(*sa.child);
     return TaskResult::kDone;
   }
 
