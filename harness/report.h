@@ -49,6 +49,9 @@ struct NodeCounters {
   std::map<std::string, uint64_t> xfrmStat;  // non-zero /proc/net/xfrm_stat counters
   uint64_t saCount = 0;
   uint64_t policyCount = 0;
+  // The node's IKE daemon, one line per connection like `ipsec trafficstatus`.
+  std::vector<std::string> ipsecStatus;
+  uint64_t connectionsUp = 0;
 };
 
 struct RunReport {
@@ -61,6 +64,9 @@ struct RunReport {
   int hostMtu = 0;
   int clusterMtu = 0;
   std::string cryptoMode = "real";  // every ESP byte encrypted with AES-GCM
+  // How the ESP SAs got their keys: "ike" (negotiated by IKEv2 on the
+  // simulated wire) or "static" (installed directly from the seed).
+  std::string keying = "none";
   double simulatedSeconds = 0;
   std::map<std::string, uint64_t> underlayPackets;  // class -> packets, all links
   std::vector<FlowResult> flows;

@@ -51,6 +51,8 @@ Json NodeJson(const NodeCounters& node) {
   return {{"node", node.node},
           {"sa_count", node.saCount},
           {"policy_count", node.policyCount},
+          {"connections_up", node.connectionsUp},
+          {"ipsec_status", node.ipsecStatus},
           {"xfrm_stat", CountsJson(node.xfrmStat)}};
 }
 
@@ -74,6 +76,7 @@ std::string FormatJsonReport(const RunReport& report) {
                {"host_mtu", report.hostMtu},
                {"cluster_mtu", report.clusterMtu},
                {"crypto_mode", report.cryptoMode},
+               {"keying", report.keying},
                {"simulated_seconds", report.simulatedSeconds},
                {"all_expectations_pass", report.AllExpectationsPass()},
                {"passed", report.PassedExpectations()},

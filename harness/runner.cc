@@ -5,12 +5,15 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <sstream>
 
 #include "cert_files.h"
 #include "cluster_certificates.h"
 #include "cluster_world.h"
 #include "esp_sa_uat.h"
+#include "ikev2_decryption_table.h"
 #include "ipsec_full_mesh.h"
+#include "ipsec_ike_mesh.h"
 #include "traffic.h"
 #include "verdict.h"
 #include "wire_oracle.h"
@@ -49,7 +52,9 @@ std::vector<LinkEvidence> ToLinkEvidence(const FlowWireEvidence* e) {
 // Everything one run builds; destroyed after ns-3 has disposed its objects.
 struct World {
   std::unique_ptr<sim::ClusterWorld> cluster;
+  std::unique_ptr<ClusterCertificates> certificates;
   std::vector<Ptr<xfrm::XfrmStack>> stacks;
+  std::vector<Ptr<ike::IkeDaemon>> daemons;
   std::map<std::string, sim::Endpoint> endpoints;
   WireOracle oracle;
   sim::TrafficManager traffic;
@@ -142,9 +147,40 @@ RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
       nc.saCount = w.stacks[n]->States().Size();
       nc.policyCount = w.stacks[n]->Policies().Size();
     }
+    if (n < w.daemons.size()) {
+      for (const ike::ConnectionStatus& c : w.daemons[n]->TrafficStatus()) {
+        nc.connectionsUp += c.state == ike::ConnectionState::kUp;
+      }
+      std::istringstream lines(w.daemons[n]->FormatTrafficStatus());
+      for (std::string line; std::getline(lines, line);) nc.ipsecStatus.push_back(line);
+    }
     r.nodes.push_back(nc);
   }
   return r;
+}
+
+// IPsec Full: certificates from the operator's CA, then every SA negotiated
+// by the nodes' IKE daemons.
+void InstallIpsec(const Scenario& sc, uint64_t seed, World& w) {
+  if (UsesUdpEncapsulation(sc.cluster)) {
+    // IKE does not float to UDP 4500 yet: forced NAT-T runs on directly
+    // installed keys, and the report says so ("keying": "static").
+    w.stacks = sim::InstallFullMesh(*w.cluster, {seed, true});
+    return;
+  }
+  w.certificates = std::make_unique<ClusterCertificates>(seed);
+  IssueClusterCertificates(sc.NodeNames(), seed, w.certificates.get());
+  std::vector<ike::IkeIdentity> identities;
+  for (const pki::NodeEnrollment& node : w.certificates->nodes) {
+    identities.push_back(
+        ike::IkeIdentity{node.IkeId(), *node.Cert(), node.Key(), w.certificates->signer.Bundle()});
+  }
+  sim::IkeMeshOptions options;
+  options.seed = seed;
+  options.epochSeconds = kInstallEpoch;
+  sim::IkeMesh mesh = sim::InstallIkeMesh(*w.cluster, identities, options);
+  w.stacks = mesh.stacks;
+  w.daemons = mesh.daemons;
 }
 
 void WriteCertificates(const Scenario& sc, uint64_t seed, const std::string& dir) {
@@ -164,6 +200,7 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   RngSeedManager::SetRun(1);
   Names::Clear();
   xfrm::ClearRecordedEspSas();
+  ike::ClearRecordedIkeSaKeys();
 
   auto w = std::make_unique<World>();
   sim::WorldConfig config;
@@ -173,13 +210,15 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   config.linkRate = sc.cluster.linkRate;
   config.linkDelaySeconds = sc.cluster.linkDelaySeconds;
   w->cluster = std::make_unique<sim::ClusterWorld>(config);
-  if (sc.cluster.ipsecMode == IpsecMode::kFull) {
-    w->stacks = sim::InstallFullMesh(*w->cluster, {seed, UsesUdpEncapsulation(sc.cluster)});
-  }
+  if (sc.cluster.ipsecMode == IpsecMode::kFull) InstallIpsec(sc, seed, *w);
+  const std::string keying = sc.cluster.ipsecMode != IpsecMode::kFull ? "none"
+                             : w->daemons.empty()                     ? "static"
+                                                                      : "ike";
   // The oracle reads ESP the way Wireshark does with keys/esp_sa.
-  for (const xfrm::EspSaRecord& sa : xfrm::RecordedEspSas()) {
-    w->oracle.Classifier().AddKey(sa.spi, sa.keymat);
-  }
+  w->oracle.SetKeyRefresh([consumed = size_t(0)](PacketClassifier& c) mutable {
+    const auto& sas = xfrm::RecordedEspSas();
+    for (; consumed < sas.size(); ++consumed) c.AddKey(sas[consumed].spi, sas[consumed].keymat);
+  });
   BuildEndpoints(sc, *w);
   // Every underlay link, in both directions: the node's NIC and its switch port.
   for (uint32_t i = 0; i < w->cluster->NodeCount(); ++i) {
@@ -197,7 +236,11 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   Simulator::Stop(Seconds(seconds));
   Simulator::Run();
   RunReport report = Collect(sc, *w, seed, seconds);
-  if (options.pcap) xfrm::WriteEspSaUat(options.outDir + "/keys/esp_sa");
+  report.keying = keying;
+  if (options.pcap) {
+    xfrm::WriteEspSaUat(options.outDir + "/keys/esp_sa");
+    ike::WriteIkev2DecryptionTable(options.outDir + "/keys/ikev2_decryption_table");
+  }
   if (options.pcap || options.certs) WriteCertificates(sc, seed, options.outDir);
   Simulator::Destroy();
   Names::Clear();

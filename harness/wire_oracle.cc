@@ -16,6 +16,7 @@ void WireOracle::OnFrame(std::string link, ns3::Ptr<const ns3::Packet> frame) {
   std::vector<uint8_t> bytes(frame->GetSize());
   frame->CopyData(bytes.data(), bytes.size());
   if (bytes.size() <= kEthernetHeader || bytes[12] != 0x08 || bytes[13] != 0x00) return;
+  if (keyRefresh_) keyRefresh_(classifier_);
   Classified c;
   if (!classifier_.Classify(bytes.data() + kEthernetHeader, bytes.size() - kEthernetHeader, &c)) {
     return;

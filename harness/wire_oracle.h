@@ -5,6 +5,7 @@
 #include <ns3/net-device.h>
 #include <ns3/packet.h>
 
+#include <functional>
 #include <map>
 #include <string>
 
@@ -21,6 +22,11 @@ struct FlowWireEvidence {
 class WireOracle {
  public:
   PacketClassifier& Classifier() { return classifier_; }
+  // Called before each frame is read, so keys of SAs negotiated during the
+  // run are known to the classifier by the time their packets appear.
+  void SetKeyRefresh(std::function<void(PacketClassifier&)> refresh) {
+    keyRefresh_ = std::move(refresh);
+  }
   // Observes every frame the NIC puts on the wire (once per frame).
   void Tap(ns3::Ptr<ns3::NetDevice> nic, const std::string& linkName);
 
@@ -31,6 +37,7 @@ class WireOracle {
   void OnFrame(std::string link, ns3::Ptr<const ns3::Packet> frame);
 
   PacketClassifier classifier_;
+  std::function<void(PacketClassifier&)> keyRefresh_;
   std::map<int, FlowWireEvidence> flows_;
   std::map<std::string, uint64_t> classTotals_;
 };

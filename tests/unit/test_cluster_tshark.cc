@@ -27,6 +27,10 @@ Capture RunWithPcap(const std::string& scenario) {
   // Wireshark reads its ESP SA table from the personal configuration folder.
   fs::create_directories(c.dir + "/home/.config/wireshark");
   fs::copy_file(c.dir + "/keys/esp_sa", c.dir + "/home/.config/wireshark/esp_sa");
+  if (fs::exists(c.dir + "/keys/ikev2_decryption_table")) {
+    fs::copy_file(c.dir + "/keys/ikev2_decryption_table",
+                  c.dir + "/home/.config/wireshark/ikev2_decryption_table");
+  }
   for (auto& e : fs::directory_iterator(c.dir + "/pcap")) c.pcaps.push_back(e.path());
   BOOST_REQUIRE_EQUAL(c.pcaps.size(), 6u);
   return c;
@@ -79,6 +83,32 @@ BOOST_AUTO_TEST_CASE(cross_node_pod_traffic_is_esp_that_decrypts_to_geneve) {
     }
   }
   BOOST_TEST(espFrames > 200u);
+}
+
+size_t Count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+BOOST_AUTO_TEST_CASE(every_sa_was_negotiated_by_ike_authenticated_by_node_certificates) {
+  const Capture c = RunWithPcap("flow-matrix.yaml");
+  // worker-0's NIC sees the IKE_AUTH exchanges of its 10 connections (5 peers,
+  // out and in): 20 messages, each decrypting with a correct ICV.
+  const std::string pcap = c.dir + "/pcap/worker-0-eth0.pcap";
+  auto r = test::RunCommand("HOME=" + c.dir + "/home tshark -r " + pcap +
+                            " -V -Y 'isakmp.exchangetype == 35' 2>/dev/null");
+  BOOST_REQUIRE_EQUAL(r.exitCode, 0);
+  BOOST_TEST(Count(r.output, "Exchange type: IKE_AUTH (35)") == 20u);
+  BOOST_TEST(Count(r.output, "(16 bytes)[correct]") == 20u);
+  BOOST_TEST(Count(r.output, "[incorrect") == 0u);
+  // IDs are the nodes' OVS system-ids (UUIDs) as ID_FQDN, and transport mode is asked for.
+  BOOST_TEST(Count(r.output, "ID type: FQDN (2)") == 20u);
+  BOOST_TEST(Count(r.output, "USE_TRANSPORT_MODE") >= 20u);
+  // Every ESP SPI on the wire was created by a negotiated Child SA: all decrypt.
+  for (const std::string& line : Tshark(c, pcap, "-Y esp -T fields -e esp.icv_good")) {
+    BOOST_TEST(line == "1");
+  }
 }
 
 BOOST_AUTO_TEST_CASE(negative_control_captures_show_geneve_in_clear) {

@@ -1,0 +1,58 @@
+#include "ipsec_ike_mesh.h"
+
+#include <ns3/core-module.h>
+
+#include "geneve_header.h"
+#include "xfrm_helper.h"
+
+namespace ipsecsim::sim {
+
+using namespace ns3;
+
+namespace {
+
+ike::ConnectionConfig GeneveConnection(const ClusterWorld& world, uint32_t local, uint32_t remote,
+                                       bool out, const std::string& remoteId, bool start) {
+  ike::ConnectionConfig c;
+  c.name = world.NodeName(local) + (out ? "-out-" : "-in-") + world.NodeName(remote);
+  c.localAddress = world.NodeIp(local).Get();
+  c.remoteAddress = world.NodeIp(remote).Get();
+  c.remoteId = remoteId;
+  c.protocol = 17;
+  const ike::PortSpan geneve = ike::PortSpan::Single(geneve::kUdpPort);
+  c.localPorts = out ? ike::PortSpan::Any() : geneve;
+  c.remotePorts = out ? geneve : ike::PortSpan::Any();
+  c.autoMode = start ? ike::AutoMode::kStart : ike::AutoMode::kAdd;
+  return c;
+}
+
+}  // namespace
+
+IkeMesh InstallIkeMesh(ClusterWorld& world, const std::vector<ike::IkeIdentity>& identities,
+                       const IkeMeshOptions& options) {
+  IkeMesh mesh;
+  NodeContainer hosts;
+  for (uint32_t i = 0; i < world.NodeCount(); ++i) hosts.Add(world.Host(i));
+  mesh.stacks = xfrm::XfrmHelper().Install(hosts);
+  for (uint32_t i = 0; i < world.NodeCount(); ++i) {
+    Ptr<ike::IkeDaemon> d = CreateObject<ike::IkeDaemon>();
+    d->SetAttribute("EpochSeconds", IntegerValue(options.epochSeconds));
+    d->SetAttribute("Seed", UintegerValue(options.seed * 1000003u + i));
+    d->Start(world.Host(i), identities.at(i));
+    mesh.daemons.push_back(d);
+  }
+  const bool startIn = options.initiation == InitiationPolicy::kBoth;
+  Simulator::Schedule(Seconds(options.startSeconds), [&world, identities, mesh, startIn] {
+    for (uint32_t a = 0; a < world.NodeCount(); ++a) {
+      for (uint32_t b = 0; b < world.NodeCount(); ++b) {
+        if (a == b) continue;
+        const std::string& peer = identities.at(b).id;
+        mesh.daemons[a]->AddConnection(GeneveConnection(world, a, b, true, peer, true));
+        mesh.daemons[a]->AddConnection(GeneveConnection(world, a, b, false, peer, startIn));
+      }
+    }
+  });
+  return mesh;
+}
+
+}  // namespace ipsecsim::sim

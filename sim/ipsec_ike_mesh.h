@@ -1,0 +1,39 @@
+// IPsec Full mode with every SA negotiated by IKEv2, as ovs-monitor-ipsec
+// and pluto run it: on every node an IKE daemon with the node's certificate,
+// and for every remote node the two transport-mode connections over Geneve
+// (mechanics §2):
+//   out: local node IP, any UDP port  -> remote node IP, UDP 6081
+//   in:  local node IP, UDP 6081      -> remote node IP, any UDP port
+// Newer versions start only the "out" connections and merely load the "in"
+// ones; older versions start both from both sides (mechanics §7).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "cluster_world.h"
+#include "ike_connection.h"
+#include "ike_daemon.h"
+#include "xfrm_stack.h"
+
+namespace ipsecsim::sim {
+
+enum class InitiationPolicy { kOutOnly, kBoth };
+
+struct IkeMeshOptions {
+  uint64_t seed = 1;
+  int64_t epochSeconds = 0;  // UNIX time at simulated time 0, for certificate checks
+  InitiationPolicy initiation = InitiationPolicy::kOutOnly;
+  double startSeconds = 0.1;  // when the daemons start their connections
+};
+
+struct IkeMesh {
+  std::vector<ns3::Ptr<xfrm::XfrmStack>> stacks;
+  std::vector<ns3::Ptr<ike::IkeDaemon>> daemons;
+};
+
+// identities[i] is node i's (certificate, key, @system-id, CA bundle).
+IkeMesh InstallIkeMesh(ClusterWorld& world, const std::vector<ike::IkeIdentity>& identities,
+                       const IkeMeshOptions& options);
+
+}  // namespace ipsecsim::sim
