@@ -55,6 +55,9 @@ struct ConnectionConfig {
   // two rarely collide). 0 = no lifetime.
   double saLifetimeSeconds = 28800;
   double rekeyMarginSeconds = 540;
+  // encapsulation=yes: behave as if behind a NAT (IKE floats to UDP 4500,
+  // ESP in UDP 4500, keepalives), whatever the NAT detection says.
+  bool forceEncapsulation = false;
 };
 
 }  // namespace ipsecsim::ike

@@ -17,6 +17,7 @@ NS_OBJECT_ENSURE_REGISTERED(IkeDaemon);
 
 namespace {
 constexpr uint16_t kIkePort = 500;
+constexpr size_t kNonEspMarkerLen = 4;
 constexpr int64_t kDefaultEpoch = 1767225600;  // 2026-01-01T00:00:00Z, as the PKI timeline
 }  // namespace
 
@@ -86,6 +87,18 @@ ns3::TypeId IkeDaemon::GetTypeId() {
                         ns3::MakeEnumChecker(int(CrossingStreamsProfile::kRfc7296), "rfc7296",
                                              int(CrossingStreamsProfile::kLibreswan4xDefect),
                                              "libreswan-4.x-defect"))
+          .AddAttribute("ForceEncapsulation",
+                        "encapsulation=yes for every connection: IKE on UDP 4500 and ESP in "
+                        "UDP 4500 as if behind a NAT.",
+                        ns3::BooleanValue(false),
+                        ns3::MakeBooleanAccessor(&IkeDaemon::m_forceEncapsulation),
+                        ns3::MakeBooleanChecker())
+          .AddAttribute("NattKeepaliveInterval",
+                        "Period of the 1-byte NAT keepalives sent by a side behind a NAT "
+                        "(Libreswan keep-alive, 20 s); 0 = none.",
+                        ns3::TimeValue(ns3::Seconds(20)),
+                        ns3::MakeTimeAccessor(&IkeDaemon::m_nattKeepaliveInterval),
+                        ns3::MakeTimeChecker())
           .AddTraceSource("ConnectionUp", "A connection's Child SA was installed.",
                           ns3::MakeTraceSourceAccessor(&IkeDaemon::m_upTrace),
                           "ipsecsim::ike::IkeDaemon::ConnectionTracedCallback")
@@ -109,11 +122,15 @@ void IkeDaemon::DoDispose() {
   for (auto& [spi, slot] : m_sas) {
     slot.retransmit.Cancel();
     slot.liveness.Cancel();
+    slot.keepalive.Cancel();
   }
   m_sequenceCheck.Cancel();
   m_sas.clear();
   if (m_socket) m_socket->Close();
+  if (m_nattSocket) m_nattSocket->Close();
+  if (m_xfrm) m_xfrm->SetNattIkeHandler(xfrm::XfrmStack::NattIkeHandler());
   m_socket = nullptr;
+  m_nattSocket = nullptr;
   m_xfrm = nullptr;
   m_node = nullptr;
   ns3::Object::DoDispose();
@@ -132,6 +149,7 @@ void IkeDaemon::Start(ns3::Ptr<ns3::Node> node, IkeIdentity identity) {
   m_socket->Bind(ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), kIkePort));
   m_socket->SetRecvPktInfo(true);
   m_socket->SetRecvCallback(ns3::MakeCallback(&IkeDaemon::OnReadable, this));
+  StartNatt();
 }
 
 int64_t IkeDaemon::UnixNow() const { return m_epochSeconds + ns3::Simulator::Now().GetSeconds(); }
@@ -211,21 +229,26 @@ void IkeDaemon::OnReadable(ns3::Ptr<ns3::Socket> socket) {
     ns3::Ipv4PacketInfoTag info;
     uint32_t localAddress = 0;
     if (packet->PeekPacketTag(info)) localAddress = info.GetAddress().Get();
-    ++m_counters.received;
-    auto parsed = ParseMessage(datagram);
-    if (!parsed.Ok()) {
-      ++m_counters.malformed;
-      m_log.push_back(LogLine("malformed message dropped: " + parsed.Error().ToString()));
-      continue;
-    }
-    const ns3::Time cost = CostOf(parsed.Value().header);
-    Spend(cost, [this, datagram = std::move(datagram), message = std::move(parsed.Value()), peer,
-                 localAddress]() { Handle(datagram, message, peer, localAddress); });
+    Receive(std::move(datagram), peer, localAddress, false);
   }
 }
 
+void IkeDaemon::Receive(Bytes datagram, Endpoint from, uint32_t localAddress, bool viaNatt) {
+  ++m_counters.received;
+  auto parsed = ParseMessage(datagram);
+  if (!parsed.Ok()) {
+    ++m_counters.malformed;
+    m_log.push_back(LogLine("malformed message dropped: " + parsed.Error().ToString()));
+    return;
+  }
+  const ns3::Time cost = CostOf(parsed.Value().header);
+  Spend(cost,
+        [this, datagram = std::move(datagram), message = std::move(parsed.Value()), from,
+         localAddress, viaNatt]() { Handle(datagram, message, from, localAddress, viaNatt); });
+}
+
 void IkeDaemon::Handle(const Bytes& datagram, const IkeMessage& message, Endpoint from,
-                       uint32_t localAddress) {
+                       uint32_t localAddress, bool viaNatt) {
   SaSlot* slot = FindSa(message.header, from, localAddress);
   if (!slot) {
     ++m_counters.unknownSpi;
@@ -243,7 +266,8 @@ void IkeDaemon::Handle(const Bytes& datagram, const IkeMessage& message, Endpoin
     return;
   }
   if (r.replayedResponse) ++m_counters.replayedResponses;
-  if (r.reply) Transmit(*r.reply, from);
+  if (viaNatt) FollowPeer(*slot, from, localAddress);
+  if (r.reply) Transmit(*r.reply, from, viaNatt);
   if (!r.replayedResponse) AfterReception(*slot);
 }
 
@@ -308,6 +332,7 @@ void IkeDaemon::AfterReception(SaSlot& slot) {
     if (connecting) ConnectionFailed(c->second, FailureText(sa.Context()));
     return;
   }
+  FloatIfNatted(s);
   Kick(s);
   if (connecting && sa.State() == IkeSaState::kEstablished && !sa.Window().RequestOutstanding())
     ConnectionFailed(c->second, FailureText(sa.Context()));  // IKE SA up, Child SA refused
@@ -336,7 +361,7 @@ void IkeDaemon::SendNextRequest(SaSlot& slot) {
   if (!request) return;
   slot.transmissions = 1;
   slot.firstSent = ns3::Simulator::Now();
-  Transmit(*request, slot.sa->Context().remote);
+  Transmit(*request, slot.sa->Context().remote, Floated(*slot.sa));
   const uint64_t spi = slot.sa->LocalSpi();
   slot.retransmit =
       ns3::Simulator::Schedule(m_retransmitInterval, &IkeDaemon::RetransmitTimeout, this, spi);
@@ -365,16 +390,22 @@ void IkeDaemon::RetransmitTimeout(uint64_t localSpi) {
   }
   ++slot.transmissions;
   ++m_counters.retransmitted;
-  Transmit(slot.sa->Window().OutstandingRequest(), slot.sa->Context().remote);
+  Transmit(slot.sa->Window().OutstandingRequest(), slot.sa->Context().remote, Floated(*slot.sa));
   slot.retransmit =
       ns3::Simulator::Schedule(m_retransmitInterval * double(1u << (slot.transmissions - 1)),
                                &IkeDaemon::RetransmitTimeout, this, localSpi);
 }
 
-void IkeDaemon::Transmit(const Bytes& datagram, Endpoint to) {
+void IkeDaemon::Transmit(const Bytes& datagram, Endpoint to, bool natt) {
   ++m_counters.sent;
-  m_socket->SendTo(ns3::Create<ns3::Packet>(datagram.data(), datagram.size()), 0,
-                   ns3::InetSocketAddress(ns3::Ipv4Address(to.address), to.port));
+  const ns3::InetSocketAddress address(ns3::Ipv4Address(to.address), to.port);
+  if (!natt) {
+    m_socket->SendTo(ns3::Create<ns3::Packet>(datagram.data(), datagram.size()), 0, address);
+    return;
+  }
+  Bytes marked(kNonEspMarkerLen, 0);  // RFC 3948 §2.2
+  marked.insert(marked.end(), datagram.begin(), datagram.end());
+  m_nattSocket->SendTo(ns3::Create<ns3::Packet>(marked.data(), marked.size()), 0, address);
 }
 
 std::string IkeDaemon::LogLine(const std::string& text) const {

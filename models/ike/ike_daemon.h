@@ -25,6 +25,12 @@
 // message after the other as in a single-threaded daemon. Requests are
 // retransmitted after RetransmitInterval, doubling, and the exchange is
 // given up after RetransmitTries transmissions.
+//
+// NAT traversal (ike_daemon_natt.cc, docs/ike.md): when IKE_SA_INIT's
+// NAT_DETECTION notifies show a NAT, or encapsulation is forced
+// (ForceEncapsulation attribute, ConnectionConfig::forceEncapsulation), IKE
+// moves to UDP 4500 with the non-ESP marker, the Child SAs carry ESP in UDP
+// and the side behind the NAT sends keepalives.
 #pragma once
 
 #include <cstdint>
@@ -93,6 +99,8 @@ struct IkeDaemonCounters {
   uint64_t deadPeers = 0;          // IKE SAs torn down because the peer stopped answering
   uint64_t duplicatesDeleted = 0;  // crossing streams: duplicate IKE SAs this node deleted
   uint64_t crossingYields = 0;     // defect profile: Child SAs answered but not installed
+  uint64_t nattFloats = 0;         // IKE SAs moved to UDP 4500
+  uint64_t nattKeepalivesSent = 0;
 };
 
 class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
@@ -159,6 +167,7 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
     bool deleting = false;  // a Delete for the IKE SA is under way
     ns3::EventId liveness;
     uint64_t inboundBytesSeen = 0;  // at the last liveness tick
+    ns3::EventId keepalive;
   };
 
   // IkeSaEnvironment
@@ -169,6 +178,7 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
                                                       const std::string& peerId) const override;
   const ChildSaResult* ChildByOutboundSpi(uint32_t spiOut) const override;
   bool RekeyWithPfs() const override { return m_rekeyPfs; }
+  bool ForcesEncapsulation(uint32_t remoteAddress) const override;
 
   // ike_daemon_connections.cc: configuration, Acquire, xfrm and status
   void InstallPolicies(Connection& connection);
@@ -206,20 +216,35 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   void DeleteIkeSa(uint64_t localSpi);  // sends Delete, removes states now
   void TearDownIkeSa(uint64_t localSpi, const std::string& why);
 
+  // ike_daemon_natt.cc: UDP 4500, ESP in UDP, keepalives
+  void StartNatt();
+  void OnNattIke(ns3::Ptr<ns3::Packet> packet, ns3::Ipv4Address src, ns3::Ipv4Address dst,
+                 uint16_t srcPort, uint16_t dstPort);
+  bool BehindNat(const IkeSa& sa) const;  // a NAT rewrote our address, or forced
+  void FloatIfNatted(SaSlot& slot);       // initiator, after IKE_SA_INIT
+  void FollowPeer(SaSlot& slot, Endpoint from, uint32_t localAddress);  // arrived on 4500
+  static bool Floated(const IkeSa& sa);
+  std::optional<xfrm::UdpEncap> EncapFor(const IkeSa& sa, bool inbound) const;
+  void ScheduleKeepalive(SaSlot& slot);
+  void KeepaliveTick(uint64_t localSpi);
+
   // ike_daemon.cc: messages, CPU time, retransmission
   void ProcessEvents(uint64_t localSpi);
   void Kick(SaSlot& slot);  // sends the next queued request if none is outstanding
   void StartExchange(const std::string& name);
   void OnReadable(ns3::Ptr<ns3::Socket> socket);
   void Handle(const Bytes& datagram, const IkeMessage& message, Endpoint from,
-              uint32_t localAddress);
+              uint32_t localAddress, bool viaNatt = false);
+  // Parses a datagram (without the non-ESP marker) and handles it after its CPU cost.
+  void Receive(Bytes datagram, Endpoint from, uint32_t localAddress, bool viaNatt);
   // The IKE SA the message belongs to; a new responder SA for a new IKE_SA_INIT.
   SaSlot* FindSa(const IkeHeader& header, Endpoint from, uint32_t localAddress);
   uint32_t FirstAddress() const;
   std::string LogLine(const std::string& text) const;
   void AfterReception(SaSlot& slot);
   void SendNextRequest(SaSlot& slot);
-  void Transmit(const Bytes& datagram, Endpoint to);
+  // natt: from UDP 4500 with the non-ESP marker.
+  void Transmit(const Bytes& datagram, Endpoint to, bool natt = false);
   void RetransmitTimeout(uint64_t localSpi);
   ns3::Time CostOf(const IkeHeader& header) const;
   // Runs `work` once the daemon's CPU has spent `cost` on it, after what is queued.
@@ -229,6 +254,7 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   ns3::Ptr<ns3::Node> m_node;
   ns3::Ptr<xfrm::XfrmStack> m_xfrm;
   ns3::Ptr<ns3::Socket> m_socket;
+  ns3::Ptr<ns3::Socket> m_nattSocket;  // sends only: xfrm hands us what arrives on 4500
   IkeIdentity m_identity;
   std::unique_ptr<pki::DeterministicRng> m_rng;
   std::map<std::string, Connection> m_connections;  // map: stable addresses for IkeSaContext
@@ -256,6 +282,8 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   int m_crossingProfile = int(CrossingStreamsProfile::kRfc7296);  // ns-3 enums are ints
   CrossingStreamsProfile Crossing() const { return CrossingStreamsProfile(m_crossingProfile); }
   ns3::EventId m_sequenceCheck;
+  bool m_forceEncapsulation = false;
+  ns3::Time m_nattKeepaliveInterval;
 
   ns3::TracedCallback<const ConnectionStatus&> m_upTrace;
   ns3::TracedCallback<const ConnectionStatus&> m_failedTrace;

@@ -44,6 +44,7 @@ bool IkeDaemon::InstallState(Connection& c, const IkeSa& sa, const ChildSaResult
   state.keymat = inbound ? child.keymatIn : child.keymatOut;
   state.reqid = c.reqid;
   state.lifetime = LifetimeFor(c.config, child.initiatedHere);
+  state.encap = EncapFor(sa, inbound);
   std::string error;
   if (m_xfrm->AddState(state, &error)) return true;
   ConnectionFailed(c, "cannot install Child SA: " + error);
@@ -86,6 +87,7 @@ void IkeDaemon::InstallChild(const ChildSaResult& child, SaSlot& slot) {
                           (delayOutbound ? " (outbound after the old SA's Delete)" : "")));
   ScheduleSequenceCheck();
   ScheduleLiveness(slot);
+  ScheduleKeepalive(slot);
   if (rekey) {
     ++m_counters.childSasRekeyed;
     m_rekeyedTrace(c.config.name, child.spiIn, child.spiOut);

@@ -62,6 +62,11 @@ class IkeSa {
   const MessageWindow& Window() const { return window_; }
   std::optional<ExchangeType> OutstandingExchange() const;
   uint64_t LocalSpi() const { return ctx_.initiator ? ctx_.spiI : ctx_.spiR; }
+  // NAT traversal: the IKE SA moved to UDP 4500, or the peer's NAT mapping changed.
+  void MoveEndpoints(Endpoint local, Endpoint remote) {
+    ctx_.local = local;
+    ctx_.remote = remote;
+  }
 
  private:
   struct Exchange {

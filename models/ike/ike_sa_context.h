@@ -40,6 +40,9 @@ class IkeSaEnvironment {
   virtual const ChildSaResult* ChildByOutboundSpi(uint32_t /*spiOut*/) const { return nullptr; }
   // Whether a CREATE_CHILD_SA rekey offers a KE (PFS).
   virtual bool RekeyWithPfs() const { return false; }
+  // encapsulation=yes towards this peer: our NAT_DETECTION_SOURCE_IP hash
+  // is made over port 0 so that the peer detects a NAT too.
+  virtual bool ForcesEncapsulation(uint32_t /*remoteAddress*/) const { return false; }
 };
 
 // One negotiated Child SA, from this node's point of view.

@@ -94,8 +94,10 @@ class IkeInitTask : public IkeTask {
     out.push_back({PayloadType::kKe, false, KePayload{kModp2048Group, sa.dh->PublicValue()}});
     out.push_back({PayloadType::kNonce, false, NoncePayload{nonce}});
     const uint64_t spiR = sa.initiator ? 0 : sa.spiR;
+    // Libreswan's encapsulation=yes lies about its source port.
+    const uint16_t sourcePort = sa.env->ForcesEncapsulation(sa.remote.address) ? 0 : sa.local.port;
     out.push_back(MakeNotify(NotifyType::kNatDetectionSourceIp,
-                             NatDetectionHash(sa.spiI, spiR, sa.local.address, sa.local.port)));
+                             NatDetectionHash(sa.spiI, spiR, sa.local.address, sourcePort)));
     out.push_back(MakeNotify(NotifyType::kNatDetectionDestinationIp,
                              NatDetectionHash(sa.spiI, spiR, sa.remote.address, sa.remote.port)));
   }
