@@ -48,9 +48,17 @@ class ChildCreateTask : public IkeTask {
       return Fail(sa, NotifyType::kNoProposalChosen, "peer did not ask for transport mode");
     const auto* tsi = BodyOf<TsPayload>(FindPayload(in, PayloadType::kTsi));
     const auto* tsr = BodyOf<TsPayload>(FindPayload(in, PayloadType::kTsr));
+    // RFC 7296 §2.23.1: an initiator behind a NAT names its inside address
+    // in TSi; it is matched as the address the IKE SA sees (and echoed as sent).
+    std::optional<TsPayload> tsiSeen;
+    if (tsi && sa.natDetectedRemote && tsi->selectors.size() == 1) {
+      tsiSeen = *tsi;
+      tsiSeen->selectors[0].startAddress = tsiSeen->selectors[0].endAddress = sa.remote.address;
+    }
     const ConnectionConfig* connection = nullptr;
     for (const ConnectionConfig* c : sa.candidates) {
-      if (IsExactly(tsi, Selector(sa.remote.address, c->protocol, c->remotePorts)) &&
+      if (IsExactly(tsiSeen ? &*tsiSeen : tsi,
+                    Selector(sa.remote.address, c->protocol, c->remotePorts)) &&
           IsExactly(tsr, Selector(sa.local.address, c->protocol, c->localPorts))) {
         connection = c;
         break;
