@@ -38,6 +38,7 @@ IkeMesh InstallIkeMesh(ClusterWorld& world, const std::vector<ike::IkeIdentity>&
     Ptr<ike::IkeDaemon> d = CreateObject<ike::IkeDaemon>();
     d->SetAttribute("EpochSeconds", IntegerValue(options.epochSeconds));
     d->SetAttribute("Seed", UintegerValue(options.seed * 1000003u + i));
+    d->SetAttribute("ForceEncapsulation", BooleanValue(options.forceEncapsulation));
     d->Start(world.Host(i), identities.at(i));
     mesh.daemons.push_back(d);
   }

@@ -25,6 +25,9 @@ struct IkeMeshOptions {
   int64_t epochSeconds = 0;  // UNIX time at simulated time 0, for certificate checks
   InitiationPolicy initiation = InitiationPolicy::kOutOnly;
   double startSeconds = 0.1;  // when the daemons start their connections
+  // Libreswan encapsulation=yes on every connection: IKE floats to UDP 4500
+  // and ESP travels in UDP 4500 (IBM Cloud; full.encapsulation: Always).
+  bool forceEncapsulation = false;
 };
 
 struct IkeMesh {
