@@ -9,9 +9,16 @@ namespace {
 uint32_t MaskOf(uint8_t length) { return length == 0 ? 0 : ~uint32_t(0) << (32 - length); }
 }  // namespace
 
+std::optional<ns3::Ipv4Address> DecodeIpv4(const ns3::Address& address) {
+  if (!ns3::Ipv4Address::IsMatchingType(address)) return std::nullopt;
+  return ns3::Ipv4Address::ConvertFrom(address);
+}
+
 IpPrefix::IpPrefix(ns3::Ipv4Address address, uint8_t length)
     : mask_(MaskOf(length > 32 ? 32 : length)), length_(length > 32 ? 32 : length) {
   network_ = address.Get() & mask_;
+  first_ = ns3::Ipv4Address(network_);
+  last_ = ns3::Ipv4Address(network_ | ~mask_);
 }
 
 std::optional<IpPrefix> IpPrefix::Parse(std::string_view text) {
@@ -46,8 +53,8 @@ std::optional<IpPrefix> IpPrefix::Parse(std::string_view text) {
 }
 
 bool IpPrefix::Contains(const ns3::Address& address) const {
-  if (!ns3::Ipv4Address::IsMatchingType(address)) return false;
-  return Contains(ns3::Ipv4Address::ConvertFrom(address));
+  const std::optional<ns3::Ipv4Address> ipv4 = DecodeIpv4(address);
+  return ipv4 && Contains(*ipv4);
 }
 
 std::string IpPrefix::ToString() const {

@@ -12,7 +12,11 @@ namespace ipsecsim::xfrm {
 
 // Makes p carry exactly these len bytes. The packet object is kept, so its uid
 // and packet tags survive (ns-3 has no way to give a new packet an old uid).
-void ReplacePacketBytes(ns3::Ptr<ns3::Packet> p, const uint8_t* data, size_t len);
+// headroom: free bytes to keep in front of them for the headers added later
+// (IPv4, link layer). Without it ns-3 reallocates and copies the whole packet
+// for each of those headers.
+void ReplacePacketBytes(ns3::Ptr<ns3::Packet> p, const uint8_t* data, size_t len,
+                        size_t headroom = 0);
 
 // Bytes added with Packet::AddHeader, which serializes straight into the
 // packet's buffer: one copy, where Create<Packet>(data) + AddAtEnd made two and

@@ -15,6 +15,7 @@
 #include "esp_sa.h"
 #include "ns3/address.h"
 #include "ns3/event-id.h"
+#include "ns3/ipv4-address.h"
 #include "ns3/nstime.h"
 #include "policy.h"
 
@@ -56,6 +57,10 @@ struct SadKey {
 
 struct State {
   StateConfig config;
+  // config.src and config.dst decoded when the state is added (unset when not
+  // IPv4), so that the per-packet lookups need no ns3::Address.
+  std::optional<ns3::Ipv4Address> ipv4Src;
+  std::optional<ns3::Ipv4Address> ipv4Dst;
   std::unique_ptr<esp::OutboundSa> outbound;
   std::unique_ptr<esp::InboundSa> inbound;
   uint64_t addOrder = 0;  // newer states win the outbound lookup, like Linux
@@ -77,14 +82,28 @@ class Sad {
   std::vector<std::unique_ptr<State>> Flush();
 
   State* FindInbound(uint32_t spi, const ns3::Address& dst, uint8_t protocol) const;
+  State* FindInbound(uint32_t spi, ns3::Ipv4Address dst, uint8_t protocol) const;
   // The newest state from src to dst for the template's protocol and reqid.
   State* FindOutbound(const ns3::Address& src, const ns3::Address& dst,
                       const SaTemplate& tmpl) const;
+  State* FindOutbound(ns3::Ipv4Address src, ns3::Ipv4Address dst, const SaTemplate& tmpl) const;
   std::vector<const State*> All() const;
   size_t Size() const { return states_.size(); }
 
  private:
-  std::map<SadKey, std::unique_ptr<State>> states_;
+  // The IPv4 states again, keyed without ns3::Address (Ipv4Address compares
+  // inline): in Debian's ns-3 build every ns3::Address comparison or
+  // conversion is a library call with a logging check, which made these
+  // lookups a visible share of the ESP path.
+  struct Ipv4Key {
+    uint32_t spi;
+    ns3::Ipv4Address dst;
+    uint8_t protocol;
+    bool operator<(const Ipv4Key& o) const;
+  };
+
+  std::map<SadKey, std::unique_ptr<State>> states_;  // owns every state
+  std::map<Ipv4Key, State*> ipv4States_;
   uint64_t nextAddOrder_ = 1;
 };
 

@@ -11,7 +11,12 @@ PolicyId Spd::Add(const Policy& policy) {
   auto pos = std::upper_bound(
       entries_.begin(), entries_.end(), policy.priority,
       [](uint32_t priority, const PolicyEntry& e) { return priority < e.policy.priority; });
-  entries_.insert(pos, PolicyEntry{id, policy});
+  PolicyEntry entry{id, policy, PolicyEntry::Peer::kDestination, std::nullopt};
+  if (!policy.tmpl.peer.IsInvalid()) {
+    entry.ipv4Peer = DecodeIpv4(policy.tmpl.peer);
+    entry.peer = entry.ipv4Peer ? PolicyEntry::Peer::kIpv4 : PolicyEntry::Peer::kOther;
+  }
+  entries_.insert(pos, std::move(entry));
   return id;
 }
 

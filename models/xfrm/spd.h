@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,15 @@ using PolicyId = uint32_t;
 struct PolicyEntry {
   PolicyId id;
   Policy policy;
+  // policy.tmpl.peer decoded when the policy is added, so that the data path
+  // does not convert ns3::Address per packet.
+  enum class Peer : uint8_t {
+    kDestination,  // no peer: the packet's destination
+    kIpv4,         // ipv4Peer
+    kOther,        // another kind of address: use policy.tmpl.peer
+  };
+  Peer peer = Peer::kDestination;
+  std::optional<ns3::Ipv4Address> ipv4Peer;
 };
 
 class Spd {

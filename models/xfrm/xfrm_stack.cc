@@ -20,6 +20,12 @@ using ns3::Ptr;
 
 NS_OBJECT_ENSURE_REGISTERED(XfrmStack);
 
+namespace {
+// Free bytes kept in front of an outgoing ESP packet for the headers below
+// xfrm: IPv4 and a link layer, with room to spare for tunnel encapsulations.
+constexpr size_t kOuterHeadroom = 128;
+}  // namespace
+
 ns3::TypeId XfrmStack::GetTypeId() {
   static ns3::TypeId tid =
       ns3::TypeId("ipsecsim::xfrm::XfrmStack")
@@ -178,11 +184,12 @@ void XfrmStack::Account(State* state, uint64_t bytes) {
   state->bytes += bytes;
   ++state->packets;
   const Lifetime& life = state->config.lifetime;
+  const bool soft = life.softBytes != 0 && !state->softExpired && state->bytes >= life.softBytes;
+  const bool hard = life.hardBytes != 0 && state->bytes >= life.hardBytes;
+  if (!soft && !hard) return;
   const SadKey key{state->config.spi, state->config.dst, state->config.protocol};
-  if (life.softBytes != 0 && !state->softExpired && state->bytes >= life.softBytes) {
-    SoftExpire(key);
-  }
-  if (life.hardBytes != 0 && state->bytes >= life.hardBytes) HardExpire(key);
+  if (soft) SoftExpire(key);
+  if (hard) HardExpire(key);
 }
 
 void XfrmStack::SoftExpire(SadKey key) {
@@ -222,9 +229,7 @@ void XfrmStack::Output(const HeldPacket& packet, bool fromQueue) {
     m_counters.Increment(XfrmStat::kOutPolBlock);
     return;
   }
-  const SaTemplate& tmpl = entry->policy.tmpl;
-  const ns3::Address peer = tmpl.peer.IsInvalid() ? ns3::Address(packet.dst) : tmpl.peer;
-  State* state = m_sad.FindOutbound(ns3::Address(packet.src), peer, tmpl);
+  State* state = FindOutboundState(*entry, packet.src, packet.dst);
   if (!state) {
     HeldPacket held = packet;
     held.policy = entry->id;
@@ -233,6 +238,20 @@ void XfrmStack::Output(const HeldPacket& packet, bool fromQueue) {
   }
   if (fromQueue) ++m_stats.heldReleased;
   Protect(state, packet);
+}
+
+State* XfrmStack::FindOutboundState(const PolicyEntry& entry, Ipv4Address src,
+                                    Ipv4Address dst) const {
+  const SaTemplate& tmpl = entry.policy.tmpl;
+  switch (entry.peer) {
+    case PolicyEntry::Peer::kDestination:
+      return m_sad.FindOutbound(src, dst, tmpl);
+    case PolicyEntry::Peer::kIpv4:
+      return m_sad.FindOutbound(src, *entry.ipv4Peer, tmpl);
+    case PolicyEntry::Peer::kOther:
+      break;
+  }
+  return m_sad.FindOutbound(ns3::Address(src), tmpl.peer, tmpl);
 }
 
 void XfrmStack::SendClear(const HeldPacket& packet) {
@@ -269,7 +288,7 @@ void XfrmStack::Protect(State* state, const HeldPacket& packet) {
     WriteUdpEncapHeader(wire.data(), encap->srcPort, encap->dstPort, *espLen);
     outerProtocol = kProtoUdp;
   }
-  ReplacePacketBytes(p, wire.data(), wire.size());
+  ReplacePacketBytes(p, wire.data(), wire.size(), kOuterHeadroom);
   ++m_stats.outProtected;
   m_ipv4->Send(p, packet.src, packet.dst, outerProtocol, packet.route);
 }
@@ -306,9 +325,7 @@ void XfrmStack::ReleaseHeld() {
     if (entry) {
       const Ipv4Address src(std::get<1>(it->first));
       const Ipv4Address dst(std::get<2>(it->first));
-      const SaTemplate& tmpl = entry->policy.tmpl;
-      const ns3::Address peer = tmpl.peer.IsInvalid() ? ns3::Address(dst) : tmpl.peer;
-      answered = m_sad.FindOutbound(ns3::Address(src), peer, tmpl) != nullptr;
+      answered = FindOutboundState(*entry, src, dst) != nullptr;
     }
     if (answered) {
       it->second.Cancel();
@@ -335,7 +352,8 @@ void XfrmStack::ReceiveEsp(Ptr<Packet> p, const ns3::Ipv4Header& outer,
     m_counters.Increment(XfrmStat::kInHdrError);
     return;
   }
-  State* state = m_sad.FindInbound(view.spi, ns3::Address(outer.GetDestination()), kProtoEsp);
+  const Ipv4Address dst = outer.GetDestination();
+  State* state = m_sad.FindInbound(view.spi, dst, kProtoEsp);
   if (!state) {
     m_counters.Increment(XfrmStat::kInNoStates);
     return;
@@ -351,7 +369,7 @@ void XfrmStack::ReceiveEsp(Ptr<Packet> p, const ns3::Ipv4Header& outer,
   inner.SetProtocol(result.nextHeader);
   inner.SetPayloadSize(uint16_t(result.payloadLen));
 
-  FlowTuple flow{outer.GetSource(), outer.GetDestination(), result.nextHeader};
+  FlowTuple flow{outer.GetSource(), dst, result.nextHeader};
   ReadPorts(result.nextHeader, payload, result.payloadLen, &flow);
   if (const PolicyEntry* entry = m_spd.Lookup(Direction::kIn, flow)) {
     if (entry->policy.action == PolicyAction::kDiscard) {

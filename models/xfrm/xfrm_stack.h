@@ -150,6 +150,9 @@ class XfrmStack : public ns3::Object {
   using AcquireKey = std::tuple<PolicyId, uint32_t, uint32_t>;  // policy, src, dst
 
   void Output(const HeldPacket& packet, bool fromQueue);
+  // The state that protects src -> dst under a protect policy, or nullptr.
+  State* FindOutboundState(const PolicyEntry& entry, ns3::Ipv4Address src,
+                           ns3::Ipv4Address dst) const;
   void Protect(State* state, const HeldPacket& packet);
   void Trap(const PolicyEntry& policy, const FlowTuple& flow, const HeldPacket& packet);
   void AcquireExpired(AcquireKey key);
