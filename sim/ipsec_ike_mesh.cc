@@ -12,7 +12,7 @@ using namespace ns3;
 namespace {
 
 ike::ConnectionConfig GeneveConnection(const ClusterWorld& world, uint32_t local, uint32_t remote,
-                                       bool out, const std::string& remoteId, bool start) {
+                                       bool out, const std::string& remoteId) {
   ike::ConnectionConfig c;
   c.name = world.NodeName(local) + (out ? "-out-" : "-in-") + world.NodeName(remote);
   c.localAddress = world.NodeIp(local).Get();
@@ -22,7 +22,6 @@ ike::ConnectionConfig GeneveConnection(const ClusterWorld& world, uint32_t local
   const ike::PortSpan geneve = ike::PortSpan::Single(geneve::kUdpPort);
   c.localPorts = out ? ike::PortSpan::Any() : geneve;
   c.remotePorts = out ? geneve : ike::PortSpan::Any();
-  c.autoMode = start ? ike::AutoMode::kStart : ike::AutoMode::kAdd;
   return c;
 }
 
@@ -43,16 +42,18 @@ IkeMesh InstallIkeMesh(ClusterWorld& world, const std::vector<ike::IkeIdentity>&
     mesh.daemons.push_back(d);
   }
   const bool startIn = options.initiation == InitiationPolicy::kBoth;
-  Simulator::Schedule(Seconds(options.startSeconds), [&world, identities, mesh, startIn] {
-    for (uint32_t a = 0; a < world.NodeCount(); ++a) {
-      for (uint32_t b = 0; b < world.NodeCount(); ++b) {
-        if (a == b) continue;
-        const std::string& peer = identities.at(b).id;
-        mesh.daemons[a]->AddConnection(GeneveConnection(world, a, b, true, peer, true));
-        mesh.daemons[a]->AddConnection(GeneveConnection(world, a, b, false, peer, startIn));
-      }
+  for (uint32_t a = 0; a < world.NodeCount(); ++a) {
+    auto monitor =
+        std::make_shared<OvsMonitorIpsec>(mesh.daemons[a], Seconds(options.reconcileSeconds));
+    for (uint32_t b = 0; b < world.NodeCount(); ++b) {
+      if (a == b) continue;
+      const std::string& peer = identities.at(b).id;
+      monitor->Add(GeneveConnection(world, a, b, true, peer), true);
+      monitor->Add(GeneveConnection(world, a, b, false, peer), startIn);
     }
-  });
+    monitor->Start(Seconds(options.startSeconds));
+    mesh.monitors.push_back(monitor);
+  }
   return mesh;
 }
 

@@ -9,11 +9,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "cluster_world.h"
 #include "ike_connection.h"
 #include "ike_daemon.h"
+#include "ovs_monitor_ipsec.h"
 #include "xfrm_stack.h"
 
 namespace ipsecsim::sim {
@@ -28,11 +30,13 @@ struct IkeMeshOptions {
   // Libreswan encapsulation=yes on every connection: IKE floats to UDP 4500
   // and ESP travels in UDP 4500 (IBM Cloud; full.encapsulation: Always).
   bool forceEncapsulation = false;
+  double reconcileSeconds = 15;  // ovs-monitor-ipsec's period; 0 disables it
 };
 
 struct IkeMesh {
   std::vector<ns3::Ptr<xfrm::XfrmStack>> stacks;
   std::vector<ns3::Ptr<ike::IkeDaemon>> daemons;
+  std::vector<std::shared_ptr<OvsMonitorIpsec>> monitors;
 };
 
 // identities[i] is node i's (certificate, key, @system-id, CA bundle).

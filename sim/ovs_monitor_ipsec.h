@@ -1,0 +1,50 @@
+// What ovs-monitor-ipsec does on top of pluto (mechanics §7): it loads a
+// node's connections, starts the ones its version initiates, and every
+// 15 s reconciles: a started connection that is down is brought up again,
+// and one still not active 15 s after it was started is deleted and loaded
+// afresh. A connection counts as active only when its Child SA exists.
+#pragma once
+
+#include <ns3/nstime.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ike_connection.h"
+#include "ike_daemon.h"
+
+namespace ipsecsim::sim {
+
+class OvsMonitorIpsec {
+ public:
+  struct Counters {
+    uint64_t reconciliations = 0;
+    uint64_t broughtUp = 0;  // Initiate() on a loaded connection that was down
+    uint64_t restarted = 0;  // deleted and loaded again after 15 s without a Child SA
+  };
+
+  // interval 0 disables reconciliation (load and start only).
+  OvsMonitorIpsec(ns3::Ptr<ike::IkeDaemon> daemon, ns3::Time interval);
+  // `initiate`: whether this version's monitor starts the connection, or only loads it.
+  void Add(const ike::ConnectionConfig& connection, bool initiate);
+  // Loads everything at `at`, then reconciles every interval.
+  void Start(ns3::Time at);
+  const Counters& GetCounters() const { return counters_; }
+
+ private:
+  struct Tracked {
+    ike::ConnectionConfig config;
+    bool initiate;
+    ns3::Time startedAt;
+  };
+  void Load();
+  void Reconcile();
+
+  ns3::Ptr<ike::IkeDaemon> daemon_;
+  ns3::Time interval_;
+  std::vector<Tracked> connections_;
+  Counters counters_;
+};
+
+}  // namespace ipsecsim::sim
