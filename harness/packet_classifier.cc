@@ -1,5 +1,7 @@
 #include "packet_classifier.h"
 
+#include <algorithm>
+
 #include "flow_marker.h"
 
 namespace ipsecsim::harness {
@@ -26,7 +28,8 @@ const ClassifierCounters& PacketClassifier::Counters() const {
   return counters_;
 }
 
-bool PacketClassifier::Classify(const uint8_t* data, size_t len, Classified* out) {
+bool PacketClassifier::Classify(const uint8_t* data, size_t len, Classified* out,
+                                uint32_t channel) {
   if (len < 20 || data[0] >> 4 != 4) {
     ++counters_.malformed;
     return false;
@@ -44,14 +47,20 @@ bool PacketClassifier::Classify(const uint8_t* data, size_t len, Classified* out
   const uint8_t* l4 = data + ihl;
   const size_t l4len = total - ihl;
   *out = Classified{};
-  if (!moreFragments && offset == 0) return ClassifyDatagram(proto, l4, l4len, out);
+  if (!moreFragments && offset == 0) {
+    out->wireBytes = total;
+    out->largestPacket = uint32_t(total);
+    return ClassifyDatagram(proto, l4, l4len, out);
+  }
 
-  const FragmentKey key{uint32_t(data[12]) << 24 | data[13] << 16 | data[14] << 8 | data[15],
-                        uint32_t(data[16]) << 24 | data[17] << 16 | data[18] << 8 | data[19],
-                        U16(data + 4), proto};
+  const FragmentKey key{
+      channel, uint32_t(data[12]) << 24 | data[13] << 16 | data[14] << 8 | data[15],
+      uint32_t(data[16]) << 24 | data[17] << 16 | data[18] << 8 | data[19], U16(data + 4), proto};
   Reassembly& r = reassembly_[key];
   r.pieces[offset] = Bytes(l4, l4 + l4len);
   ++r.fragments;
+  r.wireBytes += total;
+  r.largestPacket = std::max(r.largestPacket, uint32_t(total));
   if (!moreFragments) r.total = offset + uint32_t(l4len);
   if (r.total == 0) return false;
   Bytes whole;
@@ -60,10 +69,12 @@ bool PacketClassifier::Classify(const uint8_t* data, size_t len, Classified* out
     whole.insert(whole.end(), piece.begin(), piece.end());
   }
   if (whole.size() != r.total) return false;
-  const uint32_t fragments = r.fragments;
+  const Reassembly done = std::move(r);
   reassembly_.erase(key);
   const bool ok = ClassifyDatagram(proto, whole.data(), whole.size(), out);
-  out->packets = fragments;
+  out->packets = done.fragments;
+  out->wireBytes = done.wireBytes;
+  out->largestPacket = done.largestPacket;
   return ok;
 }
 

@@ -20,6 +20,25 @@ struct LinkEvidence {
   std::map<std::string, uint64_t> packets;  // class -> packets of this flow on this link
 };
 
+// What a flow cost on the underlay, from the wire oracle: every IP packet
+// that carried the flow's payload, counted once, on the link where it entered
+// the underlay (the sending node's NIC).
+struct WireAccounting {
+  uint64_t datagrams = 0;              // IP datagrams carrying the flow's payload
+  uint64_t packets = 0;                // IP packets on the wire (a fragment is a packet)
+  uint64_t fragments = 0;              // of those, IP fragments
+  uint64_t bytes = 0;                  // their IP total lengths, summed
+  uint64_t maxFragmentsPerPacket = 0;  // most pieces one datagram was cut into (1: none)
+  uint64_t largestPacket = 0;          // largest IP total length seen
+  uint64_t dfDrops = 0;                // dropped at the tunnel: too big, DF set
+  uint64_t icmpFragNeeded = 0;         // ICMP "fragmentation needed" read on the sender's port
+  uint64_t nextHopMtu = 0;             // the MTU the last such ICMP announced (0: none)
+  // bytes / bytes delivered; 0 when nothing was delivered.
+  double BytesPerPayloadByte(uint64_t delivered) const {
+    return delivered == 0 ? 0.0 : double(bytes) / double(delivered);
+  }
+};
+
 struct FlowResult {
   std::string name;
   std::string from;
@@ -33,7 +52,19 @@ struct FlowResult {
   uint64_t protectedPackets = 0;  // underlay packets of this flow seen protected
   uint64_t clearPackets = 0;      // underlay packets of this flow with its marker in clear
   std::vector<LinkEvidence> evidence;
+  WireAccounting wire;
   std::string explanation;  // one line: why this verdict
+};
+
+// The cluster's MTU budget against the exact overhead (docs/scenario-reference).
+struct MtuBudget {
+  std::string protection;  // none | esp | esp-in-udp
+  int geneveBytes = 0, geneveBudget = 0;
+  int ipsecBytesMin = 0, ipsecBytesMax = 0, ipsecBudget = 0;  // 0 without IPsec
+  int fullSizePodPacketOnWire = 0;  // IP length of a cluster_mtu pod packet, unfragmented
+  int largestPodPacketThatFits = 0;
+  int headroom = 0;  // host_mtu - fullSizePodPacketOnWire (negative: fragments or drops)
+  std::string note;  // one line with the numbers
 };
 
 struct ExpectationResult {
@@ -68,6 +99,8 @@ struct RunReport {
   // simulated wire) or "static" (installed directly from the seed).
   std::string keying = "none";
   double simulatedSeconds = 0;
+  std::string tunnelDf = "set";  // the Geneve tunnel's DF policy
+  MtuBudget mtuBudget;
   std::map<std::string, uint64_t> underlayPackets;  // class -> packets, all links
   std::vector<FlowResult> flows;
   std::vector<ExpectationResult> expectations;

@@ -18,6 +18,34 @@ Json CountsJson(const std::map<std::string, uint64_t>& counts) {
   return json;
 }
 
+Json WireJson(const FlowResult& flow) {
+  const WireAccounting& w = flow.wire;
+  return {{"payload_bytes_delivered", flow.bytesDelivered},
+          {"wire_bytes", w.bytes},
+          {"wire_bytes_per_payload_byte", w.BytesPerPayloadByte(flow.bytesDelivered)},
+          {"datagrams", w.datagrams},
+          {"underlay_packets", w.packets},
+          {"ip_fragments", w.fragments},
+          {"max_fragments_per_packet", w.maxFragmentsPerPacket},
+          {"largest_packet", w.largestPacket},
+          {"df_drops", w.dfDrops},
+          {"icmp_frag_needed", w.icmpFragNeeded},
+          {"next_hop_mtu", w.nextHopMtu}};
+}
+
+Json BudgetJson(const MtuBudget& b) {
+  return {{"protection", b.protection},
+          {"geneve_bytes", b.geneveBytes},
+          {"geneve_budget", b.geneveBudget},
+          {"ipsec_bytes_min", b.ipsecBytesMin},
+          {"ipsec_bytes_max", b.ipsecBytesMax},
+          {"ipsec_budget", b.ipsecBudget},
+          {"full_size_pod_packet_on_wire", b.fullSizePodPacketOnWire},
+          {"largest_pod_packet_that_fits", b.largestPodPacketThatFits},
+          {"headroom", b.headroom},
+          {"note", b.note}};
+}
+
 Json FlowJson(const FlowResult& flow) {
   Json links = Json::array();
   for (const LinkEvidence& link : flow.evidence) {
@@ -36,6 +64,7 @@ Json FlowJson(const FlowResult& flow) {
            {{"protected_packets", flow.protectedPackets},
             {"clear_packets", flow.clearPackets},
             {"links", links}}},
+          {"wire", WireJson(flow)},
           {"explanation", flow.explanation}};
 }
 
@@ -81,6 +110,8 @@ std::string FormatJsonReport(const RunReport& report) {
                {"all_expectations_pass", report.AllExpectationsPass()},
                {"passed", report.PassedExpectations()},
                {"failed", report.FailedExpectations()},
+               {"tunnel_df", report.tunnelDf},
+               {"mtu_budget", BudgetJson(report.mtuBudget)},
                {"underlay_packets", CountsJson(report.underlayPackets)},
                {"flows", flows},
                {"expectations", expectations},

@@ -86,7 +86,30 @@ void WriteHeader(std::ostringstream& out, const RunReport& report) {
       << "  OpenShift/OKD " << report.version << " " << report.platform << "\n";
   out << "IPsec " << report.ipsecMode << "  MTU host " << report.hostMtu << " cluster "
       << report.clusterMtu << "  crypto " << report.cryptoMode << "  simulated " << seconds.str()
-      << "s\n\n";
+      << "s\n";
+  if (!report.mtuBudget.note.empty()) out << "MTU " << report.mtuBudget.note << "\n";
+  out << "\n";
+}
+
+// One line per flow that crossed the underlay, e.g.
+// "a-to-b  18400 B wire / 16000 B payload = 1.150, 20 pkts, 0 frags, 0 DF drops".
+void WriteWireCost(std::ostringstream& out, const RunReport& report) {
+  bool any = false;
+  for (const FlowResult& flow : report.flows) {
+    const WireAccounting& w = flow.wire;
+    if (w.packets == 0 && w.dfDrops == 0) continue;
+    if (!any) out << "WIRE (counted where packets enter the underlay)\n";
+    any = true;
+    std::ostringstream ratio;
+    ratio.imbue(std::locale::classic());
+    ratio.setf(std::ios::fixed);
+    ratio.precision(3);
+    ratio << w.BytesPerPayloadByte(flow.bytesDelivered);
+    out << Pad(flow.name, 18, false) << "  " << w.bytes << " B wire / " << flow.bytesDelivered
+        << " B payload = " << ratio.str() << ", " << w.packets << " pkts, " << w.fragments
+        << " frags, " << w.dfDrops << " DF drops\n";
+  }
+  if (any) out << "\n";
 }
 
 void WriteExpectations(std::ostringstream& out, const RunReport& report) {
@@ -117,6 +140,7 @@ std::string FormatTable(const RunReport& report) {
   for (const FlowResult& flow : report.flows) rows.push_back(FlowRow(flow));
   WriteRows(out, rows);
   out << "\n";
+  WriteWireCost(out, report);
   WriteExpectations(out, report);
   out << "\n"
       << report.PassedExpectations() << " passed, " << report.FailedExpectations() << " failed\n";

@@ -11,9 +11,12 @@
 #include "cluster_certificates.h"
 #include "cluster_world.h"
 #include "esp_sa_uat.h"
+#include "flow_marker.h"
+#include "icmp_port_tap.h"
 #include "ikev2_decryption_table.h"
 #include "ipsec_full_mesh.h"
 #include "ipsec_ike_mesh.h"
+#include "mtu_budget.h"
 #include "traffic.h"
 #include "verdict.h"
 #include "wire_oracle.h"
@@ -49,6 +52,43 @@ std::vector<LinkEvidence> ToLinkEvidence(const FlowWireEvidence* e) {
   return out;
 }
 
+WireAccounting ToAccounting(const FlowWireCost& c) {
+  WireAccounting w;
+  w.datagrams = c.datagrams;
+  w.packets = c.packets;
+  w.fragments = c.fragments;
+  w.bytes = c.bytes;
+  w.maxFragmentsPerPacket = c.maxPiecesPerDatagram;
+  w.largestPacket = c.largestPacket;
+  return w;
+}
+
+// An expectation's verdict and optional wire counts, each written
+// "verdict, name value" so that expected and actual read side by side.
+ExpectationResult Check(const ExpectationSpec& x, const RunReport& r) {
+  ExpectationResult er{x.flow, x.verdict, "", false, x.line};
+  const FlowResult* fr = r.FindFlow(x.flow);
+  if (!fr) return er;
+  er.actual = fr->verdict;
+  er.pass = fr->verdict == x.verdict;
+  auto count = [&](const char* name, const std::optional<long long>& want, uint64_t got) {
+    if (!want) return;
+    er.expected += std::string(", ") + name + " " + std::to_string(*want);
+    er.actual += std::string(", ") + name + " " + std::to_string(got);
+    er.pass = er.pass && uint64_t(*want) == got;
+  };
+  count("fragments", x.fragments, fr->wire.fragments);
+  count("max_fragments_per_packet", x.maxFragmentsPerPacket, fr->wire.maxFragmentsPerPacket);
+  count("df_drops", x.dfDrops, fr->wire.dfDrops);
+  return er;
+}
+
+struct DfDropTally {
+  uint64_t drops = 0;
+  uint64_t icmpSent = 0;
+  uint16_t nextHopMtu = 0;
+};
+
 // Everything one run builds; destroyed after ns-3 has disposed its objects.
 struct World {
   std::unique_ptr<sim::ClusterWorld> cluster;
@@ -58,7 +98,30 @@ struct World {
   std::map<std::string, sim::Endpoint> endpoints;
   WireOracle oracle;
   sim::TrafficManager traffic;
+  std::map<int, DfDropTally> dfDrops;  // flow -> what the tunnels dropped of it
+  std::vector<std::unique_ptr<FragNeededTap>> podPortTaps;
+  std::map<int, DfDropTally> fragNeededSeen;  // flow -> ICMP read on its sender's port
 };
+
+// ICMP "fragmentation needed" as the sending pod's port carries it, matched
+// to the flow by the packet it quotes.
+void TapSenderPorts(const Scenario& sc, World& w) {
+  for (size_t i = 0; i < sc.flows.size(); ++i) {
+    const sim::Endpoint& from = w.endpoints.at(sc.flows[i].from);
+    if (from.hostNetwork) continue;
+    const sim::Endpoint& to = w.endpoints.at(sc.flows[i].to);
+    const uint32_t src = from.address.Get(), dst = to.address.Get();
+    const uint16_t port = uint16_t(sc.flows[i].port);
+    DfDropTally& tally = w.fragNeededSeen[int(i)];
+    w.podPortTaps.push_back(std::make_unique<FragNeededTap>(
+        from.node->GetDevice(1), [&tally, src, dst, port](const FragNeeded& f) {
+          if (f.quotedSource != src || f.quotedDestination != dst) return;
+          if (f.quotedProtocol != 1 && f.quotedDestinationPort != port) return;
+          ++tally.icmpSent;
+          tally.nextHopMtu = f.nextHopMtu;
+        }));
+  }
+}
 
 void BuildEndpoints(const Scenario& sc, World& w) {
   const auto names = sc.NodeNames();
@@ -108,6 +171,8 @@ RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
   r.hostMtu = sc.cluster.hostMtu;
   r.clusterMtu = sc.cluster.clusterMtu;
   r.simulatedSeconds = seconds;
+  r.mtuBudget = ComputeMtuBudget(sc.cluster);
+  r.tunnelDf = ToString(sc.cluster.tunnelDf);
   r.underlayPackets = w.oracle.ClassTotals();
   for (size_t i = 0; i < sc.flows.size(); ++i) {
     const FlowSpec& f = sc.flows[i];
@@ -129,16 +194,15 @@ RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
     fr.protectedPackets = in.protectedPackets;
     fr.clearPackets = in.clearPackets;
     fr.evidence = ToLinkEvidence(e);
+    if (e) fr.wire = ToAccounting(e->cost);
+    if (auto d = w.dfDrops.find(int(i)); d != w.dfDrops.end()) fr.wire.dfDrops = d->second.drops;
+    if (auto d = w.fragNeededSeen.find(int(i)); d != w.fragNeededSeen.end()) {
+      fr.wire.icmpFragNeeded = d->second.icmpSent;
+      fr.wire.nextHopMtu = d->second.nextHopMtu;
+    }
     r.flows.push_back(fr);
   }
-  for (const ExpectationSpec& x : sc.expect) {
-    ExpectationResult er{x.flow, x.verdict, "", false, x.line};
-    for (const FlowResult& fr : r.flows) {
-      if (fr.name == x.flow) er.actual = fr.verdict;
-    }
-    er.pass = er.actual == er.expected;
-    r.expectations.push_back(er);
-  }
+  for (const ExpectationSpec& x : sc.expect) r.expectations.push_back(Check(x, r));
   for (uint32_t n = 0; n < w.cluster->NodeCount(); ++n) {
     NodeCounters nc;
     nc.node = w.cluster->NodeName(n);
@@ -209,6 +273,9 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   config.clusterMtu = sc.cluster.clusterMtu;
   config.linkRate = sc.cluster.linkRate;
   config.linkDelaySeconds = sc.cluster.linkDelaySeconds;
+  config.tunnelDf = sc.cluster.tunnelDf == TunnelDf::kClear     ? sim::TunnelDfPolicy::kClear
+                    : sc.cluster.tunnelDf == TunnelDf::kInherit ? sim::TunnelDfPolicy::kInherit
+                                                                : sim::TunnelDfPolicy::kSet;
   w->cluster = std::make_unique<sim::ClusterWorld>(config);
   if (sc.cluster.ipsecMode == IpsecMode::kFull) InstallIpsec(sc, seed, *w);
   const std::string keying = sc.cluster.ipsecMode != IpsecMode::kFull ? "none"
@@ -223,9 +290,17 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   // Every underlay link, in both directions: the node's NIC and its switch port.
   for (uint32_t i = 0; i < w->cluster->NodeCount(); ++i) {
     const std::string link = w->cluster->NodeName(i) + "/eth0";
-    w->oracle.Tap(w->cluster->Nic(i), link);
-    w->oracle.Tap(w->cluster->SwitchPort(i), link);
+    w->oracle.Tap(w->cluster->Nic(i), link, WireOracle::TapRole::kEntersUnderlay);
+    w->oracle.Tap(w->cluster->SwitchPort(i), link, WireOracle::TapRole::kForwards);
   }
+  for (uint32_t i = 0; i < w->cluster->NodeCount(); ++i) {
+    w->cluster->Ovn(i).SetDfDropCallback([&tally = w->dfDrops](Ptr<const Packet> inner, uint16_t) {
+      std::vector<uint8_t> bytes(inner->GetSize());
+      inner->CopyData(bytes.data(), bytes.size());
+      sim::FindFlowMarkers(bytes.data(), bytes.size(), [&](int flow) { ++tally[flow].drops; });
+    });
+  }
+  TapSenderPorts(sc, *w);
   StartFlows(sc, *w);
   if (options.pcap) {
     std::filesystem::create_directories(options.outDir + "/pcap");

@@ -47,6 +47,18 @@ const char* ToString(Protocol p) {
   return "?";
 }
 
+const char* ToString(TunnelDf d) {
+  switch (d) {
+    case TunnelDf::kSet:
+      return "set";
+    case TunnelDf::kClear:
+      return "clear";
+    case TunnelDf::kInherit:
+      return "inherit";
+  }
+  return "?";
+}
+
 const char* ToString(Encapsulation e) {
   switch (e) {
     case Encapsulation::kAuto:

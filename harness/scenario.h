@@ -28,6 +28,8 @@ struct ScenarioError : std::runtime_error {
 enum class IpsecMode { kDisabled, kExternal, kFull };
 enum class Encapsulation { kAuto, kAlways };
 enum class Protocol { kUdp, kTcp, kIcmp };
+// The DF bit on the Geneve tunnel's outer IP header.
+enum class TunnelDf { kSet, kClear, kInherit };
 
 struct PoolSpec {
   std::string name;  // nodes are named <name>-<index>, index from 0
@@ -45,6 +47,7 @@ struct ClusterSpec {
   std::vector<PoolSpec> pools;
   IpsecMode ipsecMode = IpsecMode::kDisabled;
   Encapsulation encapsulation = Encapsulation::kAuto;
+  TunnelDf tunnelDf = TunnelDf::kSet;  // OVS's df_default=true
 };
 
 struct PodSpec {
@@ -69,7 +72,11 @@ struct FlowSpec {
 struct ExpectationSpec {
   std::string flow;     // flow name
   std::string verdict;  // encrypted | plaintext | local | dropped | mixed
-  int line = 0;         // where it was written, for junit and messages
+  // Optional counts from the wire (report.json flows[].wire), checked exactly.
+  std::optional<long long> fragments;
+  std::optional<long long> maxFragmentsPerPacket;
+  std::optional<long long> dfDrops;
+  int line = 0;  // where it was written, for junit and messages
 };
 
 struct Scenario {
@@ -96,6 +103,7 @@ Scenario LoadScenarioText(const std::string& text, const std::string& file);
 const char* ToString(IpsecMode m);
 const char* ToString(Protocol p);
 const char* ToString(Encapsulation e);
+const char* ToString(TunnelDf d);
 
 // The verdicts an expectation may name, in documentation order.
 const std::vector<std::string>& VerdictNames();

@@ -29,15 +29,19 @@ constexpr uintmax_t kMaxFileBytes = 16 * 1024 * 1024;
 
 const std::vector<std::string> kTopKeys = {"name", "seed",  "duration", "cluster",
                                            "pods", "flows", "expect"};
-const std::vector<std::string> kClusterKeys = {"version",   "platform",   "host_mtu", "cluster_mtu",
-                                               "link_rate", "link_delay", "pools",    "ipsec"};
+const std::vector<std::string> kClusterKeys = {"version",     "platform",  "host_mtu",
+                                               "cluster_mtu", "link_rate", "link_delay",
+                                               "tunnel_df",   "pools",     "ipsec"};
 const std::vector<std::string> kPoolKeys = {"name", "nodes"};
 const std::vector<std::string> kIpsecKeys = {"mode", "full"};
 const std::vector<std::string> kFullKeys = {"encapsulation"};
 const std::vector<std::string> kPodKeys = {"name", "node", "host_network"};
 const std::vector<std::string> kFlowKeys = {"name",    "from", "to",    "protocol", "port",
                                             "packets", "size", "start", "interval"};
-const std::vector<std::string> kExpectKeys = {"flow", "verdict"};
+const std::vector<std::string> kExpectKeys = {"flow", "verdict", "fragments",
+                                              "max_fragments_per_packet", "df_drops"};
+const std::vector<std::string> kTunnelDf = {"set", "clear", "inherit"};
+constexpr long long kMaxCount = 1000000000000LL;
 
 const std::vector<std::string> kPlatforms = {"baremetal", "aws", "gcp", "azure", "ibmcloud"};
 const std::vector<std::string> kModes = {"Disabled", "External", "Full"};
@@ -94,6 +98,12 @@ class ScenarioParser {
       }
     }
     if (auto delay = cluster.Find("link_delay")) spec.linkDelaySeconds = delay->AsDuration(1.0);
+    if (auto df = cluster.Find("tunnel_df")) {
+      const std::string name = df->AsChoice(kTunnelDf);
+      spec.tunnelDf = name == "set"     ? TunnelDf::kSet
+                      : name == "clear" ? TunnelDf::kClear
+                                        : TunnelDf::kInherit;
+    }
     ParsePools(cluster.Require("pools"));
     if (auto ipsec = cluster.Find("ipsec")) ParseIpsec(*ipsec);
     ResolveMtu(cluster);
@@ -350,6 +360,13 @@ class ScenarioParser {
         flowValue.Fail("expected one expectation per flow, '" + spec.flow + "' already has one");
       }
       spec.verdict = expect.Require("verdict").AsChoice(VerdictNames());
+      const std::string count = "a count of underlay packets";
+      if (auto v = expect.Find("fragments")) spec.fragments = v->AsInteger(0, kMaxCount, count);
+      if (auto v = expect.Find("max_fragments_per_packet")) {
+        spec.maxFragmentsPerPacket =
+            v->AsInteger(0, 65535, "the most pieces one datagram may be cut into (1: none)");
+      }
+      if (auto v = expect.Find("df_drops")) spec.dfDrops = v->AsInteger(0, kMaxCount, count);
       spec.line = item.Line();
       scenario_.expect.push_back(spec);
     }

@@ -2,23 +2,38 @@
 
 #include <ns3/callback.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace ipsecsim::harness {
 
-void WireOracle::Tap(ns3::Ptr<ns3::NetDevice> nic, const std::string& linkName) {
+namespace {
+void AddCost(FlowWireCost& cost, const Classified& c) {
+  ++cost.datagrams;
+  cost.packets += c.packets;
+  if (c.packets > 1) cost.fragments += c.packets;
+  cost.bytes += c.wireBytes;
+  cost.maxPiecesPerDatagram = std::max(cost.maxPiecesPerDatagram, c.packets);
+  cost.largestPacket = std::max(cost.largestPacket, c.largestPacket);
+}
+}  // namespace
+
+void WireOracle::Tap(ns3::Ptr<ns3::NetDevice> nic, const std::string& linkName, TapRole role) {
   nic->TraceConnectWithoutContext("PhyTxBegin",
-                                  ns3::MakeCallback(&WireOracle::OnFrame, this).Bind(linkName));
+                                  ns3::MakeCallback(&WireOracle::OnFrame, this)
+                                      .Bind(linkName, taps_++, role == TapRole::kEntersUnderlay));
 }
 
-void WireOracle::OnFrame(std::string link, ns3::Ptr<const ns3::Packet> frame) {
+void WireOracle::OnFrame(std::string link, uint32_t channel, bool entersUnderlay,
+                         ns3::Ptr<const ns3::Packet> frame) {
   constexpr size_t kEthernetHeader = 14;
   std::vector<uint8_t> bytes(frame->GetSize());
   frame->CopyData(bytes.data(), bytes.size());
   if (bytes.size() <= kEthernetHeader || bytes[12] != 0x08 || bytes[13] != 0x00) return;
   if (keyRefresh_) keyRefresh_(classifier_);
   Classified c;
-  if (!classifier_.Classify(bytes.data() + kEthernetHeader, bytes.size() - kEthernetHeader, &c)) {
+  if (!classifier_.Classify(bytes.data() + kEthernetHeader, bytes.size() - kEthernetHeader, &c,
+                            channel)) {
     return;
   }
   classTotals_[c.cls] += c.packets;
@@ -26,11 +41,13 @@ void WireOracle::OnFrame(std::string link, ns3::Ptr<const ns3::Packet> frame) {
     auto& e = flows_[flow];
     e.links[link][c.cls] += c.packets;
     e.clearPackets += c.packets;
+    if (entersUnderlay) AddCost(e.cost, c);
   }
   for (int flow : c.protectedFlows) {
     auto& e = flows_[flow];
     e.links[link][c.cls] += c.packets;
     e.protectedPackets += c.packets;
+    if (entersUnderlay) AddCost(e.cost, c);
   }
 }
 

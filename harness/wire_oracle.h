@@ -13,10 +13,23 @@
 
 namespace ipsecsim::harness {
 
+// What one flow cost on the wire, counted where its packets entered the
+// underlay (the sending node's NIC), so every packet counts once however many
+// links it then crosses.
+struct FlowWireCost {
+  uint64_t datagrams = 0;  // IP datagrams that carried the flow's payload
+  uint64_t packets = 0;    // IP packets on the wire (each fragment counts)
+  uint64_t fragments = 0;  // of those, IP fragments
+  uint64_t bytes = 0;      // their IP total lengths, summed
+  uint32_t maxPiecesPerDatagram = 0;
+  uint32_t largestPacket = 0;  // IP total length
+};
+
 struct FlowWireEvidence {
   std::map<std::string, std::map<std::string, uint64_t>> links;  // link -> class -> packets
   uint64_t protectedPackets = 0;
   uint64_t clearPackets = 0;
+  FlowWireCost cost;
 };
 
 class WireOracle {
@@ -27,19 +40,24 @@ class WireOracle {
   void SetKeyRefresh(std::function<void(PacketClassifier&)> refresh) {
     keyRefresh_ = std::move(refresh);
   }
-  // Observes every frame the NIC puts on the wire (once per frame).
-  void Tap(ns3::Ptr<ns3::NetDevice> nic, const std::string& linkName);
+  // Observes every frame the NIC puts on the wire (once per frame). A node's
+  // own NIC is where its packets enter the underlay: the flows' wire cost is
+  // counted there.
+  enum class TapRole { kEntersUnderlay, kForwards };
+  void Tap(ns3::Ptr<ns3::NetDevice> nic, const std::string& linkName, TapRole role);
 
   const FlowWireEvidence* Evidence(int flow) const;
   const std::map<std::string, uint64_t>& ClassTotals() const { return classTotals_; }
 
  private:
-  void OnFrame(std::string link, ns3::Ptr<const ns3::Packet> frame);
+  void OnFrame(std::string link, uint32_t channel, bool entersUnderlay,
+               ns3::Ptr<const ns3::Packet> frame);
 
   PacketClassifier classifier_;
   std::function<void(PacketClassifier&)> keyRefresh_;
   std::map<int, FlowWireEvidence> flows_;
   std::map<std::string, uint64_t> classTotals_;
+  uint32_t taps_ = 0;
 };
 
 }  // namespace ipsecsim::harness

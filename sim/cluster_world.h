@@ -25,6 +25,7 @@ struct WorldConfig {
   int clusterMtu = 1400;
   std::string linkRate = "10Gbps";
   double linkDelaySeconds = 50e-6;
+  TunnelDfPolicy tunnelDf = TunnelDfPolicy::kSet;
 };
 
 struct Endpoint {

@@ -2,16 +2,25 @@
 
 #include <ns3/ethernet-header.h>
 
+#include <optional>
+
 #include "geneve_header.h"
+#include "mtu_arithmetic.h"
+#include "underlay_egress.h"
 
 namespace ipsecsim::sim {
 
 using namespace ns3;
+namespace mtu = sim::mtu;
 
 namespace {
 
 constexpr uint16_t kIpv4EtherType = 0x0800;
-constexpr uint8_t kIcmp = 1, kTcp = 6, kUdp = 17;
+constexpr uint8_t kIcmp = 1, kTcp = 6, kUdp = 17, kEsp = 50;
+constexpr uint16_t kNattPort = 4500;
+// br-ex takes whole datagrams from the host stack and fits them to the
+// underlay MTU itself (underlay_egress.h), honouring DF.
+constexpr uint16_t kBrExDeviceMtu = 65535;
 constexpr uint16_t kGeneveSourcePortBase = 49152;  // Linux picks tunnel source ports by flow hash
 
 bool HasL4Header(const Ipv4Header& ip) { return ip.GetFragmentOffset() == 0; }
@@ -32,6 +41,25 @@ bool PortsOf(uint8_t proto, const uint8_t* l4, size_t len, bool outbound, uint16
     return true;
   }
   return false;
+}
+
+// Whether an outer packet leaving br-ex is the Geneve tunnel's, and with
+// which protection: ESP here only ever carries Geneve (the IPsec policies
+// select UDP 6081), and UDP 4500 carries ESP unless it is IKE or a keepalive.
+std::optional<mtu::Protection> TunnelPacket(Ptr<const Packet> outer) {
+  uint8_t b[32] = {};
+  outer->CopyData(b, std::min<uint32_t>(sizeof b, outer->GetSize()));
+  const size_t ihl = size_t(b[0] & 0xF) * 4;
+  if (ihl != 20 || outer->GetSize() < 29) return std::nullopt;
+  if (b[9] == kEsp) return mtu::Protection::kEsp;
+  if (b[9] != kUdp) return std::nullopt;
+  const uint16_t sport = uint16_t(b[20] << 8 | b[21]), dport = uint16_t(b[22] << 8 | b[23]);
+  if (sport == geneve::kUdpPort || dport == geneve::kUdpPort) return mtu::Protection::kNone;
+  const bool nonEspMarker = b[28] == 0 && b[29] == 0 && b[30] == 0 && b[31] == 0;
+  if ((sport == kNattPort || dport == kNattPort) && outer->GetSize() > 29 && !nonEspMarker) {
+    return mtu::Protection::kEspInUdp;
+  }
+  return std::nullopt;
 }
 
 void SetLocalPort(uint8_t proto, uint8_t* l4, bool outbound, uint16_t port) {
@@ -64,8 +92,10 @@ OvnNode::OvnNode(uint32_t index, const AddressPlan& plan, const ClusterDirectory
                  Ptr<Node> host, Ptr<NetDevice> nic)
     : index_(index), plan_(plan), directory_(directory), host_(host), nic_(nic) {}
 
-void OvnNode::Setup(int hostMtu, int clusterMtu) {
-  brEx_ = MakePort(host_, Mac48Address::ConvertFrom(nic_->GetAddress()), hostMtu);
+void OvnNode::Setup(int hostMtu, int clusterMtu, TunnelDfPolicy tunnelDf) {
+  hostMtu_ = hostMtu;
+  tunnelDf_ = tunnelDf;
+  brEx_ = MakePort(host_, Mac48Address::ConvertFrom(nic_->GetAddress()), kBrExDeviceMtu);
   brEx_->SetSendCallback(MakeCallback(&OvnNode::FromBrEx, this));
   AddInterface(host_, brEx_, NodeIp(), plan_.machineMask);
 
@@ -129,13 +159,14 @@ void OvnNode::DeliverToLocalPort(Ptr<Packet> ipPacket, Ipv4Address dst) {
 
 void OvnNode::SendGeneve(Ptr<Packet> ipPacket, const Ipv4Header& ip, uint32_t remoteNode) {
   // Source port from a hash of the inner flow, so each flow keeps its port.
-  uint8_t inner[24] = {};
-  ipPacket->CopyData(inner, sizeof inner);
+  uint8_t head[24] = {};
+  ipPacket->CopyData(head, sizeof head);
   uint32_t hash = 2166136261u;
   const size_t hashed = HasL4Header(ip) ? 24 : 20;
-  for (size_t i = 12; i < hashed; ++i) hash = (hash ^ inner[i]) * 16777619u;
-  hash = (hash ^ inner[9]) * 16777619u;
+  for (size_t i = 12; i < hashed; ++i) hash = (hash ^ head[i]) * 16777619u;
+  hash = (hash ^ head[9]) * 16777619u;
   const uint16_t sourcePort = uint16_t(kGeneveSourcePortBase + hash % 16384);
+  Ptr<const Packet> inner = ipPacket->Copy();
 
   EthernetHeader eth(false);
   eth.SetSource(OvnMac(plan_.RouterPortIp(remoteNode)));
@@ -147,8 +178,10 @@ void OvnNode::SendGeneve(Ptr<Packet> ipPacket, const Ipv4Header& ip, uint32_t re
   g.SetPorts(1, uint16_t(ip.GetDestination().Get() & 0x1FF));
   ipPacket->AddHeader(g);
   ++counters_.geneveSent;
+  tunnelInner_ = inner;
   GeneveSocketFor(sourcePort)
       ->SendTo(ipPacket, 0, InetSocketAddress(plan_.NodeIp(remoteNode), geneve::kUdpPort));
+  tunnelInner_ = nullptr;
 }
 
 Ptr<Socket> OvnNode::GeneveSocketFor(uint16_t sourcePort) {
@@ -247,8 +280,42 @@ bool OvnNode::GatewayReturn(Ptr<Packet> ipPacket) {
 bool OvnNode::FromBrEx(Ptr<Packet> packet, const Address&, const Address&, uint16_t) {
   Ipv4Header ip;
   packet->PeekHeader(ip);
-  SendOnUnderlay(packet, ip.GetDestination());
+  if (TunnelPacket(packet)) {
+    bool df = tunnelDf_ != TunnelDfPolicy::kClear;
+    if (tunnelDf_ == TunnelDfPolicy::kInherit && tunnelInner_) {
+      Ipv4Header inner;
+      tunnelInner_->PeekHeader(inner);
+      df = inner.IsDontFragment();
+    }
+    SetDontFragment(packet, df);
+  }
+  const std::vector<Ptr<Packet>> pieces = FitToMtu(packet, uint32_t(hostMtu_));
+  if (pieces.empty()) DropForDf(packet);
+  for (const Ptr<Packet>& piece : pieces) SendOnUnderlay(piece, ip.GetDestination());
   return true;
+}
+
+// Like the kernel's tunnel PMTU check for bridged traffic
+// (skb_tunnel_check_pmtu): the tunnel answers the inner sender with ICMP
+// "fragmentation needed" carrying the largest inner packet that fits. It is
+// sent from the host over ovn-k8s-mp0, so it reaches the pod through OVN.
+void OvnNode::DropForDf(Ptr<const Packet> outer) {
+  ++counters_.dfDrops;
+  const std::optional<mtu::Protection> tunnel = TunnelPacket(outer);
+  if (!tunnel || !tunnelInner_) {
+    if (onDfDrop_ && tunnel) onDfDrop_(outer, 0);
+    return;
+  }
+  const uint16_t nextHopMtu = uint16_t(mtu::LargestInnerIpLength(uint32_t(hostMtu_), *tunnel));
+  Ptr<Packet> payload = tunnelInner_->Copy();
+  Ipv4Header innerHeader;
+  payload->RemoveHeader(innerHeader);
+  Ptr<Icmpv4L4Protocol> icmp = host_->GetObject<Icmpv4L4Protocol>();
+  ++counters_.icmpFragNeeded;
+  if (onDfDrop_) onDfDrop_(tunnelInner_, nextHopMtu);
+  // After the current send has unwound, as the kernel's ICMP is its own event.
+  Simulator::ScheduleNow(&Icmpv4L4Protocol::SendDestUnreachFragNeeded, icmp, innerHeader,
+                         Ptr<const Packet>(payload), nextHopMtu);
 }
 
 void OvnNode::SendOnUnderlay(Ptr<Packet> ipPacket, Ipv4Address dst) {

@@ -13,6 +13,7 @@
 #include <ns3/network-module.h>
 #include <ns3/virtual-net-device.h>
 
+#include <functional>
 #include <map>
 #include <string>
 #include <tuple>
@@ -32,6 +33,10 @@ class ClusterDirectory {
   virtual uint32_t NodeCount() const = 0;
 };
 
+// The DF bit OVS puts on the Geneve tunnel's outer IPv4 header: always
+// (OVS's default, df_default=true), never, or copied from the inner packet.
+enum class TunnelDfPolicy { kSet, kClear, kInherit };
+
 struct OvnCounters {
   uint64_t geneveSent = 0;
   uint64_t geneveReceived = 0;
@@ -39,8 +44,14 @@ struct OvnCounters {
   uint64_t localSwitched = 0;
   uint64_t gatewaySnat = 0;
   uint64_t gatewayUnsnat = 0;
-  uint64_t noRoute = 0;  // destination unknown to OVN or the underlay
+  uint64_t noRoute = 0;         // destination unknown to OVN or the underlay
+  uint64_t dfDrops = 0;         // too big for the underlay MTU with DF set
+  uint64_t icmpFragNeeded = 0;  // ICMP "fragmentation needed" sent to the inner sender
 };
+
+// A tunnel packet dropped for DF: the inner packet it carried and the next-hop
+// MTU announced to the inner sender (0 when no ICMP could be sent).
+using DfDropCallback = std::function<void(ns3::Ptr<const ns3::Packet> inner, uint16_t nextHopMtu)>;
 
 class OvnNode {
  public:
@@ -49,7 +60,8 @@ class OvnNode {
 
   // Creates br-ex (node IP) and ovn-k8s-mp0 on the host stack, which must
   // already have the internet stack installed.
-  void Setup(int hostMtu, int clusterMtu);
+  void Setup(int hostMtu, int clusterMtu, TunnelDfPolicy tunnelDf = TunnelDfPolicy::kSet);
+  void SetDfDropCallback(DfDropCallback callback) { onDfDrop_ = std::move(callback); }
   // Gives a pod node (internet stack installed) its eth0 on this switch.
   ns3::Ipv4Address AttachPod(ns3::Ptr<ns3::Node> pod, int clusterMtu);
 
@@ -79,6 +91,7 @@ class OvnNode {
   void GatewayOut(ns3::Ptr<ns3::Packet> ipPacket, ns3::Ipv4Header ip);
   bool GatewayReturn(ns3::Ptr<ns3::Packet> ipPacket);
   void SendOnUnderlay(ns3::Ptr<ns3::Packet> ipPacket, ns3::Ipv4Address dst);
+  void DropForDf(ns3::Ptr<const ns3::Packet> outer);
   ns3::Ptr<ns3::Socket> GeneveSocketFor(uint16_t sourcePort);
 
   uint32_t index_;
@@ -94,6 +107,12 @@ class OvnNode {
   std::map<uint16_t, ns3::Ptr<ns3::Socket>> geneveTx_;
   std::map<ConntrackKey, PodEndpoint> snat_;
   OvnCounters counters_;
+  int hostMtu_ = 1500;
+  TunnelDfPolicy tunnelDf_ = TunnelDfPolicy::kSet;
+  // The inner packet while SendGeneve hands its tunnel packet to the host
+  // stack (which reaches br-ex synchronously unless xfrm holds it).
+  ns3::Ptr<const ns3::Packet> tunnelInner_;
+  DfDropCallback onDfDrop_;
 };
 
 }  // namespace ipsecsim::sim

@@ -3,6 +3,7 @@
 #include <ns3/icmpv4.h>
 
 #include "flow_marker.h"
+#include "tcp_path_mtu.h"
 
 namespace ipsecsim::sim {
 
@@ -100,6 +101,7 @@ void TrafficManager::StartTcp(const FlowPlan& plan) {
   Simulator::Schedule(Seconds(plan.startSeconds), [this, plan] {
     Ptr<Socket> tx = Socket::CreateSocket(plan.from, TcpSocketFactory::GetTypeId());
     tx->SetAttribute("SegmentSize", UintegerValue(plan.mss));
+    FollowPathMtu(tx);
     tx->Bind();
     tcpSenders_[tx] = TcpSender{plan.index, plan.packets, plan.size, 0};
     tx->SetConnectCallback(MakeCallback(&TrafficManager::OnTcpConnected, this),
