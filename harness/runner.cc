@@ -95,6 +95,7 @@ struct World {
   std::unique_ptr<ClusterCertificates> certificates;
   std::vector<Ptr<xfrm::XfrmStack>> stacks;
   std::vector<Ptr<ike::IkeDaemon>> daemons;
+  std::vector<std::shared_ptr<sim::OvsMonitorIpsec>> monitors;  // their reconcile timers run
   std::map<std::string, sim::Endpoint> endpoints;
   WireOracle oracle;
   sim::TrafficManager traffic;
@@ -245,6 +246,7 @@ void InstallIpsec(const Scenario& sc, uint64_t seed, World& w) {
   sim::IkeMesh mesh = sim::InstallIkeMesh(*w.cluster, identities, options);
   w.stacks = mesh.stacks;
   w.daemons = mesh.daemons;
+  w.monitors = mesh.monitors;
 }
 
 void WriteCertificates(const Scenario& sc, uint64_t seed, const std::string& dir) {
