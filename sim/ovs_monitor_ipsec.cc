@@ -16,7 +16,7 @@ void OvsMonitorIpsec::Add(const ike::ConnectionConfig& connection, bool initiate
 }
 
 void OvsMonitorIpsec::Start(ns3::Time at) {
-  ns3::Simulator::Schedule(at, &OvsMonitorIpsec::Load, this);
+  ns3::Simulator::Schedule(at, [self = shared_from_this()] { self->Load(); });
 }
 
 void OvsMonitorIpsec::Load() {
@@ -25,7 +25,7 @@ void OvsMonitorIpsec::Load() {
     t.startedAt = ns3::Simulator::Now();
   }
   if (interval_.IsStrictlyPositive()) {
-    ns3::Simulator::Schedule(interval_, &OvsMonitorIpsec::Reconcile, this);
+    ns3::Simulator::Schedule(interval_, [self = shared_from_this()] { self->Reconcile(); });
   }
 }
 
@@ -47,7 +47,7 @@ void OvsMonitorIpsec::Reconcile() {
     }
     t.startedAt = now;
   }
-  ns3::Simulator::Schedule(interval_, &OvsMonitorIpsec::Reconcile, this);
+  ns3::Simulator::Schedule(interval_, [self = shared_from_this()] { self->Reconcile(); });
 }
 
 }  // namespace ipsecsim::sim

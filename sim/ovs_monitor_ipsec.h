@@ -8,6 +8,7 @@
 #include <ns3/nstime.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,9 @@
 
 namespace ipsecsim::sim {
 
-class OvsMonitorIpsec {
+// Scheduled events hold the monitor, so it lives as long as the simulation
+// needs it, whoever keeps the shared_ptr that Create returns.
+class OvsMonitorIpsec : public std::enable_shared_from_this<OvsMonitorIpsec> {
  public:
   struct Counters {
     uint64_t reconciliations = 0;
