@@ -102,6 +102,9 @@ struct RunReport {
   std::string tunnelDf = "set";  // the Geneve tunnel's DF policy
   MtuBudget mtuBudget;
   std::map<std::string, uint64_t> underlayPackets;  // class -> packets, all links
+  // What the platform's underlay filtered, one line per firewall rule that
+  // matched, e.g. "rule 1 (deny proto 50) on link worker-1/eth0: 40 packets".
+  std::vector<std::string> underlayFilters;
   std::vector<FlowResult> flows;
   std::vector<ExpectationResult> expectations;
   std::vector<NodeCounters> nodes;

@@ -113,6 +113,7 @@ std::string FormatJsonReport(const RunReport& report) {
                {"tunnel_df", report.tunnelDf},
                {"mtu_budget", BudgetJson(report.mtuBudget)},
                {"underlay_packets", CountsJson(report.underlayPackets)},
+               {"underlay_filters", report.underlayFilters},
                {"flows", flows},
                {"expectations", expectations},
                {"nodes", nodes}};

@@ -14,9 +14,9 @@
 #include "flow_marker.h"
 #include "icmp_port_tap.h"
 #include "ikev2_decryption_table.h"
-#include "ipsec_full_mesh.h"
 #include "ipsec_ike_mesh.h"
 #include "mtu_budget.h"
+#include "platform_profile.h"
 #include "traffic.h"
 #include "verdict.h"
 #include "wire_oracle.h"
@@ -93,6 +93,7 @@ struct DfDropTally {
 struct World {
   std::unique_ptr<sim::ClusterWorld> cluster;
   std::unique_ptr<ClusterCertificates> certificates;
+  std::vector<Ptr<natt::LinkFirewall>> firewalls;  // what the platform's underlay filters
   std::vector<Ptr<xfrm::XfrmStack>> stacks;
   std::vector<Ptr<ike::IkeDaemon>> daemons;
   std::vector<std::shared_ptr<sim::OvsMonitorIpsec>> monitors;  // their reconcile timers run
@@ -227,12 +228,6 @@ RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
 // IPsec Full: certificates from the operator's CA, then every SA negotiated
 // by the nodes' IKE daemons.
 void InstallIpsec(const Scenario& sc, uint64_t seed, World& w) {
-  if (UsesUdpEncapsulation(sc.cluster)) {
-    // IKE does not float to UDP 4500 yet: forced NAT-T runs on directly
-    // installed keys, and the report says so ("keying": "static").
-    w.stacks = sim::InstallFullMesh(*w.cluster, {seed, true});
-    return;
-  }
   w.certificates = std::make_unique<ClusterCertificates>(seed);
   IssueClusterCertificates(sc.NodeNames(), seed, w.certificates.get());
   std::vector<ike::IkeIdentity> identities;
@@ -243,6 +238,7 @@ void InstallIpsec(const Scenario& sc, uint64_t seed, World& w) {
   sim::IkeMeshOptions options;
   options.seed = seed;
   options.epochSeconds = kInstallEpoch;
+  options.forceEncapsulation = UsesUdpEncapsulation(sc.cluster);
   sim::IkeMesh mesh = sim::InstallIkeMesh(*w.cluster, identities, options);
   w.stacks = mesh.stacks;
   w.daemons = mesh.daemons;
@@ -279,10 +275,14 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
                     : sc.cluster.tunnelDf == TunnelDf::kInherit ? sim::TunnelDfPolicy::kInherit
                                                                 : sim::TunnelDfPolicy::kSet;
   w->cluster = std::make_unique<sim::ClusterWorld>(config);
+  std::vector<natt::UnderlayLink> links;
+  for (uint32_t i = 0; i < w->cluster->NodeCount(); ++i) {
+    links.push_back(
+        {w->cluster->NodeName(i) + "/eth0", w->cluster->Nic(i), w->cluster->SwitchPort(i)});
+  }
+  w->firewalls = natt::ApplyPlatformProfile(sc.cluster.platform, links);
   if (sc.cluster.ipsecMode == IpsecMode::kFull) InstallIpsec(sc, seed, *w);
-  const std::string keying = sc.cluster.ipsecMode != IpsecMode::kFull ? "none"
-                             : w->daemons.empty()                     ? "static"
-                                                                      : "ike";
+  const std::string keying = sc.cluster.ipsecMode == IpsecMode::kFull ? "ike" : "none";
   // The oracle reads ESP the way Wireshark does with keys/esp_sa.
   w->oracle.SetKeyRefresh([consumed = size_t(0)](PacketClassifier& c) mutable {
     const auto& sas = xfrm::RecordedEspSas();
@@ -314,6 +314,11 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   Simulator::Run();
   RunReport report = Collect(sc, *w, seed, seconds);
   report.keying = keying;
+  for (const auto& firewall : w->firewalls) {
+    for (const std::string& line : firewall->Report()) {
+      if (line.find("deny") != std::string::npos) report.underlayFilters.push_back(line);
+    }
+  }
   if (options.pcap) {
     xfrm::WriteEspSaUat(options.outDir + "/keys/esp_sa");
     ike::WriteIkev2DecryptionTable(options.outDir + "/keys/ikev2_decryption_table");
