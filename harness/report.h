@@ -97,6 +97,7 @@ struct RunReport {
   std::string cryptoMode = "real";  // every ESP byte encrypted with AES-GCM
   // How the ESP SAs got their keys: "ike" (negotiated by IKEv2 on the
   // simulated wire) or "static" (installed directly from the seed).
+  double linkLoss = 0;  // cluster.link_loss: per-frame loss on each uplink
   std::string keying = "none";
   double simulatedSeconds = 0;
   std::string tunnelDf = "set";  // the Geneve tunnel's DF policy

@@ -105,6 +105,7 @@ std::string FormatJsonReport(const RunReport& report) {
                {"host_mtu", report.hostMtu},
                {"cluster_mtu", report.clusterMtu},
                {"crypto_mode", report.cryptoMode},
+               {"link_loss", report.linkLoss},
                {"keying", report.keying},
                {"simulated_seconds", report.simulatedSeconds},
                {"all_expectations_pass", report.AllExpectationsPass()},

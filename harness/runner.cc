@@ -175,6 +175,7 @@ RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
   r.simulatedSeconds = seconds;
   r.mtuBudget = ComputeMtuBudget(sc.cluster);
   r.tunnelDf = ToString(sc.cluster.tunnelDf);
+  r.linkLoss = sc.cluster.linkLoss;
   r.underlayPackets = w.oracle.ClassTotals();
   for (size_t i = 0; i < sc.flows.size(); ++i) {
     const FlowSpec& f = sc.flows[i];
@@ -274,6 +275,7 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   config.tunnelDf = sc.cluster.tunnelDf == TunnelDf::kClear     ? sim::TunnelDfPolicy::kClear
                     : sc.cluster.tunnelDf == TunnelDf::kInherit ? sim::TunnelDfPolicy::kInherit
                                                                 : sim::TunnelDfPolicy::kSet;
+  config.linkLoss = sc.cluster.linkLoss;
   w->cluster = std::make_unique<sim::ClusterWorld>(config);
   std::vector<natt::UnderlayLink> links;
   for (uint32_t i = 0; i < w->cluster->NodeCount(); ++i) {

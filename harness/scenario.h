@@ -48,6 +48,7 @@ struct ClusterSpec {
   IpsecMode ipsecMode = IpsecMode::kDisabled;
   Encapsulation encapsulation = Encapsulation::kAuto;
   TunnelDf tunnelDf = TunnelDf::kSet;  // OVS's df_default=true
+  double linkLoss = 0;                 // probability that an underlay link loses a packet
 };
 
 struct PodSpec {

@@ -29,9 +29,9 @@ constexpr uintmax_t kMaxFileBytes = 16 * 1024 * 1024;
 
 const std::vector<std::string> kTopKeys = {"name", "seed",  "duration", "cluster",
                                            "pods", "flows", "expect"};
-const std::vector<std::string> kClusterKeys = {"version",     "platform",  "host_mtu",
-                                               "cluster_mtu", "link_rate", "link_delay",
-                                               "tunnel_df",   "pools",     "ipsec"};
+const std::vector<std::string> kClusterKeys = {
+    "version",    "platform",  "host_mtu",  "cluster_mtu", "link_rate",
+    "link_delay", "tunnel_df", "link_loss", "pools",       "ipsec"};
 const std::vector<std::string> kPoolKeys = {"name", "nodes"};
 const std::vector<std::string> kIpsecKeys = {"mode", "full"};
 const std::vector<std::string> kFullKeys = {"encapsulation"};
@@ -103,6 +103,14 @@ class ScenarioParser {
       spec.tunnelDf = name == "set"     ? TunnelDf::kSet
                       : name == "clear" ? TunnelDf::kClear
                                         : TunnelDf::kInherit;
+    }
+    if (auto loss = cluster.Find("link_loss")) {
+      spec.linkLoss = loss->AsProbability(0.5);
+      if (spec.linkLoss > 0 && spec.platform == "ibmcloud") {
+        loss->Fail(
+            "link_loss is not supported on platform ibmcloud yet (its ESP filter "
+            "occupies the links' receive filter)");
+      }
     }
     ParsePools(cluster.Require("pools"));
     if (auto ipsec = cluster.Find("ipsec")) ParseIpsec(*ipsec);

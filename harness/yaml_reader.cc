@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdlib>
 #include <set>
 #include <sstream>
 
@@ -200,6 +201,26 @@ double YamlValue::AsDuration(double maxSeconds) const {
          "s, got " + text);
   }
   return *seconds;
+}
+
+namespace {
+std::string FormatNumber(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+}  // namespace
+
+double YamlValue::AsProbability(double maxExclusive) const {
+  const std::string expected =
+      "a probability from 0 up to (not including) " + FormatNumber(maxExclusive) + ", e.g. 0.01";
+  const std::string text = AsString(expected);
+  char* end = nullptr;
+  const double p = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !(p >= 0 && p < maxExclusive)) {
+    Fail("expected " + expected + ", got " + Describe());
+  }
+  return p;
 }
 
 std::string YamlValue::AsChoice(const std::vector<std::string>& allowed) const {

@@ -32,6 +32,8 @@ class YamlValue {
   bool AsBool() const;
   // Seconds, not negative, at most maxSeconds.
   double AsDuration(double maxSeconds) const;
+  // A decimal probability in [0, maxExclusive), e.g. 0.01.
+  double AsProbability(double maxExclusive) const;
   // One of `allowed`, spelled exactly.
   std::string AsChoice(const std::vector<std::string>& allowed) const;
   // A sequence; an empty value (`pods:`) counts as an empty list.

@@ -1,5 +1,7 @@
 #include "cluster_world.h"
 
+#include <ns3/error-model.h>
+
 namespace ipsecsim::sim {
 
 using namespace ns3;
@@ -19,6 +21,15 @@ ClusterWorld::ClusterWorld(const WorldConfig& config) : config_(config) {
     switchPorts_.Add(link.Get(1));
   }
   BridgeHelper().Install(switch_, switchPorts_);
+  if (config.linkLoss > 0) {
+    for (uint32_t i = 0; i < n; ++i) {
+      Ptr<RateErrorModel> loss = CreateObject<RateErrorModel>();
+      loss->SetAttribute("ErrorRate", DoubleValue(config.linkLoss));
+      loss->SetAttribute("ErrorUnit", StringValue("ERROR_UNIT_PACKET"));
+      loss->AssignStreams(int64_t(i));
+      switchPorts_.Get(i)->SetAttribute("ReceiveErrorModel", PointerValue(loss));
+    }
+  }
   InternetStackHelper internet;
   internet.Install(hosts_);
   for (uint32_t i = 0; i < n; ++i) {

@@ -26,6 +26,10 @@ struct WorldConfig {
   std::string linkRate = "10Gbps";
   double linkDelaySeconds = 50e-6;
   TunnelDfPolicy tunnelDf = TunnelDfPolicy::kSet;
+  // Probability that a node's uplink loses a frame (lost where the switch
+  // port receives it, so each underlay packet is exposed once). Each link's
+  // loss draws from its own ns-3 RNG stream: the same seed, the same losses.
+  double linkLoss = 0;
 };
 
 struct Endpoint {
