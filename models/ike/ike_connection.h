@@ -35,6 +35,17 @@ struct PortSpan {
   bool operator==(const PortSpan& o) const { return low == o.low && high == o.high; }
 };
 
+// The traffic selector of one host (transport mode): one address, a protocol
+// and a port range.
+inline TrafficSelector HostSelector(uint32_t address, uint8_t protocol, PortSpan ports) {
+  TrafficSelector ts;
+  ts.ipProtocol = protocol;
+  ts.startPort = ports.low;
+  ts.endPort = ports.high;
+  ts.startAddress = ts.endAddress = address;
+  return ts;
+}
+
 struct ConnectionConfig {
   std::string name;            // e.g. "ovn-a-to-b-out"
   uint32_t localAddress = 0;   // IPv4, host byte order (left)

@@ -7,15 +7,6 @@
 namespace ipsecsim::ike {
 namespace {
 
-TrafficSelector Selector(uint32_t address, uint8_t protocol, PortSpan ports) {
-  TrafficSelector ts;
-  ts.ipProtocol = protocol;
-  ts.startPort = ports.low;
-  ts.endPort = ports.high;
-  ts.startAddress = ts.endAddress = address;
-  return ts;
-}
-
 bool SameSelector(const TrafficSelector& a, const TrafficSelector& b) {
   return a.tsType == b.tsType && a.ipProtocol == b.ipProtocol && a.startPort == b.startPort &&
          a.endPort == b.endPort && a.startAddress == b.startAddress && a.endAddress == b.endAddress;
@@ -38,8 +29,8 @@ class ChildCreateTask : public IkeTask {
     offered_ = c.espProposal;
     offered_.spi = Bytes(4);
     PutU32(offered_.spi.data(), spiIn_);
-    tsi_ = Selector(sa.local.address, c.protocol, c.localPorts);
-    tsr_ = Selector(sa.remote.address, c.protocol, c.remotePorts);
+    tsi_ = HostSelector(sa.local.address, c.protocol, c.localPorts);
+    tsr_ = HostSelector(sa.remote.address, c.protocol, c.remotePorts);
     AppendChildPayloads(offered_, out);
   }
 
@@ -58,8 +49,8 @@ class ChildCreateTask : public IkeTask {
     const ConnectionConfig* connection = nullptr;
     for (const ConnectionConfig* c : sa.candidates) {
       if (IsExactly(tsiSeen ? &*tsiSeen : tsi,
-                    Selector(sa.remote.address, c->protocol, c->remotePorts)) &&
-          IsExactly(tsr, Selector(sa.local.address, c->protocol, c->localPorts))) {
+                    HostSelector(sa.remote.address, c->protocol, c->remotePorts)) &&
+          IsExactly(tsr, HostSelector(sa.local.address, c->protocol, c->localPorts))) {
         connection = c;
         break;
       }

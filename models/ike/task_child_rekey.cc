@@ -9,15 +9,6 @@ namespace {
 
 constexpr size_t kNonceLen = 32;
 
-TrafficSelector Selector(uint32_t address, uint8_t protocol, PortSpan ports) {
-  TrafficSelector ts;
-  ts.ipProtocol = protocol;
-  ts.startPort = ports.low;
-  ts.endPort = ports.high;
-  ts.startAddress = ts.endAddress = address;
-  return ts;
-}
-
 bool IsExactly(const TsPayload* ts, const TrafficSelector& e) {
   if (!ts || ts->selectors.size() != 1) return false;
   const TrafficSelector& a = ts->selectors[0];
@@ -50,8 +41,8 @@ class ChildRekeyTask : public IkeTask {
     offered_ = pfs_ ? WithModp2048(c.espProposal) : c.espProposal;
     offered_.spi = SpiBytes(spiIn_);
     nonceI_ = Random(sa, kNonceLen);
-    tsi_ = Selector(sa.local.address, c.protocol, c.localPorts);
-    tsr_ = Selector(sa.remote.address, c.protocol, c.remotePorts);
+    tsi_ = HostSelector(sa.local.address, c.protocol, c.localPorts);
+    tsr_ = HostSelector(sa.remote.address, c.protocol, c.remotePorts);
     NotifyPayload rekey{
         ProtocolId::kEsp, uint16_t(NotifyType::kRekeySa), SpiBytes(old_->spiIn), {}};
     out.push_back({PayloadType::kNotify, false, rekey});
@@ -87,8 +78,8 @@ class ChildRekeyTask : public IkeTask {
     const ChildSaResult* old = sa.env->ChildByOutboundSpi(GetU32(rekey->spi.data()));
     if (!old) return Fail(sa, NotifyType::kChildSaNotFound, "no Child SA to rekey");
     const ConnectionConfig& c = *old->connection;
-    tsi_ = Selector(sa.remote.address, c.protocol, c.remotePorts);
-    tsr_ = Selector(sa.local.address, c.protocol, c.localPorts);
+    tsi_ = HostSelector(sa.remote.address, c.protocol, c.remotePorts);
+    tsr_ = HostSelector(sa.local.address, c.protocol, c.localPorts);
     if (!IsExactly(BodyOf<TsPayload>(FindPayload(in, PayloadType::kTsi)), tsi_) ||
         !IsExactly(BodyOf<TsPayload>(FindPayload(in, PayloadType::kTsr)), tsr_))
       return Fail(sa, NotifyType::kTsUnacceptable, "rekey with other traffic selectors");
