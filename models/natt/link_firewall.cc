@@ -6,6 +6,7 @@
 #include "ns3/packet.h"
 #include "ns3/pointer.h"
 #include "ns3/trace-source-accessor.h"
+#include "receive_filter_chain.h"
 
 namespace ipsecsim::natt {
 
@@ -93,7 +94,7 @@ std::vector<std::string> LinkFirewall::Report() const {
 }
 
 void FilterReceivedBy(Ptr<LinkFirewall> firewall, Ptr<NetDevice> device) {
-  if (!device->SetAttributeFailSafe("ReceiveErrorModel", PointerValue(firewall))) {
+  if (!AddReceiveFilter(device, firewall)) {
     throw std::invalid_argument("firewall on link " + firewall->LinkName() + ": a " +
                                 device->GetInstanceTypeId().GetName() +
                                 " has no ReceiveErrorModel to filter with");

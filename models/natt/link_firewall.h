@@ -76,8 +76,9 @@ class LinkFirewall : public ns3::ErrorModel {
   ns3::TracedCallback<ns3::Ptr<const ns3::Packet>, int> dropTrace_;
 };
 
-// Filters what `device` receives from its link. Throws std::invalid_argument
-// when the device has no "ReceiveErrorModel" attribute.
+// Filters what `device` receives from its link, after any receive filter
+// already there (receive_filter_chain.h). Throws std::invalid_argument when
+// the device has no "ReceiveErrorModel" attribute.
 void FilterReceivedBy(ns3::Ptr<LinkFirewall> firewall, ns3::Ptr<ns3::NetDevice> device);
 
 // Filters both directions of the link between two devices, e.g. a node's NIC
