@@ -40,10 +40,24 @@ ClusterWorld::ClusterWorld(const WorldConfig& config) : config_(config) {
 }
 
 bool ClusterWorld::UnderlayMac(Ipv4Address ip, Mac48Address* mac) const {
+  for (const auto& [node, front] : reachVia_) {
+    if (front.address != ip) continue;
+    *mac = front.mac;
+    return true;
+  }
   const uint32_t first = plan_.NodeIp(0).Get();
   if (ip.Get() < first || ip.Get() >= first + NodeCount()) return false;
   *mac = Mac48Address::ConvertFrom(nics_.Get(ip.Get() - first)->GetAddress());
   return true;
+}
+
+void ClusterWorld::ReachVia(uint32_t i, Ipv4Address publicAddress, Mac48Address mac) {
+  reachVia_[i] = NatFront{publicAddress, mac};
+}
+
+Ipv4Address ClusterWorld::ReachableAddress(uint32_t i) const {
+  auto it = reachVia_.find(i);
+  return it == reachVia_.end() ? plan_.NodeIp(i) : it->second.address;
 }
 
 Endpoint ClusterWorld::HostEndpoint(uint32_t nodeIndex) const {

@@ -10,6 +10,7 @@
 #include <ns3/internet-module.h>
 #include <ns3/network-module.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -56,6 +57,11 @@ class ClusterWorld : public ClusterDirectory {
   OvnNode& Ovn(uint32_t i) { return *ovn_.at(i); }
   const OvnNode& Ovn(uint32_t i) const { return *ovn_.at(i); }
   ns3::Ipv4Address NodeIp(uint32_t i) const { return plan_.NodeIp(i); }
+  // Node i sits behind a NAT: the other nodes reach it at `publicAddress`,
+  // owned on the underlay by the NAT's outside device `mac`.
+  void ReachVia(uint32_t i, ns3::Ipv4Address publicAddress, ns3::Mac48Address mac);
+  ns3::Ipv4Address ReachableAddress(uint32_t i) const override;
+  bool BehindNat(uint32_t i) const { return reachVia_.count(i) > 0; }
 
   // A node's host network as an endpoint.
   Endpoint HostEndpoint(uint32_t nodeIndex) const;
@@ -75,6 +81,11 @@ class ClusterWorld : public ClusterDirectory {
   ns3::NetDeviceContainer switchPorts_;
   mutable ns3::CsmaHelper csma_;  // EnablePcap is not const in ns-3
   std::vector<std::unique_ptr<OvnNode>> ovn_;
+  struct NatFront {
+    ns3::Ipv4Address address;
+    ns3::Mac48Address mac;
+  };
+  std::map<uint32_t, NatFront> reachVia_;  // node -> the NAT in front of it
 };
 
 }  // namespace ipsecsim::sim

@@ -16,7 +16,7 @@ ike::ConnectionConfig GeneveConnection(const ClusterWorld& world, uint32_t local
   ike::ConnectionConfig c;
   c.name = world.NodeName(local) + (out ? "-out-" : "-in-") + world.NodeName(remote);
   c.localAddress = world.NodeIp(local).Get();
-  c.remoteAddress = world.NodeIp(remote).Get();
+  c.remoteAddress = world.ReachableAddress(remote).Get();  // a NAT's public address
   c.remoteId = remoteId;
   c.protocol = 17;
   const ike::PortSpan geneve = ike::PortSpan::Single(geneve::kUdpPort);
@@ -48,8 +48,11 @@ IkeMesh InstallIkeMesh(ClusterWorld& world, const std::vector<ike::IkeIdentity>&
     for (uint32_t b = 0; b < world.NodeCount(); ++b) {
       if (a == b) continue;
       const std::string& peer = identities.at(b).id;
-      monitor->Add(GeneveConnection(world, a, b, true, peer), true);
-      monitor->Add(GeneveConnection(world, a, b, false, peer), startIn);
+      // A node behind a NAT starts both connections to a peer outside it; the
+      // peer only loads its own (it cannot open the NAT's mapping).
+      const bool natPeer = world.BehindNat(b) && !world.BehindNat(a);
+      monitor->Add(GeneveConnection(world, a, b, true, peer), !natPeer);
+      monitor->Add(GeneveConnection(world, a, b, false, peer), startIn || world.BehindNat(a));
     }
     monitor->Start(Seconds(options.startSeconds));
     mesh.monitors.push_back(monitor);

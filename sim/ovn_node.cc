@@ -180,7 +180,8 @@ void OvnNode::SendGeneve(Ptr<Packet> ipPacket, const Ipv4Header& ip, uint32_t re
   ++counters_.geneveSent;
   tunnelInner_ = inner;
   GeneveSocketFor(sourcePort)
-      ->SendTo(ipPacket, 0, InetSocketAddress(plan_.NodeIp(remoteNode), geneve::kUdpPort));
+      ->SendTo(ipPacket, 0,
+               InetSocketAddress(directory_.ReachableAddress(remoteNode), geneve::kUdpPort));
   tunnelInner_ = nullptr;
 }
 

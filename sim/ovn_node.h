@@ -31,6 +31,9 @@ class ClusterDirectory {
   // The NIC MAC that owns an underlay address, or false when none does.
   virtual bool UnderlayMac(ns3::Ipv4Address ip, ns3::Mac48Address* mac) const = 0;
   virtual uint32_t NodeCount() const = 0;
+  // Where other nodes send to reach a node: its own IP, or the public
+  // address of a NAT in front of it.
+  virtual ns3::Ipv4Address ReachableAddress(uint32_t node) const = 0;
 };
 
 // The DF bit OVS puts on the Geneve tunnel's outer IPv4 header: always
