@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "underlay_spec.h"
+
 namespace ipsecsim::harness {
 
 // Bad input: where it is and what was expected. The CLI prints
@@ -49,6 +51,8 @@ struct ClusterSpec {
   Encapsulation encapsulation = Encapsulation::kAuto;
   TunnelDf tunnelDf = TunnelDf::kSet;  // OVS's df_default=true
   double linkLoss = 0;                 // probability that an underlay link loses a packet
+  // Libreswan nat-keepalive period of a node behind a NAT (ipsec.full.nat_keepalive); 0: none.
+  double natKeepaliveSeconds = 20;
 };
 
 struct PodSpec {
@@ -89,6 +93,7 @@ struct Scenario {
   std::vector<PodSpec> pods;
   std::vector<FlowSpec> flows;
   std::vector<ExpectationSpec> expect;
+  UnderlaySpec underlay;  // firewalls and NATs between nodes
 
   // Node names in pool order: master-0, master-1, ..., worker-0, ...
   std::vector<std::string> NodeNames() const;

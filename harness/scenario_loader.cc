@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "scenario.h"
+#include "scenario_underlay_loader.h"
 #include "scenario_units.h"
 #include "yaml_reader.h"
 
@@ -26,15 +27,16 @@ constexpr int kMinMinorVersion = 12;
 constexpr int kMaxMinorVersion = 19;
 constexpr double kMaxSeconds = 1000 * 3600.0;
 constexpr uintmax_t kMaxFileBytes = 16 * 1024 * 1024;
+constexpr double kMaxNatKeepaliveSeconds = 3600;
 
 const std::vector<std::string> kTopKeys = {"name", "seed",  "duration", "cluster",
-                                           "pods", "flows", "expect"};
+                                           "pods", "flows", "expect",   "underlay"};
 const std::vector<std::string> kClusterKeys = {
     "version",    "platform",  "host_mtu",  "cluster_mtu", "link_rate",
     "link_delay", "tunnel_df", "link_loss", "pools",       "ipsec"};
 const std::vector<std::string> kPoolKeys = {"name", "nodes"};
 const std::vector<std::string> kIpsecKeys = {"mode", "full"};
-const std::vector<std::string> kFullKeys = {"encapsulation"};
+const std::vector<std::string> kFullKeys = {"encapsulation", "nat_keepalive"};
 const std::vector<std::string> kPodKeys = {"name", "node", "host_network"};
 const std::vector<std::string> kFlowKeys = {"name",    "from", "to",    "protocol", "port",
                                             "packets", "size", "start", "interval"};
@@ -67,6 +69,9 @@ class ScenarioParser {
       scenario_.durationSeconds = duration->AsDuration(kMaxSeconds);
     }
     ParseCluster(top.Require("cluster"));
+    if (auto underlay = top.Find("underlay")) {
+      scenario_.underlay = ParseUnderlay(*underlay, scenario_.NodeNames());
+    }
     if (auto pods = top.Find("pods")) ParsePods(*pods);
     if (auto flows = top.Find("flows")) ParseFlows(*flows);
     if (auto expect = top.Find("expect")) ParseExpectations(*expect);
@@ -106,11 +111,6 @@ class ScenarioParser {
     }
     if (auto loss = cluster.Find("link_loss")) {
       spec.linkLoss = loss->AsProbability(0.5);
-      if (spec.linkLoss > 0 && spec.platform == "ibmcloud") {
-        loss->Fail(
-            "link_loss is not supported on platform ibmcloud yet (its ESP filter "
-            "occupies the links' receive filter)");
-      }
     }
     ParsePools(cluster.Require("pools"));
     if (auto ipsec = cluster.Find("ipsec")) ParseIpsec(*ipsec);
@@ -175,11 +175,15 @@ class ScenarioParser {
       full->Fail(std::string("expected 'full' only together with mode: Full, but mode is ") +
                  (mode ? ToString(spec.ipsecMode) : "not set"));
     }
-    YamlMap fullMap = full->AsMap(kFullKeys, "a map such as {encapsulation: Always}");
+    YamlMap fullMap =
+        full->AsMap(kFullKeys, "a map such as {encapsulation: Always, nat_keepalive: 20s}");
     if (auto encapsulation = fullMap.Find("encapsulation")) {
       spec.encapsulation = encapsulation->AsChoice(kEncapsulations) == "Always"
                                ? Encapsulation::kAlways
                                : Encapsulation::kAuto;
+    }
+    if (auto keepalive = fullMap.Find("nat_keepalive")) {
+      spec.natKeepaliveSeconds = keepalive->AsDuration(kMaxNatKeepaliveSeconds);
     }
   }
 

@@ -1,0 +1,17 @@
+// Loads the scenario's `underlay:` section (firewalls and NATs between
+// nodes), strictly: unknown keys, wrong types and unknown nodes are
+// ScenarioErrors at the offending key.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "underlay_spec.h"
+#include "yaml_reader.h"
+
+namespace ipsecsim::harness {
+
+// `nodeNames`: the cluster's nodes, in pool order.
+UnderlaySpec ParseUnderlay(const YamlValue& value, const std::vector<std::string>& nodeNames);
+
+}  // namespace ipsecsim::harness
