@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "preflight_finding.h"
+
 namespace ipsecsim::harness {
 
 // Classes of underlay frames, as the wire oracle names them.
@@ -53,7 +55,8 @@ struct FlowResult {
   uint64_t clearPackets = 0;      // underlay packets of this flow with its marker in clear
   std::vector<LinkEvidence> evidence;
   WireAccounting wire;
-  std::string explanation;  // one line: why this verdict
+  std::string explanation;             // one line: why this verdict
+  std::vector<std::string> preflight;  // ids of the preflight findings that bear on it
 };
 
 // The cluster's MTU budget against the exact overhead (docs/scenario-reference).
@@ -103,9 +106,13 @@ struct RunReport {
   std::string tunnelDf = "set";  // the Geneve tunnel's DF policy
   MtuBudget mtuBudget;
   std::map<std::string, uint64_t> underlayPackets;  // class -> packets, all links
-  // What the platform's underlay filtered, one line per firewall rule that
-  // matched, e.g. "rule 1 (deny proto 50) on link worker-1/eth0: 40 packets".
+  // What the underlay's middleboxes did: one line per firewall rule that
+  // denied packets, e.g. "rule 1 (deny proto 50) on link worker-1/eth0: 40
+  // packets", then each NAT's non-zero counters.
   std::vector<std::string> underlayFilters;
+  // The ports-table preflight: what the firewalls, platform and NATs will
+  // not pass between nodes (explains verdicts; never decides them).
+  std::vector<PreflightFinding> preflight;
   std::vector<FlowResult> flows;
   std::vector<ExpectationResult> expectations;
   std::vector<NodeCounters> nodes;

@@ -65,7 +65,21 @@ Json FlowJson(const FlowResult& flow) {
             {"clear_packets", flow.clearPackets},
             {"links", links}}},
           {"wire", WireJson(flow)},
-          {"explanation", flow.explanation}};
+          {"explanation", flow.explanation},
+          {"preflight", flow.preflight}};
+}
+
+Json PreflightJson(const PreflightFinding& f) {
+  return {{"id", f.id},
+          {"from", f.from},
+          {"to", f.to},
+          {"traffic", f.traffic},
+          {"status", f.status},
+          {"cause", f.cause},
+          {"consequence", f.consequence},
+          {"affects_ipsec", f.affectsIpsec},
+          {"flows", f.flows},
+          {"text", f.text}};
 }
 
 Json ExpectationJson(const ExpectationResult& e) {
@@ -93,6 +107,8 @@ std::string FormatJsonReport(const RunReport& report) {
   Json expectations = Json::array();
   for (const ExpectationResult& e : report.expectations) expectations.push_back(ExpectationJson(e));
   Json nodes = Json::array();
+  Json preflight = Json::array();
+  for (const PreflightFinding& f : report.preflight) preflight.push_back(PreflightJson(f));
   for (const NodeCounters& node : report.nodes) nodes.push_back(NodeJson(node));
 
   Json json = {{"report_version", kReportVersion},
@@ -115,6 +131,7 @@ std::string FormatJsonReport(const RunReport& report) {
                {"mtu_budget", BudgetJson(report.mtuBudget)},
                {"underlay_packets", CountsJson(report.underlayPackets)},
                {"underlay_filters", report.underlayFilters},
+               {"preflight", preflight},
                {"flows", flows},
                {"expectations", expectations},
                {"nodes", nodes}};

@@ -112,6 +112,20 @@ void WriteWireCost(std::ostringstream& out, const RunReport& report) {
   if (any) out << "\n";
 }
 
+// The ports-table preflight and what the underlay's middleboxes did.
+void WriteUnderlay(std::ostringstream& out, const RunReport& report) {
+  if (!report.preflight.empty()) out << "PREFLIGHT (ports table: UDP 500, UDP 4500, ESP)\n";
+  for (const PreflightFinding& f : report.preflight) {
+    out << f.id << "  " << f.text;
+    for (size_t i = 0; i < f.flows.size(); ++i) out << (i ? ", " : "  [flows: ") << f.flows[i];
+    out << (f.flows.empty() ? "" : "]") << "\n";
+  }
+  if (!report.underlayFilters.empty())
+    out << (report.preflight.empty() ? "" : "\n") << "UNDERLAY\n";
+  for (const std::string& line : report.underlayFilters) out << line << "\n";
+  if (!report.preflight.empty() || !report.underlayFilters.empty()) out << "\n";
+}
+
 void WriteExpectations(std::ostringstream& out, const RunReport& report) {
   if (report.expectations.empty()) {
     out << "no expectations\n";
@@ -141,6 +155,7 @@ std::string FormatTable(const RunReport& report) {
   WriteRows(out, rows);
   out << "\n";
   WriteWireCost(out, report);
+  WriteUnderlay(out, report);
   WriteExpectations(out, report);
   out << "\n"
       << report.PassedExpectations() << " passed, " << report.FailedExpectations() << " failed\n";

@@ -17,7 +17,9 @@
 #include "ipsec_ike_mesh.h"
 #include "mtu_budget.h"
 #include "platform_profile.h"
+#include "preflight.h"
 #include "traffic.h"
+#include "underlay_setup.h"
 #include "verdict.h"
 #include "wire_oracle.h"
 
@@ -93,7 +95,7 @@ struct DfDropTally {
 struct World {
   std::unique_ptr<sim::ClusterWorld> cluster;
   std::unique_ptr<ClusterCertificates> certificates;
-  std::vector<Ptr<natt::LinkFirewall>> firewalls;  // what the platform's underlay filters
+  UnderlayInstallation underlay;  // platform filter, firewalls and NATs between nodes
   std::vector<Ptr<xfrm::XfrmStack>> stacks;
   std::vector<Ptr<ike::IkeDaemon>> daemons;
   std::vector<std::shared_ptr<sim::OvsMonitorIpsec>> monitors;  // their reconcile timers run
@@ -277,12 +279,8 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
                                                                 : sim::TunnelDfPolicy::kSet;
   config.linkLoss = sc.cluster.linkLoss;
   w->cluster = std::make_unique<sim::ClusterWorld>(config);
-  std::vector<natt::UnderlayLink> links;
-  for (uint32_t i = 0; i < w->cluster->NodeCount(); ++i) {
-    links.push_back(
-        {w->cluster->NodeName(i) + "/eth0", w->cluster->Nic(i), w->cluster->SwitchPort(i)});
-  }
-  w->firewalls = natt::ApplyPlatformProfile(sc.cluster.platform, links);
+  w->underlay = InstallUnderlay(sc, *w->cluster);
+  const NatKeepaliveDefault keepalive(sc.cluster.natKeepaliveSeconds);
   if (sc.cluster.ipsecMode == IpsecMode::kFull) InstallIpsec(sc, seed, *w);
   const std::string keying = sc.cluster.ipsecMode == IpsecMode::kFull ? "ike" : "none";
   // The oracle reads ESP the way Wireshark does with keys/esp_sa.
@@ -316,11 +314,9 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   Simulator::Run();
   RunReport report = Collect(sc, *w, seed, seconds);
   report.keying = keying;
-  for (const auto& firewall : w->firewalls) {
-    for (const std::string& line : firewall->Report()) {
-      if (line.find("deny") != std::string::npos) report.underlayFilters.push_back(line);
-    }
-  }
+  report.underlayFilters = w->underlay.Report();
+  report.preflight = RunPreflight(sc);
+  LinkPreflight(sc, report);
   if (options.pcap) {
     xfrm::WriteEspSaUat(options.outDir + "/keys/esp_sa");
     ike::WriteIkev2DecryptionTable(options.outDir + "/keys/ikev2_decryption_table");

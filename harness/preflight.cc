@@ -1,0 +1,243 @@
+#include "preflight.h"
+
+#include <algorithm>
+#include <optional>
+#include <sstream>
+
+#include "ipv4_view.h"
+#include "platform_profile.h"
+#include "underlay_rules.h"
+
+namespace ipsecsim::harness {
+namespace {
+
+struct Traffic {
+  const char* key;   // report.json
+  const char* name;  // text
+  uint8_t protocol;
+  uint16_t port;  // 0: none
+};
+const Traffic kTraffic[] = {{"udp/500", "UDP 500 (IKE)", natt::kProtoUdp, 500},
+                            {"udp/4500", "UDP 4500 (NAT-T)", natt::kProtoUdp, 4500},
+                            {"esp", "ESP (IP protocol 50)", natt::kProtoEsp, 0}};
+
+// Where a packet stops, or the condition it passes under.
+struct Stop {
+  std::string status;  // blocked | reply-only
+  std::string cause;
+};
+
+std::string FormatSeconds(double seconds) {
+  std::ostringstream out;
+  out.imbue(std::locale::classic());
+  out << seconds << "s";
+  return out.str();
+}
+
+class PairEvaluator {
+ public:
+  explicit PairEvaluator(const Scenario& sc) : sc_(sc) {}
+
+  // The first stage on the path from `a` to `b` that stops `t`, if any.
+  std::optional<Stop> Evaluate(const std::string& a, const std::string& b, const Traffic& t) const {
+    natt::Ipv4View packet;
+    packet.protocol = t.protocol;
+    packet.hasPorts = t.port != 0;
+    packet.sourcePort = packet.destinationPort = t.port;
+    if (auto stop = Firewalls(a, FirewallDirection::kOutbound, packet)) return stop;
+    if (t.protocol == natt::kProtoEsp && natt::PlatformDropsEsp(sc_.cluster.platform)) {
+      return Stop{"blocked",
+                  "platform " + sc_.cluster.platform + " (the underlay drops IP protocol 50)"};
+    }
+    const NatSpec* natA = sc_.underlay.NatOf(a);
+    const NatSpec* natB = sc_.underlay.NatOf(b);
+    if (t.protocol == natt::kProtoEsp && (natA || natB)) {
+      const NatSpec* nat = natA ? natA : natB;
+      return Stop{"blocked", "nat " + nat->name + " in front of " + (natA ? a : b) +
+                                 " (a NAPT maps only UDP and TCP)"};
+    }
+    if (auto stop = Firewalls(b, FirewallDirection::kInbound, packet)) return stop;
+    if (natB) {
+      return Stop{"reply-only", "nat " + natB->name + " in front of " + b +
+                                    " (forwards only on a mapping " + b + " opened)"};
+    }
+    return std::nullopt;
+  }
+
+  bool Encapsulated(const std::string& a, const std::string& b) const {
+    return sc_.cluster.encapsulation == Encapsulation::kAlways ||
+           natt::PlatformDropsEsp(sc_.cluster.platform) || sc_.underlay.NatOf(a) ||
+           sc_.underlay.NatOf(b);
+  }
+
+  std::string WhyEncapsulated(const std::string& a, const std::string& b) const {
+    if (sc_.cluster.encapsulation == Encapsulation::kAlways) return "encapsulation Always";
+    if (natt::PlatformDropsEsp(sc_.cluster.platform))
+      return "platform " + sc_.cluster.platform + " forces encapsulation";
+    const NatSpec* nat = sc_.underlay.NatOf(a) ? sc_.underlay.NatOf(a) : sc_.underlay.NatOf(b);
+    return "IKE detects nat " + nat->name + " between them";
+  }
+
+ private:
+  std::optional<Stop> Firewalls(const std::string& node, FirewallDirection direction,
+                                const natt::Ipv4View& packet) const {
+    for (const FirewallSpec& fw : sc_.underlay.firewalls) {
+      if (fw.direction != direction && fw.direction != FirewallDirection::kBoth) continue;
+      if (std::find(fw.nodes.begin(), fw.nodes.end(), node) == fw.nodes.end()) continue;
+      natt::FirewallRuleTable table = ToRuleTable(fw);
+      const natt::FirewallRuleTable::Decision d = table.Evaluate(packet);
+      if (d.action == natt::Action::kAllow) continue;
+      const std::string where =
+          std::string(" (") + (direction == FirewallDirection::kOutbound ? "outbound" : "inbound") +
+          " on " + node + ") ";
+      const std::string rule = d.ruleNumber == 0 ? std::string("default deny")
+                                                 : "rule " + std::to_string(d.ruleNumber) + " (" +
+                                                       table.Rule(d.ruleNumber).Describe() + ")";
+      return Stop{"blocked", "firewall " + fw.name + where + rule};
+    }
+    return std::nullopt;
+  }
+
+  const Scenario& sc_;
+};
+
+class PreflightBuilder {
+ public:
+  explicit PreflightBuilder(const Scenario& sc) : sc_(sc), eval_(sc) {}
+
+  std::vector<PreflightFinding> Build() {
+    const std::vector<std::string> nodes = sc_.NodeNames();
+    for (const std::string& a : nodes) {
+      for (const std::string& b : nodes) {
+        if (a == b) continue;
+        for (const Traffic& t : kTraffic) {
+          if (auto stop = eval_.Evaluate(a, b, t)) Add(a, b, t, *stop);
+        }
+      }
+    }
+    AddMappingExpiry(nodes);
+    return std::move(findings_);
+  }
+
+ private:
+  bool Full() const { return sc_.cluster.ipsecMode == IpsecMode::kFull; }
+
+  void Add(const std::string& a, const std::string& b, const Traffic& t, const Stop& stop) {
+    PreflightFinding f;
+    f.from = a;
+    f.to = b;
+    f.traffic = t.key;
+    f.status = stop.status;
+    f.cause = stop.cause;
+    f.affectsIpsec = Full() && Needed(a, b, t, stop);
+    f.consequence = Consequence(a, b, t, stop, f.affectsIpsec);
+    f.text = std::string(t.name) + " " + stop.status + " " + a + " → " + b + " by " + stop.cause +
+             "; " + f.consequence;
+    Push(std::move(f));
+  }
+
+  bool Needed(const std::string& a, const std::string& b, const Traffic& t,
+              const Stop& stop) const {
+    if (stop.status == "reply-only") {
+      // Harmless when the receiver can open the mapping: it can reach the sender.
+      return eval_.Evaluate(b, a, t).has_value();
+    }
+    if (t.port == 500) return true;
+    return eval_.Encapsulated(a, b) == (t.port == 4500);
+  }
+
+  std::string Consequence(const std::string& a, const std::string& b, const Traffic& t,
+                          const Stop& stop, bool affects) const {
+    if (!Full()) return std::string("not used: IPsec is ") + ToString(sc_.cluster.ipsecMode);
+    if (stop.status == "reply-only") {
+      return affects ? "neither node can open the other's NAT mapping: no IKE SA, Geneve between "
+                       "them is dropped"
+                     : b + " initiates IKE itself (the mesh starts its connections), replies pass";
+    }
+    if (t.port == 500) {
+      return "IKE cannot be negotiated between " + a + " and " + b +
+             ": no SA, Geneve between them is dropped";
+    }
+    const bool encapsulated = eval_.Encapsulated(a, b);
+    if (t.port == 4500) {
+      return affects ? eval_.WhyEncapsulated(a, b) + ": ESP travels in UDP 4500, so Geneve from " +
+                           a + " to " + b + " is dropped"
+                     : "not used: encapsulation Auto and no NAT between them, ESP goes as IP "
+                       "protocol 50";
+    }
+    return encapsulated ? "not used: " + eval_.WhyEncapsulated(a, b) + ", ESP travels in UDP 4500"
+                        : "encapsulation Auto: ESP is not encapsulated (no NAT between them), so "
+                          "Geneve from " +
+                              a + " to " + b + " is dropped";
+  }
+
+  void AddMappingExpiry(const std::vector<std::string>& nodes) {
+    const double keepalive = sc_.cluster.natKeepaliveSeconds;
+    for (const NatSpec& nat : sc_.underlay.nats) {
+      if (keepalive > 0 && keepalive < nat.udpTimeoutSeconds) continue;
+      for (const std::string& inside : nat.nodes) {
+        for (const std::string& a : nodes) {
+          if (a == inside) continue;
+          PreflightFinding f;
+          f.from = a;
+          f.to = inside;
+          f.traffic = "udp/4500";
+          f.status = "expires";
+          f.cause = "nat " + nat.name + " in front of " + inside + " (UDP idle timeout " +
+                    FormatSeconds(nat.udpTimeoutSeconds) + ")";
+          f.affectsIpsec = Full();
+          f.consequence =
+              (keepalive == 0 ? std::string("nat_keepalive 0 (no keepalives)")
+                              : "nat_keepalive " + FormatSeconds(keepalive) + " >= the timeout") +
+              ": the mapping expires after " + FormatSeconds(nat.udpTimeoutSeconds) +
+              " without packets from " + inside + ", then " + a + "'s ESP in UDP 4500 to " +
+              inside + " is dropped until " + inside + " sends again";
+          f.text = "UDP 4500 (NAT-T) expires " + a + " → " + inside + " by " + f.cause + "; " +
+                   f.consequence;
+          Push(std::move(f));
+        }
+      }
+    }
+  }
+
+  void Push(PreflightFinding f) {
+    f.id = "P" + std::to_string(findings_.size() + 1);
+    findings_.push_back(std::move(f));
+  }
+
+  const Scenario& sc_;
+  PairEvaluator eval_;
+  std::vector<PreflightFinding> findings_;
+};
+
+std::string NodeOf(const Scenario& sc, const std::string& endpoint) {
+  const PodSpec* pod = sc.FindPod(endpoint);
+  return pod ? pod->node : endpoint;
+}
+
+}  // namespace
+
+std::vector<PreflightFinding> RunPreflight(const Scenario& scenario) {
+  return PreflightBuilder(scenario).Build();
+}
+
+void LinkPreflight(const Scenario& sc, RunReport& report) {
+  for (size_t i = 0; i < sc.flows.size() && i < report.flows.size(); ++i) {
+    const std::string a = NodeOf(sc, sc.flows[i].from), b = NodeOf(sc, sc.flows[i].to);
+    if (a == b) continue;
+    FlowResult& flow = report.flows[i];
+    for (PreflightFinding& f : report.preflight) {
+      if (!f.affectsIpsec) continue;
+      const bool forward = f.from == a && f.to == b, backward = f.from == b && f.to == a;
+      if (!(forward || (backward && f.status != "expires"))) continue;
+      flow.preflight.push_back(f.id);
+      f.flows.push_back(flow.name);
+    }
+    if (flow.preflight.empty()) continue;
+    std::string ids;
+    for (const std::string& id : flow.preflight) ids += (ids.empty() ? "" : ", ") + id;
+    flow.explanation += "; see preflight " + ids;
+  }
+}
+
+}  // namespace ipsecsim::harness

@@ -1,0 +1,32 @@
+// The ports-table preflight. The product documentation lists what IPsec
+// needs between nodes: UDP 500 (IKE), UDP 4500 (NAT-T) and ESP (IP protocol
+// 50). For every ordered pair of nodes this evaluates each of the three
+// against the scenario's underlay, stage by stage along the path:
+//   the sender's outbound firewalls, the platform's filter (ibmcloud: no
+//   ESP), the sender's NAT (ESP has no ports: dropped), the receiver's NAT
+//   (only on a mapping the receiver opened), the receiver's inbound firewalls;
+// and says what each block means for IPsec given the encapsulation (forced,
+// or negotiated because IKE detects a NAT between the two). It uses the same
+// rule tables the links get (underlay_rules.h). It only explains: verdicts
+// still come from what the wire delivered.
+#pragma once
+
+#include <vector>
+
+#include "preflight_finding.h"
+#include "report.h"
+#include "scenario.h"
+
+namespace ipsecsim::harness {
+
+// Findings in a fixed order (pairs in node order, then udp/500, udp/4500,
+// esp, then NAT mapping expiry); ids P1, P2, ...; flows not yet linked.
+std::vector<PreflightFinding> RunPreflight(const Scenario& scenario);
+
+// Links findings and flows both ways: a flow between pods (or host networks)
+// on nodes a != b bears on the findings about (a, b) and (b, a) that affect
+// IPsec; an "expires" finding only on flows towards the node behind the NAT.
+// Appends "see preflight P1, P2" to those flows' explanations.
+void LinkPreflight(const Scenario& scenario, RunReport& report);
+
+}  // namespace ipsecsim::harness

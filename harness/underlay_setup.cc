@@ -1,0 +1,118 @@
+#include "underlay_setup.h"
+
+#include <ns3/core-module.h>
+#include <ns3/csma-module.h>
+
+#include <map>
+#include <sstream>
+
+#include "napt_splice.h"
+#include "platform_profile.h"
+#include "underlay_rules.h"
+
+namespace ipsecsim::harness {
+
+using namespace ns3;
+
+namespace {
+
+constexpr const char* kKeepaliveAttribute = "ipsecsim::ike::IkeDaemon::NattKeepaliveInterval";
+constexpr double kLibreswanKeepaliveSeconds = 20;
+
+// The node's end and the far end of its uplink: the switch port, or the
+// NAT's inside device when a NAT stands in front of the node.
+struct Uplink {
+  Ptr<NetDevice> nodeSide;
+  Ptr<NetDevice> farSide;
+};
+
+Ptr<natt::LinkFirewall> MakeFirewall(const FirewallSpec& spec, const std::string& node) {
+  const std::string link =
+      node + "/eth0 (firewall " + spec.name + ", " + ToString(spec.direction) + ")";
+  auto firewall = CreateObject<natt::LinkFirewall>(
+      link, spec.defaultAllow ? natt::Action::kAllow : natt::Action::kDeny);
+  for (const FirewallRuleSpec& rule : spec.rules) firewall->AddRule(ToFirewallRule(rule));
+  return firewall;
+}
+
+void Filter(Ptr<natt::LinkFirewall> firewall, FirewallDirection direction, const Uplink& uplink) {
+  // Inbound: what the node's NIC receives; outbound: what the far end receives.
+  if (direction != FirewallDirection::kOutbound) natt::FilterReceivedBy(firewall, uplink.nodeSide);
+  if (direction != FirewallDirection::kInbound) natt::FilterReceivedBy(firewall, uplink.farSide);
+}
+
+std::string PublicAddressText(Ptr<natt::NaptBox> box) {
+  std::ostringstream out;
+  box->PublicAddress().Print(out);
+  return out.str();
+}
+
+}  // namespace
+
+Ipv4Address NatPublicAddress(size_t n) {
+  return Ipv4Address(sim::AddressPlan().machineNetwork.Get() + 0xFE00 + uint32_t(n) + 1);
+}
+
+UnderlayInstallation InstallUnderlay(const Scenario& sc, sim::ClusterWorld& world) {
+  UnderlayInstallation out;
+  std::vector<natt::UnderlayLink> links;
+  std::map<std::string, uint32_t> index;
+  std::vector<Uplink> uplinks;
+  for (uint32_t i = 0; i < world.NodeCount(); ++i) {
+    links.push_back({world.NodeName(i) + "/eth0", world.Nic(i), world.SwitchPort(i)});
+    index[world.NodeName(i)] = i;
+    uplinks.push_back({world.Nic(i), world.SwitchPort(i)});
+  }
+  out.firewalls = natt::ApplyPlatformProfile(sc.cluster.platform, links);
+  for (size_t n = 0; n < sc.underlay.nats.size(); ++n) {
+    const NatSpec& nat = sc.underlay.nats[n];
+    for (const std::string& node : nat.nodes) {
+      const uint32_t i = index.at(node);
+      auto box = CreateObject<natt::NaptBox>();
+      box->SetAttribute("UdpIdleTimeout", TimeValue(Seconds(nat.udpTimeoutSeconds)));
+      natt::NaptPlacement placement =
+          natt::SpliceNapt(DynamicCast<CsmaNetDevice>(world.Nic(i)), NatPublicAddress(n), box);
+      world.ReachVia(i, NatPublicAddress(n),
+                     Mac48Address::ConvertFrom(placement.natOutside->GetAddress()));
+      uplinks[i].farSide = placement.natInside;
+      out.nats.push_back({nat.name, node, box});
+    }
+  }
+  for (const FirewallSpec& spec : sc.underlay.firewalls) {
+    for (const std::string& node : spec.nodes) {
+      Ptr<natt::LinkFirewall> firewall = MakeFirewall(spec, node);
+      Filter(firewall, spec.direction, uplinks[index.at(node)]);
+      out.firewalls.push_back(firewall);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> UnderlayInstallation::Report() const {
+  std::vector<std::string> lines;
+  for (const auto& firewall : firewalls) {
+    for (const std::string& line : firewall->Report()) {
+      if (line.find("deny") != std::string::npos) lines.push_back(line);
+    }
+  }
+  for (const InstalledNat& nat : nats) {
+    // NaptBox lines read "nat <public address>: <counter> <n>".
+    const std::string prefix =
+        nat.name + " (public " + PublicAddressText(nat.box) + ", in front of " + nat.node + "): ";
+    for (const std::string& line : nat.box->Report()) {
+      const size_t colon = line.find(": ");
+      lines.push_back(prefix + (colon == std::string::npos ? line : line.substr(colon + 2)));
+    }
+  }
+  return lines;
+}
+
+NatKeepaliveDefault::NatKeepaliveDefault(double seconds) {
+  Config::SetDefault(kKeepaliveAttribute, TimeValue(Seconds(seconds)));
+}
+
+NatKeepaliveDefault::~NatKeepaliveDefault() {
+  Config::SetDefault(kKeepaliveAttribute, TimeValue(Seconds(kLibreswanKeepaliveSeconds)));
+}
+
+}  // namespace ipsecsim::harness

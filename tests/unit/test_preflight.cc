@@ -1,0 +1,149 @@
+// The ports-table preflight on its own: which of UDP 500, UDP 4500 and ESP
+// each configured underlay stops between which nodes, why, and whether the
+// scenario's IPsec needs it.
+#include <boost/test/unit_test.hpp>
+#include <string>
+
+#include "preflight.h"
+#include "scenario.h"
+
+using namespace ipsecsim::harness;
+
+namespace {
+
+std::vector<PreflightFinding> Preflight(const std::string& cluster, const std::string& underlay) {
+  return RunPreflight(LoadScenarioText("name: p\ncluster:\n  pools: [{name: worker, nodes: 3}]\n" +
+                                           cluster + "underlay:\n" + underlay,
+                                       "p.yaml"));
+}
+
+const std::string kFull = "  ipsec: {mode: Full}\n";
+const std::string kAlways = "  ipsec: {mode: Full, full: {encapsulation: Always}}\n";
+
+size_t Count(const std::vector<PreflightFinding>& fs, const std::string& traffic,
+             const std::string& status) {
+  size_t n = 0;
+  for (const PreflightFinding& f : fs) n += f.traffic == traffic && f.status == status;
+  return n;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(preflight)
+
+BOOST_AUTO_TEST_CASE(an_open_underlay_has_no_findings) {
+  BOOST_TEST(Preflight(kFull, "  firewalls: []\n").empty());
+  BOOST_TEST(Preflight(kFull,
+                       "  firewalls: [{name: f, nodes: [worker-0], rules: [{action: "
+                       "deny, protocol: tcp}]}]\n")
+                 .empty());
+}
+
+BOOST_AUTO_TEST_CASE(ibmcloud_blocks_esp_everywhere_without_affecting_ipsec) {
+  const auto fs = Preflight("  platform: ibmcloud\n" + kFull, "  nats: []\n");
+  BOOST_TEST(fs.size() == 6u);  // 3 nodes: 6 ordered pairs
+  for (const PreflightFinding& f : fs) {
+    BOOST_TEST(f.traffic == "esp");
+    BOOST_TEST(f.cause.find("platform ibmcloud") == 0u);
+    BOOST_TEST(!f.affectsIpsec);
+    BOOST_TEST(f.consequence ==
+               "not used: platform ibmcloud forces encapsulation, ESP travels "
+               "in UDP 4500");
+  }
+  BOOST_TEST(fs[0].id == "P1");
+  BOOST_TEST(fs[5].id == "P6");
+}
+
+BOOST_AUTO_TEST_CASE(default_deny_with_only_ike_allowed_breaks_encapsulation_always) {
+  const auto fs = Preflight(kAlways,
+                            "  firewalls:\n"
+                            "    - {name: sg, nodes: [worker-2], default: deny,"
+                            " rules: [{action: allow, protocol: udp, port: 500}]}\n");
+  // worker-2 <-> two peers, both directions: 4500 and ESP stopped, 500 not.
+  BOOST_TEST(Count(fs, "udp/500", "blocked") == 0u);
+  BOOST_TEST(Count(fs, "udp/4500", "blocked") == 4u);
+  BOOST_TEST(Count(fs, "esp", "blocked") == 4u);
+  for (const PreflightFinding& f : fs) {
+    BOOST_TEST_CONTEXT(f.text) {
+      BOOST_TEST(f.cause.find("default deny") != std::string::npos);
+      BOOST_TEST(f.affectsIpsec == (f.traffic == "udp/4500"));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(direction_and_port_ranges_select_what_is_stopped) {
+  const auto fs = Preflight(kFull,
+                            "  firewalls:\n"
+                            "    - {name: out, nodes: [worker-0], direction: outbound,"
+                            " rules: [{action: deny, protocol: udp, port: \"4000-5000\"}]}\n");
+  // Only what worker-0 sends, only UDP 4500 (500 is outside the range).
+  BOOST_REQUIRE(fs.size() == 2u);
+  for (const PreflightFinding& f : fs) {
+    BOOST_TEST(f.from == "worker-0");
+    BOOST_TEST(f.traffic == "udp/4500");
+    BOOST_TEST(f.cause == "firewall out (outbound on worker-0) rule 1 (deny udp dport 4000-5000)");
+    BOOST_TEST(!f.affectsIpsec);  // Auto, no NAT: ESP goes as protocol 50
+  }
+}
+
+BOOST_AUTO_TEST_CASE(blocked_ike_always_affects_ipsec) {
+  const auto fs = Preflight(kFull,
+                            "  firewalls:\n"
+                            "    - {name: in, nodes: [worker-1], direction: inbound,"
+                            " rules: [{action: deny, protocol: udp, port: 500}]}\n");
+  BOOST_REQUIRE(fs.size() == 2u);
+  for (const PreflightFinding& f : fs) {
+    BOOST_TEST(f.to == "worker-1");
+    BOOST_TEST(f.affectsIpsec);
+    BOOST_TEST(f.consequence.find("IKE cannot be negotiated") == 0u);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(nodes_behind_different_nats_cannot_reach_each_other) {
+  const auto fs = Preflight(kFull,
+                            "  nats:\n"
+                            "    - {name: n0, nodes: [worker-0]}\n"
+                            "    - {name: n1, nodes: [worker-1]}\n");
+  size_t between = 0;
+  for (const PreflightFinding& f : fs) {
+    const bool pair = (f.from == "worker-0" && f.to == "worker-1") ||
+                      (f.from == "worker-1" && f.to == "worker-0");
+    if (!pair || f.status != "reply-only") continue;
+    ++between;
+    BOOST_TEST(f.affectsIpsec);
+    BOOST_TEST(f.consequence.find("neither node can open") == 0u);
+  }
+  BOOST_TEST(between == 4u);  // 500 and 4500, both directions
+  // worker-2 (no NAT) to worker-0: reply-only, but worker-0 opens it itself.
+  for (const PreflightFinding& f : fs) {
+    if (f.from == "worker-2" && f.status == "reply-only") BOOST_TEST(!f.affectsIpsec);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(mapping_expiry_is_found_when_keepalives_are_off_or_too_slow) {
+  const std::string nat = "  nats: [{name: n, nodes: [worker-2], udp_timeout: 30s}]\n";
+  auto expiries = [](const std::vector<PreflightFinding>& fs) {
+    return Count(fs, "udp/4500", "expires");
+  };
+  BOOST_TEST(expiries(Preflight(kFull, nat)) == 0u);  // 20 s < 30 s
+  BOOST_TEST(expiries(Preflight("  ipsec: {mode: Full, full: {nat_keepalive: 0}}\n", nat)) == 2u);
+  const auto slow = Preflight("  ipsec: {mode: Full, full: {nat_keepalive: 30s}}\n", nat);
+  BOOST_TEST(expiries(slow) == 2u);
+  for (const PreflightFinding& f : slow) {
+    if (f.status != "expires") continue;
+    BOOST_TEST(f.to == "worker-2");
+    BOOST_TEST(f.consequence.find("nat_keepalive 30s >= the timeout") == 0u);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(without_ipsec_findings_are_listed_but_do_not_affect_it) {
+  const auto fs = Preflight("  ipsec: {mode: Disabled}\n",
+                            "  firewalls: [{name: f, nodes: [worker-0], default: deny}]\n");
+  BOOST_TEST(fs.size() == 12u);  // 3 kinds of traffic, 4 pairs with worker-0
+  for (const PreflightFinding& f : fs) {
+    BOOST_TEST(!f.affectsIpsec);
+    BOOST_TEST(f.consequence == "not used: IPsec is Disabled");
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
