@@ -210,6 +210,16 @@ class PreflightBuilder {
   std::vector<PreflightFinding> findings_;
 };
 
+// Whether a finding about traffic from the flow's destination node to its
+// source node bears on the flow: IKE (UDP 500 and 4500) needs both ways;
+// ESP the other way carries only replies (TCP, ICMP), not a UDP flow's; a
+// NAT mapping that expires stops only traffic towards the node behind it,
+// and replies follow the node's own packets, which renew the mapping.
+bool BearsBackwards(const PreflightFinding& f, Protocol protocol) {
+  if (f.status == "expires") return false;
+  return f.traffic != "esp" || protocol != Protocol::kUdp;
+}
+
 std::string NodeOf(const Scenario& sc, const std::string& endpoint) {
   const PodSpec* pod = sc.FindPod(endpoint);
   return pod ? pod->node : endpoint;
@@ -223,13 +233,17 @@ std::vector<PreflightFinding> RunPreflight(const Scenario& scenario) {
 
 void LinkPreflight(const Scenario& sc, RunReport& report) {
   for (size_t i = 0; i < sc.flows.size() && i < report.flows.size(); ++i) {
-    const std::string a = NodeOf(sc, sc.flows[i].from), b = NodeOf(sc, sc.flows[i].to);
-    if (a == b) continue;
+    const FlowSpec& spec = sc.flows[i];
+    const std::string a = NodeOf(sc, spec.from), b = NodeOf(sc, spec.to);
+    // Only traffic to a cluster-network pod on another node rides Geneve,
+    // which IPsec protects; host-network destinations are reached in clear.
+    const PodSpec* to = sc.FindPod(spec.to);
+    if (a == b || !to || to->hostNetwork) continue;
     FlowResult& flow = report.flows[i];
     for (PreflightFinding& f : report.preflight) {
       if (!f.affectsIpsec) continue;
       const bool forward = f.from == a && f.to == b, backward = f.from == b && f.to == a;
-      if (!(forward || (backward && f.status != "expires"))) continue;
+      if (!forward && !(backward && BearsBackwards(f, spec.protocol))) continue;
       flow.preflight.push_back(f.id);
       f.flows.push_back(flow.name);
     }

@@ -23,9 +23,11 @@ namespace ipsecsim::harness {
 // esp, then NAT mapping expiry); ids P1, P2, ...; flows not yet linked.
 std::vector<PreflightFinding> RunPreflight(const Scenario& scenario);
 
-// Links findings and flows both ways: a flow between pods (or host networks)
-// on nodes a != b bears on the findings about (a, b) and (b, a) that affect
-// IPsec; an "expires" finding only on flows towards the node behind the NAT.
+// Links findings that affect IPsec and flows, both ways. A flow from node a
+// to a cluster-network pod on node b != a (the traffic Geneve carries, and
+// IPsec protects) bears on the findings about (a, b), and on those about
+// (b, a) that its replies or IKE need: UDP 500 and 4500 always, ESP for TCP
+// and ICMP, never an "expires" finding (the node behind the NAT sends first).
 // Appends "see preflight P1, P2" to those flows' explanations.
 void LinkPreflight(const Scenario& scenario, RunReport& report);
 

@@ -89,15 +89,62 @@ BOOST_AUTO_TEST_CASE(firewall_denying_esp_drops_cross_node_traffic_with_encapsul
              "ESP (IP protocol 50) blocked worker-0 → worker-1 by firewall sg-workers (inbound on "
              "worker-1) rule 3 (deny proto 50); encapsulation Auto: ESP is not encapsulated (no "
              "NAT between them), so Geneve from worker-0 to worker-1 is dropped");
-  // Links both ways: the dropped flows name the findings about their node
-  // pair, and the findings name the flows; the flow that avoids worker-1 has none.
-  BOOST_TEST(ab.preflight == (std::vector<std::string>{"P1", "P2"}),
-             boost::test_tools::per_element());
-  BOOST_TEST(ab.explanation.find("; see preflight P1, P2") != std::string::npos, ab.explanation);
+  // Links both ways: the dropped flows name the findings that explain them,
+  // and the findings name the flows; the flow that avoids worker-1 has none.
+  // TCP needs ESP both ways (its replies).
+  // a-to-b-udp needs ESP only from worker-0 to worker-1 (P1), not back (P2).
+  BOOST_TEST(ab.preflight == (std::vector<std::string>{"P1"}), boost::test_tools::per_element());
+  BOOST_TEST(ab.explanation.find("; see preflight P1") != std::string::npos, ab.explanation);
   BOOST_TEST(Flow(r, "b-to-c-tcp").preflight == (std::vector<std::string>{"P3", "P4"}),
              boost::test_tools::per_element());
   BOOST_TEST(Flow(r, "a-to-c-udp").preflight.empty());
   BOOST_TEST(p1->flows == (std::vector<std::string>{"a-to-b-udp"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(Finding(r, "P2")->flows.empty());
+}
+
+BOOST_AUTO_TEST_CASE(an_outbound_firewall_stops_one_direction_and_the_replies_that_need_it) {
+  const RunReport r = RunScenario(LoadScenarioText(R"(
+name: outbound-only
+seed: 3
+cluster:
+  pools: [{name: worker, nodes: 2}]
+  ipsec: {mode: Full}
+underlay:
+  firewalls:
+    - {name: egress, nodes: [worker-1], direction: outbound, rules: [{action: deny, protocol: esp}]}
+pods:
+  - {name: a, node: worker-0}
+  - {name: b, node: worker-1}
+flows:
+  - {name: a-to-b-udp, from: a, to: b, protocol: udp, port: 8080, packets: 10}
+  - {name: b-to-a-udp, from: b, to: a, protocol: udp, port: 8081, packets: 10}
+  - {name: a-to-b-tcp, from: a, to: b, protocol: tcp, port: 9000, packets: 10}
+  - {name: a-to-node, from: a, to: worker-1, protocol: udp, port: 8082, packets: 10}
+)",
+                                                   "outbound.yaml"),
+                                  RunOptions{});
+  BOOST_REQUIRE(r.preflight.size() == 1u);
+  const PreflightFinding& p1 = r.preflight[0];
+  BOOST_TEST(p1.text ==
+             "ESP (IP protocol 50) blocked worker-1 → worker-0 by firewall egress (outbound on "
+             "worker-1) rule 1 (deny proto 50); encapsulation Auto: ESP is not encapsulated (no "
+             "NAT between them), so Geneve from worker-1 to worker-0 is dropped");
+  const FlowResult& ab = Flow(r, "a-to-b-udp");
+  BOOST_TEST(ab.verdict == "encrypted");  // worker-0 -> worker-1 is not filtered
+  BOOST_TEST(ab.delivered == ab.sent);
+  BOOST_TEST(ab.preflight.empty());
+  BOOST_TEST(Flow(r, "b-to-a-udp").verdict == "dropped");
+  BOOST_TEST(Flow(r, "b-to-a-udp").preflight == std::vector<std::string>{"P1"},
+             boost::test_tools::per_element());
+  // TCP's SYN gets through, its SYN-ACK does not.
+  BOOST_TEST(Flow(r, "a-to-b-tcp").verdict == "dropped");
+  BOOST_TEST(Flow(r, "a-to-b-tcp").preflight == std::vector<std::string>{"P1"},
+             boost::test_tools::per_element());
+  // To the host network: in clear through the gateway, not IPsec's business.
+  BOOST_TEST(Flow(r, "a-to-node").verdict == "plaintext");
+  BOOST_TEST(Flow(r, "a-to-node").preflight.empty());
+  BOOST_TEST(p1.flows == (std::vector<std::string>{"b-to-a-udp", "a-to-b-tcp"}),
              boost::test_tools::per_element());
 }
 
