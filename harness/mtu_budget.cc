@@ -8,9 +8,10 @@ namespace mtu = sim::mtu;
 
 namespace {
 
-mtu::Protection ProtectionOf(const ClusterSpec& c) {
+mtu::Protection ProtectionOf(const ClusterSpec& c, bool natBetweenNodes) {
   if (c.ipsecMode != IpsecMode::kFull) return mtu::Protection::kNone;
-  const bool udp = c.platform == "ibmcloud" || c.encapsulation == Encapsulation::kAlways;
+  const bool udp =
+      c.platform == "ibmcloud" || c.encapsulation == Encapsulation::kAlways || natBetweenNodes;
   return udp ? mtu::Protection::kEspInUdp : mtu::Protection::kEsp;
 }
 
@@ -28,8 +29,8 @@ const char* Name(mtu::Protection p) {
 
 }  // namespace
 
-MtuBudget ComputeMtuBudget(const ClusterSpec& c) {
-  const mtu::Protection p = ProtectionOf(c);
+MtuBudget ComputeMtuBudget(const ClusterSpec& c, bool natBetweenNodes) {
+  const mtu::Protection p = ProtectionOf(c, natBetweenNodes);
   MtuBudget b;
   b.protection = Name(p);
   b.geneveBytes = int(mtu::kGeneveOverheadIpv4);

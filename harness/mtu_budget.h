@@ -8,6 +8,8 @@
 
 namespace ipsecsim::harness {
 
-MtuBudget ComputeMtuBudget(const ClusterSpec& cluster);
+// natBetweenNodes: some node is behind a NAT, so IKE moves the ESP of its
+// pairs into UDP 4500 even with encapsulation Auto; the budget is the worst pair's.
+MtuBudget ComputeMtuBudget(const ClusterSpec& cluster, bool natBetweenNodes = false);
 
 }  // namespace ipsecsim::harness

@@ -175,7 +175,7 @@ RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
   r.hostMtu = sc.cluster.hostMtu;
   r.clusterMtu = sc.cluster.clusterMtu;
   r.simulatedSeconds = seconds;
-  r.mtuBudget = ComputeMtuBudget(sc.cluster);
+  r.mtuBudget = ComputeMtuBudget(sc.cluster, !sc.underlay.nats.empty());
   r.tunnelDf = ToString(sc.cluster.tunnelDf);
   r.linkLoss = sc.cluster.linkLoss;
   r.underlayPackets = w.oracle.ClassTotals();

@@ -68,6 +68,7 @@ BOOST_AUTO_TEST_CASE(firewall_denying_esp_drops_cross_node_traffic_with_encapsul
   BOOST_TEST(ClassTotal(ab, "esp") > 0u);
   BOOST_TEST(ClassTotal(ab, "esp-in-udp") == 0u);
   BOOST_TEST(Flow(r, "a-to-c-udp").verdict == "encrypted");
+  BOOST_TEST(r.mtuBudget.protection == "esp");
   BOOST_TEST(
       HasLine(r, "rule 3 (deny proto 50) on link worker-1/eth0 (firewall sg-workers, both)"));
   // Four findings, all ESP to or from worker-1 by rule 3, all affecting IPsec.
@@ -184,6 +185,7 @@ BOOST_AUTO_TEST_CASE(nodes_behind_a_nat_talk_esp_in_udp_and_keepalives_hold_the_
   BOOST_TEST(ClassTotal(Flow(r, "a-to-b-udp"), "esp") > 0u);
   BOOST_TEST(ClassTotal(Flow(r, "a-to-b-udp"), "esp-in-udp") == 0u);
   BOOST_TEST(r.underlayPackets.at("natt-keepalive") > 0u);
+  BOOST_TEST(r.mtuBudget.protection == "esp-in-udp");  // the pairs with worker-2
   BOOST_TEST(HasLine(r, "nat-1 (public 10.0.254.1, in front of worker-2): inbound translated"));
   BOOST_TEST(!HasLine(r, "mapping expired"));
   // ESP blocked by the NAT and UDP only on worker-2's mappings: explained, not affecting.
