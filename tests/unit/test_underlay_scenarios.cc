@@ -223,6 +223,45 @@ BOOST_AUTO_TEST_CASE(without_keepalives_the_nat_mapping_expires_and_late_traffic
   BOOST_TEST(early.preflight.empty());  // expiry bears only on traffic towards worker-1
 }
 
+BOOST_AUTO_TEST_CASE(nodes_behind_two_different_nats_cannot_reach_each_other) {
+  const RunReport r = RunScenario(LoadScenarioText(R"(
+name: two-nats
+seed: 5
+cluster:
+  pools: [{name: worker, nodes: 3}]
+  ipsec: {mode: Full}
+underlay:
+  nats:
+    - {name: nat-a, nodes: [worker-1]}
+    - {name: nat-b, nodes: [worker-2]}
+pods:
+  - {name: a, node: worker-0}
+  - {name: b, node: worker-1}
+  - {name: c, node: worker-2}
+flows:
+  - {name: b-to-c, from: b, to: c, protocol: udp, port: 8080, packets: 10}
+  - {name: b-to-a, from: b, to: a, protocol: udp, port: 8080, packets: 10}
+  - {name: a-to-c, from: a, to: c, protocol: udp, port: 8080, packets: 10}
+)",
+                                                   "two-nats.yaml"),
+                                  RunOptions{});
+  // Each NATed node reaches worker-0; neither can open the other's mapping.
+  BOOST_TEST(Flow(r, "b-to-a").verdict == "encrypted");
+  BOOST_TEST(Flow(r, "a-to-c").verdict == "encrypted");
+  const FlowResult& bc = Flow(r, "b-to-c");
+  BOOST_TEST(bc.verdict == "dropped");
+  BOOST_TEST(bc.protectedPackets == 0u);  // no SA: nothing protected left worker-1
+  BOOST_TEST(HasLine(r, "nat-b (public 10.0.254.2, in front of worker-2): inbound dropped"));
+  // The preflight says why: IKE only as replies, both ways (500 and 4500).
+  std::vector<std::string> ids;
+  for (const PreflightFinding& f : r.preflight) {
+    if (f.status == "reply-only" && f.affectsIpsec) ids.push_back(f.id);
+  }
+  BOOST_TEST(ids.size() == 4u);
+  BOOST_TEST(bc.preflight == ids, boost::test_tools::per_element());
+  BOOST_TEST(Flow(r, "b-to-a").preflight.empty());
+}
+
 BOOST_AUTO_TEST_CASE(link_loss_and_firewalls_filter_the_same_links) {
   Scenario sc = LoadScenarioFile("scenarios/firewall-esp-blocked-auto.yaml");
   sc.cluster.linkLoss = 0.1;
