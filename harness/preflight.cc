@@ -36,19 +36,18 @@ std::string FormatSeconds(double seconds) {
 
 class PairEvaluator {
  public:
-  explicit PairEvaluator(const Scenario& sc) : sc_(sc) {}
+  explicit PairEvaluator(const Scenario& sc) : sc_(sc) {
+    for (const FirewallSpec& fw : sc.underlay.firewalls) tables_.push_back(ToRuleTable(fw));
+  }
 
-  // The first stage on the path from `a` to `b` that stops `t`, if any.
+  // The first stage on the path from `a` to `b` that stops `t`, if any; the
+  // platform's filter, the same for every pair, is left to the caller.
   std::optional<Stop> Evaluate(const std::string& a, const std::string& b, const Traffic& t) const {
     natt::Ipv4View packet;
     packet.protocol = t.protocol;
     packet.hasPorts = t.port != 0;
     packet.sourcePort = packet.destinationPort = t.port;
     if (auto stop = Firewalls(a, FirewallDirection::kOutbound, packet)) return stop;
-    if (t.protocol == natt::kProtoEsp && natt::PlatformDropsEsp(sc_.cluster.platform)) {
-      return Stop{"blocked",
-                  "platform " + sc_.cluster.platform + " (the underlay drops IP protocol 50)"};
-    }
     const NatSpec* natA = sc_.underlay.NatOf(a);
     const NatSpec* natB = sc_.underlay.NatOf(b);
     if (t.protocol == natt::kProtoEsp && (natA || natB)) {
@@ -81,10 +80,11 @@ class PairEvaluator {
  private:
   std::optional<Stop> Firewalls(const std::string& node, FirewallDirection direction,
                                 const natt::Ipv4View& packet) const {
-    for (const FirewallSpec& fw : sc_.underlay.firewalls) {
+    for (size_t i = 0; i < tables_.size(); ++i) {
+      const FirewallSpec& fw = sc_.underlay.firewalls[i];
       if (fw.direction != direction && fw.direction != FirewallDirection::kBoth) continue;
       if (std::find(fw.nodes.begin(), fw.nodes.end(), node) == fw.nodes.end()) continue;
-      natt::FirewallRuleTable table = ToRuleTable(fw);
+      natt::FirewallRuleTable& table = tables_[i];
       const natt::FirewallRuleTable::Decision d = table.Evaluate(packet);
       if (d.action == natt::Action::kAllow) continue;
       const std::string where =
@@ -99,6 +99,7 @@ class PairEvaluator {
   }
 
   const Scenario& sc_;
+  mutable std::vector<natt::FirewallRuleTable> tables_;  // Evaluate counts; counts unused
 };
 
 class PreflightBuilder {
@@ -107,10 +108,14 @@ class PreflightBuilder {
 
   std::vector<PreflightFinding> Build() {
     const std::vector<std::string> nodes = sc_.NodeNames();
+    // The platform drops ESP on every link: one finding for every pair.
+    const bool platformDropsEsp = natt::PlatformDropsEsp(sc_.cluster.platform);
+    if (platformDropsEsp) AddPlatformEsp();
     for (const std::string& a : nodes) {
       for (const std::string& b : nodes) {
         if (a == b) continue;
         for (const Traffic& t : kTraffic) {
+          if (platformDropsEsp && t.protocol == natt::kProtoEsp) continue;
           if (auto stop = eval_.Evaluate(a, b, t)) Add(a, b, t, *stop);
         }
       }
@@ -133,6 +138,20 @@ class PreflightBuilder {
     f.consequence = Consequence(a, b, t, stop, f.affectsIpsec);
     f.text = std::string(t.name) + " " + stop.status + " " + a + " → " + b + " by " + stop.cause +
              "; " + f.consequence;
+    Push(std::move(f));
+  }
+
+  void AddPlatformEsp() {
+    PreflightFinding f;
+    f.from = f.to = "*";
+    f.traffic = "esp";
+    f.status = "blocked";
+    f.cause = "platform " + sc_.cluster.platform + " (the underlay drops IP protocol 50)";
+    // The operator forces encapsulation on such a platform: ESP is never needed.
+    f.consequence = Full() ? "not used: platform " + sc_.cluster.platform +
+                                 " forces encapsulation, ESP travels in UDP 4500"
+                           : std::string("not used: IPsec is ") + ToString(sc_.cluster.ipsecMode);
+    f.text = "ESP (IP protocol 50) blocked between all nodes by " + f.cause + "; " + f.consequence;
     Push(std::move(f));
   }
 

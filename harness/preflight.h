@@ -19,8 +19,9 @@
 
 namespace ipsecsim::harness {
 
-// Findings in a fixed order (pairs in node order, then udp/500, udp/4500,
-// esp, then NAT mapping expiry); ids P1, P2, ...; flows not yet linked.
+// Findings in a fixed order (the platform's, with from and to "*" for every
+// pair; then pairs in node order, udp/500, udp/4500, esp; then NAT mapping
+// expiry); ids P1, P2, ...; flows not yet linked.
 std::vector<PreflightFinding> RunPreflight(const Scenario& scenario);
 
 // Links findings that affect IPsec and flows, both ways. A flow from node a
