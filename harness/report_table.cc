@@ -112,13 +112,26 @@ void WriteWireCost(std::ostringstream& out, const RunReport& report) {
   if (any) out << "\n";
 }
 
-// The ports-table preflight and what the underlay's middleboxes did.
+constexpr size_t kMaxPreflightLines = 20;  // the rest is in report.json
+
+// The ports-table preflight (the findings that affect IPsec first, at most
+// kMaxPreflightLines) and what the underlay's middleboxes did.
 void WriteUnderlay(std::ostringstream& out, const RunReport& report) {
   if (!report.preflight.empty()) out << "PREFLIGHT (ports table: UDP 500, UDP 4500, ESP)\n";
-  for (const PreflightFinding& f : report.preflight) {
-    out << f.id << "  " << f.text;
-    for (size_t i = 0; i < f.flows.size(); ++i) out << (i ? ", " : "  [flows: ") << f.flows[i];
-    out << (f.flows.empty() ? "" : "]") << "\n";
+  std::vector<const PreflightFinding*> shown;
+  for (bool affects : {true, false}) {
+    for (const PreflightFinding& f : report.preflight) {
+      if (f.affectsIpsec == affects && shown.size() < kMaxPreflightLines) shown.push_back(&f);
+    }
+  }
+  for (const PreflightFinding* f : shown) {
+    out << f->id << "  " << f->text;
+    for (size_t i = 0; i < f->flows.size(); ++i) out << (i ? ", " : "  [flows: ") << f->flows[i];
+    out << (f->flows.empty() ? "" : "]") << "\n";
+  }
+  if (shown.size() < report.preflight.size()) {
+    out << "... and " << report.preflight.size() - shown.size()
+        << " more findings in report.json (preflight)\n";
   }
   if (!report.underlayFilters.empty())
     out << (report.preflight.empty() ? "" : "\n") << "UNDERLAY\n";

@@ -2,6 +2,7 @@
 // each configured underlay stops between which nodes, why, and whether the
 // scenario's IPsec needs it.
 #include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "preflight.h"
@@ -150,6 +151,34 @@ BOOST_AUTO_TEST_CASE(without_ipsec_findings_are_listed_but_do_not_affect_it) {
     BOOST_TEST(!f.affectsIpsec);
     BOOST_TEST(f.consequence == "not used: IPsec is Disabled");
   }
+}
+
+BOOST_AUTO_TEST_CASE(reports_carry_the_findings_and_the_terminal_shows_the_important_ones) {
+  RunReport r;
+  for (int i = 1; i <= 25; ++i) {
+    PreflightFinding f;
+    f.id = "P" + std::to_string(i);
+    f.affectsIpsec = i > 20;
+    f.text = "finding " + std::to_string(i);
+    if (i == 25) f.flows = {"x", "y"};
+    r.preflight.push_back(f);
+  }
+  FlowResult flow;
+  flow.name = "x";
+  flow.preflight = {"P25"};
+  r.flows.push_back(flow);
+  const std::string table = FormatTable(r);
+  // The five that affect IPsec come first, then the first fifteen others.
+  BOOST_TEST(table.find("P21  finding 21\n") < table.find("P1  finding 1\n"));
+  BOOST_TEST(table.find("P25  finding 25  [flows: x, y]\n") != std::string::npos);
+  BOOST_TEST(table.find("P15  finding 15\n") != std::string::npos);
+  BOOST_TEST(table.find("P16  finding 16\n") == std::string::npos);
+  BOOST_TEST(table.find("... and 5 more findings in report.json (preflight)") != std::string::npos);
+  const auto json = nlohmann::json::parse(FormatJsonReport(r));
+  BOOST_TEST(json["preflight"].size() == 25u);
+  BOOST_TEST(json["preflight"][24]["flows"] == nlohmann::json({"x", "y"}));
+  BOOST_TEST(json["preflight"][24]["affects_ipsec"] == true);
+  BOOST_TEST(json["flows"][0]["preflight"] == nlohmann::json({"P25"}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
