@@ -1,6 +1,11 @@
 #include "dh_modp2048.h"
 
 #include <cryptopp/dh.h>
+#include <cryptopp/integer.h>
+
+#include <algorithm>
+
+#include "modelled_crypto.h"
 
 namespace ipsecsim::ike {
 
@@ -33,14 +38,47 @@ const Bytes& Modp2048Prime() {
   return prime;
 }
 
-Modp2048KeyPair Modp2048KeyPair::Generate(CryptoPP::RandomNumberGenerator& rng) {
-  // A 256-bit exponent in [2^255, 2^256): far above the group's ~110-bit
-  // strength and an order of magnitude cheaper than a full-size one.
+namespace {
+
+// A 256-bit exponent in [2^255, 2^256): far above the group's ~110-bit
+// strength and an order of magnitude cheaper than a full-size one.
+Bytes DrawExponent(CryptoPP::RandomNumberGenerator& rng) {
   CryptoPP::Integer x(rng, 256);
   x.SetBit(255);
   Bytes exponent(32);
   x.Encode(exponent.data(), exponent.size());
-  return FromPrivateExponent(exponent);
+  return exponent;
+}
+
+// 2 <= v <= p-2 for a 256-byte big-endian value.
+bool InRange(const Bytes& v) {
+  Bytes pMinus2 = Modp2048Prime();
+  pMinus2.back() -= 2;  // p ends in 0xFF
+  const bool atLeastTwo =
+      std::any_of(v.begin(), v.end() - 1, [](uint8_t b) { return b != 0; }) || v.back() >= 2;
+  return v.size() == kModp2048Len && atLeastTwo && v <= pMinus2;
+}
+
+}  // namespace
+
+Modp2048KeyPair Modp2048KeyPair::Generate(CryptoPP::RandomNumberGenerator& rng) {
+  return FromPrivateExponent(DrawExponent(rng));
+}
+
+Modp2048KeyPair Modp2048KeyPair::GenerateModelled(CryptoPP::RandomNumberGenerator& rng) {
+  Modp2048KeyPair pair;
+  pair.modelled_ = true;
+  pair.private_ = DrawExponent(rng);
+  Bytes h = modelled::Expand("ipsecsim modelled g^x", pair.private_, kModp2048Len);
+  h[0] &= 0x7f;  // below p; a square of h (not 0 or +-1) is in the order-q subgroup
+  h.back() |= 2;
+  const Bytes& pBytes = Modp2048Prime();
+  const CryptoPP::Integer p(pBytes.data(), pBytes.size()), x(h.data(), h.size());
+  pair.public_ = Bytes(kModp2048Len);
+  // One modular squaring, not an exponentiation: a real peer accepts the
+  // value (and derives another secret).
+  (x.Squared() % p).Encode(pair.public_.data(), pair.public_.size());
+  return pair;
 }
 
 Modp2048KeyPair Modp2048KeyPair::FromPrivateExponent(const Bytes& exponent) {
@@ -56,6 +94,13 @@ Modp2048KeyPair Modp2048KeyPair::FromPrivateExponent(const Bytes& exponent) {
 }
 
 std::optional<Bytes> Modp2048KeyPair::SharedSecret(const Bytes& peerPublic) const {
+  if (modelled_) {
+    if (peerPublic.size() != kModp2048Len || !InRange(peerPublic)) return std::nullopt;
+    Bytes both = std::min(public_, peerPublic);
+    const Bytes& high = std::max(public_, peerPublic);
+    both.insert(both.end(), high.begin(), high.end());
+    return modelled::Expand("ipsecsim modelled g^ir", both, kModp2048Len);
+  }
   const CryptoPP::DH dh = Group14();
   if (peerPublic.size() != dh.PublicKeyLength()) return std::nullopt;
   // Agree's validation refuses values outside [2, p-2] (RFC 7296 §5: a

@@ -27,6 +27,10 @@ class Modp2048KeyPair {
   static Modp2048KeyPair Generate(CryptoPP::RandomNumberGenerator& rng);
   // A fixed private exponent (big-endian), for known-answer tests.
   static Modp2048KeyPair FromPrivateExponent(const Bytes& exponent);
+  // Modelled crypto (modelled_crypto.h, no security value): the same draw
+  // from `rng`, but the public value and g^ir are SHA-256 expansions, not
+  // exponentiations. Only another modelled pair agrees with it.
+  static Modp2048KeyPair GenerateModelled(CryptoPP::RandomNumberGenerator& rng);
 
   // g^x mod p, 256 bytes: the KE payload's key exchange data.
   const Bytes& PublicValue() const { return public_; }
@@ -38,6 +42,7 @@ class Modp2048KeyPair {
  private:
   Bytes private_;  // exponent, zero-padded to the DH object's private key length
   Bytes public_;
+  bool modelled_ = false;
 };
 
 }  // namespace ipsecsim::ike

@@ -99,6 +99,23 @@ ns3::TypeId IkeDaemon::GetTypeId() {
                         ns3::TimeValue(ns3::Seconds(20)),
                         ns3::MakeTimeAccessor(&IkeDaemon::m_nattKeepaliveInterval),
                         ns3::MakeTimeChecker())
+          .AddAttribute("ModelledCrypto",
+                        "Cheap stand-ins for D-H and the AUTH signature with the real wire "
+                        "sizes and CPU costs, for capacity studies; no security value (see "
+                        "docs/ike.md). Both ends must agree.",
+                        ns3::BooleanValue(false),
+                        ns3::MakeBooleanAccessor(&IkeDaemon::m_modelledCrypto),
+                        ns3::MakeBooleanChecker())
+          .AddAttribute("IkeLifetime",
+                        "ikelifetime: an IKE SA is rekeyed (CREATE_CHILD_SA) IkeRekeyMargin "
+                        "before this on the end that created it, half the margin before on "
+                        "the other; 0 = never.",
+                        ns3::TimeValue(ns3::Seconds(28800)),
+                        ns3::MakeTimeAccessor(&IkeDaemon::m_ikeLifetime), ns3::MakeTimeChecker())
+          .AddAttribute("IkeRekeyMargin", "rekeymargin for IKE SAs (Libreswan: 540 s).",
+                        ns3::TimeValue(ns3::Seconds(540)),
+                        ns3::MakeTimeAccessor(&IkeDaemon::m_ikeRekeyMargin),
+                        ns3::MakeTimeChecker())
           .AddTraceSource("ConnectionUp", "A connection's Child SA was installed.",
                           ns3::MakeTraceSourceAccessor(&IkeDaemon::m_upTrace),
                           "ipsecsim::ike::IkeDaemon::ConnectionTracedCallback")
@@ -123,6 +140,7 @@ void IkeDaemon::DoDispose() {
     slot.retransmit.Cancel();
     slot.liveness.Cancel();
     slot.keepalive.Cancel();
+    slot.ikeRekey.Cancel();
   }
   m_sequenceCheck.Cancel();
   m_sas.clear();
@@ -205,15 +223,15 @@ void IkeDaemon::Spend(ns3::Time cost, std::function<void()> work) {
   ns3::Simulator::Schedule(m_busyUntil - now, std::move(work));
 }
 
-ns3::Time IkeDaemon::CostOf(const IkeHeader& header) const {
+ns3::Time IkeDaemon::CostOf(const IkeHeader& header, size_t size) const {
   const bool response = header.IsResponse();
   switch (header.exchange) {
     case ExchangeType::kIkeSaInit:  // the initiator also signs its IKE_AUTH request
       return response ? m_dhCost + m_rsaCost : m_dhCost;
     case ExchangeType::kIkeAuth:
       return m_rsaCost;
-    case ExchangeType::kCreateChildSa:  // a new D-H pair and g^ir with PFS
-      return m_rekeyPfs ? m_dhCost : ns3::Time();
+    case ExchangeType::kCreateChildSa:  // large enough for a KE (PFS, IKE SA rekey): D-H
+      return size >= kIkeHeaderLen + kModp2048Len ? m_dhCost : ns3::Time();
     default:
       return ns3::Time();
   }
@@ -241,7 +259,7 @@ void IkeDaemon::Receive(Bytes datagram, Endpoint from, uint32_t localAddress, bo
     m_log.push_back(LogLine("malformed message dropped: " + parsed.Error().ToString()));
     return;
   }
-  const ns3::Time cost = CostOf(parsed.Value().header);
+  const ns3::Time cost = CostOf(parsed.Value().header, datagram.size());
   Spend(cost,
         [this, datagram = std::move(datagram), message = std::move(parsed.Value()), from,
          localAddress, viaNatt]() { Handle(datagram, message, from, localAddress, viaNatt); });
@@ -342,6 +360,7 @@ void IkeDaemon::ProcessEvents(uint64_t localSpi) {
   auto it = m_sas.find(localSpi);
   if (it == m_sas.end()) return;
   IkeSaEvents events = it->second.sa->TakeEvents();
+  if (events.ikeRekey) AdoptRekeyedIkeSa(localSpi, *events.ikeRekey);
   for (const ChildSaResult& child : events.children) {
     auto slot = m_sas.find(localSpi);
     if (slot != m_sas.end()) InstallChild(child, slot->second);
@@ -363,6 +382,7 @@ void IkeDaemon::SendNextRequest(SaSlot& slot) {
   slot.firstSent = ns3::Simulator::Now();
   Transmit(*request, slot.sa->Context().remote, Floated(*slot.sa));
   const uint64_t spi = slot.sa->LocalSpi();
+  slot.retransmit.Cancel();  // the previous request's timer, if its response was just processed
   slot.retransmit =
       ns3::Simulator::Schedule(m_retransmitInterval, &IkeDaemon::RetransmitTimeout, this, spi);
 }

@@ -101,6 +101,9 @@ struct IkeDaemonCounters {
   uint64_t crossingYields = 0;     // defect profile: Child SAs answered but not installed
   uint64_t nattFloats = 0;         // IKE SAs moved to UDP 4500
   uint64_t nattKeepalivesSent = 0;
+  uint64_t ikeSasRekeyed = 0;       // IKE SA rekeys this node initiated or answered
+  uint64_t rekeyCollisions = 0;     // Child SA rekeys that crossed one of the peer's
+  uint64_t redundantDeleted = 0;    // of those, the redundant Child SAs this node deleted
 };
 
 class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
@@ -121,6 +124,12 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   // connection, removes its states and policies and forgets it. False for an
   // unknown name.
   bool DeleteConnection(const std::string& name);
+  // ipsec whack --rekey-ike: rekeys the IKE SA carrying the connection now
+  // (CREATE_CHILD_SA, RFC 7296 §1.3.2). False when it has no established one.
+  bool RekeyIkeSa(const std::string& name);
+  // ipsec whack --rekey-ipsec: rekeys the connection's current Child SA now.
+  // False when it has none or a rekey of it is under way.
+  bool RekeyChildSa(const std::string& name);
 
   ConnectionStatus Status(const std::string& name) const;
   std::vector<ConnectionStatus> TrafficStatus() const;
@@ -168,17 +177,22 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
     ns3::EventId liveness;
     uint64_t inboundBytesSeen = 0;  // at the last liveness tick
     ns3::EventId keepalive;
+    ns3::EventId ikeRekey;
+    bool ikeRekeyArmed = false;
+    uint64_t replacedBy = 0;  // rekeyed: the local SPI of the new IKE SA
   };
 
   // IkeSaEnvironment
   CryptoPP::RandomNumberGenerator& Rng() override { return *m_rng; }
   int64_t UnixNow() const override;
   uint32_t AllocateChildSpi() override;
+  uint64_t AllocateIkeSpi() override { return NewIkeSpi(); }
   std::vector<const ConnectionConfig*> ConnectionsFor(uint32_t remoteAddress,
                                                       const std::string& peerId) const override;
   const ChildSaResult* ChildByOutboundSpi(uint32_t spiOut) const override;
   bool RekeyWithPfs() const override { return m_rekeyPfs; }
   bool ForcesEncapsulation(uint32_t remoteAddress) const override;
+  bool ModelledCrypto() const override { return m_modelledCrypto; }
 
   // ike_daemon_connections.cc: configuration, Acquire, xfrm and status
   void InstallPolicies(Connection& connection);
@@ -207,6 +221,12 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   // Defect profile: false when the responder yields and must not install.
   bool InstallAsResponder(const ChildSaResult& child, const SaSlot& slot);
   void ResolveDuplicate(Connection& c, uint64_t newIkeSa);
+
+  // ike_daemon_ike_rekey.cc: IKE SA rekey before IkeLifetime
+  void ScheduleIkeRekey(SaSlot& slot);
+  void IkeRekeyTick(uint64_t localSpi);
+  void AdoptRekeyedIkeSa(uint64_t oldSpi, const IkeSaEvents::IkeRekey& rekey);
+  uint64_t Carrier(const SaSlot& slot) const;  // the IKE SA its Child SAs now belong to
 
   // ike_daemon_liveness.cc: liveness, dead peers, IKE SA teardown
   void ScheduleLiveness(SaSlot& slot);
@@ -246,7 +266,7 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   // natt: from UDP 4500 with the non-ESP marker.
   void Transmit(const Bytes& datagram, Endpoint to, bool natt = false);
   void RetransmitTimeout(uint64_t localSpi);
-  ns3::Time CostOf(const IkeHeader& header) const;
+  ns3::Time CostOf(const IkeHeader& header, size_t size) const;
   // Runs `work` once the daemon's CPU has spent `cost` on it, after what is queued.
   void Spend(ns3::Time cost, std::function<void()> work);
   uint64_t NewIkeSpi();
@@ -283,6 +303,9 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   CrossingStreamsProfile Crossing() const { return CrossingStreamsProfile(m_crossingProfile); }
   ns3::EventId m_sequenceCheck;
   bool m_forceEncapsulation = false;
+  bool m_modelledCrypto = false;
+  ns3::Time m_ikeLifetime;
+  ns3::Time m_ikeRekeyMargin;
   ns3::Time m_nattKeepaliveInterval;
 
   ns3::TracedCallback<const ConnectionStatus&> m_upTrace;

@@ -75,19 +75,23 @@ void IkeDaemon::InstallChild(const ChildSaResult& child, SaSlot& slot) {
       old.rekeying = false;
     }
   }
-  c.children.push_back(InstalledChild{child, sa.LocalSpi(), !delayOutbound});
+  // Negotiated on an IKE SA that was rekeyed meanwhile: it belongs to the new one.
+  const uint64_t carrier = Carrier(slot);
+  c.children.push_back(InstalledChild{child, carrier, !delayOutbound});
   ++m_counters.childSasInstalled;
   const bool wasUp = c.state == ConnectionState::kUp;
   c.state = ConnectionState::kUp;
-  c.ikeSa = sa.LocalSpi();
+  c.ikeSa = carrier;
   c.failure.clear();
   if (!wasUp) c.upSince = ns3::Simulator::Now();
   m_log.push_back(LogLine(c.config.name + (rekey ? " rekeyed" : " up") + ": ESP in " +
                           Hex32(child.spiIn) + " out " + Hex32(child.spiOut) +
                           (delayOutbound ? " (outbound after the old SA's Delete)" : "")));
   ScheduleSequenceCheck();
-  ScheduleLiveness(slot);
-  ScheduleKeepalive(slot);
+  SaSlot& carrierSlot = m_sas.at(carrier);
+  ScheduleLiveness(carrierSlot);
+  ScheduleKeepalive(carrierSlot);
+  ScheduleIkeRekey(carrierSlot);
   if (rekey) {
     ++m_counters.childSasRekeyed;
     m_rekeyedTrace(c.config.name, child.spiIn, child.spiOut);
@@ -123,6 +127,15 @@ void IkeDaemon::StartChildRekey(Connection& c, uint32_t spiIn) {
   tasks.push_back(MakeChildRekeyTask(rec->sa));
   slot->second.sa->Queue(ExchangeType::kCreateChildSa, std::move(tasks));
   Kick(slot->second);
+}
+
+bool IkeDaemon::RekeyChildSa(const std::string& name) {
+  auto it = m_connections.find(name);
+  if (it == m_connections.end()) return false;
+  const InstalledChild* current = it->second.Current();
+  if (!current || current->rekeying) return false;
+  StartChildRekey(it->second, current->sa.spiIn);
+  return current->rekeying;
 }
 
 void IkeDaemon::RetireAfterRekey(const std::string& connection, uint32_t oldSpiIn) {

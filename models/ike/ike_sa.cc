@@ -39,6 +39,28 @@ std::unique_ptr<IkeSa> IkeSa::NewResponder(IkeSaEnvironment* env, uint64_t spiI,
   return std::unique_ptr<IkeSa>(new IkeSa(env, false, spiI, spiR, local, remote));
 }
 
+std::unique_ptr<IkeSa> IkeSa::FromRekey(const IkeSa& old, const IkeSaEvents::IkeRekey& rekey) {
+  const IkeSaContext& o = old.ctx_;
+  std::unique_ptr<IkeSa> sa(
+      new IkeSa(o.env, rekey.initiatedHere, rekey.spiI, rekey.spiR, o.local, o.remote));
+  IkeSaContext& c = sa->ctx_;
+  c.connection = o.connection;
+  c.candidates = o.candidates;
+  c.peerId = o.peerId;
+  c.natDetectedLocal = o.natDetectedLocal;
+  c.natDetectedRemote = o.natDetectedRemote;
+  c.nonceI = rekey.nonceI;
+  c.nonceR = rekey.nonceR;
+  c.keys = rekey.keys;
+  sa->state_ = IkeSaState::kEstablished;
+  return sa;
+}
+
+void IkeSa::MoveQueueTo(IkeSa& successor) {
+  for (Exchange& exchange : queued_) successor.queued_.push_back(std::move(exchange));
+  queued_.clear();
+}
+
 void IkeSa::QueueInitialExchanges() {
   Exchange init{ExchangeType::kIkeSaInit, {}};
   init.tasks.push_back(MakeIkeInitTask());
@@ -53,7 +75,7 @@ void IkeSa::Queue(ExchangeType type, std::vector<std::unique_ptr<IkeTask>> tasks
   queued_.push_back(Exchange{type, std::move(tasks)});
 }
 
-IkeSa::Exchange IkeSa::ResponderExchange(ExchangeType type) {
+IkeSa::Exchange IkeSa::ResponderExchange(ExchangeType type, const std::vector<Payload>& request) {
   Exchange exchange{type, {}};
   switch (type) {
     case ExchangeType::kIkeSaInit:
@@ -64,7 +86,8 @@ IkeSa::Exchange IkeSa::ResponderExchange(ExchangeType type) {
       exchange.tasks.push_back(MakeChildCreateTask());
       break;
     case ExchangeType::kCreateChildSa:
-      exchange.tasks.push_back(MakeChildRekeyResponderTask());
+      exchange.tasks.push_back(RekeysIkeSa(request) ? MakeIkeRekeyTask()
+                                                    : MakeChildRekeyResponderTask());
       break;
     case ExchangeType::kInformational:
       exchange.tasks.push_back(MakeInformationalResponderTask());
@@ -165,13 +188,13 @@ IkeSa::Reception IkeSa::ReceiveRequest(const Bytes& datagram, const IkeMessage& 
     r.dropReason = "request not expected in this state";
     return r;
   }
-  Exchange exchange = ResponderExchange(h.exchange);
+  auto payloads = Payloads(datagram, message, &r.dropReason);
+  if (!payloads) return r;
+  Exchange exchange = ResponderExchange(h.exchange, *payloads);
   if (exchange.tasks.empty()) {
     r.dropReason = "exchange type not supported";
     return r;
   }
-  auto payloads = Payloads(datagram, message, &r.dropReason);
-  if (!payloads) return r;
   if (first) ctx_.initRequest = datagram;
   r.accepted = true;
   if (LaterExchange(h.exchange)) ResetError();

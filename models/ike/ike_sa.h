@@ -28,6 +28,10 @@ class IkeSa {
                                              Endpoint local, Endpoint remote);
   static std::unique_ptr<IkeSa> NewResponder(IkeSaEnvironment* env, uint64_t spiI, uint64_t spiR,
                                              Endpoint local, Endpoint remote);
+  // The IKE SA that `rekey` made from `old` (RFC 7296 §2.18): established,
+  // the same peer, endpoints and identities, new SPIs and keys, message IDs
+  // from 0; its initiator is the node that initiated the rekey.
+  static std::unique_ptr<IkeSa> FromRekey(const IkeSa& old, const IkeSaEvents::IkeRekey& rekey);
 
   // Initiator: queues IKE_SA_INIT, then IKE_AUTH with the first Child SA.
   void QueueInitialExchanges();
@@ -38,6 +42,8 @@ class IkeSa {
   bool Idle() const { return !window_.RequestOutstanding() && queued_.empty(); }
   // Drops what is queued (the SA is about to go away).
   void ClearQueue() { queued_.clear(); }
+  // Hands what is queued to `successor` (after an IKE SA rekey).
+  void MoveQueueTo(IkeSa& successor);
 
   // The next request to send: when an exchange is queued, none is
   // outstanding and the SA has not failed.
@@ -76,7 +82,7 @@ class IkeSa {
 
   IkeSa(IkeSaEnvironment* env, bool initiator, uint64_t spiI, uint64_t spiR, Endpoint local,
         Endpoint remote);
-  static Exchange ResponderExchange(ExchangeType type);
+  static Exchange ResponderExchange(ExchangeType type, const std::vector<Payload>& request);
   static bool LaterExchange(ExchangeType type);
   bool AcceptsRequest(const IkeHeader& header) const;
   void ResetError();

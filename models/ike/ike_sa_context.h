@@ -31,6 +31,7 @@ class IkeSaEnvironment {
   virtual int64_t UnixNow() const = 0;  // certificate validity is checked at this time
   virtual const IkeIdentity& Identity() const = 0;
   virtual uint32_t AllocateChildSpi() = 0;  // a fresh inbound ESP SPI
+  virtual uint64_t AllocateIkeSpi() = 0;    // a fresh local IKE SPI (IKE SA rekey)
   // Connections to `remoteAddress` whose rightid is `peerId`: what a responder
   // may use for a peer that authenticated as `peerId`.
   virtual std::vector<const ConnectionConfig*> ConnectionsFor(uint32_t remoteAddress,
@@ -43,7 +44,16 @@ class IkeSaEnvironment {
   // encapsulation=yes towards this peer: our NAT_DETECTION_SOURCE_IP hash
   // is made over port 0 so that the peer detects a NAT too.
   virtual bool ForcesEncapsulation(uint32_t /*remoteAddress*/) const { return false; }
+  // Modelled crypto (modelled_crypto.h): cheap D-H and AUTH stand-ins with
+  // the real wire sizes, for capacity studies; no security value.
+  virtual bool ModelledCrypto() const { return false; }
 };
+
+// A fresh D-H key pair, real or modelled as the environment says.
+inline Modp2048KeyPair NewDhKeyPair(IkeSaEnvironment& env) {
+  return env.ModelledCrypto() ? Modp2048KeyPair::GenerateModelled(env.Rng())
+                              : Modp2048KeyPair::Generate(env.Rng());
+}
 
 // One negotiated Child SA, from this node's point of view.
 struct ChildSaResult {
@@ -74,6 +84,7 @@ struct IkeSaEvents {
     IkeSaKeys keys;
     Bytes nonceI;
     Bytes nonceR;
+    bool initiatedHere = false;  // this node sent the CREATE_CHILD_SA request
   };
   std::optional<IkeRekey> ikeRekey;
 };

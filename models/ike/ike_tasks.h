@@ -30,6 +30,15 @@ std::unique_ptr<IkeTask> MakeChildCreateTask();
 std::unique_ptr<IkeTask> MakeChildRekeyTask(const ChildSaResult& old);
 std::unique_ptr<IkeTask> MakeChildRekeyResponderTask();
 
+// CREATE_CHILD_SA rekeying the IKE SA (RFC 7296 §1.3.2, §2.18): SA with
+// the new IKE SPI, Ni/Nr, KE (MODP-2048); the new SA's SPIs and keys go to
+// the context's events (ikeRekey). Errors: NO_PROPOSAL_CHOSEN,
+// INVALID_KE_PAYLOAD, INVALID_SYNTAX. The old IKE SA stays up either way.
+std::unique_ptr<IkeTask> MakeIkeRekeyTask();
+// Whether a CREATE_CHILD_SA request rekeys the IKE SA (its SA payload
+// proposes protocol IKE) rather than a Child SA.
+bool RekeysIkeSa(const std::vector<Payload>& request);
+
 // INFORMATIONAL: Delete of our Child SAs named by their inbound SPIs, Delete
 // of the IKE SA, an empty liveness check, and the responder to all three.
 std::unique_ptr<IkeTask> MakeChildDeleteTask(std::vector<uint32_t> inboundSpis);

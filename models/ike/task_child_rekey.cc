@@ -127,7 +127,7 @@ class ChildRekeyTask : public IkeTask {
       sa.Fail(NotifyType::kInvalidKePayload, "rekey without a MODP-2048 KE");
       return false;
     }
-    if (!dh_) dh_ = Modp2048KeyPair::Generate(sa.env->Rng());
+    if (!dh_) dh_ = NewDhKeyPair(*sa.env);
     auto shared = dh_->SharedSecret(ke->keyData);
     if (!shared) {
       sa.Fail(NotifyType::kInvalidSyntax, "peer's D-H public value is invalid");
@@ -142,7 +142,7 @@ class ChildRekeyTask : public IkeTask {
     out.push_back({PayloadType::kSa, false, SaPayload{{offered_}}});
     out.push_back({PayloadType::kNonce, false, NoncePayload{nonce}});
     if (pfs_) {
-      if (!dh_) dh_ = Modp2048KeyPair::Generate(sa.env->Rng());
+      if (!dh_) dh_ = NewDhKeyPair(*sa.env);
       out.push_back({PayloadType::kKe, false, KePayload{kModp2048Group, dh_->PublicValue()}});
     }
     out.push_back({PayloadType::kTsi, false, TsPayload{{tsi_}}});

@@ -6,6 +6,7 @@
 #include "auth_octets.h"
 #include "chain_validation.h"
 #include "ike_tasks.h"
+#include "modelled_crypto.h"
 
 namespace ipsecsim::ike {
 namespace {
@@ -68,7 +69,9 @@ class IkeAuthTask : public IkeTask {
     out.push_back(std::move(id));
     out.push_back(
         {PayloadType::kCert, false, CertPayload{kCertEncodingX509Signature, me.certificate.der}});
-    out.push_back({PayloadType::kAuth, false, SignAuth(me.key, octets)});
+    const bool modelled = sa.env->ModelledCrypto();
+    out.push_back({PayloadType::kAuth, false,
+                   modelled ? modelled::SignAuth(me.key, octets) : SignAuth(me.key, octets)});
   }
 
   // The certificate must chain to our CA bundle now and name the peer's ID;
@@ -88,7 +91,10 @@ class IkeAuthTask : public IkeTask {
       return Fail(sa, std::string("peer certificate: ") + pki::ChainErrorName(chain.error) +
                           (chain.detail.empty() ? "" : " (" + chain.detail + ")"));
     const Bytes octets = AuthSignedOctets(peerInitMessage, ownNonce, peerSkP, peerId);
-    if (!VerifyAuth(leaf->publicKey, octets, *auth)) return Fail(sa, "AUTH signature invalid");
+    const bool valid = sa.env->ModelledCrypto()
+                           ? modelled::VerifyAuth(leaf->publicKey, octets, *auth)
+                           : VerifyAuth(leaf->publicKey, octets, *auth);
+    if (!valid) return Fail(sa, "AUTH signature invalid");
     return TaskResult::kDone;
   }
 };

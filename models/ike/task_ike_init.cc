@@ -21,7 +21,7 @@ class IkeInitTask : public IkeTask {
 
   void BuildRequest(IkeSaContext& sa, std::vector<Payload>& out) override {
     sa.offeredIkeSa = SaPayload{{sa.connection->ikeProposal}};
-    sa.dh = Modp2048KeyPair::Generate(sa.env->Rng());
+    sa.dh = NewDhKeyPair(*sa.env);
     sa.nonceI = RandomBytes(sa.env->Rng(), kNonceLen);
     out.push_back({PayloadType::kSa, false, sa.offeredIkeSa});
     AppendKeNonceNatd(sa, sa.nonceI, out);
@@ -81,7 +81,7 @@ class IkeInitTask : public IkeTask {
       sa.Fail(NotifyType::kInvalidKePayload, "KE for D-H group " + std::to_string(ke->dhGroup));
       return false;
     }
-    if (!sa.dh) sa.dh = Modp2048KeyPair::Generate(sa.env->Rng());
+    if (!sa.dh) sa.dh = NewDhKeyPair(*sa.env);
     sharedSecret_ = sa.dh->SharedSecret(ke->keyData);
     if (!sharedSecret_) {
       sa.Fail(NotifyType::kInvalidSyntax, "peer's D-H public value is invalid");
