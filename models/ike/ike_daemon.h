@@ -154,6 +154,7 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
     bool outboundInstalled = false;  // a rekey responder waits for the old SA's Delete
     bool rekeying = false;           // a CREATE_CHILD_SA replacing it is under way
     bool retiring = false;           // replaced; deleted after the overlap
+    bool redundant = false;          // lost a rekey collision (RFC 7296 §2.8.1)
   };
   struct Connection {
     ConnectionConfig config;
@@ -208,7 +209,7 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   void RemoveState(const Connection& c, uint32_t spi, bool inbound);
   Connection* ConnectionOf(uint32_t spiIn, InstalledChild** child);
   void StartChildRekey(Connection& c, uint32_t spiIn);
-  void RetireAfterRekey(const std::string& connection, uint32_t oldSpiIn);
+  void RetireAfterRekey(const std::string& connection, uint32_t oldSpiIn, uint32_t newSpiIn);
   void PeerDeletedChild(uint32_t spiOut);
   void DeleteConfirmed(uint32_t spiIn);
   void ForgetChild(Connection& c, uint32_t spiIn);
@@ -216,6 +217,9 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   void CheckSequenceSpace();
   void ScheduleSequenceCheck();
   xfrm::Lifetime LifetimeFor(const ConnectionConfig& config, bool initiatedHere) const;
+
+  // ike_daemon_rekey_collision.cc: both ends rekeyed the same Child SA
+  void ResolveRekeyCollision(Connection& c, uint32_t newSpiIn);
 
   // ike_daemon_crossing.cc: simultaneous initiation
   // Defect profile: false when the responder yields and must not install.

@@ -97,7 +97,8 @@ void IkeDaemon::InstallChild(const ChildSaResult& child, SaSlot& slot) {
     m_rekeyedTrace(c.config.name, child.spiIn, child.spiOut);
     if (child.initiatedHere)
       ns3::Simulator::Schedule(m_rekeyOverlap, &IkeDaemon::RetireAfterRekey, this, c.config.name,
-                               child.rekeyOf);
+                               child.rekeyOf, child.spiIn);
+    ResolveRekeyCollision(c, child.spiIn);
     return;
   }
   m_upTrace(MakeStatus(c));
@@ -138,7 +139,10 @@ bool IkeDaemon::RekeyChildSa(const std::string& name) {
   return current->rekeying;
 }
 
-void IkeDaemon::RetireAfterRekey(const std::string& connection, uint32_t oldSpiIn) {
+void IkeDaemon::RetireAfterRekey(const std::string& connection, uint32_t oldSpiIn,
+                                 uint32_t newSpiIn) {
+  InstalledChild* successor = nullptr;
+  if (!ConnectionOf(newSpiIn, &successor) || successor->redundant) return;  // the peer's won
   InstalledChild* rec = nullptr;
   Connection* c = ConnectionOf(oldSpiIn, &rec);
   if (!c || c->config.name != connection) return;
@@ -164,7 +168,7 @@ void IkeDaemon::PeerDeletedChild(uint32_t spiOut) {
       const uint32_t spiIn = rec.sa.spiIn;
       // A rekey we answered: its successor may send now.
       for (InstalledChild& next : c.children) {
-        if (next.sa.rekeyOf != spiIn || next.outboundInstalled) continue;
+        if (next.sa.rekeyOf != spiIn || next.outboundInstalled || next.redundant) continue;
         auto slot = m_sas.find(next.ikeSa);
         if (slot != m_sas.end() && InstallState(c, *slot->second.sa, next.sa, false))
           next.outboundInstalled = true;

@@ -63,6 +63,7 @@ struct ChildSaResult {
   Bytes keymatIn;       // AES-256 key || salt
   Bytes keymatOut;
   uint32_t rekeyOf = 0;        // a CREATE_CHILD_SA rekey: the spiIn of the Child SA it replaces
+  Bytes lowestNonce = {};      // a rekey: the lower of its Ni and Nr (RFC 7296 §2.8.1)
   bool initiatedHere = false;  // this node sent the request that made it
 };
 

@@ -1,6 +1,8 @@
 // CREATE_CHILD_SA rekeying a Child SA (RFC 7296 §1.3.3, §2.17): REKEY_SA
 // names the SA being replaced by the SPI its initiator receives on; new
 // SPIs, new nonces and, with PFS, a new D-H exchange feed the KEYMAT.
+#include <algorithm>
+
 #include "ike_proposals.h"
 #include "ike_tasks.h"
 
@@ -66,6 +68,7 @@ class ChildRekeyTask : public IkeTask {
     ChildSaResult child{old_->connection, spiIn_, GetU32(answer->proposals[0].spi.data()),
                         k.responderToInitiator, k.initiatorToResponder};
     child.rekeyOf = old_->spiIn;
+    child.lowestNonce = std::min(nonceI_, nonce->nonce);
     child.initiatedHere = true;
     sa.events.children.push_back(child);
     return TaskResult::kDone;
@@ -101,6 +104,7 @@ class ChildRekeyTask : public IkeTask {
     ChildSaResult child{old->connection, spiIn_, GetU32(chosen->spi.data()), k.initiatorToResponder,
                         k.responderToInitiator};
     child.rekeyOf = old->spiIn;
+    child.lowestNonce = std::min(nonce->nonce, nonceR_);
     sa.events.children.push_back(child);
     return TaskResult::kDone;
   }

@@ -92,6 +92,28 @@ print(k[:36].hex(), k[36:].hex())
              Python(script, {ToHex(skD), ToHex(kNi), ToHex(kNr)}));
 }
 
+// RFC 7296 §2.18: SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr), then
+// prf+ over the new nonces and SPIs.
+BOOST_AUTO_TEST_CASE(rekeyed_ike_sa_keys_match_python) {
+  const std::string script = std::string(kPythonPrf) + R"(
+skd, ni, nr, gir = (bytes.fromhex(a) for a in sys.argv[1:5])
+spis = bytes.fromhex(sys.argv[5]) + bytes.fromhex(sys.argv[6])
+skeyseed = prf(skd, gir + ni + nr)
+s = prf_plus(skeyseed, ni + nr + spis, 32 + 36 + 36 + 32 + 32)
+print(skeyseed.hex(), s[0:32].hex(), s[32:68].hex(), s[68:104].hex(), s[104:136].hex(),
+      s[136:168].hex())
+)";
+  const Bytes oldSkD = DeriveIkeSaKeys(kNi, kNr, kSharedSecret, kSpiI, kSpiR).skD;
+  const Bytes ni = Filled(32, 0x44), nr = Filled(32, 0x55), gir = Filled(256, 0x66);
+  const IkeSaKeys keys = DeriveRekeyedIkeSaKeys(oldSkD, ni, nr, gir, kSpiR, kSpiI);
+  const std::string expected = Python(script, {ToHex(oldSkD), ToHex(ni), ToHex(nr), ToHex(gir),
+                                               "0011223344556677", "8899aabbccddeeff"});
+  BOOST_TEST(ToHex(keys.skeyseed) + " " + ToHex(keys.skD) + " " + ToHex(keys.skEi) + " " +
+                 ToHex(keys.skEr) + " " + ToHex(keys.skPi) + " " + ToHex(keys.skPr) ==
+             expected);
+  BOOST_TEST(keys.skD != oldSkD);
+}
+
 BOOST_AUTO_TEST_CASE(modp2048_prime_is_openssls_group) {
   const std::string dir = test::MakeTempDir("ike-dh");
   auto gen = test::RunCommand(
