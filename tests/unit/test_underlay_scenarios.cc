@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "ike_daemon.h"
 #include "runner.h"
 #include "scenario.h"
 
@@ -260,6 +261,23 @@ flows:
   BOOST_TEST(ids.size() == 4u);
   BOOST_TEST(bc.preflight == ids, boost::test_tools::per_element());
   BOOST_TEST(Flow(r, "b-to-a").preflight.empty());
+}
+
+BOOST_AUTO_TEST_CASE(nat_keepalive_sets_the_period_of_the_daemons_of_the_run_only) {
+  Scenario sc = LoadScenarioFile("scenarios/nat-natt.yaml");
+  const RunReport every20 = RunScenario(sc, RunOptions{});
+  sc.cluster.natKeepaliveSeconds = 5;
+  const RunReport every5 = RunScenario(sc, RunOptions{});
+  // worker-2's 4 floated IKE SAs (2 per peer), each seen on 2 taps (NIC and
+  // switch port), in the 48.1 s run after floating at about 0.03 s.
+  BOOST_TEST(every20.underlayPackets.at("natt-keepalive") == 4u * 2u * 2u);  // 20, 40 s
+  BOOST_TEST(every5.underlayPackets.at("natt-keepalive") == 4u * 9u * 2u);   // 5 .. 45 s
+  BOOST_TEST(every5.AllExpectationsPass());
+  // Daemons created after the run get Libreswan's default again.
+  ns3::Ptr<ipsecsim::ike::IkeDaemon> daemon = ns3::CreateObject<ipsecsim::ike::IkeDaemon>();
+  ns3::TimeValue period;
+  daemon->GetAttribute("NattKeepaliveInterval", period);
+  BOOST_TEST(period.Get() == ns3::Seconds(20));
 }
 
 BOOST_AUTO_TEST_CASE(link_loss_and_firewalls_filter_the_same_links) {
