@@ -6,6 +6,7 @@
 
 #include "ipv4_view.h"
 #include "platform_profile.h"
+#include "preflight_merge.h"
 #include "underlay_rules.h"
 
 namespace ipsecsim::harness {
@@ -121,38 +122,37 @@ class PreflightBuilder {
       }
     }
     AddMappingExpiry(nodes);
-    return std::move(findings_);
+    return MergePeers(pairs_, nodes.size());
   }
 
  private:
   bool Full() const { return sc_.cluster.ipsecMode == IpsecMode::kFull; }
 
   void Add(const std::string& a, const std::string& b, const Traffic& t, const Stop& stop) {
-    PreflightFinding f;
+    PairFinding f;
     f.from = a;
     f.to = b;
     f.traffic = t.key;
+    f.trafficName = t.name;
     f.status = stop.status;
     f.cause = stop.cause;
     f.affectsIpsec = Full() && Needed(a, b, t, stop);
     f.consequence = Consequence(a, b, t, stop, f.affectsIpsec);
-    f.text = std::string(t.name) + " " + stop.status + " " + a + " → " + b + " by " + stop.cause +
-             "; " + f.consequence;
-    Push(std::move(f));
+    pairs_.push_back(std::move(f));
   }
 
   void AddPlatformEsp() {
-    PreflightFinding f;
+    PairFinding f;
     f.from = f.to = "*";
     f.traffic = "esp";
+    f.trafficName = "ESP (IP protocol 50)";
     f.status = "blocked";
     f.cause = "platform " + sc_.cluster.platform + " (the underlay drops IP protocol 50)";
     // The operator forces encapsulation on such a platform: ESP is never needed.
     f.consequence = Full() ? "not used: platform " + sc_.cluster.platform +
                                  " forces encapsulation, ESP travels in UDP 4500"
                            : std::string("not used: IPsec is ") + ToString(sc_.cluster.ipsecMode);
-    f.text = "ESP (IP protocol 50) blocked between all nodes by " + f.cause + "; " + f.consequence;
-    Push(std::move(f));
+    pairs_.push_back(std::move(f));
   }
 
   bool Needed(const std::string& a, const std::string& b, const Traffic& t,
@@ -165,29 +165,29 @@ class PreflightBuilder {
     return eval_.Encapsulated(a, b) == (t.port == 4500);
   }
 
+  // Names the pair as {a} and {b}, so that findings of one node with every
+  // other node can be merged (preflight_merge.h).
   std::string Consequence(const std::string& a, const std::string& b, const Traffic& t,
                           const Stop& stop, bool affects) const {
     if (!Full()) return std::string("not used: IPsec is ") + ToString(sc_.cluster.ipsecMode);
     if (stop.status == "reply-only") {
       return affects ? "neither node can open the other's NAT mapping: no IKE SA, Geneve between "
                        "them is dropped"
-                     : b + " initiates IKE itself (the mesh starts its connections), replies pass";
+                     : "{b} initiates IKE itself (the mesh starts its connections), replies pass";
     }
     if (t.port == 500) {
-      return "IKE cannot be negotiated between " + a + " and " + b +
-             ": no SA, Geneve between them is dropped";
+      return "IKE cannot be negotiated between {a} and {b}: no SA, Geneve between them is dropped";
     }
     const bool encapsulated = eval_.Encapsulated(a, b);
     if (t.port == 4500) {
-      return affects ? eval_.WhyEncapsulated(a, b) + ": ESP travels in UDP 4500, so Geneve from " +
-                           a + " to " + b + " is dropped"
+      return affects ? eval_.WhyEncapsulated(a, b) +
+                           ": ESP travels in UDP 4500, so Geneve from {a} to {b} is dropped"
                      : "not used: encapsulation Auto and no NAT between them, ESP goes as IP "
                        "protocol 50";
     }
     return encapsulated ? "not used: " + eval_.WhyEncapsulated(a, b) + ", ESP travels in UDP 4500"
                         : "encapsulation Auto: ESP is not encapsulated (no NAT between them), so "
-                          "Geneve from " +
-                              a + " to " + b + " is dropped";
+                          "Geneve from {a} to {b} is dropped";
   }
 
   void AddMappingExpiry(const std::vector<std::string>& nodes) {
@@ -197,10 +197,11 @@ class PreflightBuilder {
       for (const std::string& inside : nat.nodes) {
         for (const std::string& a : nodes) {
           if (a == inside) continue;
-          PreflightFinding f;
+          PairFinding f;
           f.from = a;
           f.to = inside;
           f.traffic = "udp/4500";
+          f.trafficName = "UDP 4500 (NAT-T)";
           f.status = "expires";
           f.cause = "nat " + nat.name + " in front of " + inside + " (UDP idle timeout " +
                     FormatSeconds(nat.udpTimeoutSeconds) + ")";
@@ -209,24 +210,17 @@ class PreflightBuilder {
               (keepalive == 0 ? std::string("nat_keepalive 0 (no keepalives)")
                               : "nat_keepalive " + FormatSeconds(keepalive) + " >= the timeout") +
               ": the mapping expires after " + FormatSeconds(nat.udpTimeoutSeconds) +
-              " without packets from " + inside + ", then " + a + "'s ESP in UDP 4500 to " +
-              inside + " is dropped until " + inside + " sends again";
-          f.text = "UDP 4500 (NAT-T) expires " + a + " → " + inside + " by " + f.cause + "; " +
-                   f.consequence;
-          Push(std::move(f));
+              " without packets from {b}, then ESP in UDP 4500 from {a} to {b} is dropped until "
+              "{b} sends again";
+          pairs_.push_back(std::move(f));
         }
       }
     }
   }
 
-  void Push(PreflightFinding f) {
-    f.id = "P" + std::to_string(findings_.size() + 1);
-    findings_.push_back(std::move(f));
-  }
-
   const Scenario& sc_;
   PairEvaluator eval_;
-  std::vector<PreflightFinding> findings_;
+  std::vector<PairFinding> pairs_;
 };
 
 // Whether a finding about traffic from the flow's destination node to its
@@ -261,7 +255,11 @@ void LinkPreflight(const Scenario& sc, RunReport& report) {
     FlowResult& flow = report.flows[i];
     for (PreflightFinding& f : report.preflight) {
       if (!f.affectsIpsec) continue;
-      const bool forward = f.from == a && f.to == b, backward = f.from == b && f.to == a;
+      auto is = [](const std::string& peer, const std::string& node) {
+        return peer == "*" || peer == node;
+      };
+      const bool forward = is(f.from, a) && is(f.to, b);
+      const bool backward = is(f.from, b) && is(f.to, a);
       if (!forward && !(backward && BearsBackwards(f, spec.protocol))) continue;
       flow.preflight.push_back(f.id);
       f.flows.push_back(flow.name);
