@@ -28,6 +28,8 @@ Bytes Signature(const CryptoPP::RSAFunction& key, const Bytes& signedOctets) {
 }  // namespace
 
 Bytes Expand(const std::string& label, const Bytes& input, size_t len) {
+  uint8_t inputDigest[CryptoPP::SHA256::DIGESTSIZE];
+  CryptoPP::SHA256().CalculateDigest(inputDigest, input.data(), input.size());
   Bytes out;
   out.reserve(len + CryptoPP::SHA256::DIGESTSIZE);
   for (uint32_t counter = 1; out.size() < len; ++counter) {
@@ -36,7 +38,7 @@ Bytes Expand(const std::string& label, const Bytes& input, size_t len) {
     uint8_t c[4];
     PutU32(c, counter);
     sha.Update(c, sizeof c);
-    sha.Update(input.data(), input.size());
+    sha.Update(inputDigest, sizeof inputDigest);
     uint8_t digest[CryptoPP::SHA256::DIGESTSIZE];
     sha.Final(digest);
     out.insert(out.end(), digest, digest + sizeof digest);

@@ -25,8 +25,8 @@
 
 namespace ipsecsim::ike::modelled {
 
-// SHA-256(label | 0 | counter (4 bytes) | input) blocks, counter from 1,
-// concatenated and truncated to `len` bytes.
+// SHA-256(label | 0 | counter (4 bytes) | SHA-256(input)) blocks, counter
+// from 1, concatenated and truncated to `len` bytes.
 Bytes Expand(const std::string& label, const Bytes& input, size_t len);
 
 // An AUTH payload of the size an RSA signature with this key would have.
