@@ -114,8 +114,7 @@ ns3::TypeId IkeDaemon::GetTypeId() {
                         ns3::MakeTimeAccessor(&IkeDaemon::m_ikeLifetime), ns3::MakeTimeChecker())
           .AddAttribute("IkeRekeyMargin", "rekeymargin for IKE SAs (Libreswan: 540 s).",
                         ns3::TimeValue(ns3::Seconds(540)),
-                        ns3::MakeTimeAccessor(&IkeDaemon::m_ikeRekeyMargin),
-                        ns3::MakeTimeChecker())
+                        ns3::MakeTimeAccessor(&IkeDaemon::m_ikeRekeyMargin), ns3::MakeTimeChecker())
           .AddTraceSource("ConnectionUp", "A connection's Child SA was installed.",
                           ns3::MakeTraceSourceAccessor(&IkeDaemon::m_upTrace),
                           "ipsecsim::ike::IkeDaemon::ConnectionTracedCallback")
@@ -203,8 +202,13 @@ bool IkeDaemon::Initiate(const std::string& name) {
   c.state = ConnectionState::kConnecting;
   c.failure.clear();
   const uint64_t spi = NewIkeSpi();
+  bool alone = true;
+  for (const auto& [other, s] : m_sas)
+    alone &= s.sa->Context().remote.address != c.config.remoteAddress;
   SaSlot& slot = m_sas[spi];
   slot.connection = name;
+  slot.created = ns3::Simulator::Now();
+  slot.initialContact = alone;
   slot.sa = IkeSa::NewInitiator(this, &c.config, spi, Endpoint{c.config.localAddress, kIkePort},
                                 Endpoint{c.config.remoteAddress, kIkePort});
   slot.sa->QueueInitialExchanges();
@@ -220,7 +224,9 @@ bool IkeDaemon::Initiate(const std::string& name) {
 void IkeDaemon::Spend(ns3::Time cost, std::function<void()> work) {
   const ns3::Time now = ns3::Simulator::Now();
   m_busyUntil = std::max(m_busyUntil, now) + cost;
-  ns3::Simulator::Schedule(m_busyUntil - now, std::move(work));
+  ns3::Simulator::Schedule(m_busyUntil - now, [this, work = std::move(work)] {
+    if (!m_stopped) work();
+  });
 }
 
 ns3::Time IkeDaemon::CostOf(const IkeHeader& header, size_t size) const {
@@ -311,6 +317,7 @@ IkeDaemon::SaSlot* IkeDaemon::FindSa(const IkeHeader& header, Endpoint from,
   const uint64_t spiR = NewIkeSpi();
   if (localAddress == 0) localAddress = FirstAddress();
   SaSlot& slot = m_sas[spiR];
+  slot.created = ns3::Simulator::Now();
   slot.sa = IkeSa::NewResponder(this, header.spiI, spiR, Endpoint{localAddress, kIkePort}, from);
   m_responderIndex[key] = spiR;
   return &slot;

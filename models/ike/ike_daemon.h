@@ -101,9 +101,9 @@ struct IkeDaemonCounters {
   uint64_t crossingYields = 0;     // defect profile: Child SAs answered but not installed
   uint64_t nattFloats = 0;         // IKE SAs moved to UDP 4500
   uint64_t nattKeepalivesSent = 0;
-  uint64_t ikeSasRekeyed = 0;       // IKE SA rekeys this node initiated or answered
-  uint64_t rekeyCollisions = 0;     // Child SA rekeys that crossed one of the peer's
-  uint64_t redundantDeleted = 0;    // of those, the redundant Child SAs this node deleted
+  uint64_t ikeSasRekeyed = 0;     // IKE SA rekeys this node initiated or answered
+  uint64_t rekeyCollisions = 0;   // Child SA rekeys that crossed one of the peer's
+  uint64_t redundantDeleted = 0;  // of those, the redundant Child SAs this node deleted
 };
 
 class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
@@ -130,6 +130,15 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   // ipsec whack --rekey-ipsec: rekeys the connection's current Child SA now.
   // False when it has none or a rekey of it is under way.
   bool RekeyChildSa(const std::string& name);
+  // The daemon process ends (ike_daemon_shutdown.cc). With sendDeletes, like
+  // `ipsec stop`: every connection is deleted, so peers get a Delete for each
+  // IKE SA and the node's states and policies go. Without (a crash or a
+  // reboot), nothing is sent and the kernel keeps whatever it has. Either
+  // way the daemon then ignores every packet, Acquire and timer; a new
+  // IkeDaemon takes over the node. Keep the stopped object alive until the
+  // simulation ends: events already scheduled still point at it.
+  void Stop(bool sendDeletes);
+  bool Stopped() const { return m_stopped; }
 
   ConnectionStatus Status(const std::string& name) const;
   std::vector<ConnectionStatus> TrafficStatus() const;
@@ -177,6 +186,8 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
     bool deleting = false;  // a Delete for the IKE SA is under way
     ns3::EventId liveness;
     uint64_t inboundBytesSeen = 0;  // at the last liveness tick
+    ns3::Time created;              // initiated, or its IKE_SA_INIT request received
+    bool initialContact = false;    // initiator: our only IKE SA with the peer at the time
     ns3::EventId keepalive;
     ns3::EventId ikeRekey;
     bool ikeRekeyArmed = false;
@@ -193,6 +204,10 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   const ChildSaResult* ChildByOutboundSpi(uint32_t spiOut) const override;
   bool RekeyWithPfs() const override { return m_rekeyPfs; }
   bool ForcesEncapsulation(uint32_t remoteAddress) const override;
+  bool SendsInitialContact(uint64_t localSpi) const override;
+  // ike_daemon_initial_contact.cc: INITIAL_CONTACT from a peer starts
+  // a liveness check of the older IKE SAs with that peer (RFC 7296 §2.4).
+  void HonourInitialContact(const SaSlot& slot);
   bool ModelledCrypto() const override { return m_modelledCrypto; }
 
   // ike_daemon_connections.cc: configuration, Acquire, xfrm and status
@@ -289,6 +304,7 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   IkeDaemonCounters m_counters;
   std::vector<std::string> m_log;
   ns3::Time m_busyUntil;
+  bool m_stopped = false;
 
   // attributes
   ns3::Time m_dhCost;

@@ -63,6 +63,7 @@ void IkeDaemon::InstallChild(const ChildSaResult& child, SaSlot& slot) {
   Connection& c = found->second;
   const IkeSa& sa = *slot.sa;
   const bool rekey = child.rekeyOf != 0;
+  if (!rekey && !child.initiatedHere) HonourInitialContact(slot);
   if (!rekey && !child.initiatedHere && !InstallAsResponder(child, slot)) return;
   InstallPolicies(c);
   // Inbound first, so that the peer's first ESP packet finds it.

@@ -47,6 +47,9 @@ class IkeSaEnvironment {
   // Modelled crypto (modelled_crypto.h): cheap D-H and AUTH stand-ins with
   // the real wire sizes, for capacity studies; no security value.
   virtual bool ModelledCrypto() const { return false; }
+  // Whether the IKE_AUTH request of our IKE SA `localSpi` carries
+  // INITIAL_CONTACT: it was our only IKE SA with the peer when it began.
+  virtual bool SendsInitialContact(uint64_t /*localSpi*/) const { return false; }
 };
 
 // A fresh D-H key pair, real or modelled as the environment says.
@@ -113,7 +116,8 @@ struct IkeSaContext {
   std::optional<IkeSaKeys> keys;
 
   // IKE_AUTH
-  std::string peerId;  // "@<system-id>" the peer authenticated as
+  std::string peerId;               // "@<system-id>" the peer authenticated as
+  bool peerInitialContact = false;  // its IKE_AUTH request carried INITIAL_CONTACT
   std::optional<ChildSaResult> child;
   IkeSaEvents events;
 

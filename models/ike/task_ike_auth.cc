@@ -25,12 +25,15 @@ class IkeAuthTask : public IkeTask {
 
   void BuildRequest(IkeSaContext& sa, std::vector<Payload>& out) override {
     AppendOwnAuth(sa, PayloadType::kIdi, sa.initRequest, sa.nonceR, sa.keys->skPi, out);
+    if (sa.env->SendsInitialContact(sa.spiI))
+      out.push_back(MakeNotify(NotifyType::kInitialContact));
   }
 
   TaskResult ProcessRequest(IkeSaContext& sa, const std::vector<Payload>& in) override {
     const auto* idi = BodyOf<IdPayload>(FindPayload(in, PayloadType::kIdi));
     if (!idi) return Fail(sa, "IKE_AUTH request without IDi");
     sa.peerId = "@" + IdDataString(*idi);
+    sa.peerInitialContact = FindNotify(in, NotifyType::kInitialContact) != nullptr;
     sa.candidates = sa.env->ConnectionsFor(sa.remote.address, sa.peerId);
     if (sa.candidates.empty()) return Fail(sa, "no connection for peer ID " + sa.peerId);
     return VerifyPeer(sa, in, *idi, sa.initRequest, sa.nonceR, sa.keys->skPi);

@@ -240,6 +240,16 @@ void XfrmStack::Output(const HeldPacket& packet, bool fromQueue) {
   Protect(state, packet);
 }
 
+XfrmStack::OutboundDecision XfrmStack::DecideOutbound(const FlowTuple& flow) const {
+  using Kind = OutboundDecision::Kind;
+  const PolicyEntry* entry = m_spd.Lookup(Direction::kOut, flow);
+  if (!entry || entry->policy.action == PolicyAction::kBypass) return {Kind::kClear, 0};
+  if (entry->policy.action == PolicyAction::kDiscard) return {Kind::kDiscard, 0};
+  const State* state = FindOutboundState(*entry, flow.src, flow.dst);
+  if (!state) return {Kind::kNoState, 0};
+  return {Kind::kProtected, state->config.spi};
+}
+
 State* XfrmStack::FindOutboundState(const PolicyEntry& entry, Ipv4Address src,
                                     Ipv4Address dst) const {
   const SaTemplate& tmpl = entry.policy.tmpl;

@@ -113,6 +113,14 @@ class XfrmStack : public ns3::Object {
   void FlushStates();
   const Sad& States() const { return m_sad; }
 
+  // What the output path would do with a packet of this flow now, without
+  // sending anything: the per-pair SA state of the lifecycle measurements.
+  struct OutboundDecision {
+    enum class Kind { kClear, kDiscard, kNoState, kProtected } kind = Kind::kClear;
+    uint32_t spi = 0;  // kProtected: the state the packet would leave on
+  };
+  OutboundDecision DecideOutbound(const FlowTuple& flow) const;
+
   // Flushes states and policies and drops held packets
   // (`ip xfrm state flush; ip xfrm policy flush`).
   void Flush();
