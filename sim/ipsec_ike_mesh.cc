@@ -9,53 +9,39 @@ namespace ipsecsim::sim {
 
 using namespace ns3;
 
-namespace {
-
-ike::ConnectionConfig GeneveConnection(const ClusterWorld& world, uint32_t local, uint32_t remote,
-                                       bool out, const std::string& remoteId) {
-  ike::ConnectionConfig c;
-  c.name = world.NodeName(local) + (out ? "-out-" : "-in-") + world.NodeName(remote);
-  c.localAddress = world.NodeIp(local).Get();
-  c.remoteAddress = world.ReachableAddress(remote).Get();  // a NAT's public address
-  c.remoteId = remoteId;
-  c.protocol = 17;
-  const ike::PortSpan geneve = ike::PortSpan::Single(geneve::kUdpPort);
-  c.localPorts = out ? ike::PortSpan::Any() : geneve;
-  c.remotePorts = out ? geneve : ike::PortSpan::Any();
-  return c;
+DaemonBehaviour BehaviourOf(const IkeMeshOptions& options) {
+  DaemonBehaviour b;
+  b.initiation = options.initiation;
+  b.crossing = options.crossing;
+  b.reconcileSeconds = options.reconcileSeconds;
+  b.forceEncapsulation = options.forceEncapsulation;
+  b.modelledCrypto = options.modelledCrypto;
+  return b;
 }
 
-}  // namespace
-
-IkeMesh InstallIkeMesh(ClusterWorld& world, const std::vector<ike::IkeIdentity>& identities,
+IkeMesh PrepareIkeMesh(ClusterWorld& world, const std::vector<ike::IkeIdentity>& identities,
                        const IkeMeshOptions& options) {
   IkeMesh mesh;
   NodeContainer hosts;
   for (uint32_t i = 0; i < world.NodeCount(); ++i) hosts.Add(world.Host(i));
   mesh.stacks = xfrm::XfrmHelper().Install(hosts);
+  std::vector<std::string> ids;
+  for (const ike::IkeIdentity& identity : identities) ids.push_back(identity.id);
   for (uint32_t i = 0; i < world.NodeCount(); ++i) {
-    Ptr<ike::IkeDaemon> d = CreateObject<ike::IkeDaemon>();
-    d->SetAttribute("EpochSeconds", IntegerValue(options.epochSeconds));
-    d->SetAttribute("Seed", UintegerValue(options.seed * 1000003u + i));
-    d->SetAttribute("ForceEncapsulation", BooleanValue(options.forceEncapsulation));
-    d->Start(world.Host(i), identities.at(i));
-    mesh.daemons.push_back(d);
+    mesh.nodes.push_back(std::make_shared<NodeIpsec>(world, i, mesh.stacks[i], identities.at(i),
+                                                     ids, options.seed, options.epochSeconds));
   }
-  const bool startIn = options.initiation == InitiationPolicy::kBoth;
-  for (uint32_t a = 0; a < world.NodeCount(); ++a) {
-    auto monitor =
-        std::make_shared<OvsMonitorIpsec>(mesh.daemons[a], Seconds(options.reconcileSeconds));
-    for (uint32_t b = 0; b < world.NodeCount(); ++b) {
-      if (a == b) continue;
-      const std::string& peer = identities.at(b).id;
-      // A node behind a NAT starts both connections to a peer outside it; the
-      // peer only loads its own (it cannot open the NAT's mapping).
-      const bool natPeer = world.BehindNat(b) && !world.BehindNat(a);
-      monitor->Add(GeneveConnection(world, a, b, true, peer), !natPeer);
-      monitor->Add(GeneveConnection(world, a, b, false, peer), startIn || world.BehindNat(a));
-    }
-    monitor->Start(Seconds(options.startSeconds));
-    mesh.monitors.push_back(monitor);
+  return mesh;
+}
+
+IkeMesh InstallIkeMesh(ClusterWorld& world, const std::vector<ike::IkeIdentity>& identities,
+                       const IkeMeshOptions& options) {
+  IkeMesh mesh = PrepareIkeMesh(world, identities, options);
+  const DaemonBehaviour behaviour = BehaviourOf(options);
+  for (const auto& node : mesh.nodes) {
+    node->StartDaemon(behaviour, false, Seconds(options.startSeconds));
+    mesh.daemons.push_back(node->Daemon());
+    mesh.monitors.push_back(node->Monitor());
   }
   return mesh;
 }

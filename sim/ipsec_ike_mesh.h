@@ -15,12 +15,11 @@
 #include "cluster_world.h"
 #include "ike_connection.h"
 #include "ike_daemon.h"
+#include "node_ipsec.h"
 #include "ovs_monitor_ipsec.h"
 #include "xfrm_stack.h"
 
 namespace ipsecsim::sim {
-
-enum class InitiationPolicy { kOutOnly, kBoth };
 
 struct IkeMeshOptions {
   uint64_t seed = 1;
@@ -31,13 +30,23 @@ struct IkeMeshOptions {
   // and ESP travels in UDP 4500 (IBM Cloud; full.encapsulation: Always).
   bool forceEncapsulation = false;
   double reconcileSeconds = 15;  // ovs-monitor-ipsec's period; 0 disables it
+  ike::CrossingStreamsProfile crossing = ike::CrossingStreamsProfile::kRfc7296;
+  bool modelledCrypto = false;
 };
 
 struct IkeMesh {
   std::vector<ns3::Ptr<xfrm::XfrmStack>> stacks;
+  // Each node's IPsec processes, which DaemonSet rollouts and reboots restart.
+  std::vector<std::shared_ptr<NodeIpsec>> nodes;
+  // The processes InstallIkeMesh started (load at options.startSeconds).
   std::vector<ns3::Ptr<ike::IkeDaemon>> daemons;
   std::vector<std::shared_ptr<OvsMonitorIpsec>> monitors;
 };
+
+DaemonBehaviour BehaviourOf(const IkeMeshOptions& options);
+// Every node's NodeIpsec, without starting any daemon.
+IkeMesh PrepareIkeMesh(ClusterWorld& world, const std::vector<ike::IkeIdentity>& identities,
+                       const IkeMeshOptions& options);
 
 // identities[i] is node i's (certificate, key, @system-id, CA bundle).
 IkeMesh InstallIkeMesh(ClusterWorld& world, const std::vector<ike::IkeIdentity>& identities,

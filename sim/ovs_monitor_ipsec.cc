@@ -6,8 +6,25 @@ namespace ipsecsim::sim {
 
 using ike::ConnectionState;
 
-OvsMonitorIpsec::OvsMonitorIpsec(ns3::Ptr<ike::IkeDaemon> daemon, ns3::Time interval)
-    : daemon_(daemon), interval_(interval) {}
+OvsMonitorIpsec::OvsMonitorIpsec(ns3::Ptr<ike::IkeDaemon> daemon, ns3::Time interval,
+                                 ns3::Ptr<xfrm::XfrmStack> kernel)
+    : daemon_(daemon), kernel_(kernel), interval_(interval) {}
+
+// The connection's inbound state, or the policy its outbound traffic
+// needs, is missing from the kernel (flushed under the daemon's feet).
+bool OvsMonitorIpsec::KernelLacks(const ike::ConnectionConfig& config,
+                                  const ike::ConnectionStatus& status) const {
+  if (!kernel_ || status.spiIn == 0) return false;
+  bool state = false;
+  for (const xfrm::State* s : kernel_->States().All()) state |= s->config.spi == status.spiIn;
+  const auto port = [](ike::PortSpan span) { return span.low == span.high ? span.low : 49152; };
+  const xfrm::FlowTuple out{ns3::Ipv4Address(config.localAddress),
+                            ns3::Ipv4Address(config.remoteAddress), config.protocol,
+                            uint16_t(port(config.localPorts)), uint16_t(port(config.remotePorts))};
+  const bool policy =
+      kernel_->DecideOutbound(out).kind != xfrm::XfrmStack::OutboundDecision::Kind::kClear;
+  return !state || !policy;
+}
 
 void OvsMonitorIpsec::Add(const ike::ConnectionConfig& connection, bool initiate) {
   ike::ConnectionConfig c = connection;
@@ -20,6 +37,7 @@ void OvsMonitorIpsec::Start(ns3::Time at) {
 }
 
 void OvsMonitorIpsec::Load() {
+  if (stopped_) return;
   for (Tracked& t : connections_) {
     daemon_->AddConnection(t.config);
     t.startedAt = ns3::Simulator::Now();
@@ -30,12 +48,23 @@ void OvsMonitorIpsec::Load() {
 }
 
 void OvsMonitorIpsec::Reconcile() {
+  if (stopped_) return;
   ++counters_.reconciliations;
   const ns3::Time now = ns3::Simulator::Now();
   for (Tracked& t : connections_) {
-    if (!t.initiate) continue;
-    const ConnectionState state = daemon_->Status(t.config.name).state;
-    if (state == ConnectionState::kUp) continue;
+    const ike::ConnectionStatus status = daemon_->Status(t.config.name);
+    const ConnectionState state = status.state;
+    if (state == ConnectionState::kUp && KernelLacks(t.config, status)) {
+      // The Delete tells the peer to drop its half; whoever starts the
+      // connection then brings it up afresh.
+      daemon_->DeleteConnection(t.config.name);
+      daemon_->AddConnection(t.config);
+      if (t.initiate) daemon_->Initiate(t.config.name);
+      ++counters_.staleRestarted;
+      t.startedAt = now;
+      continue;
+    }
+    if (!t.initiate || state == ConnectionState::kUp) continue;
     if (state == ConnectionState::kConnecting) {
       if (now - t.startedAt < interval_) continue;
       daemon_->DeleteConnection(t.config.name);

@@ -14,6 +14,7 @@
 
 #include "ike_connection.h"
 #include "ike_daemon.h"
+#include "xfrm_stack.h"
 
 namespace ipsecsim::sim {
 
@@ -23,16 +24,23 @@ class OvsMonitorIpsec : public std::enable_shared_from_this<OvsMonitorIpsec> {
  public:
   struct Counters {
     uint64_t reconciliations = 0;
-    uint64_t broughtUp = 0;  // Initiate() on a loaded connection that was down
-    uint64_t restarted = 0;  // deleted and loaded again after 15 s without a Child SA
+    uint64_t broughtUp = 0;       // Initiate() on a loaded connection that was down
+    uint64_t restarted = 0;       // deleted and loaded again after 15 s without a Child SA
+    uint64_t staleRestarted = 0;  // reported up, but the kernel lacked its state
   };
 
-  // interval 0 disables reconciliation (load and start only).
-  OvsMonitorIpsec(ns3::Ptr<ike::IkeDaemon> daemon, ns3::Time interval);
+  // interval 0 disables reconciliation (load and start only). With
+  // `kernel` (the vendor's fixed monitor), a connection the daemon reports
+  // up but whose inbound ESP state the kernel no longer holds counts as
+  // inactive and is restarted; without it the daemon's word is taken.
+  OvsMonitorIpsec(ns3::Ptr<ike::IkeDaemon> daemon, ns3::Time interval,
+                  ns3::Ptr<xfrm::XfrmStack> kernel = nullptr);
   // `initiate`: whether this version's monitor starts the connection, or only loads it.
   void Add(const ike::ConnectionConfig& connection, bool initiate);
   // Loads everything at `at`, then reconciles every interval.
   void Start(ns3::Time at);
+  // The monitor's process ends with its pod: no more loading or reconciling.
+  void Stop() { stopped_ = true; }
   const Counters& GetCounters() const { return counters_; }
 
  private:
@@ -44,10 +52,14 @@ class OvsMonitorIpsec : public std::enable_shared_from_this<OvsMonitorIpsec> {
   void Load();
   void Reconcile();
 
+  bool KernelLacks(const ike::ConnectionConfig& config, const ike::ConnectionStatus& status) const;
+
   ns3::Ptr<ike::IkeDaemon> daemon_;
+  ns3::Ptr<xfrm::XfrmStack> kernel_;
   ns3::Time interval_;
   std::vector<Tracked> connections_;
   Counters counters_;
+  bool stopped_ = false;
 };
 
 }  // namespace ipsecsim::sim

@@ -1,0 +1,202 @@
+#include "network_operator.h"
+
+namespace ipsecsim::sim {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr char kIpsecPath[] = "spec.defaultNetwork.ovnKubernetesConfig.ipsecConfig";
+constexpr char kInvalid[] = "Network.operator.openshift.io \"cluster\" is invalid: ";
+
+std::string TypeName(const json& v) {
+  if (v.is_object()) return "object";
+  if (v.is_array()) return "array";
+  if (v.is_string()) return "string";
+  if (v.is_boolean()) return "boolean";
+  if (v.is_number_integer()) return "integer";
+  if (v.is_number()) return "number";
+  return "null";
+}
+
+[[noreturn]] void Invalid(const std::string& field, const std::string& what) {
+  throw OperatorApiError(kInvalid + field + ": " + what);
+}
+
+void RequireType(const json& v, const std::string& field, const char* type) {
+  if (TypeName(v) != type) {
+    Invalid(field, "Invalid value: \"" + TypeName(v) + "\": " + field +
+                       " in body must be of type " + type + ": \"" + TypeName(v) + "\"");
+  }
+}
+
+void RejectUnknown(const json& object, const std::string& field,
+                   const std::vector<std::string>& known) {
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    bool ok = false;
+    for (const std::string& k : known) ok |= it.key() == k;
+    if (!ok)
+      throw OperatorApiError(".spec: " + field + "." + it.key() + ": field not declared in schema");
+  }
+}
+
+void RequireEnum(const json& v, const std::string& field, const std::vector<std::string>& values) {
+  RequireType(v, field, "string");
+  for (const std::string& ok : values)
+    if (v.get<std::string>() == ok) return;
+  std::string list;
+  for (const std::string& ok : values) list += (list.empty() ? "\"" : ", \"") + ok + "\"";
+  Invalid(field, "Unsupported value: \"" + v.get<std::string>() + "\": supported values: " + list);
+}
+
+json Skeleton() {
+  return json{
+      {"apiVersion", "operator.openshift.io/v1"},
+      {"kind", "Network"},
+      {"metadata", {{"name", "cluster"}}},
+      {"spec",
+       {{"defaultNetwork", {{"type", "OVNKubernetes"}, {"ovnKubernetesConfig", json::object()}}}}}};
+}
+
+const json* IpsecConfigOf(const json& object) {
+  const json::json_pointer p("/spec/defaultNetwork/ovnKubernetesConfig/ipsecConfig");
+  return object.contains(p) ? &object.at(p) : nullptr;
+}
+
+}  // namespace
+
+const char* ToString(IpsecIntent intent) {
+  switch (intent) {
+    case IpsecIntent::kDisabled:
+      return "Disabled";
+    case IpsecIntent::kExternal:
+      return "External";
+    case IpsecIntent::kFull:
+      break;
+  }
+  return "Full";
+}
+
+NetworkOperatorConfig::NetworkOperatorConfig(OcpVersion version, const json& ipsecConfig)
+    : version_(version), object_(Skeleton()) {
+  if (!ipsecConfig.is_null())
+    object_["spec"]["defaultNetwork"]["ovnKubernetesConfig"]["ipsecConfig"] = ipsecConfig;
+  Validate(object_);
+}
+
+void NetworkOperatorConfig::Validate(const json& candidate) const {
+  const IpsecRelease release = ReleaseFor(version_, DaemonFixes::kStock);
+  RequireType(candidate.at("spec"), "spec", "object");
+  const json& ovn = candidate["spec"]["defaultNetwork"]["ovnKubernetesConfig"];
+  RequireType(ovn, "spec.defaultNetwork.ovnKubernetesConfig", "object");
+  const json* ipsec = IpsecConfigOf(candidate);
+  if (!ipsec || ipsec->is_null()) return;
+  RequireType(*ipsec, kIpsecPath, "object");
+  if (release.legacyEmptyConfigOnly) {
+    RejectUnknown(*ipsec, kIpsecPath, {});
+    return;
+  }
+  RejectUnknown(*ipsec, kIpsecPath,
+                release.encapsulationField ? std::vector<std::string>{"mode", "full"}
+                                           : std::vector<std::string>{"mode"});
+  if (ipsec->contains("mode"))
+    RequireEnum(ipsec->at("mode"), std::string(kIpsecPath) + ".mode",
+                {"Disabled", "External", "Full"});
+  if (ipsec->contains("full")) {
+    const std::string field = std::string(kIpsecPath) + ".full";
+    RequireType(ipsec->at("full"), field, "object");
+    if (ipsec->value("mode", "") != "Full")
+      Invalid(kIpsecPath, "Invalid value: \"object\": full is forbidden when mode is not Full");
+    RejectUnknown(ipsec->at("full"), field, {"encapsulation"});
+    if (ipsec->at("full").contains("encapsulation"))
+      RequireEnum(ipsec->at("full").at("encapsulation"), field + ".encapsulation",
+                  {"Always", "Auto"});
+  }
+}
+
+void NetworkOperatorConfig::ApplyMergePatch(const std::string& body) {
+  json patch;
+  try {
+    patch = json::parse(body);
+  } catch (const json::parse_error& e) {
+    throw OperatorApiError(std::string("error decoding patch: ") + e.what());
+  }
+  if (!patch.is_object())
+    throw OperatorApiError("error decoding patch: a merge patch must be an object");
+  json candidate = object_;
+  candidate.merge_patch(patch);
+  Validate(candidate);
+  object_ = std::move(candidate);
+}
+
+void NetworkOperatorConfig::ApplyJsonPatch(const std::string& body) {
+  json patch;
+  try {
+    patch = json::parse(body);
+  } catch (const json::parse_error& e) {
+    throw OperatorApiError(std::string("error decoding patch: ") + e.what());
+  }
+  if (!patch.is_array())
+    throw OperatorApiError("error decoding patch: a JSON patch must be an array");
+  json candidate;
+  try {
+    candidate = object_.patch(patch);
+  } catch (const json::exception& e) {
+    std::string path;
+    for (const json& op : patch)
+      if (op.is_object() && op.contains("path") && op["path"].is_string()) path = op["path"];
+    const std::string op =
+        patch.size() == 1 && patch[0].is_object() ? patch[0].value("op", "") : "";
+    if (op == "remove" || op == "replace")
+      throw OperatorApiError("jsonpatch " + op +
+                             " operation does not apply: doc is missing path: \"" + path +
+                             "\": missing value");
+    throw OperatorApiError(std::string("the server rejected our request due to an error in our "
+                                       "request: ") +
+                           e.what());
+  }
+  Validate(candidate);
+  object_ = std::move(candidate);
+}
+
+void NetworkOperatorConfig::SetVersion(OcpVersion version) {
+  const OcpVersion before = version_;
+  version_ = version;
+  try {
+    Validate(object_);
+  } catch (...) {
+    version_ = before;
+    throw;
+  }
+}
+
+IpsecIntent NetworkOperatorConfig::Intent() const {
+  const json* ipsec = IpsecConfigOf(object_);
+  if (!ipsec || ipsec->is_null()) return IpsecIntent::kDisabled;
+  const std::string mode = ipsec->value("mode", "");
+  if (mode == "Disabled") return IpsecIntent::kDisabled;
+  if (mode == "External") return IpsecIntent::kExternal;
+  return IpsecIntent::kFull;  // "Full", or the legacy empty object
+}
+
+bool NetworkOperatorConfig::ForcesEncapsulation() const {
+  const json* ipsec = IpsecConfigOf(object_);
+  if (!ipsec || !ipsec->contains("full")) return false;
+  return ipsec->at("full").value("encapsulation", "") == "Always";
+}
+
+RenderedIpsec NetworkOperatorConfig::Render(const std::string& platform, DaemonFixes fixes) const {
+  const IpsecRelease release = ReleaseFor(version_, fixes);
+  RenderedIpsec r;
+  const IpsecIntent intent = Intent();
+  if (intent == IpsecIntent::kFull) {
+    r.nbGlobalIpsec = true;
+    r.nbGlobalIpsecEncapsulation = platform == "ibmcloud" || ForcesEncapsulation();
+    r.daemonSets = release.daemonSets;
+  }
+  if (intent != IpsecIntent::kDisabled && release.hostExtension)
+    r.machineConfigs = {"80-ipsec-master-extensions", "80-ipsec-worker-extensions"};
+  return r;
+}
+
+}  // namespace ipsecsim::sim

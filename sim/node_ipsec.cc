@@ -1,0 +1,94 @@
+#include "node_ipsec.h"
+
+#include <ns3/core-module.h>
+
+#include "geneve_header.h"
+
+namespace ipsecsim::sim {
+
+using namespace ns3;
+
+NodeIpsec::NodeIpsec(ClusterWorld& world, uint32_t index, Ptr<xfrm::XfrmStack> stack,
+                     ike::IkeIdentity identity, std::vector<std::string> peerIds, uint64_t seed,
+                     int64_t epochSeconds)
+    : world_(world),
+      index_(index),
+      stack_(stack),
+      identity_(std::move(identity)),
+      peerIds_(std::move(peerIds)),
+      seed_(seed),
+      epochSeconds_(epochSeconds) {}
+
+// The two transport-mode connections per peer over Geneve (mechanics §2):
+//   out: local node IP, any UDP port  -> remote node IP, UDP 6081
+//   in:  local node IP, UDP 6081      -> remote node IP, any UDP port
+ike::ConnectionConfig NodeIpsec::Connection(uint32_t remote, bool out) const {
+  ike::ConnectionConfig c;
+  c.name = world_.NodeName(index_) + (out ? "-out-" : "-in-") + world_.NodeName(remote);
+  c.localAddress = world_.NodeIp(index_).Get();
+  c.remoteAddress = world_.ReachableAddress(remote).Get();  // a NAT's public address
+  c.remoteId = peerIds_.at(remote);
+  c.protocol = 17;
+  const ike::PortSpan geneve = ike::PortSpan::Single(geneve::kUdpPort);
+  c.localPorts = out ? ike::PortSpan::Any() : geneve;
+  c.remotePorts = out ? geneve : ike::PortSpan::Any();
+  return c;
+}
+
+void NodeIpsec::StartDaemon(const DaemonBehaviour& behaviour, bool flushFirst, Time loadDelay) {
+  if (running_) StopDaemon(false);
+  if (flushFirst) stack_->Flush();
+  ++starts_;
+  if (daemon_) stopped_.push_back(daemon_);
+  daemon_ = CreateObject<ike::IkeDaemon>();
+  daemon_->SetAttribute("EpochSeconds", IntegerValue(epochSeconds_));
+  // Every process draws its own SPIs, nonces and exponents.
+  daemon_->SetAttribute("Seed", UintegerValue(seed_ * 1000003u + index_ + 7919u * (starts_ - 1)));
+  daemon_->SetAttribute("ForceEncapsulation", BooleanValue(behaviour.forceEncapsulation));
+  daemon_->SetAttribute("CrossingStreamsProfile", EnumValue(int(behaviour.crossing)));
+  if (behaviour.modelledCrypto) daemon_->SetAttribute("ModelledCrypto", BooleanValue(true));
+  daemon_->Start(world_.Host(index_), identity_);
+  monitor_ = std::make_shared<OvsMonitorIpsec>(daemon_, Seconds(behaviour.reconcileSeconds),
+                                               behaviour.reconcileChecksKernel ? stack_ : nullptr);
+  const bool startIn = behaviour.initiation == InitiationPolicy::kBoth;
+  for (uint32_t peer = 0; peer < world_.NodeCount(); ++peer) {
+    if (peer == index_) continue;
+    // A node behind a NAT starts both connections to a peer outside it; the
+    // peer only loads its own (it cannot open the NAT's mapping).
+    const bool natPeer = world_.BehindNat(peer) && !world_.BehindNat(index_);
+    monitor_->Add(Connection(peer, true), !natPeer);
+    monitor_->Add(Connection(peer, false), startIn || world_.BehindNat(index_));
+  }
+  monitor_->Start(loadDelay);
+  running_ = true;
+}
+
+void NodeIpsec::StopDaemon(bool graceful) {
+  if (!running_) return;
+  monitor_->Stop();
+  daemon_->Stop(graceful);
+  running_ = false;
+}
+
+void NodeIpsec::LoseEverything() {
+  StopDaemon(false);
+  stack_->Flush();
+}
+
+ike::IkeDaemonCounters NodeIpsec::TotalCounters() const {
+  ike::IkeDaemonCounters total;
+  auto add = [&total](const ike::IkeDaemonCounters& c) {
+    total.childSasInstalled += c.childSasInstalled;
+    total.crossingYields += c.crossingYields;
+    total.duplicatesDeleted += c.duplicatesDeleted;
+    total.deadPeers += c.deadPeers;
+    total.gaveUp += c.gaveUp;
+    total.sent += c.sent;
+    total.received += c.received;
+  };
+  for (const auto& d : stopped_) add(d->Counters());
+  if (daemon_) add(daemon_->Counters());
+  return total;
+}
+
+}  // namespace ipsecsim::sim

@@ -1,0 +1,82 @@
+// The IPsec side of one node as its pods run it. The kernel's XfrmStack
+// lives as long as the node; the IKE daemon (pluto) and ovs-monitor-ipsec
+// live as long as the IPsec pod, or the host ipsec service, that runs them.
+// Stopping and starting them here is what DaemonSet rollouts and reboots do.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cluster_world.h"
+#include "ike_connection.h"
+#include "ike_daemon.h"
+#include "ovs_monitor_ipsec.h"
+#include "xfrm_stack.h"
+
+namespace ipsecsim::sim {
+
+enum class InitiationPolicy { kOutOnly, kBoth };
+
+// How one release's IPsec daemons behave (mechanics §7).
+struct DaemonBehaviour {
+  InitiationPolicy initiation = InitiationPolicy::kOutOnly;
+  ike::CrossingStreamsProfile crossing = ike::CrossingStreamsProfile::kRfc7296;
+  double reconcileSeconds = 15;  // ovs-monitor-ipsec's period; 0 disables it
+  // Libreswan encapsulation=yes on every connection (IBM Cloud; Always).
+  bool forceEncapsulation = false;
+  bool modelledCrypto = false;  // capacity studies only (docs/ike.md)
+  // The vendor's fixed ovs-monitor-ipsec: "active" means a Child SA in the
+  // kernel, not the daemon's word.
+  bool reconcileChecksKernel = false;
+};
+
+class NodeIpsec {
+ public:
+  // peerIds[j] is node j's IKE ID (entry `index` is ignored).
+  NodeIpsec(ClusterWorld& world, uint32_t index, ns3::Ptr<xfrm::XfrmStack> stack,
+            ike::IkeIdentity identity, std::vector<std::string> peerIds, uint64_t seed,
+            int64_t epochSeconds);
+
+  // A new daemon and monitor start now; the monitor loads the connections
+  // to every peer after loadDelay. flushFirst: the pod runs `ip xfrm state flush; ip xfrm policy
+  // flush` before starting (the containerized daemon of 4.14 and later).
+  void StartDaemon(const DaemonBehaviour& behaviour, bool flushFirst,
+                   ns3::Time loadDelay = ns3::Time());
+  // graceful: `ipsec stop` (Deletes sent, states and policies removed);
+  // otherwise the process just ends and the kernel keeps its state.
+  void StopDaemon(bool graceful);
+  // A reboot: the daemon dies without a word and the kernel forgets
+  // every state and policy.
+  void LoseEverything();
+
+  bool Running() const { return running_; }
+  // The running daemon, or the last one (nullptr before the first start).
+  ns3::Ptr<ike::IkeDaemon> Daemon() const { return daemon_; }
+  std::shared_ptr<OvsMonitorIpsec> Monitor() const { return monitor_; }
+  ns3::Ptr<xfrm::XfrmStack> Stack() const { return stack_; }
+  uint32_t Starts() const { return starts_; }
+  // Counters summed over every daemon this node has run.
+  ike::IkeDaemonCounters TotalCounters() const;
+
+ private:
+  ike::ConnectionConfig Connection(uint32_t remote, bool out) const;
+
+  ClusterWorld& world_;
+  uint32_t index_;
+  ns3::Ptr<xfrm::XfrmStack> stack_;
+  ike::IkeIdentity identity_;
+  std::vector<std::string> peerIds_;
+  uint64_t seed_;
+  int64_t epochSeconds_;
+  bool running_ = false;
+  uint32_t starts_ = 0;
+  ns3::Ptr<ike::IkeDaemon> daemon_;
+  std::shared_ptr<OvsMonitorIpsec> monitor_;
+  // Stopped daemons stay alive: events scheduled before they stopped still
+  // point at them and must find them (doing nothing).
+  std::vector<ns3::Ptr<ike::IkeDaemon>> stopped_;
+};
+
+}  // namespace ipsecsim::sim

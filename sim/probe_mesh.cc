@@ -1,0 +1,62 @@
+#include "probe_mesh.h"
+
+#include "flow_marker.h"
+
+namespace ipsecsim::sim {
+
+using namespace ns3;
+
+namespace {
+constexpr size_t kSequenceOffset = kMarkerLen;  // right after the first marker
+}
+
+ProbeMesh::ProbeMesh(ClusterWorld& world, int firstMarker, double intervalSeconds, uint32_t size)
+    : interval_(intervalSeconds), size_(size), firstMarker_(firstMarker) {
+  for (uint32_t n = 0; n < world.NodeCount(); ++n) {
+    pods_.push_back(world.AddClusterPod(n));
+    Ptr<Socket> socket = Socket::CreateSocket(pods_.back().node, UdpSocketFactory::GetTypeId());
+    socket->Bind(InetSocketAddress(Ipv4Address::GetAny(), kPort));
+    socket->SetRecvCallback(MakeCallback(&ProbeMesh::OnReceive, this));
+    sockets_.push_back(socket);
+  }
+  int marker = firstMarker;
+  for (uint32_t a = 0; a < world.NodeCount(); ++a)
+    for (uint32_t b = 0; b < world.NodeCount(); ++b)
+      if (a != b) pairs_.push_back(Pair{a, b, marker++, {}, {}});
+}
+
+void ProbeMesh::Start(double seconds) {
+  Simulator::Schedule(Seconds(seconds), [this] { Tick(); });
+}
+
+void ProbeMesh::Tick() {
+  const double now = Simulator::Now().GetSeconds();
+  for (Pair& p : pairs_) {
+    std::vector<uint8_t> payload = MarkedPayload(p.marker, size_);
+    const uint32_t seq = uint32_t(p.sentAt.size());
+    for (int i = 0; i < 4; ++i) payload[kSequenceOffset + i] = uint8_t(seq >> (24 - 8 * i));
+    Ptr<Packet> packet = Create<Packet>(payload.data(), payload.size());
+    p.sentAt.push_back(now);
+    p.delivered.push_back(false);
+    sockets_[p.from]->SendTo(packet, 0, InetSocketAddress(pods_[p.to].address, kPort));
+  }
+  Simulator::Schedule(Seconds(interval_), [this] { Tick(); });
+}
+
+void ProbeMesh::OnReceive(Ptr<Socket> socket) {
+  while (Ptr<Packet> packet = socket->Recv()) {
+    if (packet->GetSize() < kSequenceOffset + 4) continue;
+    uint8_t head[kSequenceOffset + 4];
+    packet->CopyData(head, sizeof head);
+    int marker = -1;
+    FindFlowMarkers(head, kMarkerLen, [&](int m) { marker = m; });
+    const int index = marker - firstMarker_;
+    if (marker < 0 || index < 0 || size_t(index) >= pairs_.size()) continue;
+    uint32_t seq = 0;
+    for (int i = 0; i < 4; ++i) seq = seq << 8 | head[kSequenceOffset + i];
+    Pair& p = pairs_[size_t(index)];
+    if (seq < p.delivered.size()) p.delivered[seq] = true;
+  }
+}
+
+}  // namespace ipsecsim::sim
