@@ -59,6 +59,10 @@ void IkeDaemon::AdoptRekeyedIkeSa(uint64_t oldSpi, const IkeSaEvents::IkeRekey& 
   slot.connection = old->second.connection;
   old->second.replacedBy = newSpi;
   old->second.sa->MoveQueueTo(*slot.sa);
+  // NAT keepalives keep their rhythm: the new IKE SA sends the next one.
+  if (old->second.keepalive.IsRunning())
+    slot.keepalive = ns3::Simulator::Schedule(ns3::Simulator::GetDelayLeft(old->second.keepalive),
+                                              &IkeDaemon::KeepaliveTick, this, newSpi);
   old->second.liveness.Cancel();
   old->second.keepalive.Cancel();
   old->second.ikeRekey.Cancel();

@@ -28,6 +28,8 @@ struct Outcome {
   uint32_t echoed = 0;
   ConnectionStatus a;
   std::string log;
+  uint64_t ikeRekeys = 0;
+  uint64_t childRekeys = 0;
 };
 
 void SetModelled(IkeWorld& w, bool modelled) {
@@ -52,6 +54,37 @@ Outcome RunExchange(bool modelled, const std::string& pcapPrefix = "") {
   o.echoed = atA.packets;
   o.a = w.daemons[0]->Status("a-to-b");
   o.log = DumpLogs(w);
+  return o;
+}
+
+// 6 s of traffic across IKE SA rekeys (every 2 s) and PFS Child SA rekeys
+// (every 2 s): every CREATE_CHILD_SA carries a KE.
+Outcome RunRekeys(bool modelled) {
+  IkeWorld w;
+  SetModelled(w, modelled);
+  for (auto& d : w.daemons) {
+    d->SetAttribute("IkeLifetime", ns3::TimeValue(ns3::Seconds(3)));
+    d->SetAttribute("IkeRekeyMargin", ns3::TimeValue(ns3::Seconds(1)));
+    d->SetAttribute("RekeyPfs", ns3::BooleanValue(true));
+  }
+  w.ConfigureDefault();
+  for (ConnectionConfig* c : {&w.aConnection, &w.bConnection}) {
+    c->saLifetimeSeconds = 3;
+    c->rekeyMarginSeconds = 1;
+  }
+  w.Load();
+  auto& atB = w.UdpSink(1, kServicePort, /*echo=*/true);
+  auto& atA = w.UdpSend(0, kReplyPort, kServicePort, 240, ns3::Seconds(1), ns3::MilliSeconds(25));
+  w.Run(ns3::Seconds(7.5));
+  Outcome o;
+  for (const auto& f : w.wire)
+    if (f.IsIke()) o.ike.emplace_back(f.IkeExchange(), f.l4.size());
+  o.delivered = atB.packets;
+  o.echoed = atA.packets;
+  o.a = w.daemons[0]->Status("a-to-b");
+  o.log = DumpLogs(w);
+  o.ikeRekeys = w.daemons[0]->Counters().ikeSasRekeyed;
+  o.childRekeys = w.daemons[0]->Counters().childSasRekeyed;
   return o;
 }
 
@@ -117,6 +150,19 @@ BOOST_AUTO_TEST_CASE(modelled_exchange_puts_the_same_messages_on_the_wire) {
   BOOST_TEST(modelled.echoed == 5u);
   BOOST_TEST(modelled.a.state == ConnectionState::kUp);
   BOOST_TEST(modelled.a.upSince == real.a.upSince);  // CPU costs charged alike
+}
+
+BOOST_AUTO_TEST_CASE(modelled_rekeys_with_ke_match_real_ones_on_the_wire) {
+  const Outcome real = RunRekeys(false);
+  const Outcome modelled = RunRekeys(true);
+  BOOST_TEST_MESSAGE(modelled.log);
+  BOOST_TEST(modelled.delivered == 240u);
+  BOOST_TEST(modelled.echoed == 240u);
+  BOOST_TEST(modelled.ikeRekeys >= 2u);
+  BOOST_TEST(modelled.childRekeys >= 2u);
+  BOOST_TEST(modelled.ikeRekeys == real.ikeRekeys);
+  BOOST_TEST(modelled.childRekeys == real.childRekeys);
+  BOOST_TEST(modelled.ike == real.ike);  // same exchanges, same sizes (KE included)
 }
 
 BOOST_AUTO_TEST_CASE(mixed_modes_do_not_agree) {

@@ -102,4 +102,40 @@ BOOST_AUTO_TEST_CASE(without_keepalives_the_mapping_expires_and_b_is_cut_off) {
              1u);
 }
 
+// IKE SA rekeys of a floated IKE SA: the CREATE_CHILD_SA and the Delete of
+// the old IKE SA stay on UDP 4500 behind the marker, through the NAT; the
+// new IKE SA keeps the NAT's mapping and a's keepalives; nothing is lost.
+BOOST_AUTO_TEST_CASE(ike_sa_rekeys_stay_on_udp_4500_through_the_nat) {
+  WorldOptions options;
+  options.natInFrontOfA = true;
+  options.keepaliveInterval = ns3::Seconds(2);
+  NattWorld w(options);
+  for (auto& d : w.daemons) {
+    d->SetAttribute("IkeLifetime", ns3::TimeValue(ns3::Seconds(4)));
+    d->SetAttribute("IkeRekeyMargin", ns3::TimeValue(ns3::Seconds(1)));
+  }
+  constexpr int kPackets = 80;  // from a at 1 s to 8.9 s, b answers each second
+  for (int i = 0; i < kPackets; ++i) w.SendFromA(1.0 + 0.1 * i);
+  for (int i = 0; i < 8; ++i) w.SendFromB(1.5 + i);
+  w.Run(ns3::Seconds(9.5));
+  BOOST_TEST_INFO(w.Logs());
+  BOOST_TEST(w.atB.packets == uint32_t(kPackets));
+  BOOST_TEST(w.atA.packets == 8u);
+  BOOST_TEST(w.daemons[0]->Counters().ikeSasRekeyed == 2u);  // ~4 s and ~7 s
+  BOOST_TEST(w.daemons[1]->Counters().ikeSasRekeyed == 2u);
+  constexpr int kCreateChildSa = 36;
+  constexpr int kInformational = 37;
+  const auto marked = [](int exchange) {
+    return [exchange](const SeenFrame& f) {
+      return IkeExchange(f) == exchange && IsMarkedIke(f) && f.sourcePort == kNattPort;
+    };
+  };
+  BOOST_TEST(w.aSends->Count(marked(kCreateChildSa)) == 2u);  // the requests, from a
+  BOOST_TEST(w.bSends->Count(marked(kCreateChildSa)) == 2u);  // the responses
+  BOOST_TEST(w.aSends->Count(marked(kInformational)) >= 2u);  // Deletes of the old IKE SAs
+  BOOST_TEST(w.aSends->Count([](const SeenFrame& f) { return f.destinationPort == 500; }) == 1u);
+  // a's keepalives keep their 2 s rhythm across the rekeys: 3, 5, 7, 9 s.
+  BOOST_TEST(w.aSends->Count(IsKeepalive) == 4u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
