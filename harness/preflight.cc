@@ -171,9 +171,14 @@ class PreflightBuilder {
                           const Stop& stop, bool affects) const {
     if (!Full()) return std::string("not used: IPsec is ") + ToString(sc_.cluster.ipsecMode);
     if (stop.status == "reply-only") {
-      return affects ? "neither node can open the other's NAT mapping: no IKE SA, Geneve between "
-                       "them is dropped"
-                     : "{b} initiates IKE itself (the mesh starts its connections), replies pass";
+      if (!affects)
+        return "{b} initiates IKE itself (the mesh starts its connections), replies pass";
+      const std::optional<Stop> back = eval_.Evaluate(b, a, t);
+      return back->status == "reply-only"
+                 ? "neither node can open the other's NAT mapping: no IKE SA, Geneve between "
+                   "them is dropped"
+                 : "{b} cannot open its NAT mapping towards {a}, its own packets are stopped by " +
+                       back->cause + ": no IKE SA, Geneve between them is dropped";
     }
     if (t.port == 500) {
       return "IKE cannot be negotiated between {a} and {b}: no SA, Geneve between them is dropped";

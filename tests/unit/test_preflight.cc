@@ -132,6 +132,24 @@ BOOST_AUTO_TEST_CASE(nodes_behind_different_nats_cannot_reach_each_other) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_node_behind_a_nat_whose_own_ike_is_blocked_cannot_open_its_mapping) {
+  const auto fs = Preflight(kFull,
+                            "  firewalls: [{name: f, nodes: [worker-2], direction: outbound,"
+                            " rules: [{action: deny, protocol: udp, port: 500}]}]\n"
+                            "  nats: [{name: n, nodes: [worker-2]}]\n");
+  size_t found = 0;
+  for (const PreflightFinding& f : fs) {
+    if (f.traffic != "udp/500" || f.status != "reply-only") continue;
+    ++found;
+    BOOST_TEST(f.affectsIpsec);
+    BOOST_TEST(f.consequence ==
+               "worker-2 cannot open its NAT mapping towards every other node, its own packets "
+               "are stopped by firewall f (outbound on worker-2) rule 1 (deny udp dport 500): no "
+               "IKE SA, Geneve between them is dropped");
+  }
+  BOOST_TEST(found == 1u);  // from every other node to worker-2
+}
+
 BOOST_AUTO_TEST_CASE(mapping_expiry_is_found_when_keepalives_are_off_or_too_slow) {
   const std::string nat = "  nats: [{name: n, nodes: [worker-2], udp_timeout: 30s}]\n";
   auto expiries = [](const std::vector<PreflightFinding>& fs) {
