@@ -6,6 +6,7 @@
 
 #include "cli_numbers.h"
 #include "report.h"
+#include "report_files.h"
 #include "runner.h"
 #include "scenario.h"
 
@@ -44,6 +45,9 @@ int Run(const RunArgs& a) {
     options.outDir = dir;
     const harness::RunReport report = harness::RunScenario(sc, options);
     harness::WriteJsonReport(report, dir + "/report.json");
+    if (report.lifecycle)
+      harness::WriteReportFile(dir + "/timeline.csv",
+                               harness::LifecycleTimelineCsv(*report.lifecycle));
     harness::WriteJunitReport(report, dir + "/junit.xml");
     std::cout << harness::FormatTable(report) << "reports: " << dir << "/report.json, " << dir
               << "/junit.xml\n\n";

@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "lifecycle_report.h"
 #include "preflight_finding.h"
 
 namespace ipsecsim::harness {
@@ -116,6 +118,7 @@ struct RunReport {
   std::vector<FlowResult> flows;
   std::vector<ExpectationResult> expectations;
   std::vector<NodeCounters> nodes;
+  std::optional<LifecycleReport> lifecycle;  // scenarios with a lifecycle section
 
   bool AllExpectationsPass() const;  // true when there are none
   int PassedExpectations() const;

@@ -135,6 +135,7 @@ std::string FormatJsonReport(const RunReport& report) {
                {"flows", flows},
                {"expectations", expectations},
                {"nodes", nodes}};
+  if (report.lifecycle) json["lifecycle"] = LifecycleJson(*report.lifecycle);
   // Replace rather than throw on bytes that are not UTF-8 (names come from users).
   return json.dump(2, ' ', false, nlohmann::detail::error_handler_t::replace) + "\n";
 }

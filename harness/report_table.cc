@@ -169,6 +169,7 @@ std::string FormatTable(const RunReport& report) {
   out << "\n";
   WriteWireCost(out, report);
   WriteUnderlay(out, report);
+  if (report.lifecycle) out << FormatLifecycle(*report.lifecycle);
   WriteExpectations(out, report);
   out << "\n"
       << report.PassedExpectations() << " passed, " << report.FailedExpectations() << " failed\n";

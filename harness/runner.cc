@@ -15,6 +15,7 @@
 #include "icmp_port_tap.h"
 #include "ikev2_decryption_table.h"
 #include "ipsec_ike_mesh.h"
+#include "lifecycle_run.h"
 #include "mtu_budget.h"
 #include "platform_profile.h"
 #include "preflight.h"
@@ -105,6 +106,7 @@ struct World {
   std::map<int, DfDropTally> dfDrops;  // flow -> what the tunnels dropped of it
   std::vector<std::unique_ptr<FragNeededTap>> podPortTaps;
   std::map<int, DfDropTally> fragNeededSeen;  // flow -> ICMP read on its sender's port
+  std::unique_ptr<LifecycleRun> lifecycle;
 };
 
 // ICMP "fragmentation needed" as the sending pod's port carries it, matched
@@ -230,7 +232,7 @@ RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
 
 // IPsec Full: certificates from the operator's CA, then every SA negotiated
 // by the nodes' IKE daemons.
-void InstallIpsec(const Scenario& sc, uint64_t seed, World& w) {
+std::vector<ike::IkeIdentity> IssueIdentities(const Scenario& sc, uint64_t seed, World& w) {
   w.certificates = std::make_unique<ClusterCertificates>(seed);
   IssueClusterCertificates(sc.NodeNames(), seed, w.certificates.get());
   std::vector<ike::IkeIdentity> identities;
@@ -238,6 +240,11 @@ void InstallIpsec(const Scenario& sc, uint64_t seed, World& w) {
     identities.push_back(
         ike::IkeIdentity{node.IkeId(), *node.Cert(), node.Key(), w.certificates->signer.Bundle()});
   }
+  return identities;
+}
+
+void InstallIpsec(const Scenario& sc, uint64_t seed, World& w) {
+  const std::vector<ike::IkeIdentity> identities = IssueIdentities(sc, seed, w);
   sim::IkeMeshOptions options;
   options.seed = seed;
   options.epochSeconds = kInstallEpoch;
@@ -281,8 +288,15 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   w->cluster = std::make_unique<sim::ClusterWorld>(config);
   w->underlay = InstallUnderlay(sc, *w->cluster);
   const NatKeepaliveDefault keepalive(sc.cluster.natKeepaliveSeconds);
-  if (sc.cluster.ipsecMode == IpsecMode::kFull) InstallIpsec(sc, seed, *w);
-  const std::string keying = sc.cluster.ipsecMode == IpsecMode::kFull ? "ike" : "none";
+  if (sc.lifecycle) {
+    w->lifecycle =
+        std::make_unique<LifecycleRun>(sc, seed, *w->cluster, IssueIdentities(sc, seed, *w));
+    w->stacks = w->lifecycle->Mesh().stacks;
+  } else if (sc.cluster.ipsecMode == IpsecMode::kFull) {
+    InstallIpsec(sc, seed, *w);
+  }
+  const std::string keying =
+      sc.lifecycle || sc.cluster.ipsecMode == IpsecMode::kFull ? "ike" : "none";
   // The oracle reads ESP the way Wireshark does with keys/esp_sa.
   w->oracle.SetKeyRefresh([consumed = size_t(0)](PacketClassifier& c) mutable {
     const auto& sas = xfrm::RecordedEspSas();
@@ -308,11 +322,25 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
     std::filesystem::create_directories(options.outDir + "/pcap");
     w->cluster->EnablePcap(options.outDir + "/pcap");
   }
-  const double seconds =
+  double seconds =
       sc.durationSeconds > 0 ? sc.durationSeconds : w->traffic.LastSendSeconds() + kDrainSeconds;
-  Simulator::Stop(Seconds(seconds));
+  if (w->lifecycle) {
+    w->lifecycle->Start(sc.durationSeconds, seconds);
+  } else {
+    Simulator::Stop(Seconds(seconds));
+  }
   Simulator::Run();
+  if (w->lifecycle) {
+    seconds = Simulator::Now().GetSeconds();
+    w->daemons.clear();
+    for (const auto& node : w->lifecycle->Mesh().nodes) w->daemons.push_back(node->Daemon());
+  }
   RunReport report = Collect(sc, *w, seed, seconds);
+  if (w->lifecycle) {
+    report.lifecycle = w->lifecycle->Collect(w->oracle);
+    for (ExpectationResult& e : w->lifecycle->Check(*report.lifecycle))
+      report.expectations.push_back(e);
+  }
   report.keying = keying;
   report.underlayFilters = w->underlay.Report();
   report.preflight = RunPreflight(sc);

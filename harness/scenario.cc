@@ -75,4 +75,14 @@ const std::vector<std::string>& VerdictNames() {
   return kVerdicts;
 }
 
+const std::vector<std::string>& LifecycleMetricNames() {
+  static const std::vector<std::string> names = {"broken_pairs",    "black_holed_pairs",
+                                                 "pairs_up",        "probe_pairs_losing",
+                                                 "nb_global_ipsec", "nb_global_ipsec_encapsulation",
+                                                 "sa_count",        "policy_count",
+                                                 "reboots",         "daemonsets",
+                                                 "version"};
+  return names;
+}
+
 }  // namespace ipsecsim::harness

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "lifecycle_spec.h"
 #include "underlay_spec.h"
 
 namespace ipsecsim::harness {
@@ -94,6 +95,10 @@ struct Scenario {
   std::vector<FlowSpec> flows;
   std::vector<ExpectationSpec> expect;
   UnderlaySpec underlay;  // firewalls and NATs between nodes
+  // The install-time ipsecConfig as the operator's API holds it ("null": absent).
+  std::string ipsecConfigJson = "null";
+  std::optional<LifecycleSpec> lifecycle;  // rollouts and a procedure over time
+  std::vector<LifecycleExpectationSpec> expectLifecycle;
 
   // Node names in pool order: master-0, master-1, ..., worker-0, ...
   std::vector<std::string> NodeNames() const;

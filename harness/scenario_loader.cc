@@ -4,11 +4,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <sstream>
 
 #include "scenario.h"
+#include "scenario_lifecycle_loader.h"
 #include "scenario_underlay_loader.h"
 #include "scenario_units.h"
 #include "yaml_reader.h"
@@ -29,8 +31,8 @@ constexpr double kMaxSeconds = 1000 * 3600.0;
 constexpr uintmax_t kMaxFileBytes = 16 * 1024 * 1024;
 constexpr double kMaxNatKeepaliveSeconds = 3600;
 
-const std::vector<std::string> kTopKeys = {"name", "seed",  "duration", "cluster",
-                                           "pods", "flows", "expect",   "underlay"};
+const std::vector<std::string> kTopKeys = {"name",  "seed",   "duration", "cluster",  "pods",
+                                           "flows", "expect", "underlay", "lifecycle"};
 const std::vector<std::string> kClusterKeys = {
     "version",    "platform",  "host_mtu",  "cluster_mtu", "link_rate",
     "link_delay", "tunnel_df", "link_loss", "pools",       "ipsec"};
@@ -40,8 +42,10 @@ const std::vector<std::string> kFullKeys = {"encapsulation", "nat_keepalive"};
 const std::vector<std::string> kPodKeys = {"name", "node", "host_network"};
 const std::vector<std::string> kFlowKeys = {"name",    "from", "to",    "protocol", "port",
                                             "packets", "size", "start", "interval"};
-const std::vector<std::string> kExpectKeys = {"flow", "verdict", "fragments",
-                                              "max_fragments_per_packet", "df_drops"};
+const std::vector<std::string> kExpectKeys = {
+    "flow",     "verdict", "fragments", "max_fragments_per_packet",
+    "df_drops", "probes",  "from",      "until",
+    "metric",   "equals",  "at_least"};
 const std::vector<std::string> kTunnelDf = {"set", "clear", "inherit"};
 constexpr long long kMaxCount = 1000000000000LL;
 
@@ -71,6 +75,10 @@ class ScenarioParser {
     ParseCluster(top.Require("cluster"));
     if (auto underlay = top.Find("underlay")) {
       scenario_.underlay = ParseUnderlay(*underlay, scenario_.NodeNames());
+    }
+    if (auto lifecycle = top.Find("lifecycle")) {
+      scenario_.lifecycle =
+          ParseLifecycle(*lifecycle, scenario_.cluster.version, scenario_.ipsecConfigJson);
     }
     if (auto pods = top.Find("pods")) ParsePods(*pods);
     if (auto flows = top.Find("flows")) ParseFlows(*flows);
@@ -162,14 +170,17 @@ class ScenarioParser {
         kIpsecKeys, "an ipsec map such as {mode: Full} (or the legacy {} meaning Full)");
     // The legacy form: an ipsec map without a mode turns on full IPsec.
     spec.ipsecMode = IpsecMode::kFull;
+    nlohmann::json api = nlohmann::json::object();
     std::optional<YamlValue> mode = ipsec.Find("mode");
     if (mode) {
       std::string name = mode->AsChoice(kModes);
+      api["mode"] = name;
       spec.ipsecMode = name == "Disabled"   ? IpsecMode::kDisabled
                        : name == "External" ? IpsecMode::kExternal
                                             : IpsecMode::kFull;
     }
     std::optional<YamlValue> full = ipsec.Find("full");
+    scenario_.ipsecConfigJson = api.dump();
     if (!full) return;
     if (!mode || spec.ipsecMode != IpsecMode::kFull) {
       full->Fail(std::string("expected 'full' only together with mode: Full, but mode is ") +
@@ -177,6 +188,10 @@ class ScenarioParser {
     }
     YamlMap fullMap =
         full->AsMap(kFullKeys, "a map such as {encapsulation: Always, nat_keepalive: 20s}");
+    api["full"] = nlohmann::json::object();
+    if (fullMap.Has("encapsulation"))
+      api["full"]["encapsulation"] = fullMap.Find("encapsulation")->AsChoice(kEncapsulations);
+    scenario_.ipsecConfigJson = api.dump();
     if (auto encapsulation = fullMap.Find("encapsulation")) {
       spec.encapsulation = encapsulation->AsChoice(kEncapsulations) == "Always"
                                ? Encapsulation::kAlways
@@ -359,6 +374,14 @@ class ScenarioParser {
     for (const YamlValue& item : value.AsList("a list of expectations")) {
       YamlMap expect =
           item.AsMap(kExpectKeys, "an expectation like {flow: a-to-b, verdict: encrypted}");
+      if (expect.Has("probes") || expect.Has("metric")) {
+        ParseLifecycleExpectation(item, expect);
+        continue;
+      }
+      for (const char* key : {"from", "until", "equals", "at_least"})
+        if (expect.Has(key))
+          expect.FailAt(
+              key, std::string("expected '") + key + "' only in a probes or metric expectation");
       YamlValue flowValue = expect.Require("flow");
       ExpectationSpec spec;
       spec.flow = flowValue.AsString("a flow name");
@@ -382,6 +405,57 @@ class ScenarioParser {
       spec.line = item.Line();
       scenario_.expect.push_back(spec);
     }
+  }
+
+  // {probes: all, verdict: encrypted, from: 600s, until: 700s} or
+  // {metric: broken_pairs, equals: 0}, on a scenario with a lifecycle.
+  void ParseLifecycleExpectation(const YamlValue& item, const YamlMap& expect) {
+    if (!scenario_.lifecycle)
+      expect.FailAt(expect.Has("probes") ? "probes" : "metric",
+                    "expected a top-level 'lifecycle' section for probe and metric expectations");
+    for (const char* key : {"flow", "fragments", "max_fragments_per_packet", "df_drops"})
+      if (expect.Has(key))
+        expect.FailAt(key, std::string("expected '") + key + "' only in a flow expectation");
+    LifecycleExpectationSpec spec;
+    spec.line = item.Line();
+    if (expect.Has("probes") && expect.Has("metric"))
+      expect.FailAt("metric", "expected either 'probes' or 'metric' in one expectation, not both");
+    if (auto probes = expect.Find("probes")) {
+      if (scenario_.lifecycle->probeIntervalSeconds <= 0)
+        probes->Fail("expected probes to be on (lifecycle.probes.interval is 0s)");
+      spec.probes = probes->AsString("'all' or a node pair such as master-0>worker-1");
+      if (spec.probes != "all") {
+        const size_t gt = spec.probes.find('>');
+        const std::string a = spec.probes.substr(0, gt);
+        const std::string b = gt == std::string::npos ? "" : spec.probes.substr(gt + 1);
+        if (gt == std::string::npos || !scenario_.HasNode(a) || !scenario_.HasNode(b) || a == b)
+          probes->Fail("expected 'all' or two different nodes as FROM>TO, got '" + spec.probes +
+                       "'");
+      }
+      spec.verdict = expect.Require("verdict").AsChoice(VerdictNames());
+      spec.fromSeconds = expect.Require("from").AsDuration(kMaxSeconds);
+      YamlValue until = expect.Require("until");
+      spec.untilSeconds = until.AsDuration(kMaxSeconds);
+      if (spec.untilSeconds <= spec.fromSeconds) until.Fail("expected 'until' after 'from'");
+      for (const char* key : {"equals", "at_least", "metric"})
+        if (expect.Has(key))
+          expect.FailAt(key, std::string("expected no '") + key + "' with probes");
+    } else {
+      spec.metric = expect.Require("metric").AsChoice(LifecycleMetricNames());
+      if (auto atLeast = expect.Find("at_least")) {
+        if (expect.Has("equals")) atLeast->Fail("expected either 'equals' or 'at_least', not both");
+        static const std::set<std::string> kTextual = {
+            "nb_global_ipsec", "nb_global_ipsec_encapsulation", "daemonsets", "version"};
+        if (kTextual.count(spec.metric)) atLeast->Fail("expected 'equals' for " + spec.metric);
+        spec.atLeast = atLeast->AsInteger(0, kMaxCount, "a count");
+      } else {
+        spec.equals = expect.Require("equals").AsString("the value the report shows");
+      }
+      for (const char* key : {"verdict", "from", "until"})
+        if (expect.Has(key))
+          expect.FailAt(key, std::string("expected no '") + key + "' with metric");
+    }
+    scenario_.expectLifecycle.push_back(spec);
   }
 
   Scenario scenario_;

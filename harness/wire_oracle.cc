@@ -1,6 +1,7 @@
 #include "wire_oracle.h"
 
 #include <ns3/callback.h>
+#include <ns3/simulator.h>
 
 #include <algorithm>
 #include <vector>
@@ -41,13 +42,19 @@ void WireOracle::OnFrame(std::string link, uint32_t channel, bool entersUnderlay
     auto& e = flows_[flow];
     e.links[link][c.cls] += c.packets;
     e.clearPackets += c.packets;
-    if (entersUnderlay) AddCost(e.cost, c);
+    if (entersUnderlay) {
+      AddCost(e.cost, c);
+      e.timeline.emplace_back(ns3::Simulator::Now().GetSeconds(), true);
+    }
   }
   for (int flow : c.protectedFlows) {
     auto& e = flows_[flow];
     e.links[link][c.cls] += c.packets;
     e.protectedPackets += c.packets;
-    if (entersUnderlay) AddCost(e.cost, c);
+    if (entersUnderlay) {
+      AddCost(e.cost, c);
+      e.timeline.emplace_back(ns3::Simulator::Now().GetSeconds(), false);
+    }
   }
 }
 

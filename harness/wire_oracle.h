@@ -8,6 +8,8 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "packet_classifier.h"
 
@@ -30,6 +32,8 @@ struct FlowWireEvidence {
   uint64_t protectedPackets = 0;
   uint64_t clearPackets = 0;
   FlowWireCost cost;
+  // Where the flow's datagrams entered the underlay: (seconds, in clear).
+  std::vector<std::pair<double, bool>> timeline;
 };
 
 class WireOracle {

@@ -1,0 +1,131 @@
+#include "lifecycle_report.h"
+
+#include <cstdio>
+#include <sstream>
+
+namespace ipsecsim::harness {
+
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+Json WindowsJson(const std::vector<TimeWindow>& windows) {
+  Json out = Json::array();
+  for (const TimeWindow& w : windows)
+    out.push_back({{"from", w.from}, {"to", w.to}, {"packets", w.packets}});
+  return out;
+}
+
+std::string Seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", s);
+  return buf;
+}
+
+}  // namespace
+
+Json LifecycleJson(const LifecycleReport& r) {
+  Json events = Json::array();
+  for (const auto& e : r.events) events.push_back({{"at", e.seconds}, {"event", e.text}});
+  Json pairs = Json::array();
+  for (const PairTimeline& p : r.pairs) {
+    Json intervals = Json::array();
+    for (const StateInterval& i : p.intervals)
+      intervals.push_back({{"from", i.from}, {"to", i.to}, {"state", i.state}});
+    pairs.push_back({{"a", p.a},
+                     {"b", p.b},
+                     {"final", p.intervals.empty() ? "" : p.intervals.back().state},
+                     {"reported_up", p.reportedUp},
+                     {"ever_black_holed", p.everBlackHoled},
+                     {"intervals", intervals}});
+  }
+  Json probes = Json::array();
+  for (const ProbePairResult& p : r.probes) {
+    probes.push_back({{"from", p.from},
+                      {"to", p.to},
+                      {"sent", p.sent},
+                      {"delivered", p.delivered},
+                      {"losing_at_end", p.losingAtEnd},
+                      {"loss_windows", WindowsJson(p.lossWindows)},
+                      {"clear_windows", WindowsJson(p.clearWindows)}});
+  }
+  return {
+      {"installed_version", r.installedVersion},
+      {"final_version", r.finalVersion},
+      {"daemon_fixes", r.daemonFixes},
+      {"ipsec_config", r.ipsecConfig},
+      {"nb_global",
+       {{"ipsec", r.nbGlobalIpsec}, {"options:ipsec_encapsulation", r.nbGlobalIpsecEncapsulation}}},
+      {"daemonsets", r.daemonSets},
+      {"machine_configs", r.machineConfigs},
+      {"summary",
+       {{"pairs", r.pairs.size()},
+        {"pairs_up", r.pairsUp},
+        {"black_holed_pairs", r.blackHoledPairs},
+        {"broken_pairs", r.brokenPairs},
+        {"pairs_ever_black_holed", r.pairsEverBlackHoled},
+        {"black_holed_pair_seconds", r.blackHoledPairSeconds},
+        {"clear_pair_seconds", r.clearPairSeconds},
+        {"negotiating_pair_seconds", r.negotiatingPairSeconds},
+        {"probes_lost", r.probesLost},
+        {"disruption_pair_seconds", r.disruptionPairSeconds},
+        {"longest_loss_window", r.longestLossWindow},
+        {"probe_pairs_losing", r.probePairsLosing},
+        {"procedure_start", r.procedureStart},
+        {"procedure_finished", r.procedureFinished},
+        {"rollout_seconds", r.rolloutSeconds},
+        {"reboots", r.reboots},
+        {"ipsec_pod_starts", r.podStarts},
+        {"sa_count", r.saCount},
+        {"policy_count", r.policyCount}}},
+      {"events", events},
+      {"pairs", pairs},
+      {"probe_interval", r.probeInterval},
+      {"probes", probes}};
+}
+
+std::string FormatLifecycle(const LifecycleReport& r) {
+  std::ostringstream out;
+  out << "LIFECYCLE " << r.installedVersion << " -> " << r.finalVersion << " (daemons "
+      << r.daemonFixes << "): rollout " << Seconds(r.rolloutSeconds) << ", " << r.reboots
+      << " reboots; NB_Global ipsec=" << (r.nbGlobalIpsec ? "true" : "false") << "\n";
+  out << "PAIRS " << r.pairsUp << "/" << r.pairs.size() << " up at the end, " << r.blackHoledPairs
+      << " black-holed, " << r.brokenPairs << " broken while every daemon reports up; "
+      << r.pairsEverBlackHoled << " ever black-holed\n";
+  if (!r.probes.empty()) {
+    out << "PROBES " << r.probesLost << " lost (" << Seconds(r.disruptionPairSeconds)
+        << " of pair disruption, longest window " << Seconds(r.longestLossWindow) << "), "
+        << r.probePairsLosing << " pairs still losing at the end\n";
+  }
+  for (const PairTimeline& p : r.pairs) {
+    if (p.intervals.empty() || p.intervals.back().state == "up") continue;
+    out << "  pair " << p.a << " <-> " << p.b << ": " << p.intervals.back().state << " since "
+        << Seconds(p.intervals.back().from) << (p.reportedUp ? " (daemons report up)" : "") << "\n";
+  }
+  return out.str();
+}
+
+std::string LifecycleTimelineCsv(const LifecycleReport& r) {
+  std::ostringstream out;
+  out << "kind,a,b,from,to,state,packets\n";
+  for (const PairTimeline& p : r.pairs)
+    for (const StateInterval& i : p.intervals)
+      out << "pair," << p.a << "," << p.b << "," << i.from << "," << i.to << "," << i.state
+          << ",\n";
+  for (const ProbePairResult& p : r.probes) {
+    for (const TimeWindow& w : p.lossWindows)
+      out << "loss," << p.from << "," << p.to << "," << w.from << "," << w.to << ",lost,"
+          << w.packets << "\n";
+    for (const TimeWindow& w : p.clearWindows)
+      out << "clear," << p.from << "," << p.to << "," << w.from << "," << w.to << ",clear,"
+          << w.packets << "\n";
+  }
+  for (const auto& e : r.events) {
+    std::string text;
+    for (char c : e.text) text += c == '"' ? std::string("\"\"") : std::string(1, c);
+    out << "event,,," << e.seconds << "," << e.seconds << ",\"" << text << "\",\n";
+  }
+  return out.str();
+}
+
+}  // namespace ipsecsim::harness

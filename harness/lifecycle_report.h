@@ -1,0 +1,89 @@
+// What a lifecycle run measured (report.json "lifecycle"): the control
+// plane's events, each node pair's SA state over time, each probe pair's
+// loss and cleartext windows, and the summary numbers.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace ipsecsim::harness {
+
+struct TimeWindow {
+  double from = 0;
+  double to = 0;
+  uint64_t packets = 0;
+};
+
+struct StateInterval {
+  double from = 0;
+  double to = 0;
+  std::string state;  // up | black-holed | negotiating | clear | node-down
+};
+
+struct PairTimeline {
+  std::string a;
+  std::string b;
+  std::vector<StateInterval> intervals;
+  bool everBlackHoled = false;
+  // At the end: every daemon reports the pair's four connections up.
+  bool reportedUp = false;
+};
+
+struct ProbePairResult {
+  std::string from;
+  std::string to;
+  uint64_t sent = 0;
+  uint64_t delivered = 0;
+  std::vector<TimeWindow> lossWindows;   // runs of probes that never arrived
+  std::vector<TimeWindow> clearWindows;  // runs of probes readable on the wire
+  bool losingAtEnd = false;              // its last three probes were lost
+};
+
+struct LifecycleEventLine {
+  double seconds = 0;
+  std::string text;
+};
+
+struct LifecycleReport {
+  std::string installedVersion;
+  std::string finalVersion;
+  std::string daemonFixes;  // stock | fixed
+  std::string ipsecConfig;  // the final ipsecConfig, as JSON ("null": absent)
+  bool nbGlobalIpsec = false;
+  bool nbGlobalIpsecEncapsulation = false;
+  std::vector<std::string> daemonSets;
+  std::vector<std::string> machineConfigs;
+  double procedureStart = 0;
+  double procedureFinished = 0;
+  double rolloutSeconds = 0;  // the steps' rollouts, summed
+  uint32_t reboots = 0;
+  uint32_t podStarts = 0;
+  std::vector<LifecycleEventLine> events;
+  std::vector<PairTimeline> pairs;
+  double probeInterval = 0;
+  std::vector<ProbePairResult> probes;
+  // Summary
+  uint64_t pairsUp = 0;          // at the end
+  uint64_t blackHoledPairs = 0;  // at the end
+  uint64_t brokenPairs = 0;      // not up at the end, yet reported up
+  uint64_t pairsEverBlackHoled = 0;
+  double blackHoledPairSeconds = 0;
+  double clearPairSeconds = 0;
+  double negotiatingPairSeconds = 0;
+  uint64_t probesLost = 0;
+  double disruptionPairSeconds = 0;  // lost probes x interval, over ordered pairs
+  double longestLossWindow = 0;
+  uint64_t probePairsLosing = 0;  // losing at the end
+  uint64_t saCount = 0;           // SAD entries over all nodes at the end
+  uint64_t policyCount = 0;       // SPD entries over all nodes at the end
+};
+
+nlohmann::ordered_json LifecycleJson(const LifecycleReport& report);
+// The terminal's lines for it.
+std::string FormatLifecycle(const LifecycleReport& report);
+// One row per pair interval and per probe loss window, for plots.
+std::string LifecycleTimelineCsv(const LifecycleReport& report);
+
+}  // namespace ipsecsim::harness

@@ -1,0 +1,307 @@
+#include "lifecycle_run.h"
+
+#include <ns3/simulator.h>
+
+#include <algorithm>
+
+#include "cluster_certificates.h"
+#include "verdict.h"
+
+namespace ipsecsim::harness {
+
+using namespace ns3;
+
+namespace {
+
+constexpr double kHardStopSeconds = 1000 * 3600.0;
+
+sim::LifecycleStep ToStep(const ProcedureStepSpec& spec) {
+  sim::LifecycleStep s;
+  switch (spec.kind) {
+    case ProcedureStepSpec::Kind::kMergePatch:
+      s.kind = sim::LifecycleStep::Kind::kMergePatch;
+      break;
+    case ProcedureStepSpec::Kind::kJsonPatch:
+      s.kind = sim::LifecycleStep::Kind::kJsonPatch;
+      break;
+    case ProcedureStepSpec::Kind::kDeleteDaemonSets:
+      s.kind = sim::LifecycleStep::Kind::kDeleteDaemonSets;
+      break;
+    case ProcedureStepSpec::Kind::kUpgrade:
+      s.kind = sim::LifecycleStep::Kind::kUpgrade;
+      break;
+  }
+  s.body = spec.body;
+  s.names = spec.names;
+  s.to = spec.to;
+  s.afterSeconds = spec.afterSeconds;
+  return s;
+}
+
+sim::LifecycleConfig ConfigOf(const Scenario& sc, uint64_t seed) {
+  const LifecycleSpec& l = *sc.lifecycle;
+  sim::LifecycleConfig c;
+  c.platform = sc.cluster.platform;
+  c.fixes = l.fixedDaemons ? sim::DaemonFixes::kFixed : sim::DaemonFixes::kStock;
+  c.seed = seed;
+  c.modelledCrypto = l.modelledCrypto;
+  c.timing.daemonSetMaxUnavailable = l.daemonSetMaxUnavailable;
+  c.timing.podStartSeconds = l.podStartSeconds;
+  c.timing.podStartJitterSeconds = l.podStartJitterSeconds;
+  c.timing.podStopSeconds = l.podStopSeconds;
+  c.timing.mcoMaxUnavailable = l.mcoMaxUnavailable;
+  c.timing.drainSeconds = l.drainSeconds;
+  c.timing.rebootSeconds = l.rebootSeconds;
+  c.timing.rebootJitterSeconds = l.rebootJitterSeconds;
+  c.timing.readySeconds = l.readySeconds;
+  uint32_t index = 0;
+  for (const PoolSpec& pool : sc.cluster.pools) {
+    std::vector<uint32_t> nodes;
+    for (int i = 0; i < pool.nodes; ++i) nodes.push_back(index++);
+    c.pools.push_back(nodes);
+  }
+  return c;
+}
+
+// Runs of consecutive probes for which `pick` holds, as time windows.
+template <typename Pick>
+std::vector<TimeWindow> Runs(const std::vector<double>& times, Pick pick) {
+  std::vector<TimeWindow> out;
+  bool open = false;
+  for (size_t i = 0; i < times.size(); ++i) {
+    if (!pick(i)) {
+      open = false;
+      continue;
+    }
+    if (!open) out.push_back(TimeWindow{times[i], times[i], 0});
+    open = true;
+    out.back().to = times[i];
+    ++out.back().packets;
+  }
+  return out;
+}
+
+}  // namespace
+
+LifecycleRun::LifecycleRun(const Scenario& sc, uint64_t seed, sim::ClusterWorld& world,
+                           const std::vector<ike::IkeIdentity>& identities)
+    : sc_(sc), world_(world) {
+  sim::IkeMeshOptions options;
+  options.seed = seed;
+  options.epochSeconds = kInstallEpoch;
+  mesh_ = sim::PrepareIkeMesh(world, identities, options);
+  lifecycle_ = std::make_unique<sim::ClusterLifecycle>(
+      world, mesh_,
+      sim::NetworkOperatorConfig(*sim::OcpVersion::Parse(sc.cluster.version),
+                                 nlohmann::json::parse(sc.ipsecConfigJson)),
+      ConfigOf(sc, seed));
+  sampler_ = std::make_unique<sim::PairStateSampler>(
+      world, mesh_, [this](uint32_t node) { return lifecycle_->NodeUp(node); });
+  const LifecycleSpec& l = *sc.lifecycle;
+  if (l.probeIntervalSeconds > 0) {
+    probes_ = std::make_unique<sim::ProbeMesh>(world, int(sc.flows.size()), l.probeIntervalSeconds,
+                                               uint32_t(l.probeSize));
+  }
+}
+
+void LifecycleRun::Start(double duration, double flowsEnd) {
+  const LifecycleSpec& l = *sc_.lifecycle;
+  lifecycle_->Install(0.1);
+  std::vector<sim::LifecycleStep> steps;
+  for (const ProcedureStepSpec& s : l.steps) steps.push_back(ToStep(s));
+  lifecycle_->RunProcedure(steps, l.startSeconds);
+  sampler_->Start(l.sampleIntervalSeconds, l.sampleIntervalSeconds);
+  if (probes_) probes_->Start(1.0);
+  if (duration > 0) {
+    Simulator::Stop(Seconds(duration));
+  } else {
+    Simulator::Stop(Seconds(kHardStopSeconds));
+    WatchForEnd(flowsEnd);
+  }
+}
+
+void LifecycleRun::WatchForEnd(double flowsEnd) {
+  const auto finished = lifecycle_->FinishedAt();
+  const double now = Simulator::Now().GetSeconds();
+  if (finished && now >= *finished + sc_.lifecycle->settleSeconds && now >= flowsEnd) {
+    Simulator::Stop();
+    return;
+  }
+  Simulator::Schedule(Seconds(1), [this, flowsEnd] { WatchForEnd(flowsEnd); });
+}
+
+std::string LifecycleRun::WindowVerdict(const sim::ProbeMesh::Pair& pair, double from,
+                                        double until) const {
+  VerdictInput in;
+  for (size_t i = 0; i < pair.sentAt.size(); ++i) {
+    if (pair.sentAt[i] < from || pair.sentAt[i] >= until) continue;
+    ++in.sent;
+    in.delivered += pair.delivered[i];
+  }
+  if (const FlowWireEvidence* e = oracle_ ? oracle_->Evidence(pair.marker) : nullptr) {
+    for (const auto& [t, clear] : e->timeline) {
+      if (t < from || t >= until) continue;
+      ++(clear ? in.clearPackets : in.protectedPackets);
+    }
+  }
+  return Decide(in).name;
+}
+
+ProbePairResult LifecycleRun::ProbeResult(const sim::ProbeMesh::Pair& pair,
+                                          const WireOracle& oracle) const {
+  ProbePairResult r;
+  r.from = world_.NodeName(pair.from);
+  r.to = world_.NodeName(pair.to);
+  r.sent = pair.sentAt.size();
+  r.delivered = size_t(std::count(pair.delivered.begin(), pair.delivered.end(), true));
+  // The last probes may still be on their way when the run stops.
+  const double cut = Simulator::Now().GetSeconds() - 0.5;
+  r.lossWindows =
+      Runs(pair.sentAt, [&](size_t i) { return !pair.delivered[i] && pair.sentAt[i] < cut; });
+  size_t tail = 0;
+  for (size_t i = pair.sentAt.size(); i-- > 0 && tail < 3;) {
+    if (pair.sentAt[i] >= cut) continue;
+    if (pair.delivered[i]) break;
+    ++tail;
+  }
+  r.losingAtEnd = tail >= 3;
+  if (const FlowWireEvidence* e = oracle.Evidence(pair.marker)) {
+    std::vector<double> times;
+    std::vector<bool> clear;
+    for (const auto& [t, c] : e->timeline) {
+      times.push_back(t);
+      clear.push_back(c);
+    }
+    r.clearWindows = Runs(times, [&](size_t i) { return bool(clear[i]); });
+  }
+  return r;
+}
+
+LifecycleReport LifecycleRun::Collect(const WireOracle& oracle) {
+  oracle_ = &oracle;
+  sampler_->Finish();
+  LifecycleReport r;
+  const LifecycleSpec& l = *sc_.lifecycle;
+  const auto& config = lifecycle_->Config();
+  r.installedVersion = sc_.cluster.version;
+  r.finalVersion = config.Version().ToString();
+  r.daemonFixes = l.fixedDaemons ? "fixed" : "stock";
+  const nlohmann::json::json_pointer ipsec("/spec/defaultNetwork/ovnKubernetesConfig/ipsecConfig");
+  r.ipsecConfig = config.Object().contains(ipsec) ? config.Object().at(ipsec).dump() : "null";
+  r.nbGlobalIpsec = lifecycle_->NbGlobalIpsec();
+  r.nbGlobalIpsecEncapsulation = lifecycle_->Rendered().nbGlobalIpsecEncapsulation;
+  r.daemonSets = lifecycle_->DaemonSets();
+  r.machineConfigs = lifecycle_->Rendered().machineConfigs;
+  r.procedureStart = l.startSeconds;
+  r.procedureFinished = lifecycle_->FinishedAt().value_or(-1);
+  r.rolloutSeconds = lifecycle_->RolloutSeconds();
+  r.reboots = lifecycle_->Reboots();
+  r.podStarts = lifecycle_->PodStarts();
+  for (const auto& e : lifecycle_->Log()) r.events.push_back({e.seconds, e.text});
+  for (const sim::PairHistory& h : sampler_->Pairs()) {
+    PairTimeline p;
+    p.a = world_.NodeName(h.a);
+    p.b = world_.NodeName(h.b);
+    p.everBlackHoled = h.everBlackHoled;
+    for (const sim::PairInterval& i : h.intervals) {
+      p.intervals.push_back({i.from, i.to, sim::ToString(i.state)});
+      const double span = i.to - i.from;
+      if (i.state == sim::PairState::kBlackHoled) r.blackHoledPairSeconds += span;
+      if (i.state == sim::PairState::kClear) r.clearPairSeconds += span;
+      if (i.state == sim::PairState::kNegotiating) r.negotiatingPairSeconds += span;
+    }
+    p.reportedUp = true;
+    for (auto [self, peer] : {std::pair{h.a, h.b}, std::pair{h.b, h.a}}) {
+      const auto daemon = mesh_.nodes[self]->Daemon();
+      for (const char* dir : {"-out-", "-in-"}) {
+        const bool up = mesh_.nodes[self]->Running() &&
+                        daemon->Status(world_.NodeName(self) + dir + world_.NodeName(peer)).state ==
+                            ike::ConnectionState::kUp;
+        p.reportedUp &= up;
+      }
+    }
+    const sim::PairState last =
+        h.intervals.empty() ? sim::PairState::kClear : h.intervals.back().state;
+    r.pairsUp += last == sim::PairState::kUp;
+    r.blackHoledPairs += last == sim::PairState::kBlackHoled;
+    r.brokenPairs += last != sim::PairState::kUp && p.reportedUp;
+    r.pairsEverBlackHoled += h.everBlackHoled;
+    r.pairs.push_back(p);
+  }
+  if (probes_) {
+    r.probeInterval = probes_->IntervalSeconds();
+    for (const sim::ProbeMesh::Pair& pair : probes_->Pairs()) {
+      ProbePairResult p = ProbeResult(pair, oracle);
+      for (const TimeWindow& w : p.lossWindows) {
+        r.probesLost += w.packets;
+        r.longestLossWindow = std::max(r.longestLossWindow, w.to - w.from + r.probeInterval);
+      }
+      r.probePairsLosing += p.losingAtEnd;
+      r.probes.push_back(p);
+    }
+    r.disruptionPairSeconds = double(r.probesLost) * r.probeInterval;
+  }
+  for (const auto& stack : mesh_.stacks) {
+    r.saCount += stack->States().Size();
+    r.policyCount += stack->Policies().Size();
+  }
+  return r;
+}
+
+std::string LifecycleRun::MetricValue(const std::string& metric, const LifecycleReport& r) const {
+  auto flag = [](bool b) { return std::string(b ? "true" : "false"); };
+  if (metric == "broken_pairs") return std::to_string(r.brokenPairs);
+  if (metric == "black_holed_pairs") return std::to_string(r.blackHoledPairs);
+  if (metric == "pairs_up") return std::to_string(r.pairsUp);
+  if (metric == "probe_pairs_losing") return std::to_string(r.probePairsLosing);
+  if (metric == "nb_global_ipsec") return flag(r.nbGlobalIpsec);
+  if (metric == "nb_global_ipsec_encapsulation") return flag(r.nbGlobalIpsecEncapsulation);
+  if (metric == "sa_count") return std::to_string(r.saCount);
+  if (metric == "policy_count") return std::to_string(r.policyCount);
+  if (metric == "reboots") return std::to_string(r.reboots);
+  if (metric == "version") return r.finalVersion;
+  std::string list;
+  for (const std::string& ds : r.daemonSets) list += (list.empty() ? "" : ",") + ds;
+  return list;  // daemonsets
+}
+
+std::vector<ExpectationResult> LifecycleRun::Check(const LifecycleReport& report) const {
+  std::vector<ExpectationResult> out;
+  for (const LifecycleExpectationSpec& x : sc_.expectLifecycle) {
+    ExpectationResult er;
+    er.line = x.line;
+    if (!x.metric.empty()) {
+      er.flow = "metric " + x.metric;
+      er.actual = MetricValue(x.metric, report);
+      if (x.atLeast) {
+        er.expected = "at least " + std::to_string(*x.atLeast);
+        er.pass = std::stoll(er.actual) >= *x.atLeast;
+      } else {
+        er.expected = x.equals;
+        er.pass = er.actual == x.equals;
+      }
+    } else {
+      char window[64];
+      std::snprintf(window, sizeof window, " [%gs, %gs)", x.fromSeconds, x.untilSeconds);
+      er.flow = "probes " + x.probes + window;
+      er.expected = x.verdict;
+      er.pass = probes_ != nullptr;
+      std::string wrong;
+      for (const sim::ProbeMesh::Pair& pair :
+           probes_ ? probes_->Pairs() : std::vector<sim::ProbeMesh::Pair>{}) {
+        const std::string name = world_.NodeName(pair.from) + ">" + world_.NodeName(pair.to);
+        if (x.probes != "all" && x.probes != name) continue;
+        const std::string verdict = WindowVerdict(pair, x.fromSeconds, x.untilSeconds);
+        if (verdict != x.verdict) {
+          er.pass = false;
+          if (wrong.size() < 200) wrong += (wrong.empty() ? "" : ", ") + name + " " + verdict;
+        }
+      }
+      er.actual = er.pass ? x.verdict : wrong;
+    }
+    out.push_back(er);
+  }
+  return out;
+}
+
+}  // namespace ipsecsim::harness

@@ -1,0 +1,50 @@
+// A scenario with a `lifecycle:` section on the simulated cluster: the
+// control plane drives every node's IPsec from install through the
+// procedure, the pair sampler reads the kernels, the probes measure loss,
+// and the run stops once the procedure has finished and settled.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "cluster_lifecycle.h"
+#include "ike_connection.h"
+#include "lifecycle_report.h"
+#include "pair_state_sampler.h"
+#include "probe_mesh.h"
+#include "report.h"
+#include "scenario.h"
+#include "wire_oracle.h"
+
+namespace ipsecsim::harness {
+
+class LifecycleRun {
+ public:
+  LifecycleRun(const Scenario& sc, uint64_t seed, sim::ClusterWorld& world,
+               const std::vector<ike::IkeIdentity>& identities);
+
+  // Schedules everything. Stops at `duration` if given (> 0); otherwise once
+  // the procedure has finished, lifecycle.settle has passed and no flow is
+  // still sending (`flowsEnd`).
+  void Start(double duration, double flowsEnd);
+  const sim::IkeMesh& Mesh() const { return mesh_; }
+  LifecycleReport Collect(const WireOracle& oracle);
+  std::vector<ExpectationResult> Check(const LifecycleReport& report) const;
+
+ private:
+  void WatchForEnd(double flowsEnd);
+  ProbePairResult ProbeResult(const sim::ProbeMesh::Pair& pair, const WireOracle& oracle) const;
+  std::string WindowVerdict(const sim::ProbeMesh::Pair& pair, double from, double until) const;
+  std::string MetricValue(const std::string& metric, const LifecycleReport& report) const;
+
+  const Scenario& sc_;
+  sim::ClusterWorld& world_;
+  sim::IkeMesh mesh_;
+  std::unique_ptr<sim::ClusterLifecycle> lifecycle_;
+  std::unique_ptr<sim::PairStateSampler> sampler_;
+  std::unique_ptr<sim::ProbeMesh> probes_;
+  const WireOracle* oracle_ = nullptr;
+};
+
+}  // namespace ipsecsim::harness

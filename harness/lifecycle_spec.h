@@ -1,0 +1,61 @@
+// The scenario's `lifecycle:` section: how the control plane rolls things
+// out and the procedure it runs (docs/scenario-reference.md, docs/lifecycle.md).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ocp_version.h"
+
+namespace ipsecsim::harness {
+
+struct ProcedureStepSpec {
+  enum class Kind { kMergePatch, kJsonPatch, kDeleteDaemonSets, kUpgrade };
+  Kind kind = Kind::kMergePatch;
+  std::string body;                // the patch, verbatim
+  std::vector<std::string> names;  // DaemonSets to delete
+  sim::OcpVersion to;              // upgrade target
+  double afterSeconds = 0;         // after the previous step has finished
+  int line = 0;
+};
+
+struct LifecycleSpec {
+  bool fixedDaemons = false;  // daemon_fixes: fixed (the vendor's z-stream fixes)
+  bool modelledCrypto = false;
+  double sampleIntervalSeconds = 1;
+  double settleSeconds = 120;       // simulated after the procedure has finished
+  double probeIntervalSeconds = 1;  // 0: no probes
+  int probeSize = 100;
+  // DaemonSet rolling updates
+  std::string daemonSetMaxUnavailable = "10%";
+  double podStartSeconds = 8;
+  double podStartJitterSeconds = 4;
+  double podStopSeconds = 2;
+  // Machine Config Operator
+  int mcoMaxUnavailable = 1;
+  double drainSeconds = 30;
+  double rebootSeconds = 90;
+  double rebootJitterSeconds = 10;
+  double readySeconds = 20;
+  // The procedure
+  double startSeconds = 30;
+  std::vector<ProcedureStepSpec> steps;
+};
+
+// An expectation on a lifecycle run: every probe pair's verdict in a time
+// window (`probes`), or a measured value at the end (`metric`).
+struct LifecycleExpectationSpec {
+  std::string probes;  // "all", or "<from-node>><to-node>"
+  std::string verdict;
+  double fromSeconds = 0;
+  double untilSeconds = 0;
+  std::string metric;                // one of LifecycleMetricNames()
+  std::string equals;                // the value, as the report writes it
+  std::optional<long long> atLeast;  // instead of equals, for counts
+  int line = 0;
+};
+
+const std::vector<std::string>& LifecycleMetricNames();
+
+}  // namespace ipsecsim::harness
