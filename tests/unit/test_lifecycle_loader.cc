@@ -1,0 +1,101 @@
+// Lifecycle scenarios: bad procedures are refused before the run, through
+// the command line, with the file, line, key and the API server's words,
+// and exit code 2.
+#include <boost/test/unit_test.hpp>
+#include <fstream>
+
+#include "run_command.h"
+#include "scenario.h"
+
+using namespace ipsecsim::harness;
+
+namespace {
+
+std::string ScenarioText(const std::string& version, const std::string& ipsec,
+                         const std::string& steps) {
+  return "name: s\n"   // 1
+         "cluster:\n"  // 2
+         "  version: \"" +
+         version +
+         "\"\n"                                                   // 3
+         "  pools: [{name: worker, nodes: 2}]\n"                  // 4
+         + (ipsec.empty() ? "  platform: baremetal\n" : ipsec) +  // 5
+         "lifecycle:\n"                                           // 6
+         "  procedure:\n"                                         // 7
+         "    steps:\n"                                           // 8
+         + steps;                                                 // 9...
+}
+
+std::string ErrorOf(const std::string& text) {
+  try {
+    LoadScenarioText(text, "s.yaml");
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_valid_procedure_loads) {
+  const std::string text =
+      ScenarioText("4.14", "  ipsec: {}\n",
+                   "      - json_patch: '[{\"op\":\"remove\",\"path\":\"/spec/defaultNetwork/"
+                   "ovnKubernetesConfig/ipsecConfig\"}]'\n"
+                   "      - {delete_daemonsets: [ovn-ipsec-host], after: 10s}\n"
+                   "      - {upgrade: \"4.15\", after: 5s}\n");
+  const auto sc = LoadScenarioText(text, "s.yaml");
+  BOOST_TEST_REQUIRE(sc.lifecycle.has_value());
+  BOOST_TEST(sc.lifecycle->steps.size() == 3u);
+  BOOST_TEST(sc.lifecycle->steps[2].afterSeconds == 5.0);
+  BOOST_TEST(sc.ipsecConfigJson == "{}");
+}
+
+BOOST_AUTO_TEST_CASE(bad_procedures_name_the_step_and_the_reason) {
+  // Removing what is not there (IPsec is off at install).
+  std::string e = ErrorOf(ScenarioText("4.15", "",
+                                       "      - json_patch: '[{\"op\":\"remove\",\"path\":\"/spec/"
+                                       "defaultNetwork/ovnKubernetesConfig/ipsecConfig\"}]'\n"));
+  BOOST_TEST(e.find("s.yaml:9: lifecycle.procedure.steps[0]") == 0);
+  BOOST_TEST(e.find("doc is missing path") != std::string::npos);
+  // A field 4.14 does not have.
+  e = ErrorOf(
+      ScenarioText("4.14", "",
+                   "      - merge_patch: '{\"spec\":{\"defaultNetwork\":{\"ovnKubernetesConfig\":"
+                   "{\"ipsecConfig\":{\"mode\":\"Full\"}}}}}'\n"));
+  BOOST_TEST(e.find("field not declared in schema") != std::string::npos);
+  // An update to an older version, and one that skips a minor.
+  e = ErrorOf(ScenarioText("4.15", "", "      - {upgrade: \"4.14\"}\n"));
+  BOOST_TEST(e.find("s.yaml:9:") == 0);
+  BOOST_TEST(e.find("cannot be updated to an older version") != std::string::npos);
+  e = ErrorOf(ScenarioText("4.14", "", "      - {upgrade: \"4.16\"}\n"));
+  BOOST_TEST(e.find("one minor version at a time") != std::string::npos);
+  // Two actions in one step; an unknown DaemonSet.
+  e = ErrorOf(ScenarioText("4.14", "", "      - {upgrade: \"4.15\", merge_patch: '{}'}\n"));
+  BOOST_TEST(e.find("exactly one of") != std::string::npos);
+  e = ErrorOf(ScenarioText("4.14", "", "      - {delete_daemonsets: [ovn-ipsec-hots]}\n"));
+  BOOST_TEST(e.find("ovn-ipsec-host") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(metric_and_probe_expectations_are_checked) {
+  const std::string base = ScenarioText("4.15", "", "      - {upgrade: \"4.16\"}\n");
+  std::string e = ErrorOf(base + "expect:\n  - {metric: broken_pears, equals: 0}\n");
+  BOOST_TEST(e.find("broken_pairs") != std::string::npos);
+  e = ErrorOf(base +
+              "expect:\n  - {probes: worker-0>worker-9, verdict: encrypted, from: 1s, "
+              "until: 2s}\n");
+  BOOST_TEST(e.find("FROM>TO") != std::string::npos);
+  e = ErrorOf(base + "expect:\n  - {probes: all, verdict: encrypted, from: 5s, until: 2s}\n");
+  BOOST_TEST(e.find("'until' after 'from'") != std::string::npos);
+  e = ErrorOf(base + "expect:\n  - {metric: version, at_least: 1}\n");
+  BOOST_TEST(e.find("expected 'equals' for version") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(the_command_line_exits_2_with_the_message) {
+  const std::string dir = ipsecsim::test::MakeTempDir("lifecycle");
+  std::ofstream(dir + "/s.yaml") << ScenarioText("4.15", "", "      - {upgrade: \"4.13\"}\n");
+  const auto r = ipsecsim::test::RunCommand(ipsecsim::test::IpsecsimBinary() + " run " + dir +
+                                            "/s.yaml --out " + dir + "/out 2>&1");
+  BOOST_TEST(r.exitCode == 2);
+  BOOST_TEST(r.output.find("s.yaml:9: lifecycle.procedure.steps[0]") != std::string::npos);
+}
