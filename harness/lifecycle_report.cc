@@ -66,7 +66,7 @@ Json LifecycleJson(const LifecycleReport& r) {
         {"pairs_ever_black_holed", r.pairsEverBlackHoled},
         {"black_holed_pair_seconds", r.blackHoledPairSeconds},
         {"clear_pair_seconds", r.clearPairSeconds},
-        {"negotiating_pair_seconds", r.negotiatingPairSeconds},
+        {"incomplete_pair_seconds", r.incompletePairSeconds},
         {"probes_lost", r.probesLost},
         {"disruption_pair_seconds", r.disruptionPairSeconds},
         {"longest_loss_window", r.longestLossWindow},

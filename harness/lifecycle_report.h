@@ -71,7 +71,7 @@ struct LifecycleReport {
   uint64_t pairsEverBlackHoled = 0;
   double blackHoledPairSeconds = 0;
   double clearPairSeconds = 0;
-  double negotiatingPairSeconds = 0;
+  double incompletePairSeconds = 0;
   uint64_t probesLost = 0;
   double disruptionPairSeconds = 0;  // lost probes x interval, over ordered pairs
   double longestLossWindow = 0;

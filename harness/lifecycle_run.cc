@@ -208,7 +208,7 @@ LifecycleReport LifecycleRun::Collect(const WireOracle& oracle) {
       const double span = i.to - i.from;
       if (i.state == sim::PairState::kBlackHoled) r.blackHoledPairSeconds += span;
       if (i.state == sim::PairState::kClear) r.clearPairSeconds += span;
-      if (i.state == sim::PairState::kNegotiating) r.negotiatingPairSeconds += span;
+      if (i.state == sim::PairState::kIncomplete) r.incompletePairSeconds += span;
     }
     p.reportedUp = true;
     for (auto [self, peer] : {std::pair{h.a, h.b}, std::pair{h.b, h.a}}) {

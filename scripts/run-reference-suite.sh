@@ -4,4 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
-build/ipsecsim run scenarios/*.yaml --out results "$@"
+status=0
+build/ipsecsim run scenarios/*.yaml --out results "$@" || status=$?
+# Lifecycle scenarios also get a timeline plot (Debian's matplotlib).
+for timeline in results/*/timeline.csv; do
+  [ -e "$timeline" ] || continue
+  /usr/bin/python3 scripts/plot-lifecycle.py "$(dirname "$timeline")" >/dev/null
+done
+exit "$status"

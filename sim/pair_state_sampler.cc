@@ -12,8 +12,8 @@ const char* ToString(PairState s) {
       return "up";
     case PairState::kBlackHoled:
       return "black-holed";
-    case PairState::kNegotiating:
-      return "negotiating";
+    case PairState::kIncomplete:
+      return "incomplete";
     case PairState::kClear:
       return "clear";
     case PairState::kNodeDown:
@@ -56,7 +56,7 @@ PairState PairStateSampler::PairNow(uint32_t a, uint32_t b) const {
     return PairState::kBlackHoled;
   if (ab == DirectionState::kUp && ba == DirectionState::kUp) return PairState::kUp;
   if (ab == DirectionState::kClear && ba == DirectionState::kClear) return PairState::kClear;
-  return PairState::kNegotiating;
+  return PairState::kIncomplete;
 }
 
 void PairStateSampler::Start(double start, double interval) {

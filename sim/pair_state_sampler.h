@@ -18,8 +18,9 @@ namespace ipsecsim::sim {
 
 enum class DirectionState { kUp, kBlackHoled, kNegotiating, kClear, kDiscard, kNodeDown };
 // A pair: up (both directions up), black-holed (either direction), clear
-// (both clear), node-down, or negotiating (anything else: SAs on the way).
-enum class PairState { kUp, kBlackHoled, kNegotiating, kClear, kNodeDown };
+// (both clear), node-down, or incomplete (anything else: at least one
+// direction has no usable SA, while it is negotiated or for good).
+enum class PairState { kUp, kBlackHoled, kIncomplete, kClear, kNodeDown };
 
 const char* ToString(PairState s);
 
