@@ -101,9 +101,10 @@ struct IkeDaemonCounters {
   uint64_t crossingYields = 0;     // defect profile: Child SAs answered but not installed
   uint64_t nattFloats = 0;         // IKE SAs moved to UDP 4500
   uint64_t nattKeepalivesSent = 0;
-  uint64_t ikeSasRekeyed = 0;     // IKE SA rekeys this node initiated or answered
-  uint64_t rekeyCollisions = 0;   // Child SA rekeys that crossed one of the peer's
-  uint64_t redundantDeleted = 0;  // of those, the redundant Child SAs this node deleted
+  uint64_t ikeSasRekeyed = 0;       // IKE SA rekeys this node initiated or answered
+  uint64_t ikeRekeyCollisions = 0;  // IKE SA rekeys that crossed one of the peer's
+  uint64_t rekeyCollisions = 0;     // Child SA rekeys that crossed one of the peer's
+  uint64_t redundantDeleted = 0;    // of those, the redundant Child SAs this node deleted
 };
 
 class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
@@ -245,7 +246,10 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   void ScheduleIkeRekey(SaSlot& slot);
   void IkeRekeyTick(uint64_t localSpi);
   void AdoptRekeyedIkeSa(uint64_t oldSpi, const IkeSaEvents::IkeRekey& rekey);
-  uint64_t Carrier(const SaSlot& slot) const;  // the IKE SA its Child SAs now belong to
+  void ResolveIkeRekeyCollision(uint64_t oldSpi, uint64_t first, uint64_t second);
+  void MoveToSuccessor(uint64_t from, uint64_t to);  // Child SAs, queue, timers
+  void StartUsing(SaSlot& slot);                     // liveness, keepalives, rekey timer
+  uint64_t Carrier(const SaSlot& slot) const;        // the IKE SA its Child SAs now belong to
 
   // ike_daemon_liveness.cc: liveness, dead peers, IKE SA teardown
   void ScheduleLiveness(SaSlot& slot);

@@ -5,7 +5,10 @@
 // exchange completes, both ends make the new IKE SA, move the Child SAs and
 // anything still queued to it, and the initiator of the rekey deletes the
 // old IKE SA with an INFORMATIONAL Delete. The ESP states are not touched,
-// so traffic does not notice.
+// so traffic does not notice. If both ends rekeyed at once, the redundant
+// new IKE SA is found by the lowest nonce (ResolveIkeRekeyCollision).
+#include <algorithm>
+
 #include "ike_daemon.h"
 #include "ike_tasks.h"
 #include "ns3/simulator.h"
@@ -57,29 +60,69 @@ void IkeDaemon::AdoptRekeyedIkeSa(uint64_t oldSpi, const IkeSaEvents::IkeRekey& 
   SaSlot& slot = m_sas[newSpi];  // std::map: `old` stays valid
   slot.sa = std::move(sa);
   slot.connection = old->second.connection;
-  old->second.replacedBy = newSpi;
-  old->second.sa->MoveQueueTo(*slot.sa);
-  // NAT keepalives keep their rhythm: the new IKE SA sends the next one.
-  if (old->second.keepalive.IsRunning())
-    slot.keepalive = ns3::Simulator::Schedule(ns3::Simulator::GetDelayLeft(old->second.keepalive),
-                                              &IkeDaemon::KeepaliveTick, this, newSpi);
-  old->second.liveness.Cancel();
-  old->second.keepalive.Cancel();
-  old->second.ikeRekey.Cancel();
-  for (auto& [name, c] : m_connections) {
-    if (c.ikeSa == oldSpi) c.ikeSa = newSpi;
-    for (InstalledChild& rec : c.children)
-      if (rec.ikeSa == oldSpi) rec.ikeSa = newSpi;
-  }
   ++m_counters.ikeSasRekeyed;
   m_log.push_back(LogLine("IKE SA " + std::to_string(oldSpi) + " rekeyed: new IKE SA " +
-                          std::to_string(newSpi) +
-                          (rekey.initiatedHere ? ", deleting the old one" : "")));
+                          std::to_string(newSpi)));
+  const uint64_t rival = old->second.replacedBy;
+  if (rival != 0 && m_sas.count(rival)) {
+    ResolveIkeRekeyCollision(oldSpi, rival, newSpi);
+    return;
+  }
+  MoveToSuccessor(oldSpi, newSpi);
+  StartUsing(slot);
+  if (rekey.initiatedHere) DeleteIkeSa(oldSpi);
+  Kick(slot);
+}
+
+// RFC 7296 §2.8.2: both ends rekeyed the IKE SA at once. Each end answers
+// the other's request before its own response arrives, so the second
+// completion finds the first. The new IKE SA holding the lowest of the four
+// nonces is redundant: its creator deletes it; the creator of the other one
+// deletes the old IKE SA. Both ends decide alike from the same nonces.
+void IkeDaemon::ResolveIkeRekeyCollision(uint64_t oldSpi, uint64_t first, uint64_t second) {
+  ++m_counters.ikeRekeyCollisions;
+  const IkeSaContext& a = m_sas.at(first).sa->Context();
+  const IkeSaContext& b = m_sas.at(second).sa->Context();
+  const bool secondLoses = std::min(b.nonceI, b.nonceR) < std::min(a.nonceI, a.nonceR);
+  const uint64_t winner = secondLoses ? first : second;
+  const uint64_t loser = secondLoses ? second : first;
+  if (secondLoses) {
+    m_sas.at(second).replacedBy = first;
+  } else {
+    MoveToSuccessor(first, second);
+    m_sas.at(oldSpi).replacedBy = second;
+    StartUsing(m_sas.at(second));
+  }
+  m_log.push_back(LogLine("IKE SA rekey collision: keeping " + std::to_string(winner) + ", " +
+                          std::to_string(loser) + " is redundant"));
+  if (m_sas.at(winner).sa->Context().initiator) DeleteIkeSa(oldSpi);
+  if (m_sas.at(loser).sa->Context().initiator) DeleteIkeSa(loser);
+  Kick(m_sas.at(winner));
+}
+
+void IkeDaemon::MoveToSuccessor(uint64_t from, uint64_t to) {
+  SaSlot& old = m_sas.at(from);
+  SaSlot& next = m_sas.at(to);
+  old.replacedBy = to;
+  old.sa->MoveQueueTo(*next.sa);
+  // NAT keepalives keep their rhythm: the new IKE SA sends the next one.
+  if (old.keepalive.IsRunning())
+    next.keepalive = ns3::Simulator::Schedule(ns3::Simulator::GetDelayLeft(old.keepalive),
+                                              &IkeDaemon::KeepaliveTick, this, to);
+  old.liveness.Cancel();
+  old.keepalive.Cancel();
+  old.ikeRekey.Cancel();
+  for (auto& [name, c] : m_connections) {
+    if (c.ikeSa == from) c.ikeSa = to;
+    for (InstalledChild& rec : c.children)
+      if (rec.ikeSa == from) rec.ikeSa = to;
+  }
+}
+
+void IkeDaemon::StartUsing(SaSlot& slot) {
   ScheduleLiveness(slot);
   ScheduleKeepalive(slot);
   ScheduleIkeRekey(slot);
-  if (rekey.initiatedHere) DeleteIkeSa(oldSpi);
-  Kick(slot);
 }
 
 uint64_t IkeDaemon::Carrier(const SaSlot& slot) const {

@@ -154,4 +154,64 @@ BOOST_AUTO_TEST_CASE(the_original_responder_rekeys_and_becomes_the_initiator) {
   BOOST_TEST(w.stacks[1]->States().Size() == 2u);
 }
 
+// RFC 7296 §2.8.2: both ends rekey the IKE SA at once (up to 1 ms apart, so
+// the requests cross). Each end ends with the same single IKE SA: the
+// redundant one (lowest nonce) is deleted by its creator, the old one by
+// the creator of the survivor; a Child SA rekey on the survivor works and
+// no datagram is lost.
+BOOST_AUTO_TEST_CASE(colliding_ike_sa_rekeys_leave_one_ike_sa) {
+  std::set<int> winners;
+  for (int seed = 0; seed < 6; ++seed) {
+    for (double offsetMs : {0.0, 0.5, 1.0}) {
+      IkeWorld w;
+      for (int i = 0; i < 2; ++i)
+        w.daemons[i]->SetAttribute("Seed", ns3::UintegerValue(200 + 10 * seed + i));
+      w.ConfigureDefault();
+      w.Load();
+      auto& atB = w.UdpSink(1, kServicePort, /*echo=*/true);
+      auto& atA =
+          w.UdpSend(0, kReplyPort, kServicePort, 160, ns3::Seconds(1), ns3::MilliSeconds(25));
+      bool started[2] = {false, false};
+      ns3::Simulator::Schedule(ns3::Seconds(2),
+                               [&]() { started[0] = w.daemons[0]->RekeyIkeSa("a-to-b"); });
+      ns3::Simulator::Schedule(ns3::Seconds(2) + ns3::MicroSeconds(int64_t(offsetMs * 1000)),
+                               [&]() { started[1] = w.daemons[1]->RekeyIkeSa("b-from-a"); });
+      ns3::Simulator::Schedule(ns3::Seconds(3), [&]() { w.daemons[0]->RekeyChildSa("a-to-b"); });
+      w.Run(ns3::Seconds(5.5));
+      BOOST_TEST_CONTEXT("seed " << seed << " offset " << offsetMs << " ms\n" << DumpLogs(w)) {
+        BOOST_TEST(started[0]);
+        BOOST_TEST(started[1]);
+        const auto& ca = w.daemons[0]->Counters();
+        const auto& cb = w.daemons[1]->Counters();
+        BOOST_TEST(ca.ikeRekeyCollisions == 1u);
+        BOOST_TEST(cb.ikeRekeyCollisions == 1u);
+        BOOST_TEST(ca.ikeSasRekeyed == 2u);  // both exchanges completed on both ends
+        BOOST_TEST(cb.ikeSasRekeyed == 2u);
+        BOOST_TEST(ca.childSasRekeyed == 1u);
+        BOOST_TEST(atB.packets == 160u);
+        BOOST_TEST(atA.packets == 160u);
+        BOOST_TEST(InNoStates(w, 0) == 0u);
+        BOOST_TEST(InNoStates(w, 1) == 0u);
+        BOOST_TEST(ca.unknownSpi + cb.unknownSpi + ca.dropped + cb.dropped == 0u);
+        BOOST_TEST(ca.deadPeers + cb.deadPeers == 0u);
+        // Two Deletes of IKE SAs: the old one and the redundant one.
+        BOOST_TEST(w.Count([](const WireFrame& f) {
+          return f.IkeExchange() == kInformational && !f.IsIkeResponse();
+        }) >= 2u + 1u);  // and the Delete of the Child SA replaced at 3 s
+        const ConnectionStatus a = w.daemons[0]->Status("a-to-b");
+        const ConnectionStatus b = w.daemons[1]->Status("b-from-a");
+        BOOST_TEST(a.ikeSpiI == b.ikeSpiI);
+        BOOST_TEST(a.ikeSpiR == b.ikeSpiR);
+        // The Child SA rekey at 3 s and its Delete ran on the survivor.
+        const auto ike = w.Frames([](const WireFrame& f) { return f.IsIke(); });
+        BOOST_TEST(IkeSpiI(ike.back()) == a.ikeSpiI);
+        BOOST_TEST(w.stacks[0]->States().Size() == 2u);
+        BOOST_TEST(w.stacks[1]->States().Size() == 2u);
+        winners.insert(IkeSpiI(ike.back()) == RecordedIkeSaKeys()[1].spiI ? 1 : 2);
+      }
+    }
+  }
+  BOOST_TEST(winners.size() == 2u);  // either rekey survived at least once
+}
+
 BOOST_AUTO_TEST_SUITE_END()
