@@ -342,6 +342,8 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
       report.expectations.push_back(e);
   }
   report.keying = keying;
+  // ARCHITECTURE rule 3: a run whose IKE used modelled public-key crypto says so.
+  if (sc.lifecycle && sc.lifecycle->modelledCrypto) report.cryptoMode = "real ESP, modelled IKE";
   report.underlayFilters = w->underlay.Report();
   report.preflight = RunPreflight(sc);
   LinkPreflight(sc, report);
