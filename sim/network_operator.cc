@@ -58,6 +58,18 @@ json Skeleton() {
        {{"defaultNetwork", {{"type", "OVNKubernetes"}, {"ovnKubernetesConfig", json::object()}}}}}};
 }
 
+// The body of `oc patch -p`, refused the way the API server refuses it.
+json ParsePatch(const std::string& body, const char* shape, bool (json::*ok)() const noexcept) {
+  json patch;
+  try {
+    patch = json::parse(body);
+  } catch (const json::parse_error& e) {
+    throw OperatorApiError(std::string("error decoding patch: ") + e.what());
+  }
+  if (!(patch.*ok)()) throw OperatorApiError(std::string("error decoding patch: ") + shape);
+  return patch;
+}
+
 const json* IpsecConfigOf(const json& object) {
   const json::json_pointer p("/spec/defaultNetwork/ovnKubernetesConfig/ipsecConfig");
   return object.contains(p) ? &object.at(p) : nullptr;
@@ -115,14 +127,7 @@ void NetworkOperatorConfig::Validate(const json& candidate) const {
 }
 
 void NetworkOperatorConfig::ApplyMergePatch(const std::string& body) {
-  json patch;
-  try {
-    patch = json::parse(body);
-  } catch (const json::parse_error& e) {
-    throw OperatorApiError(std::string("error decoding patch: ") + e.what());
-  }
-  if (!patch.is_object())
-    throw OperatorApiError("error decoding patch: a merge patch must be an object");
+  const json patch = ParsePatch(body, "a merge patch must be an object", &json::is_object);
   json candidate = object_;
   candidate.merge_patch(patch);
   Validate(candidate);
@@ -130,14 +135,7 @@ void NetworkOperatorConfig::ApplyMergePatch(const std::string& body) {
 }
 
 void NetworkOperatorConfig::ApplyJsonPatch(const std::string& body) {
-  json patch;
-  try {
-    patch = json::parse(body);
-  } catch (const json::parse_error& e) {
-    throw OperatorApiError(std::string("error decoding patch: ") + e.what());
-  }
-  if (!patch.is_array())
-    throw OperatorApiError("error decoding patch: a JSON patch must be an array");
+  const json patch = ParsePatch(body, "a JSON patch must be an array", &json::is_array);
   json candidate;
   try {
     candidate = object_.patch(patch);
