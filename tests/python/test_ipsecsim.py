@@ -74,3 +74,15 @@ def test_esp_matches_the_published_vectors_both_ways():
         tampered = packet[:-1] + bytes([packet[-1] ^ 1])
         with pytest.raises(ValueError, match="ICV mismatch"):
             ipsecsim.esp_decrypt(c["KEYMAT"], tampered, seq >> 32 if esn else None)
+
+
+def test_lifecycle_report_and_refused_procedure():
+    report = ipsecsim.run_file(str(ROOT / "scenarios/lifecycle-disable-after-install.yaml"))
+    life = report["lifecycle"]
+    assert life["nb_global"]["ipsec"] is False
+    assert life["summary"]["sa_count"] == 0
+    assert all(e["pass"] for e in report["expectations"])
+    with pytest.raises(ipsecsim.ScenarioError, match="older version"):
+        ipsecsim.run_text(
+            "name: x\ncluster: {version: \"4.15\", pools: [{name: w, nodes: 2}]}\n"
+            "lifecycle: {procedure: {steps: [{upgrade: \"4.14\"}]}}\n", "x.yaml")
