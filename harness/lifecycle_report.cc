@@ -9,20 +9,49 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-Json WindowsJson(const std::vector<TimeWindow>& windows) {
-  Json out = Json::array();
-  for (const TimeWindow& w : windows)
-    out.push_back({{"from", w.from}, {"to", w.to}, {"packets", w.packets}});
-  return out;
-}
-
 std::string Seconds(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f s", s);
   return buf;
 }
 
+// Runs of consecutive items for which `pick` holds, as time windows.
+template <typename Pick>
+std::vector<TimeWindow> Runs(const std::vector<double>& times, Pick pick) {
+  std::vector<TimeWindow> out;
+  bool open = false;
+  for (size_t i = 0; i < times.size(); ++i) {
+    if (!pick(i)) {
+      open = false;
+      continue;
+    }
+    if (!open) out.push_back(TimeWindow{times[i], times[i], 0});
+    open = true;
+    out.back().to = times[i];
+    ++out.back().packets;
+  }
+  return out;
+}
+
 }  // namespace
+
+std::vector<TimeWindow> LossWindows(const std::vector<double>& sentAt,
+                                    const std::vector<bool>& arrived, double cut) {
+  return Runs(sentAt, [&](size_t i) { return !arrived[i] && sentAt[i] < cut; });
+}
+
+std::vector<TimeWindow> ClearWindows(const std::vector<std::pair<double, bool>>& timeline) {
+  std::vector<double> times;
+  for (const auto& [t, clear] : timeline) times.push_back(t);
+  return Runs(times, [&](size_t i) { return timeline[i].second; });
+}
+
+Json WindowsJson(const std::vector<TimeWindow>& windows) {
+  Json out = Json::array();
+  for (const TimeWindow& w : windows)
+    out.push_back({{"from", w.from}, {"to", w.to}, {"packets", w.packets}});
+  return out;
+}
 
 Json LifecycleJson(const LifecycleReport& r) {
   Json events = Json::array();

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ipsecsim::harness {
@@ -79,6 +80,13 @@ struct LifecycleReport {
   uint64_t saCount = 0;           // SAD entries over all nodes at the end
   uint64_t policyCount = 0;       // SPD entries over all nodes at the end
 };
+
+// Runs of datagrams sent before `cut` that never arrived.
+std::vector<TimeWindow> LossWindows(const std::vector<double>& sentAt,
+                                    const std::vector<bool>& arrived, double cut);
+// Runs of packets the wire showed in clear, from a (seconds, in clear) timeline.
+std::vector<TimeWindow> ClearWindows(const std::vector<std::pair<double, bool>>& timeline);
+nlohmann::ordered_json WindowsJson(const std::vector<TimeWindow>& windows);
 
 nlohmann::ordered_json LifecycleJson(const LifecycleReport& report);
 // The terminal's lines for it.

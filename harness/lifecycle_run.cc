@@ -63,24 +63,6 @@ sim::LifecycleConfig ConfigOf(const Scenario& sc, uint64_t seed) {
   return c;
 }
 
-// Runs of consecutive probes for which `pick` holds, as time windows.
-template <typename Pick>
-std::vector<TimeWindow> Runs(const std::vector<double>& times, Pick pick) {
-  std::vector<TimeWindow> out;
-  bool open = false;
-  for (size_t i = 0; i < times.size(); ++i) {
-    if (!pick(i)) {
-      open = false;
-      continue;
-    }
-    if (!open) out.push_back(TimeWindow{times[i], times[i], 0});
-    open = true;
-    out.back().to = times[i];
-    ++out.back().packets;
-  }
-  return out;
-}
-
 }  // namespace
 
 LifecycleRun::LifecycleRun(const Scenario& sc, uint64_t seed, sim::ClusterWorld& world,
@@ -156,8 +138,7 @@ ProbePairResult LifecycleRun::ProbeResult(const sim::ProbeMesh::Pair& pair,
   r.delivered = size_t(std::count(pair.delivered.begin(), pair.delivered.end(), true));
   // The last probes may still be on their way when the run stops.
   const double cut = Simulator::Now().GetSeconds() - 0.5;
-  r.lossWindows =
-      Runs(pair.sentAt, [&](size_t i) { return !pair.delivered[i] && pair.sentAt[i] < cut; });
+  r.lossWindows = LossWindows(pair.sentAt, pair.delivered, cut);
   size_t tail = 0;
   for (size_t i = pair.sentAt.size(); i-- > 0 && tail < 3;) {
     if (pair.sentAt[i] >= cut) continue;
@@ -165,15 +146,8 @@ ProbePairResult LifecycleRun::ProbeResult(const sim::ProbeMesh::Pair& pair,
     ++tail;
   }
   r.losingAtEnd = tail >= 3;
-  if (const FlowWireEvidence* e = oracle.Evidence(pair.marker)) {
-    std::vector<double> times;
-    std::vector<bool> clear;
-    for (const auto& [t, c] : e->timeline) {
-      times.push_back(t);
-      clear.push_back(c);
-    }
-    r.clearWindows = Runs(times, [&](size_t i) { return bool(clear[i]); });
-  }
+  if (const FlowWireEvidence* e = oracle.Evidence(pair.marker))
+    r.clearWindows = ClearWindows(e->timeline);
   return r;
 }
 

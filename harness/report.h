@@ -59,6 +59,11 @@ struct FlowResult {
   WireAccounting wire;
   std::string explanation;             // one line: why this verdict
   std::vector<std::string> preflight;  // ids of the preflight findings that bear on it
+  // Lifecycle runs: runs of lost datagrams (numbered UDP flows) and of
+  // packets seen in clear, over time.
+  bool timed = false;
+  std::vector<TimeWindow> lossWindows;
+  std::vector<TimeWindow> clearWindows;
 };
 
 // The cluster's MTU budget against the exact overhead (docs/scenario-reference).

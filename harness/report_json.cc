@@ -51,22 +51,27 @@ Json FlowJson(const FlowResult& flow) {
   for (const LinkEvidence& link : flow.evidence) {
     links.push_back({{"link", link.link}, {"packets", CountsJson(link.packets)}});
   }
-  return {{"name", flow.name},
-          {"from", flow.from},
-          {"to", flow.to},
-          {"protocol", flow.protocol},
-          {"verdict", flow.verdict},
-          {"sent", flow.sent},
-          {"delivered", flow.delivered},
-          {"bytes_sent", flow.bytesSent},
-          {"bytes_delivered", flow.bytesDelivered},
-          {"evidence",
-           {{"protected_packets", flow.protectedPackets},
-            {"clear_packets", flow.clearPackets},
-            {"links", links}}},
-          {"wire", WireJson(flow)},
-          {"explanation", flow.explanation},
-          {"preflight", flow.preflight}};
+  Json json = {{"name", flow.name},
+               {"from", flow.from},
+               {"to", flow.to},
+               {"protocol", flow.protocol},
+               {"verdict", flow.verdict},
+               {"sent", flow.sent},
+               {"delivered", flow.delivered},
+               {"bytes_sent", flow.bytesSent},
+               {"bytes_delivered", flow.bytesDelivered},
+               {"evidence",
+                {{"protected_packets", flow.protectedPackets},
+                 {"clear_packets", flow.clearPackets},
+                 {"links", links}}},
+               {"wire", WireJson(flow)},
+               {"explanation", flow.explanation},
+               {"preflight", flow.preflight}};
+  if (flow.timed) {
+    json["loss_windows"] = WindowsJson(flow.lossWindows);
+    json["clear_windows"] = WindowsJson(flow.clearWindows);
+  }
+  return json;
 }
 
 Json PreflightJson(const PreflightFinding& f) {

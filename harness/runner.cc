@@ -162,6 +162,7 @@ void StartFlows(const Scenario& sc, World& w) {
     plan.startSeconds = f.startSeconds;
     plan.intervalSeconds = f.intervalSeconds;
     plan.mss = uint32_t(std::min(fromMtu, toMtu) - 40);
+    plan.numbered = sc.lifecycle && f.protocol == Protocol::kUdp && f.size >= 20;
     w.traffic.Add(plan);
   }
 }
@@ -203,6 +204,11 @@ RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
     fr.evidence = ToLinkEvidence(e);
     if (e) fr.wire = ToAccounting(e->cost);
     if (auto d = w.dfDrops.find(int(i)); d != w.dfDrops.end()) fr.wire.dfDrops = d->second.drops;
+    if (sc.lifecycle) {
+      fr.timed = true;
+      fr.lossWindows = LossWindows(t.sentAt, t.arrived, seconds - 0.5);
+      if (e) fr.clearWindows = ClearWindows(e->timeline);
+    }
     if (auto d = w.fragNeededSeen.find(int(i)); d != w.fragNeededSeen.end()) {
       fr.wire.icmpFragNeeded = d->second.icmpSent;
       fr.wire.nextHopMtu = d->second.nextHopMtu;

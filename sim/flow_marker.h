@@ -30,6 +30,18 @@ inline std::vector<uint8_t> MarkedPayload(int flowIndex, size_t size) {
   return out;
 }
 
+// Numbered payloads: a sequence number in the 4 bytes after the first marker.
+inline void WriteSequence(std::vector<uint8_t>& payload, uint32_t seq) {
+  for (size_t i = 0; i < 4 && kMarkerLen + i < payload.size(); ++i)
+    payload[kMarkerLen + i] = uint8_t(seq >> (24 - 8 * i));
+}
+inline uint32_t ReadSequence(const std::vector<uint8_t>& payload) {
+  uint32_t seq = 0;
+  for (size_t i = 0; i < 4; ++i)
+    seq = seq << 8 | (kMarkerLen + i < payload.size() ? payload[kMarkerLen + i] : 0);
+  return seq;
+}
+
 // Calls found(flowIndex) once for each distinct flow whose complete marker
 // appears anywhere in data.
 template <typename Found>

@@ -6,10 +6,6 @@ namespace ipsecsim::sim {
 
 using namespace ns3;
 
-namespace {
-constexpr size_t kSequenceOffset = kMarkerLen;  // right after the first marker
-}
-
 ProbeMesh::ProbeMesh(ClusterWorld& world, int firstMarker, double intervalSeconds, uint32_t size)
     : interval_(intervalSeconds), size_(size), firstMarker_(firstMarker) {
   for (uint32_t n = 0; n < world.NodeCount(); ++n) {
@@ -34,7 +30,7 @@ void ProbeMesh::Tick() {
   for (Pair& p : pairs_) {
     std::vector<uint8_t> payload = MarkedPayload(p.marker, size_);
     const uint32_t seq = uint32_t(p.sentAt.size());
-    for (int i = 0; i < 4; ++i) payload[kSequenceOffset + i] = uint8_t(seq >> (24 - 8 * i));
+    WriteSequence(payload, seq);
     Ptr<Packet> packet = Create<Packet>(payload.data(), payload.size());
     p.sentAt.push_back(now);
     p.delivered.push_back(false);
@@ -45,15 +41,14 @@ void ProbeMesh::Tick() {
 
 void ProbeMesh::OnReceive(Ptr<Socket> socket) {
   while (Ptr<Packet> packet = socket->Recv()) {
-    if (packet->GetSize() < kSequenceOffset + 4) continue;
-    uint8_t head[kSequenceOffset + 4];
-    packet->CopyData(head, sizeof head);
+    if (packet->GetSize() < kMarkerLen + 4) continue;
+    std::vector<uint8_t> head(kMarkerLen + 4);
+    packet->CopyData(head.data(), head.size());
     int marker = -1;
-    FindFlowMarkers(head, kMarkerLen, [&](int m) { marker = m; });
+    FindFlowMarkers(head.data(), kMarkerLen, [&](int m) { marker = m; });
     const int index = marker - firstMarker_;
     if (marker < 0 || index < 0 || size_t(index) >= pairs_.size()) continue;
-    uint32_t seq = 0;
-    for (int i = 0; i < 4; ++i) seq = seq << 8 | head[kSequenceOffset + i];
+    const uint32_t seq = ReadSequence(head);
     Pair& p = pairs_[size_t(index)];
     if (seq < p.delivered.size()) p.delivered[seq] = true;
   }

@@ -69,8 +69,10 @@ void TrafficManager::StartUdp(const FlowPlan& plan) {
   SinkFor(plan.to, FlowProtocol::kUdp, plan.port);
   Ptr<Socket> tx = Socket::CreateSocket(plan.from, UdpSocketFactory::GetTypeId());
   tx->Bind();
-  const auto payload = MarkedPayload(plan.index, plan.size);
+  const auto marked = MarkedPayload(plan.index, plan.size);
   for (uint32_t k = 0; k < plan.packets; ++k) {
+    auto payload = marked;
+    if (plan.numbered) WriteSequence(payload, k);
     Simulator::Schedule(Seconds(plan.startSeconds + k * plan.intervalSeconds),
                         [this, tx, plan, payload] {
                           Ptr<Packet> p = Create<Packet>(payload.data(), payload.size());
@@ -78,6 +80,10 @@ void TrafficManager::StartUdp(const FlowPlan& plan) {
                             auto& t = tallies_[plan.index];
                             ++t.sent;
                             t.bytesSent += payload.size();
+                            if (plan.numbered) {
+                              t.sentAt.push_back(Simulator::Now().GetSeconds());
+                              t.arrived.push_back(false);
+                            }
                           }
                         });
   }
@@ -93,6 +99,10 @@ void TrafficManager::OnUdpReceive(Ptr<Socket> socket) {
     if (it == tallies_.end()) continue;
     ++it->second.delivered;
     it->second.bytesDelivered += data.size();
+    if (plans_.at(flow).numbered) {
+      const uint32_t seq = ReadSequence(data);
+      if (seq < it->second.arrived.size()) it->second.arrived[seq] = true;
+    }
   }
 }
 

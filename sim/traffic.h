@@ -27,6 +27,9 @@ struct FlowPlan {
   double startSeconds = 0;
   double intervalSeconds = 0;
   uint32_t mss = 536;  // TCP segment size: the smaller MTU of the two ends - 40
+  // UDP: the 4 bytes after the first marker carry a sequence number, so that
+  // each datagram's fate is known (lifecycle runs; needs size >= 20).
+  bool numbered = false;
 };
 
 struct FlowTally {
@@ -34,6 +37,9 @@ struct FlowTally {
   uint64_t delivered = 0;  // datagrams, whole writes, or echo replies
   uint64_t bytesSent = 0;
   uint64_t bytesDelivered = 0;
+  // Numbered UDP flows: when each datagram was sent, and whether it arrived.
+  std::vector<double> sentAt;
+  std::vector<bool> arrived;
 };
 
 class TrafficManager {
