@@ -232,9 +232,10 @@ void ClusterLifecycle::ReconcileDaemonSets(Done done) {
   const OcpVersion version = config_.Version();
   const std::set<std::string> wanted = WantedDaemonSets();
   for (auto it = daemonSets_.begin(); it != daemonSets_.end();) {
-    // Releases before 4.15 leave DaemonSets they no longer render in place
-    // (why the documented procedure deletes them by hand).
-    if (!wanted.count(it->first) && version.AtLeast(4, 15)) {
+    // Releases before 4.15 replace the IPsec DaemonSets of an older release
+    // but leave them in place once IPsec is disabled (why the documented
+    // procedure deletes them by hand).
+    if (!wanted.count(it->first) && (version.AtLeast(4, 15) || !wanted.empty())) {
       Say("operator deletes DaemonSet " + it->first);
       const std::string name = it->first;
       it = daemonSets_.erase(it);
