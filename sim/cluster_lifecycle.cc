@@ -321,17 +321,26 @@ void ClusterLifecycle::ReplaceOutdatedPods(uint32_t node, Done ready) {
                       });
 }
 
-void ClusterLifecycle::RollDaemonSets(std::vector<uint32_t> nodes, Done done) {
+// `batch` nodes at a time: the next batch starts when every node of this
+// one is done (a rolling update's maxUnavailable).
+void ClusterLifecycle::RollInBatches(std::vector<uint32_t> nodes, size_t batch, PerNode each,
+                                     Done done) {
   if (nodes.empty()) return done();
-  const size_t batch = std::min<size_t>(DaemonSetBatch(), nodes.size());
-  std::vector<uint32_t> now(nodes.begin(), nodes.begin() + batch);
-  std::vector<uint32_t> rest(nodes.begin() + batch, nodes.end());
+  const size_t n = std::min(std::max<size_t>(batch, 1), nodes.size());
+  std::vector<uint32_t> now(nodes.begin(), nodes.begin() + n);
+  std::vector<uint32_t> rest(nodes.begin() + n, nodes.end());
   auto left = std::make_shared<size_t>(now.size());
   for (uint32_t node : now) {
-    ReplaceOutdatedPods(node, [this, left, rest, done] {
-      if (--*left == 0) RollDaemonSets(rest, done);
+    each(node, [this, left, rest, batch, each, done] {
+      if (--*left == 0) RollInBatches(rest, batch, each, done);
     });
   }
+}
+
+void ClusterLifecycle::RollDaemonSets(std::vector<uint32_t> nodes, Done done) {
+  RollInBatches(
+      std::move(nodes), DaemonSetBatch(),
+      [this](uint32_t node, Done ready) { ReplaceOutdatedPods(node, ready); }, done);
 }
 
 bool ClusterLifecycle::NodeNeedsUpdate(uint32_t node) const {
@@ -359,17 +368,9 @@ void ClusterLifecycle::RollMachineConfigs(Done done) {
 }
 
 void ClusterLifecycle::RollPool(std::vector<uint32_t> pending, Done done) {
-  if (pending.empty()) return done();
-  const size_t batch =
-      std::min<size_t>(size_t(std::max(1, lifecycle_.timing.mcoMaxUnavailable)), pending.size());
-  std::vector<uint32_t> now(pending.begin(), pending.begin() + batch);
-  std::vector<uint32_t> rest(pending.begin() + batch, pending.end());
-  auto left = std::make_shared<size_t>(now.size());
-  for (uint32_t node : now) {
-    UpdateNode(node, [this, left, rest, done] {
-      if (--*left == 0) RollPool(rest, done);
-    });
-  }
+  RollInBatches(
+      std::move(pending), size_t(lifecycle_.timing.mcoMaxUnavailable),
+      [this](uint32_t node, Done ready) { UpdateNode(node, ready); }, done);
 }
 
 // Cordon and drain, reboot into the new configuration, wait for Ready.

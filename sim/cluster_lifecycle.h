@@ -100,6 +100,7 @@ class ClusterLifecycle {
     std::map<std::string, PodState> pods;  // IPsec DaemonSet -> its pod here
   };
   using Done = std::function<void()>;
+  using PerNode = std::function<void(uint32_t node, Done done)>;
 
   void RunStep(size_t index);
   void Converge(Done done);  // the operator reconciles after a change
@@ -107,6 +108,7 @@ class ClusterLifecycle {
   std::set<std::string> WantedDaemonSets() const;
   bool AllNodesHaveLibreswan() const;
   void ReconcileDaemonSets(Done done);
+  void RollInBatches(std::vector<uint32_t> nodes, size_t batch, PerNode each, Done done);
   void RollDaemonSets(std::vector<uint32_t> nodes, Done done);
   void ReplaceOutdatedPods(uint32_t node, Done ready);
   void StopPod(uint32_t node, const std::string& daemonSet);
