@@ -141,10 +141,6 @@ void ClusterLifecycle::Install(double seconds) {
 
 void ClusterLifecycle::RunProcedure(std::vector<LifecycleStep> steps, double firstSeconds) {
   steps_ = std::move(steps);
-  if (steps_.empty()) {
-    finishedAt_ = 0;
-    return;
-  }
   Simulator::Schedule(Seconds(firstSeconds), [this] { RunStep(0); });
 }
 

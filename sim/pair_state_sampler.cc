@@ -31,7 +31,9 @@ PairStateSampler::PairStateSampler(ClusterWorld& world, IkeMesh& mesh, NodeUp no
 
 DirectionState PairStateSampler::Direction(uint32_t from, uint32_t to) const {
   if (!nodeUp_(from) || !nodeUp_(to)) return DirectionState::kNodeDown;
-  xfrm::FlowTuple geneve{world_.NodeIp(from), world_.NodeIp(to), 17, 49152, geneve::kUdpPort};
+  // Towards the address the sender's tunnel uses: a NAT's public one, if any.
+  xfrm::FlowTuple geneve{world_.NodeIp(from), world_.ReachableAddress(to), 17, 49152,
+                         geneve::kUdpPort};
   const auto decision = mesh_.stacks.at(from)->DecideOutbound(geneve);
   using Kind = xfrm::XfrmStack::OutboundDecision::Kind;
   switch (decision.kind) {

@@ -70,3 +70,25 @@ BOOST_AUTO_TEST_CASE(update_scenarios_hold_and_fail_when_the_daemons_are_swapped
     windowFailed |= e["flow"].get<std::string>().rfind("probes all [1300s", 0) == 0 && !e["pass"];
   BOOST_TEST(windowFailed);
 }
+
+// A node behind a NAT: its peers' tunnels and SAs go to the NAT's public
+// address, and the pair states follow them there.
+BOOST_AUTO_TEST_CASE(pair_states_follow_a_node_behind_a_nat) {
+  const std::string dir = MakeTempDir("natlife");
+  std::ofstream(dir + "/s.yaml") << "name: s\n"
+                                    "cluster:\n"
+                                    "  version: \"4.15\"\n"
+                                    "  pools: [{name: worker, nodes: 3}]\n"
+                                    "  ipsec: {mode: Full}\n"
+                                    "underlay:\n"
+                                    "  nats: [{name: nat-0, nodes: [worker-2]}]\n"
+                                    "lifecycle:\n"
+                                    "  daemon_fixes: fixed\n"
+                                    "  settle: 10s\n"
+                                    "  procedure: {start: 60s, steps: []}\n"
+                                    "expect:\n"
+                                    "  - {probes: all, verdict: encrypted, from: 30s, until: 60s}\n"
+                                    "  - {metric: pairs_up, equals: 3}\n";
+  const auto r = Run(dir + "/s.yaml", 0);
+  for (const auto& pair : r["lifecycle"]["pairs"]) BOOST_TEST(pair["final"] == "up");
+}
