@@ -46,6 +46,12 @@ std::unique_ptr<IkeTask> MakeIkeDeleteTask();
 std::unique_ptr<IkeTask> MakeLivenessTask();
 std::unique_ptr<IkeTask> MakeInformationalResponderTask();
 
+// A CREATE_CHILD_SA's g^ir from the peer's KE payload, with our key pair
+// (made on first use). False, with INVALID_KE_PAYLOAD or INVALID_SYNTAX
+// recorded on the SA, when the KE is missing, another group or invalid.
+bool RekeySharedSecret(IkeSaContext& sa, const std::vector<Payload>& in,
+                       std::optional<Modp2048KeyPair>& dh, const char* what, Bytes* secret);
+
 // The first error notify (type below 16384) in a payload list.
 const NotifyPayload* FindErrorNotify(const std::vector<Payload>& payloads);
 

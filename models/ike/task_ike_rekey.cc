@@ -89,19 +89,7 @@ class IkeRekeyTask : public IkeTask {
   }
 
   bool SharedSecret(IkeSaContext& sa, const std::vector<Payload>& in, Bytes* secret) {
-    const auto* ke = BodyOf<KePayload>(FindPayload(in, PayloadType::kKe));
-    if (!ke || ke->dhGroup != kModp2048Group) {
-      sa.Fail(NotifyType::kInvalidKePayload, "IKE SA rekey without a MODP-2048 KE");
-      return false;
-    }
-    if (!dh_) dh_ = NewDhKeyPair(*sa.env);
-    auto shared = dh_->SharedSecret(ke->keyData);
-    if (!shared) {
-      sa.Fail(NotifyType::kInvalidSyntax, "peer's D-H public value is invalid");
-      return false;
-    }
-    *secret = std::move(*shared);
-    return true;
+    return RekeySharedSecret(sa, in, dh_, "IKE SA rekey without a MODP-2048 KE", secret);
   }
 
   void AppendPayloads(IkeSaContext& sa, const Proposal& proposal, std::vector<Payload>& out) {

@@ -1,0 +1,23 @@
+// The D-H step both CREATE_CHILD_SA rekeys share (Child SA with PFS, IKE SA).
+#include "ike_tasks.h"
+
+namespace ipsecsim::ike {
+
+bool RekeySharedSecret(IkeSaContext& sa, const std::vector<Payload>& in,
+                       std::optional<Modp2048KeyPair>& dh, const char* what, Bytes* secret) {
+  const auto* ke = BodyOf<KePayload>(FindPayload(in, PayloadType::kKe));
+  if (!ke || ke->dhGroup != kModp2048Group) {
+    sa.Fail(NotifyType::kInvalidKePayload, what);
+    return false;
+  }
+  if (!dh) dh = NewDhKeyPair(*sa.env);
+  auto shared = dh->SharedSecret(ke->keyData);
+  if (!shared) {
+    sa.Fail(NotifyType::kInvalidSyntax, "peer's D-H public value is invalid");
+    return false;
+  }
+  *secret = std::move(*shared);
+  return true;
+}
+
+}  // namespace ipsecsim::ike
