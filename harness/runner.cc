@@ -298,6 +298,7 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
     w->lifecycle =
         std::make_unique<LifecycleRun>(sc, seed, *w->cluster, IssueIdentities(sc, seed, *w));
     w->stacks = w->lifecycle->Mesh().stacks;
+    w->oracle.RecordTimelines();
   } else if (sc.cluster.ipsecMode == IpsecMode::kFull) {
     InstallIpsec(sc, seed, *w);
   }

@@ -44,7 +44,7 @@ void WireOracle::OnFrame(std::string link, uint32_t channel, bool entersUnderlay
     e.clearPackets += c.packets;
     if (entersUnderlay) {
       AddCost(e.cost, c);
-      e.timeline.emplace_back(ns3::Simulator::Now().GetSeconds(), true);
+      if (timelines_) e.timeline.emplace_back(ns3::Simulator::Now().GetSeconds(), true);
     }
   }
   for (int flow : c.protectedFlows) {
@@ -53,7 +53,7 @@ void WireOracle::OnFrame(std::string link, uint32_t channel, bool entersUnderlay
     e.protectedPackets += c.packets;
     if (entersUnderlay) {
       AddCost(e.cost, c);
-      e.timeline.emplace_back(ns3::Simulator::Now().GetSeconds(), false);
+      if (timelines_) e.timeline.emplace_back(ns3::Simulator::Now().GetSeconds(), false);
     }
   }
 }

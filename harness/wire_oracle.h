@@ -32,7 +32,8 @@ struct FlowWireEvidence {
   uint64_t protectedPackets = 0;
   uint64_t clearPackets = 0;
   FlowWireCost cost;
-  // Where the flow's datagrams entered the underlay: (seconds, in clear).
+  // Where the flow's datagrams entered the underlay: (seconds, in clear);
+  // kept only when the oracle records timelines (lifecycle runs).
   std::vector<std::pair<double, bool>> timeline;
 };
 
@@ -49,6 +50,8 @@ class WireOracle {
   // counted there.
   enum class TapRole { kEntersUnderlay, kForwards };
   void Tap(ns3::Ptr<ns3::NetDevice> nic, const std::string& linkName, TapRole role);
+  // Keep each flow's per-packet timeline (verdicts over time windows).
+  void RecordTimelines() { timelines_ = true; }
 
   const FlowWireEvidence* Evidence(int flow) const;
   const std::map<std::string, uint64_t>& ClassTotals() const { return classTotals_; }
@@ -62,6 +65,7 @@ class WireOracle {
   std::map<int, FlowWireEvidence> flows_;
   std::map<std::string, uint64_t> classTotals_;
   uint32_t taps_ = 0;
+  bool timelines_ = false;
 };
 
 }  // namespace ipsecsim::harness

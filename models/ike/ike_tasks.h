@@ -46,6 +46,8 @@ std::unique_ptr<IkeTask> MakeIkeDeleteTask();
 std::unique_ptr<IkeTask> MakeLivenessTask();
 std::unique_ptr<IkeTask> MakeInformationalResponderTask();
 
+// A fresh 32-byte nonce (Ni or Nr) from the environment's generator.
+Bytes NewNonce(IkeSaContext& sa);
 // A CREATE_CHILD_SA's g^ir from the peer's KE payload, with our key pair
 // (made on first use). False, with INVALID_KE_PAYLOAD or INVALID_SYNTAX
 // recorded on the SA, when the KE is missing, another group or invalid.

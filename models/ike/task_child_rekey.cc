@@ -9,8 +9,6 @@
 namespace ipsecsim::ike {
 namespace {
 
-constexpr size_t kNonceLen = 32;
-
 bool IsExactly(const TsPayload* ts, const TrafficSelector& e) {
   if (!ts || ts->selectors.size() != 1) return false;
   const TrafficSelector& a = ts->selectors[0];
@@ -42,7 +40,7 @@ class ChildRekeyTask : public IkeTask {
     pfs_ = sa.env->RekeyWithPfs();
     offered_ = pfs_ ? WithModp2048(c.espProposal) : c.espProposal;
     offered_.spi = SpiBytes(spiIn_);
-    nonceI_ = Random(sa, kNonceLen);
+    nonceI_ = NewNonce(sa);
     tsi_ = HostSelector(sa.local.address, c.protocol, c.localPorts);
     tsr_ = HostSelector(sa.remote.address, c.protocol, c.remotePorts);
     NotifyPayload rekey{
@@ -96,7 +94,7 @@ class ChildRekeyTask : public IkeTask {
       return Fail(sa, NotifyType::kNoProposalChosen, "no acceptable ESP proposal");
     Bytes secret;
     if (pfs_ && !SharedSecret(sa, in, &secret)) return TaskResult::kFailed;
-    nonceR_ = Random(sa, kNonceLen);
+    nonceR_ = NewNonce(sa);
     spiIn_ = sa.env->AllocateChildSpi();
     offered_ = *chosen;
     offered_.spi = SpiBytes(spiIn_);
@@ -117,12 +115,6 @@ class ChildRekeyTask : public IkeTask {
   static TaskResult Fail(IkeSaContext& sa, NotifyType notify, std::string why) {
     sa.Fail(notify, std::move(why));
     return TaskResult::kFailed;
-  }
-
-  static Bytes Random(IkeSaContext& sa, size_t n) {
-    Bytes b(n);
-    sa.env->Rng().GenerateBlock(b.data(), b.size());
-    return b;
   }
 
   bool SharedSecret(IkeSaContext& sa, const std::vector<Payload>& in, Bytes* secret) {

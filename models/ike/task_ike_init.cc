@@ -7,14 +7,6 @@
 namespace ipsecsim::ike {
 namespace {
 
-constexpr size_t kNonceLen = 32;
-
-Bytes RandomBytes(CryptoPP::RandomNumberGenerator& rng, size_t n) {
-  Bytes b(n);
-  rng.GenerateBlock(b.data(), b.size());
-  return b;
-}
-
 class IkeInitTask : public IkeTask {
  public:
   const char* Name() const override { return "ike-init"; }
@@ -22,7 +14,7 @@ class IkeInitTask : public IkeTask {
   void BuildRequest(IkeSaContext& sa, std::vector<Payload>& out) override {
     sa.offeredIkeSa = SaPayload{{sa.connection->ikeProposal}};
     sa.dh = NewDhKeyPair(*sa.env);
-    sa.nonceI = RandomBytes(sa.env->Rng(), kNonceLen);
+    sa.nonceI = NewNonce(sa);
     out.push_back({PayloadType::kSa, false, sa.offeredIkeSa});
     AppendKeNonceNatd(sa, sa.nonceI, out);
   }
@@ -34,7 +26,7 @@ class IkeInitTask : public IkeTask {
     if (!chosen_) return Fail(sa, NotifyType::kNoProposalChosen, "no acceptable IKE proposal");
     sa.nonceI = NonceOf(in);
     if (!Exchange(sa, in)) return TaskResult::kFailed;
-    sa.nonceR = RandomBytes(sa.env->Rng(), kNonceLen);
+    sa.nonceR = NewNonce(sa);
     CheckNatDetection(sa, in, 0);
     DeriveKeys(sa);
     return TaskResult::kDone;

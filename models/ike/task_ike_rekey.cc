@@ -12,18 +12,11 @@
 namespace ipsecsim::ike {
 namespace {
 
-constexpr size_t kNonceLen = 32;
 constexpr size_t kIkeSpiLen = 8;
 
 Bytes SpiBytes(uint64_t spi) {
   Bytes b(kIkeSpiLen);
   PutU64(b.data(), spi);
-  return b;
-}
-
-Bytes RandomBytes(CryptoPP::RandomNumberGenerator& rng, size_t n) {
-  Bytes b(n);
-  rng.GenerateBlock(b.data(), b.size());
   return b;
 }
 
@@ -34,7 +27,7 @@ class IkeRekeyTask : public IkeTask {
 
   void BuildRequest(IkeSaContext& sa, std::vector<Payload>& out) override {
     newSpi_ = sa.env->AllocateIkeSpi();
-    nonce_ = RandomBytes(sa.env->Rng(), kNonceLen);
+    nonce_ = NewNonce(sa);
     offered_ = IkeProposalAesGcm256Sha256Modp2048();
     offered_.spi = SpiBytes(newSpi_);
     AppendPayloads(sa, offered_, out);
@@ -65,7 +58,7 @@ class IkeRekeyTask : public IkeTask {
     Bytes secret;
     if (!SharedSecret(sa, in, &secret)) return TaskResult::kFailed;
     newSpi_ = sa.env->AllocateIkeSpi();
-    nonce_ = RandomBytes(sa.env->Rng(), kNonceLen);
+    nonce_ = NewNonce(sa);
     const uint64_t peerSpi = GetU64(chosen->spi.data());
     offered_ = *chosen;
     offered_.spi = SpiBytes(newSpi_);

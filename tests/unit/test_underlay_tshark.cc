@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "run_command.h"
+#include "tshark_run.h"
 
 using namespace ipsecsim;
 namespace fs = std::filesystem;
@@ -38,15 +39,7 @@ Capture RunWithPcap(const std::string& scenario) {
 
 std::vector<std::string> Tshark(const Capture& c, const std::string& pcap,
                                 const std::string& args) {
-  auto r = test::RunCommand("HOME=" + c.dir + "/home tshark -r " + pcap +
-                            " -o esp.enable_encryption_decode:TRUE"
-                            " -o esp.enable_authentication_check:TRUE " +
-                            args + " 2>/dev/null");
-  BOOST_REQUIRE_EQUAL(r.exitCode, 0);
-  std::vector<std::string> lines;
-  std::istringstream in(r.output);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
+  return test::TsharkLines(c.dir + "/home", pcap, args);
 }
 
 std::vector<std::string> Fields(const std::string& line) {

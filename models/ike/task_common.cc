@@ -1,7 +1,15 @@
-// The D-H step both CREATE_CHILD_SA rekeys share (Child SA with PFS, IKE SA).
+// What several exchanges share: fresh nonces, and the D-H step of the
+// CREATE_CHILD_SA rekeys (Child SA with PFS, IKE SA).
 #include "ike_tasks.h"
 
 namespace ipsecsim::ike {
+
+Bytes NewNonce(IkeSaContext& sa) {
+  constexpr size_t kNonceLen = 32;
+  Bytes nonce(kNonceLen);
+  sa.env->Rng().GenerateBlock(nonce.data(), nonce.size());
+  return nonce;
+}
 
 bool RekeySharedSecret(IkeSaContext& sa, const std::vector<Payload>& in,
                        std::optional<Modp2048KeyPair>& dh, const char* what, Bytes* secret) {
