@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "ns3/ipv4-address.h"
+#include "ns3/ipv6-address.h"
 #include "sad.h"
 
 namespace ipsecsim::xfrm {
@@ -18,7 +19,13 @@ std::vector<EspSaRecord>& Registry() {
 std::string AddressText(const ns3::Address& a) {
   std::ostringstream os;
   if (ns3::Ipv4Address::IsMatchingType(a)) os << ns3::Ipv4Address::ConvertFrom(a);
+  if (ns3::Ipv6Address::IsMatchingType(a)) os << ns3::Ipv6Address::ConvertFrom(a);
   return os.str();
+}
+
+// Wireshark's esp_sa protocol column: "IPv4" or "IPv6".
+std::string FamilyText(const ns3::Address& a) {
+  return ns3::Ipv6Address::IsMatchingType(a) ? "IPv6" : "IPv4";
 }
 }  // namespace
 
@@ -36,9 +43,9 @@ const std::vector<EspSaRecord>& RecordedEspSas() { return Registry(); }
 void ClearRecordedEspSas() { Registry().clear(); }
 
 std::string EspSaUatLine(const EspSaRecord& r) {
-  return "\"IPv4\",\"" + AddressText(r.src) + "\",\"" + AddressText(r.dst) + "\",\"" +
-         SpiText(r.spi) + "\",\"AES-GCM with 16 octet ICV [RFC4106]\",\"0x" + ToHex(r.keymat) +
-         "\",\"NULL\",\"\"";
+  return "\"" + FamilyText(r.src) + "\",\"" + AddressText(r.src) + "\",\"" + AddressText(r.dst) +
+         "\",\"" + SpiText(r.spi) + "\",\"AES-GCM with 16 octet ICV [RFC4106]\",\"0x" +
+         ToHex(r.keymat) + "\",\"NULL\",\"\"";
 }
 
 bool WriteEspSaUat(const std::string& path) {

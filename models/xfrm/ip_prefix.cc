@@ -1,5 +1,6 @@
 #include "ip_prefix.h"
 
+#include <algorithm>
 #include <charconv>
 #include <sstream>
 
@@ -7,6 +8,19 @@ namespace ipsecsim::xfrm {
 
 namespace {
 uint32_t MaskOf(uint8_t length) { return length == 0 ? 0 : ~uint32_t(0) << (32 - length); }
+
+// The first `length` bits of address, the rest zero.
+std::array<uint8_t, 16> MaskedIpv6(const ns3::Ipv6Address& address, uint8_t length) {
+  std::array<uint8_t, 16> bytes{};
+  address.GetBytes(bytes.data());
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    const int keep = std::clamp(int(length) - int(i) * 8, 0, 8);
+    bytes[i] &= uint8_t(0xFF00 >> keep);
+  }
+  return bytes;
+}
+
+ns3::Ipv6Address Ipv6Of(std::array<uint8_t, 16> bytes) { return ns3::Ipv6Address(bytes.data()); }
 }  // namespace
 
 std::optional<ns3::Ipv4Address> DecodeIpv4(const ns3::Address& address) {
@@ -19,6 +33,29 @@ IpPrefix::IpPrefix(ns3::Ipv4Address address, uint8_t length)
   network_ = address.Get() & mask_;
   first_ = ns3::Ipv4Address(network_);
   last_ = ns3::Ipv4Address(network_ | ~mask_);
+}
+
+IpPrefix::IpPrefix(ns3::Ipv6Address address, uint8_t length)
+    : length_(length > 128 ? 128 : length), ipv6_(true) {
+  network6_ = MaskedIpv6(address, length_);
+  // An empty IPv4 range, so that the inline IPv4 Contains never matches.
+  first_ = ns3::Ipv4Address(0xFFFFFFFFu);
+  last_ = ns3::Ipv4Address(uint32_t(0));
+}
+
+ns3::Address IpPrefix::Address() const {
+  if (ipv6_) return Ipv6Of(network6_);
+  return ns3::Ipv4Address(network_);
+}
+
+bool IpPrefix::Contains(const ns3::Ipv6Address& address) const {
+  return ipv6_ && MaskedIpv6(address, length_) == network6_;
+}
+
+bool IpPrefix::Covers(const IpPrefix& other) const {
+  if (ipv6_ != other.ipv6_ || length_ > other.length_) return false;
+  if (ipv6_) return MaskedIpv6(Ipv6Of(other.network6_), length_) == network6_;
+  return (other.network_ & mask_) == network_;
 }
 
 std::optional<IpPrefix> IpPrefix::Parse(std::string_view text) {
@@ -53,13 +90,21 @@ std::optional<IpPrefix> IpPrefix::Parse(std::string_view text) {
 }
 
 bool IpPrefix::Contains(const ns3::Address& address) const {
+  if (ns3::Ipv6Address::IsMatchingType(address)) {
+    return Contains(ns3::Ipv6Address::ConvertFrom(address));
+  }
   const std::optional<ns3::Ipv4Address> ipv4 = DecodeIpv4(address);
   return ipv4 && Contains(*ipv4);
 }
 
 std::string IpPrefix::ToString() const {
   std::ostringstream os;
-  os << ns3::Ipv4Address(network_) << "/" << unsigned(length_);
+  if (ipv6_) {
+    os << Ipv6Of(network6_);
+  } else {
+    os << ns3::Ipv4Address(network_);
+  }
+  os << "/" << unsigned(length_);
   return os.str();
 }
 

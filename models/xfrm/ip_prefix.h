@@ -1,7 +1,8 @@
-// Address prefixes for SPD selectors. IPv4 only for now; the address is kept
-// as ns3::Address so that IPv6 can be added without changing the selector API.
+// Address prefixes for SPD selectors, IPv4 or IPv6. Like a Linux selector, a
+// prefix has one family and never matches an address of the other.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include "ns3/address.h"
 #include "ns3/ipv4-address.h"
+#include "ns3/ipv6-address.h"
 
 namespace ipsecsim::xfrm {
 
@@ -20,33 +22,39 @@ class IpPrefix {
   // 0.0.0.0/0: matches every IPv4 address.
   IpPrefix() : IpPrefix(ns3::Ipv4Address(uint32_t(0)), 0) {}
   IpPrefix(ns3::Ipv4Address address, uint8_t length);
+  IpPrefix(ns3::Ipv6Address address, uint8_t length);
   static IpPrefix Any() { return IpPrefix(); }
+  static IpPrefix AnyIpv6() { return IpPrefix(ns3::Ipv6Address::GetAny(), 0); }
   static IpPrefix Host(ns3::Ipv4Address address) { return IpPrefix(address, 32); }
-  // Parses "10.0.0.0/24" or a bare address (host prefix); nullopt when malformed.
+  static IpPrefix Host(ns3::Ipv6Address address) { return IpPrefix(address, 128); }
+  // Parses IPv4 "10.0.0.0/24" or a bare address (host prefix); nullopt when malformed.
   static std::optional<IpPrefix> Parse(std::string_view text);
 
-  ns3::Address Address() const { return ns3::Ipv4Address(network_); }
+  bool IsIpv6() const { return ipv6_; }
+  ns3::Address Address() const;
   uint8_t Length() const { return length_; }
 
   bool Contains(ns3::Ipv4Address address) const {
-    return !(address < first_) && !(last_ < address);
+    return !(address < first_) && !(last_ < address);  // an IPv6 prefix has an empty range
   }
+  bool Contains(const ns3::Ipv6Address& address) const;
   bool Contains(const ns3::Address& address) const;
   // True when every address of other is also in this prefix.
-  bool Covers(const IpPrefix& other) const {
-    return length_ <= other.length_ && (other.network_ & mask_) == network_;
-  }
+  bool Covers(const IpPrefix& other) const;
   bool Overlaps(const IpPrefix& other) const { return Covers(other) || other.Covers(*this); }
 
   std::string ToString() const;
   bool operator==(const IpPrefix& o) const {
-    return network_ == o.network_ && length_ == o.length_;
+    return ipv6_ == o.ipv6_ && network_ == o.network_ && network6_ == o.network6_ &&
+           length_ == o.length_;
   }
 
  private:
   uint32_t network_ = 0;
   uint32_t mask_ = 0;
   uint8_t length_ = 0;
+  bool ipv6_ = false;
+  std::array<uint8_t, 16> network6_{};  // IPv6 prefixes: the masked address
   // The prefix as an address range, for Contains on the per-packet path:
   // Ipv4Address's comparisons are inline, Ipv4Address::Get() is a library call
   // with a logging check in Debian's ns-3 build.

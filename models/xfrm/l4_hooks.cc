@@ -19,9 +19,11 @@ ns3::IpL4Protocol::RxStatus EspL4Protocol::Receive(ns3::Ptr<ns3::Packet> p,
   return RX_OK;
 }
 
-ns3::IpL4Protocol::RxStatus EspL4Protocol::Receive(ns3::Ptr<ns3::Packet>, const ns3::Ipv6Header&,
-                                                   ns3::Ptr<ns3::Ipv6Interface>) {
-  return RX_OK;  // IPv6 ESP is not modelled yet
+ns3::IpL4Protocol::RxStatus EspL4Protocol::Receive(ns3::Ptr<ns3::Packet> p,
+                                                   const ns3::Ipv6Header& header,
+                                                   ns3::Ptr<ns3::Ipv6Interface> iface) {
+  if (m_stack) m_stack->ReceiveEsp(p, header, iface);
+  return RX_OK;
 }
 
 ns3::TypeId PolicyCheckedL4::GetTypeId() {
@@ -36,6 +38,21 @@ ns3::IpL4Protocol::RxStatus PolicyCheckedL4::Receive(ns3::Ptr<ns3::Packet> p,
                                                      ns3::Ptr<ns3::Ipv4Interface> iface) {
   if (!m_stack) return m_real->Receive(p, header, iface);
   return m_stack->ReceiveClear(m_real, p, header, iface);
+}
+
+ns3::IpL4Protocol::RxStatus PolicyCheckedL4::Receive(ns3::Ptr<ns3::Packet> p,
+                                                     const ns3::Ipv6Header& header,
+                                                     ns3::Ptr<ns3::Ipv6Interface> iface) {
+  if (!m_stack) return m_real->Receive(p, header, iface);
+  return m_stack->ReceiveClear(m_real, p, header, iface);
+}
+
+void PolicyCheckedL4::SetDownTarget6(DownTargetCallback6 cb) {
+  if (m_stack) {
+    m_stack->SetLowerTarget6(uint8_t(m_real->GetProtocolNumber()), cb);
+  } else {
+    m_real->SetDownTarget6(cb);
+  }
 }
 
 void PolicyCheckedL4::SetDownTarget(DownTargetCallback cb) {

@@ -1,4 +1,4 @@
-// The two IpL4Protocol objects XfrmStack inserts into Ipv4L3Protocol:
+// The two IpL4Protocol objects XfrmStack inserts into Ipv4L3Protocol (and Ipv6L3Protocol):
 // EspL4Protocol receives IP protocol 50, PolicyCheckedL4 stands in front of
 // UDP/TCP/ICMP so that cleartext packets pass the inbound policy check.
 #pragma once
@@ -48,9 +48,7 @@ class PolicyCheckedL4 : public ns3::IpL4Protocol {
   RxStatus Receive(ns3::Ptr<ns3::Packet> p, const ns3::Ipv4Header& header,
                    ns3::Ptr<ns3::Ipv4Interface> iface) override;
   RxStatus Receive(ns3::Ptr<ns3::Packet> p, const ns3::Ipv6Header& header,
-                   ns3::Ptr<ns3::Ipv6Interface> iface) override {
-    return m_real->Receive(p, header, iface);  // no IPv6 policies yet
-  }
+                   ns3::Ptr<ns3::Ipv6Interface> iface) override;
   void ReceiveIcmp(ns3::Ipv4Address icmpSource, uint8_t icmpTtl, uint8_t icmpType, uint8_t icmpCode,
                    uint32_t icmpInfo, ns3::Ipv4Address payloadSource,
                    ns3::Ipv4Address payloadDestination, const uint8_t payload[8]) override {
@@ -66,7 +64,7 @@ class PolicyCheckedL4 : public ns3::IpL4Protocol {
   // The real protocol's down target is the stack's shim; a new target set
   // here becomes what the shim sends through.
   void SetDownTarget(DownTargetCallback cb) override;
-  void SetDownTarget6(DownTargetCallback6 cb) override { m_real->SetDownTarget6(cb); }
+  void SetDownTarget6(DownTargetCallback6 cb) override;
   DownTargetCallback GetDownTarget() const override { return m_real->GetDownTarget(); }
   DownTargetCallback6 GetDownTarget6() const override { return m_real->GetDownTarget6(); }
 

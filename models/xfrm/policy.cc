@@ -18,8 +18,9 @@ void ReadPorts(uint8_t protocol, const uint8_t* segment, size_t len, FlowTuple* 
 
 bool Selector::Matches(const FlowTuple& flow) const {
   if (protocol != kAnyProtocol && protocol != flow.protocol) return false;
-  return src.Contains(flow.src) && dst.Contains(flow.dst) && srcPorts.Contains(flow.srcPort) &&
-         dstPorts.Contains(flow.dstPort);
+  const bool addresses = flow.ipv6 ? src.Contains(flow.src6) && dst.Contains(flow.dst6)
+                                   : src.Contains(flow.src) && dst.Contains(flow.dst);
+  return addresses && srcPorts.Contains(flow.srcPort) && dstPorts.Contains(flow.dstPort);
 }
 
 bool Selector::Covers(const Selector& other) const {

@@ -18,13 +18,18 @@ constexpr uint8_t kProtoEsp = 50;
 constexpr uint8_t kAnyProtocol = 0;
 
 // The fields a selector looks at. For ICMP, like Linux, the source "port" is
-// the ICMP type and the destination "port" the code.
+// the ICMP type and the destination "port" the code. An IPv6 packet's
+// addresses are in src6/dst6 (and src/dst stay unset): the IPv4 fields keep
+// the per-packet path free of ns3::Address conversions.
 struct FlowTuple {
   ns3::Ipv4Address src;
   ns3::Ipv4Address dst;
   uint8_t protocol = 0;
   uint16_t srcPort = 0;
   uint16_t dstPort = 0;
+  bool ipv6 = false;
+  ns3::Ipv6Address src6{};
+  ns3::Ipv6Address dst6{};
 };
 
 // Reads the ports (or ICMP type/code) from the first bytes of an L4 segment;

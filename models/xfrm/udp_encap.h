@@ -16,6 +16,10 @@ constexpr size_t kUdpHeaderLen = 8;
 Bytes EncapsulateEsp(uint16_t srcPort, uint16_t dstPort, const Bytes& esp);
 // Writes that UDP header (kUdpHeaderLen bytes) for espLen bytes of ESP.
 void WriteUdpEncapHeader(uint8_t* out, uint16_t srcPort, uint16_t dstPort, size_t espLen);
+// Over IPv6 a UDP checksum is mandatory (RFC 8200 §8.1; Linux's
+// esp_output_encap_csum computes it for ESP in UDP): fills the checksum of
+// the UDP datagram udp[0, len) sent from src to dst (16-byte addresses).
+void WriteUdpChecksumIpv6(uint8_t* udp, size_t len, const uint8_t src[16], const uint8_t dst[16]);
 
 enum class UdpEncapKind {
   kEsp,        // starts with a non-zero SPI

@@ -1,5 +1,7 @@
 #include "xfrm_stack.h"
 
+#include <type_traits>
+
 #include "esp_sa_uat.h"
 #include "l4_hooks.h"
 #include "ns3/boolean.h"
@@ -89,6 +91,22 @@ void XfrmStack::Attach(Ptr<ns3::Node> node) {
   }
   m_espProtocol = ns3::CreateObject<EspL4Protocol>(this);
   m_ipv4->Insert(m_espProtocol);
+  AttachIpv6(node);
+}
+
+void XfrmStack::AttachIpv6(Ptr<ns3::Node> node) {
+  m_ipv6 = node->GetObject<ns3::Ipv6L3Protocol>();
+  if (!m_ipv6) return;
+  for (uint8_t protocol : {kProtoTcp, kProtoUdp}) {
+    auto it = m_realL4.find(protocol);
+    if (it == m_realL4.end()) continue;
+    Ptr<ns3::IpL4Protocol> real = it->second;
+    m_lowerTargets6[protocol] = real->GetDownTarget6();
+    real->SetDownTarget6(ns3::MakeCallback(&XfrmStack::SendFromL4v6, this));
+    m_ipv6->Remove(real);
+    m_ipv6->Insert(m_wrappers.at(protocol));
+  }
+  m_ipv6->Insert(m_espProtocol);
 }
 
 void XfrmStack::DoDispose() {
@@ -99,14 +117,20 @@ void XfrmStack::DoDispose() {
   m_wrappers.clear();
   m_realL4.clear();
   m_lowerTargets.clear();
+  m_lowerTargets6.clear();
   m_espProtocol = nullptr;
   m_ipv4 = nullptr;
+  m_ipv6 = nullptr;
   m_ikeHandler = NattIkeHandler();
   ns3::Object::DoDispose();
 }
 
 void XfrmStack::SetLowerTarget(uint8_t protocol, ns3::IpL4Protocol::DownTargetCallback target) {
   m_lowerTargets[protocol] = target;
+}
+
+void XfrmStack::SetLowerTarget6(uint8_t protocol, ns3::IpL4Protocol::DownTargetCallback6 target) {
+  m_lowerTargets6[protocol] = target;
 }
 
 // ---------------------------------------------------------------- configuration
@@ -229,7 +253,7 @@ void XfrmStack::Output(const HeldPacket& packet, bool fromQueue) {
     m_counters.Increment(XfrmStat::kOutPolBlock);
     return;
   }
-  State* state = FindOutboundState(*entry, packet.src, packet.dst);
+  State* state = FindOutboundState(*entry, flow);
   if (!state) {
     HeldPacket held = packet;
     held.policy = entry->id;
@@ -245,23 +269,27 @@ XfrmStack::OutboundDecision XfrmStack::DecideOutbound(const FlowTuple& flow) con
   const PolicyEntry* entry = m_spd.Lookup(Direction::kOut, flow);
   if (!entry || entry->policy.action == PolicyAction::kBypass) return {Kind::kClear, 0};
   if (entry->policy.action == PolicyAction::kDiscard) return {Kind::kDiscard, 0};
-  const State* state = FindOutboundState(*entry, flow.src, flow.dst);
+  const State* state = FindOutboundState(*entry, flow);
   if (!state) return {Kind::kNoState, 0};
   return {Kind::kProtected, state->config.spi};
 }
 
-State* XfrmStack::FindOutboundState(const PolicyEntry& entry, Ipv4Address src,
-                                    Ipv4Address dst) const {
+State* XfrmStack::FindOutboundState(const PolicyEntry& entry, const FlowTuple& flow) const {
   const SaTemplate& tmpl = entry.policy.tmpl;
+  if (flow.ipv6) {
+    const ns3::Address peer =
+        entry.peer == PolicyEntry::Peer::kDestination ? ns3::Address(flow.dst6) : tmpl.peer;
+    return m_sad.FindOutbound(ns3::Address(flow.src6), peer, tmpl);
+  }
   switch (entry.peer) {
     case PolicyEntry::Peer::kDestination:
-      return m_sad.FindOutbound(src, dst, tmpl);
+      return m_sad.FindOutbound(flow.src, flow.dst, tmpl);
     case PolicyEntry::Peer::kIpv4:
-      return m_sad.FindOutbound(src, *entry.ipv4Peer, tmpl);
+      return m_sad.FindOutbound(flow.src, *entry.ipv4Peer, tmpl);
     case PolicyEntry::Peer::kOther:
       break;
   }
-  return m_sad.FindOutbound(ns3::Address(src), tmpl.peer, tmpl);
+  return m_sad.FindOutbound(ns3::Address(flow.src), tmpl.peer, tmpl);
 }
 
 void XfrmStack::SendClear(const HeldPacket& packet) {
@@ -275,7 +303,14 @@ void XfrmStack::SendClear(const HeldPacket& packet) {
 }
 
 void XfrmStack::Protect(State* state, const HeldPacket& packet) {
-  Ptr<Packet> p = packet.packet;
+  const std::optional<uint8_t> outerProtocol =
+      Seal(state, packet.packet, FlowTuple{packet.src, packet.dst, packet.protocol});
+  if (!outerProtocol) return;
+  ++m_stats.outProtected;
+  m_ipv4->Send(packet.packet, packet.src, packet.dst, *outerProtocol, packet.route);
+}
+
+std::optional<uint8_t> XfrmStack::Seal(State* state, Ptr<Packet> p, const FlowTuple& flow) {
   const std::optional<UdpEncap> encap = state->config.encap;
   const size_t payloadLen = p->GetSize();
   // The scratch buffer is laid out as the final bytes ([UDP header] ESP header,
@@ -286,21 +321,62 @@ void XfrmStack::Protect(State* state, const HeldPacket& packet) {
   uint8_t* espPacket = wire.data() + espOffset;
   p->CopyData(espPacket + esp::kPayloadOffset, uint32_t(payloadLen));
   const std::optional<size_t> espLen =
-      state->outbound->ProtectInPlace(packet.protocol, espPacket, payloadLen);
+      state->outbound->ProtectInPlace(flow.protocol, espPacket, payloadLen);
   if (!espLen) {
     m_counters.Increment(XfrmStat::kOutStateSeqError);
-    return;
+    return std::nullopt;
   }
   Account(state, payloadLen);  // may delete the state: do not use it below
 
   uint8_t outerProtocol = kProtoEsp;
   if (encap) {
     WriteUdpEncapHeader(wire.data(), encap->srcPort, encap->dstPort, *espLen);
+    if (flow.ipv6) {
+      uint8_t src[16], dst[16];
+      flow.src6.GetBytes(src);
+      flow.dst6.GetBytes(dst);
+      WriteUdpChecksumIpv6(wire.data(), wire.size(), src, dst);
+    }
     outerProtocol = kProtoUdp;
   }
   ReplacePacketBytes(p, wire.data(), wire.size(), kOuterHeadroom);
+  return outerProtocol;
+}
+
+void XfrmStack::SendFromL4v6(Ptr<Packet> segment, ns3::Ipv6Address src, ns3::Ipv6Address dst,
+                             uint8_t protocol, Ptr<ns3::Ipv6Route> route) {
+  FlowTuple flow;
+  flow.ipv6 = true;
+  flow.src6 = src;
+  flow.dst6 = dst;
+  flow.protocol = protocol;
+  uint8_t head[4];
+  ReadPorts(protocol, head, segment->CopyData(head, sizeof head), &flow);
+
+  const PolicyEntry* entry = m_spd.Lookup(Direction::kOut, flow);
+  if (!entry || entry->policy.action == PolicyAction::kBypass) {
+    ++m_stats.outBypassed;
+    auto it = m_lowerTargets6.find(protocol);
+    if (it != m_lowerTargets6.end() && !it->second.IsNull()) {
+      it->second(segment, src, dst, protocol, route);
+    } else {
+      m_ipv6->Send(segment, src, dst, protocol, route);
+    }
+    return;
+  }
+  if (entry->policy.action == PolicyAction::kDiscard) {
+    m_counters.Increment(XfrmStat::kOutPolBlock);
+    return;
+  }
+  State* state = FindOutboundState(*entry, flow);
+  if (!state) {
+    m_counters.Increment(XfrmStat::kOutNoStates);
+    return;
+  }
+  const std::optional<uint8_t> outerProtocol = Seal(state, segment, flow);
+  if (!outerProtocol) return;
   ++m_stats.outProtected;
-  m_ipv4->Send(p, packet.src, packet.dst, outerProtocol, packet.route);
+  m_ipv6->Send(segment, src, dst, *outerProtocol, route);
 }
 
 void XfrmStack::Trap(const PolicyEntry& entry, const FlowTuple& flow, const HeldPacket& packet) {
@@ -333,9 +409,9 @@ void XfrmStack::ReleaseHeld() {
     const PolicyEntry* entry = m_spd.Find(std::get<0>(it->first));
     bool answered = true;
     if (entry) {
-      const Ipv4Address src(std::get<1>(it->first));
-      const Ipv4Address dst(std::get<2>(it->first));
-      answered = FindOutboundState(*entry, src, dst) != nullptr;
+      const FlowTuple flow{Ipv4Address(std::get<1>(it->first)),
+                           Ipv4Address(std::get<2>(it->first))};
+      answered = FindOutboundState(*entry, flow) != nullptr;
     }
     if (answered) {
       it->second.Cancel();
@@ -352,8 +428,67 @@ void XfrmStack::ReleaseHeld() {
 
 // ---------------------------------------------------------------- inbound
 
+namespace {
+FlowTuple FlowOf(const ns3::Ipv4Header& header, uint8_t protocol) {
+  return FlowTuple{header.GetSource(), header.GetDestination(), protocol};
+}
+
+FlowTuple FlowOf(const ns3::Ipv6Header& header, uint8_t protocol) {
+  FlowTuple flow;
+  flow.ipv6 = true;
+  flow.src6 = header.GetSource();
+  flow.dst6 = header.GetDestination();
+  flow.protocol = protocol;
+  return flow;
+}
+
+// The upper-layer protocol the IP layer demultiplexed the packet by.
+uint8_t ProtocolOf(const ns3::Ipv4Header& header) { return header.GetProtocol(); }
+uint8_t ProtocolOf(const ns3::Ipv6Header& header) { return header.GetNextHeader(); }
+
+// The header a decrypted payload is delivered with: the outer one, now
+// carrying the inner protocol and length (transport mode).
+ns3::Ipv4Header InnerHeader(ns3::Ipv4Header outer, uint8_t protocol, size_t length) {
+  outer.SetProtocol(protocol);
+  outer.SetPayloadSize(uint16_t(length));
+  return outer;
+}
+
+ns3::Ipv6Header InnerHeader(ns3::Ipv6Header outer, uint8_t protocol, size_t length) {
+  outer.SetNextHeader(protocol);
+  outer.SetPayloadLength(uint16_t(length));
+  return outer;
+}
+
+Ptr<ns3::IpL4Protocol> ProtocolIn(const Ptr<ns3::Ipv4L3Protocol>& ip, uint8_t protocol) {
+  return ip ? ip->GetProtocol(protocol) : nullptr;
+}
+
+Ptr<ns3::IpL4Protocol> ProtocolIn(const Ptr<ns3::Ipv6L3Protocol>& ip, uint8_t protocol) {
+  return ip ? ip->GetProtocol(protocol) : nullptr;
+}
+}  // namespace
+
 void XfrmStack::ReceiveEsp(Ptr<Packet> p, const ns3::Ipv4Header& outer,
                            Ptr<ns3::Ipv4Interface> iface) {
+  ReceiveEspFrom(p, outer, iface);
+}
+
+void XfrmStack::ReceiveEsp(Ptr<Packet> p, const ns3::Ipv6Header& outer,
+                           Ptr<ns3::Ipv6Interface> iface) {
+  ReceiveEspFrom(p, outer, iface);
+}
+
+State* XfrmStack::FindInboundState(uint32_t spi, const ns3::Ipv4Header& outer) const {
+  return m_sad.FindInbound(spi, outer.GetDestination(), kProtoEsp);
+}
+
+State* XfrmStack::FindInboundState(uint32_t spi, const ns3::Ipv6Header& outer) const {
+  return m_sad.FindInbound(spi, ns3::Address(outer.GetDestination()), kProtoEsp);
+}
+
+template <class Header, class Iface>
+void XfrmStack::ReceiveEspFrom(Ptr<Packet> p, const Header& outer, Ptr<Iface> iface) {
   Bytes& wire = m_scratch;
   wire.resize(p->GetSize());
   p->CopyData(wire.data(), uint32_t(wire.size()));
@@ -362,8 +497,7 @@ void XfrmStack::ReceiveEsp(Ptr<Packet> p, const ns3::Ipv4Header& outer,
     m_counters.Increment(XfrmStat::kInHdrError);
     return;
   }
-  const Ipv4Address dst = outer.GetDestination();
-  State* state = m_sad.FindInbound(view.spi, dst, kProtoEsp);
+  State* state = FindInboundState(view.spi, outer);
   if (!state) {
     m_counters.Increment(XfrmStat::kInNoStates);
     return;
@@ -375,11 +509,7 @@ void XfrmStack::ReceiveEsp(Ptr<Packet> p, const ns3::Ipv4Header& outer,
   const uint32_t stateReqid = state->config.reqid;
   Account(state, result.payloadLen);  // may delete the state
 
-  ns3::Ipv4Header inner = outer;
-  inner.SetProtocol(result.nextHeader);
-  inner.SetPayloadSize(uint16_t(result.payloadLen));
-
-  FlowTuple flow{outer.GetSource(), dst, result.nextHeader};
+  FlowTuple flow = FlowOf(outer, result.nextHeader);
   ReadPorts(result.nextHeader, payload, result.payloadLen, &flow);
   if (const PolicyEntry* entry = m_spd.Lookup(Direction::kIn, flow)) {
     if (entry->policy.action == PolicyAction::kDiscard) {
@@ -394,23 +524,30 @@ void XfrmStack::ReceiveEsp(Ptr<Packet> p, const ns3::Ipv4Header& outer,
   }
   ReplacePacketBytes(p, payload, result.payloadLen);
   ++m_stats.inDecrypted;
-  Deliver(p, inner, iface);
+  Deliver(p, InnerHeader(outer, result.nextHeader, result.payloadLen), iface);
 }
 
-void XfrmStack::Deliver(Ptr<Packet> segment, const ns3::Ipv4Header& header,
-                        Ptr<ns3::Ipv4Interface> iface) {
-  const uint8_t protocol = header.GetProtocol();
+void XfrmStack::TraceDelivery(Ptr<const Packet> segment, const ns3::Ipv4Header& header,
+                              bool decrypted) {
+  m_deliverTrace(segment, header, decrypted);
+}
+
+template <class Header, class Iface>
+void XfrmStack::Deliver(Ptr<Packet> segment, const Header& header, Ptr<Iface> iface) {
+  const uint8_t protocol = ProtocolOf(header);
   Ptr<ns3::IpL4Protocol> l4;
   if (auto it = m_realL4.find(protocol); it != m_realL4.end()) {
     l4 = it->second;
-  } else if (m_ipv4) {
-    l4 = m_ipv4->GetProtocol(protocol);
+  } else if constexpr (std::is_same_v<Header, ns3::Ipv4Header>) {
+    l4 = ProtocolIn(m_ipv4, protocol);
+  } else {
+    l4 = ProtocolIn(m_ipv6, protocol);
   }
   if (!l4) {
     ++m_stats.innerProtocolUnknown;
     return;
   }
-  m_deliverTrace(segment, header, true);
+  TraceDelivery(segment, header, true);
   l4->Receive(segment, header, iface);
 }
 
@@ -418,10 +555,30 @@ ns3::IpL4Protocol::RxStatus XfrmStack::ReceiveClear(Ptr<ns3::IpL4Protocol> real,
                                                     Ptr<Packet> segment,
                                                     const ns3::Ipv4Header& header,
                                                     Ptr<ns3::Ipv4Interface> iface) {
-  const uint8_t protocol = header.GetProtocol();
+  return ReceiveClearFrom(real, segment, header, iface);
+}
+
+ns3::IpL4Protocol::RxStatus XfrmStack::ReceiveClear(Ptr<ns3::IpL4Protocol> real,
+                                                    Ptr<Packet> segment,
+                                                    const ns3::Ipv6Header& header,
+                                                    Ptr<ns3::Ipv6Interface> iface) {
+  return ReceiveClearFrom(real, segment, header, iface);
+}
+
+bool XfrmStack::HandOverNattIke(Ptr<Packet> ike, const FlowTuple& flow) {
+  if (m_ikeHandler.IsNull() || flow.ipv6) return false;
+  m_ikeHandler(ike, flow.src, flow.dst, flow.srcPort, flow.dstPort);
+  return true;
+}
+
+template <class Header, class Iface>
+ns3::IpL4Protocol::RxStatus XfrmStack::ReceiveClearFrom(Ptr<ns3::IpL4Protocol> real,
+                                                        Ptr<Packet> segment, const Header& header,
+                                                        Ptr<Iface> iface) {
+  const uint8_t protocol = uint8_t(real->GetProtocolNumber());
   uint8_t head[kUdpHeaderLen + 4];
   const size_t headLen = segment->CopyData(head, sizeof head);
-  FlowTuple flow{header.GetSource(), header.GetDestination(), protocol};
+  FlowTuple flow = FlowOf(header, protocol);
   ReadPorts(protocol, head, headLen, &flow);
 
   if (protocol == kProtoUdp && flow.dstPort == kNattPort) {
@@ -439,16 +596,15 @@ ns3::IpL4Protocol::RxStatus XfrmStack::ReceiveClear(Ptr<ns3::IpL4Protocol> real,
         return ns3::IpL4Protocol::RX_OK;
       case UdpEncapKind::kEsp:
         segment->RemoveAtStart(kUdpHeaderLen);
-        ReceiveEsp(segment, header, iface);
+        ReceiveEspFrom(segment, header, iface);
         return ns3::IpL4Protocol::RX_OK;
-      case UdpEncapKind::kIke:
+      case UdpEncapKind::kIke: {
         ++m_stats.nattIkePackets;
-        if (!m_ikeHandler.IsNull()) {
-          segment->RemoveAtStart(kUdpHeaderLen);
-          m_ikeHandler(segment, flow.src, flow.dst, flow.srcPort, flow.dstPort);
-          return ns3::IpL4Protocol::RX_OK;
-        }
+        Ptr<Packet> ike = segment->Copy();
+        ike->RemoveAtStart(kUdpHeaderLen);
+        if (HandOverNattIke(ike, flow)) return ns3::IpL4Protocol::RX_OK;
         break;  // to the UDP sockets
+      }
     }
   }
 
@@ -463,7 +619,7 @@ ns3::IpL4Protocol::RxStatus XfrmStack::ReceiveClear(Ptr<ns3::IpL4Protocol> real,
     }
   }
   ++m_stats.inClearAccepted;
-  m_deliverTrace(segment, header, false);
+  TraceDelivery(segment, header, false);
   return real->Receive(segment, header, iface);
 }
 

@@ -29,10 +29,16 @@
 //   the real protocols, so nothing else changes. UDP 4500 is taken in the UDP
 //   wrapper, before socket demultiplexing, like the kernel's encap socket.
 // Raw sockets (V4Ping) send through Ipv4 directly and bypass the stack.
+// IPv6 (when the node has it): the same hooks in Ipv6L3Protocol for UDP and
+// TCP (down target 6, ESP as protocol 50 after reassembly, policy-checked
+// wrappers). ICMPv6 is not wrapped: Ipv6L3Protocol finds its ICMPv6 object
+// by protocol number. IPv6 packets that hit a protect policy without SA are
+// dropped (XfrmOutNoStates) without an acquire: IKE runs over IPv4 only.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -43,6 +49,10 @@
 #include "ns3/ipv4-header.h"
 #include "ns3/ipv4-interface.h"
 #include "ns3/ipv4-l3-protocol.h"
+#include "ns3/ipv6-header.h"
+#include "ns3/ipv6-interface.h"
+#include "ns3/ipv6-l3-protocol.h"
+#include "ns3/ipv6-route.h"
 #include "ns3/node.h"
 #include "ns3/nstime.h"
 #include "ns3/object.h"
@@ -143,13 +153,22 @@ class XfrmStack : public ns3::Object {
   // --- entry points of the hook objects; not for configuration code ---
   void SendFromL4(ns3::Ptr<ns3::Packet> segment, ns3::Ipv4Address src, ns3::Ipv4Address dst,
                   uint8_t protocol, ns3::Ptr<ns3::Ipv4Route> route);
+  void SendFromL4v6(ns3::Ptr<ns3::Packet> segment, ns3::Ipv6Address src, ns3::Ipv6Address dst,
+                    uint8_t protocol, ns3::Ptr<ns3::Ipv6Route> route);
   void ReceiveEsp(ns3::Ptr<ns3::Packet> esp, const ns3::Ipv4Header& outer,
                   ns3::Ptr<ns3::Ipv4Interface> iface);
+  void ReceiveEsp(ns3::Ptr<ns3::Packet> esp, const ns3::Ipv6Header& outer,
+                  ns3::Ptr<ns3::Ipv6Interface> iface);
   ns3::IpL4Protocol::RxStatus ReceiveClear(ns3::Ptr<ns3::IpL4Protocol> real,
                                            ns3::Ptr<ns3::Packet> segment,
                                            const ns3::Ipv4Header& header,
                                            ns3::Ptr<ns3::Ipv4Interface> iface);
+  ns3::IpL4Protocol::RxStatus ReceiveClear(ns3::Ptr<ns3::IpL4Protocol> real,
+                                           ns3::Ptr<ns3::Packet> segment,
+                                           const ns3::Ipv6Header& header,
+                                           ns3::Ptr<ns3::Ipv6Interface> iface);
   void SetLowerTarget(uint8_t protocol, ns3::IpL4Protocol::DownTargetCallback target);
+  void SetLowerTarget6(uint8_t protocol, ns3::IpL4Protocol::DownTargetCallback6 target);
 
  protected:
   void DoDispose() override;
@@ -157,17 +176,36 @@ class XfrmStack : public ns3::Object {
  private:
   using AcquireKey = std::tuple<PolicyId, uint32_t, uint32_t>;  // policy, src, dst
 
+  void AttachIpv6(ns3::Ptr<ns3::Node> node);
   void Output(const HeldPacket& packet, bool fromQueue);
-  // The state that protects src -> dst under a protect policy, or nullptr.
-  State* FindOutboundState(const PolicyEntry& entry, ns3::Ipv4Address src,
-                           ns3::Ipv4Address dst) const;
+  // The state that protects the flow under a protect policy, or nullptr.
+  State* FindOutboundState(const PolicyEntry& entry, const FlowTuple& flow) const;
   void Protect(State* state, const HeldPacket& packet);
+  // Turns segment, in place, into the ESP packet (or ESP in UDP) that state
+  // sends for flow; returns the outer IP protocol, or nullopt when the state
+  // may not send (counted).
+  std::optional<uint8_t> Seal(State* state, ns3::Ptr<ns3::Packet> segment, const FlowTuple& flow);
   void Trap(const PolicyEntry& policy, const FlowTuple& flow, const HeldPacket& packet);
   void AcquireExpired(AcquireKey key);
   void ReleaseHeld();
   void SendClear(const HeldPacket& packet);
-  void Deliver(ns3::Ptr<ns3::Packet> segment, const ns3::Ipv4Header& header,
-               ns3::Ptr<ns3::Ipv4Interface> iface);
+  // The inbound path, written once for both IP versions (Header is
+  // Ipv4Header or Ipv6Header, Iface the matching interface).
+  template <class Header, class Iface>
+  void ReceiveEspFrom(ns3::Ptr<ns3::Packet> esp, const Header& outer, ns3::Ptr<Iface> iface);
+  template <class Header, class Iface>
+  ns3::IpL4Protocol::RxStatus ReceiveClearFrom(ns3::Ptr<ns3::IpL4Protocol> real,
+                                               ns3::Ptr<ns3::Packet> segment, const Header& header,
+                                               ns3::Ptr<Iface> iface);
+  template <class Header, class Iface>
+  void Deliver(ns3::Ptr<ns3::Packet> segment, const Header& header, ns3::Ptr<Iface> iface);
+  State* FindInboundState(uint32_t spi, const ns3::Ipv4Header& outer) const;
+  State* FindInboundState(uint32_t spi, const ns3::Ipv6Header& outer) const;
+  // IKE on UDP 4500 for the daemon's handler; false when it goes to the sockets.
+  bool HandOverNattIke(ns3::Ptr<ns3::Packet> ike, const FlowTuple& flow);
+  void TraceDelivery(ns3::Ptr<const ns3::Packet> segment, const ns3::Ipv4Header& header,
+                     bool decrypted);
+  void TraceDelivery(ns3::Ptr<const ns3::Packet>, const ns3::Ipv6Header&, bool) {}
   // Adds traffic to a state's lifetime; may expire and delete the state.
   void Account(State* state, uint64_t bytes);
   void SoftExpire(SadKey key);
@@ -177,7 +215,9 @@ class XfrmStack : public ns3::Object {
   uint32_t GetHoldLimit() const;
 
   ns3::Ptr<ns3::Ipv4L3Protocol> m_ipv4;
+  ns3::Ptr<ns3::Ipv6L3Protocol> m_ipv6;  // null on an IPv4-only node
   std::map<uint8_t, ns3::IpL4Protocol::DownTargetCallback> m_lowerTargets;
+  std::map<uint8_t, ns3::IpL4Protocol::DownTargetCallback6> m_lowerTargets6;
   std::map<uint8_t, ns3::Ptr<ns3::IpL4Protocol>> m_realL4;
   std::map<uint8_t, ns3::Ptr<ns3::IpL4Protocol>> m_wrappers;
   ns3::Ptr<ns3::IpL4Protocol> m_espProtocol;

@@ -1,0 +1,214 @@
+// The xfrm data path over IPv6: transport-mode ESP (next header 50) and ESP
+// in UDP 4500 between two IPv6 hosts, fragmented by the sending host after
+// ESP and reassembled by the receiver before ESP, with the inbound policy
+// check on cleartext. Frames are read from the wire; tshark decrypts them.
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "esp_sa_uat.h"
+#include "ns3/core-module.h"
+#include "ns3/internet-module.h"
+#include "ns3/network-module.h"
+#include "ns3/point-to-point-module.h"
+#include "tshark_run.h"
+#include "xfrm_helper.h"
+
+namespace {
+
+using namespace ipsecsim::xfrm;
+namespace fs = std::filesystem;
+
+constexpr uint16_t kPort = 6081;
+constexpr uint8_t kFragmentHeader = 44;
+
+// What one IPv6 frame on the wire carried: the upper-layer protocol (found
+// through a fragment header) and whether it was a fragment.
+struct Ipv6Frame {
+  uint8_t protocol = 0;
+  bool fragment = false;
+  uint32_t length = 0;  // IPv6 packet length
+  uint16_t dstPort = 0;
+};
+
+class TwoIpv6Hosts {
+ public:
+  TwoIpv6Hosts() {
+    ns3::Config::SetDefault("ns3::Icmpv6L4Protocol::DAD", ns3::BooleanValue(false));
+    ClearRecordedEspSas();
+    hosts.Create(2);
+    ns3::PointToPointHelper p2p;
+    p2p.SetDeviceAttribute("DataRate", ns3::StringValue("100Mbps"));
+    p2p.SetChannelAttribute("Delay", ns3::StringValue("1ms"));
+    devices = p2p.Install(hosts);
+    ns3::InternetStackHelper().Install(hosts);
+    ns3::Ipv6AddressHelper addresses;
+    addresses.SetBase(ns3::Ipv6Address("fd00:1::"), ns3::Ipv6Prefix(64));
+    ns3::Ipv6InterfaceContainer ifaces = addresses.Assign(devices);
+    address[0] = ifaces.GetAddress(0, 1);
+    address[1] = ifaces.GetAddress(1, 1);
+    xfrm = XfrmHelper().Install(hosts);
+    for (uint32_t i = 0; i < 2; ++i) {
+      devices.Get(i)->TraceConnectWithoutContext("PhyTxBegin",
+                                                 ns3::MakeCallback(&TwoIpv6Hosts::OnWire, this));
+    }
+  }
+  ~TwoIpv6Hosts() { ns3::Simulator::Destroy(); }
+
+  // The "out" and "in" policies of both hosts for UDP to port 6081 on either.
+  void AddPolicies() {
+    for (int i = 0; i < 2; ++i) {
+      for (bool out : {true, false}) {
+        Policy p;
+        const ns3::Ipv6Address local = address[i], remote = address[1 - i];
+        p.selector = {IpPrefix::Host(out ? local : remote), IpPrefix::Host(out ? remote : local),
+                      17, PortRange::Any(), PortRange::Single(kPort)};
+        p.direction = out ? Direction::kOut : Direction::kIn;
+        xfrm[i]->AddPolicy(p);
+      }
+    }
+  }
+
+  void AddSas(bool encap) {
+    for (int from = 0; from < 2; ++from) {
+      StateConfig s;
+      s.src = address[from];
+      s.dst = address[1 - from];
+      s.spi = 0x6001 + from;
+      s.keymat = ipsecsim::Bytes(36, uint8_t(0x40 + from));
+      if (encap) s.encap = UdpEncap{};
+      for (int i = 0; i < 2; ++i) {
+        std::string error;
+        BOOST_REQUIRE_MESSAGE(xfrm[i]->AddState(s, &error), error);
+      }
+    }
+  }
+
+  // Sends `count` datagrams of `size` bytes from host 0 to host 1's port 6081.
+  void Send(uint32_t size, uint32_t count) {
+    auto sink = ns3::Socket::CreateSocket(hosts.Get(1), ns3::UdpSocketFactory::GetTypeId());
+    sink->Bind(ns3::Inet6SocketAddress(ns3::Ipv6Address::GetAny(), kPort));
+    sink->SetRecvCallback(ns3::MakeCallback(&TwoIpv6Hosts::OnReceive, this));
+    auto source = ns3::Socket::CreateSocket(hosts.Get(0), ns3::UdpSocketFactory::GetTypeId());
+    source->Bind6();
+    sockets = {sink, source};
+    const ns3::Inet6SocketAddress to(address[1], kPort);
+    for (uint32_t i = 0; i < count; ++i) {
+      ns3::Simulator::Schedule(ns3::MilliSeconds(10 * (i + 1)), [source, to, size]() {
+        source->SendTo(ns3::Create<ns3::Packet>(size), 0, to);
+      });
+    }
+    ns3::Simulator::Stop(ns3::Seconds(1));
+    ns3::Simulator::Run();
+  }
+
+  void OnReceive(ns3::Ptr<ns3::Socket> socket) {
+    while (ns3::Ptr<ns3::Packet> p = socket->Recv()) receivedBytes.push_back(p->GetSize());
+  }
+
+  void OnWire(ns3::Ptr<const ns3::Packet> frame) {
+    std::vector<uint8_t> b(frame->GetSize());
+    frame->CopyData(b.data(), b.size());
+    constexpr size_t kPpp = 2;
+    if (b.size() < kPpp + 40 || b[0] != 0x00 || b[1] != 0x57) return;  // PPP: IPv6
+    const uint8_t* ip = b.data() + kPpp;
+    Ipv6Frame f;
+    f.length = 40u + uint32_t(ip[4] << 8 | ip[5]);
+    f.protocol = ip[6];
+    const uint8_t* upper = ip + 40;
+    if (f.protocol == kFragmentHeader) {
+      f.fragment = true;
+      f.protocol = upper[0];
+      const bool first = (upper[2] << 8 | upper[3]) >> 3 == 0;
+      upper = first ? upper + 8 : nullptr;
+    }
+    if (upper && f.protocol == 17) f.dstPort = uint16_t(upper[2] << 8 | upper[3]);
+    if (f.protocol != 58) wire.push_back(f);  // leave ICMPv6 (neighbour discovery) aside
+  }
+
+  ns3::NodeContainer hosts;
+  ns3::NetDeviceContainer devices;
+  ns3::Ipv6Address address[2];
+  std::vector<ns3::Ptr<XfrmStack>> xfrm;
+  std::vector<ns3::Ptr<ns3::Socket>> sockets;
+  std::vector<uint32_t> receivedBytes;
+  std::vector<Ipv6Frame> wire;
+};
+
+BOOST_AUTO_TEST_CASE(esp_over_ipv6_is_next_header_50_and_fragmented_after_esp) {
+  TwoIpv6Hosts w;
+  w.AddPolicies();
+  w.AddSas(false);
+  w.Send(400, 3);
+  w.Send(1600, 3);  // 1600 + UDP 8 + ESP 34..37 + IPv6 40 > 1500: two fragments each
+
+  BOOST_TEST(w.receivedBytes == (std::vector<uint32_t>{400, 400, 400, 1600, 1600, 1600}));
+  int whole = 0, fragments = 0;
+  for (const Ipv6Frame& f : w.wire) {
+    BOOST_TEST(f.protocol == 50, "every frame is ESP, next header " << int(f.protocol));
+    BOOST_TEST(f.length <= 1500u);
+    (f.fragment ? fragments : whole) += 1;
+  }
+  BOOST_TEST(whole == 3);
+  BOOST_TEST(fragments == 6);
+  // 400 + UDP 8 = 408; (408 + 2) % 4 = 2, so 2 bytes of padding: ESP adds 36.
+  BOOST_TEST(w.wire.front().length == 40u + 408u + 36u);
+  BOOST_TEST(w.xfrm[1]->Stats().inDecrypted == 6u);
+  BOOST_TEST(w.xfrm[0]->Stats().outProtected == 6u);
+}
+
+BOOST_AUTO_TEST_CASE(cleartext_into_an_ipv6_protect_policy_is_dropped) {
+  TwoIpv6Hosts w;
+  w.AddPolicies();
+  w.xfrm[0]->FlushPolicies();  // the sender sends in clear; the receiver insists on ESP
+  w.Send(400, 4);
+  BOOST_TEST(w.receivedBytes.empty());
+  BOOST_TEST(w.wire.size() == 4u);
+  BOOST_TEST(w.wire.front().dstPort == kPort);
+  BOOST_TEST(w.xfrm[1]->Counters().Get(ipsecsim::XfrmStat::kInTmplMismatch) == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(ipv6_protect_policy_without_state_drops_and_counts) {
+  TwoIpv6Hosts w;
+  w.AddPolicies();
+  w.Send(400, 2);
+  BOOST_TEST(w.wire.empty());
+  BOOST_TEST(w.xfrm[0]->Counters().Get(ipsecsim::XfrmStat::kOutNoStates) == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(esp_in_udp_over_ipv6_decrypts_in_tshark_with_valid_checksums) {
+  const fs::path dir = fs::temp_directory_path() / "ipsecsim-xfrm-ipv6";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  {
+    TwoIpv6Hosts w;
+    w.AddPolicies();
+    w.AddSas(true);
+    ns3::PointToPointHelper().EnablePcap((dir / "a.pcap").string(), w.devices.Get(0), false, true);
+    w.Send(1600, 2);
+    BOOST_TEST(w.receivedBytes == (std::vector<uint32_t>{1600, 1600}));
+    int udp4500 = 0;
+    for (const Ipv6Frame& f : w.wire) udp4500 += f.protocol == 17 && f.dstPort == 4500;
+    BOOST_TEST(udp4500 == 2);  // the first fragment of each datagram shows the port
+    BOOST_REQUIRE(WriteEspSaUat((dir / "esp_sa").string()));
+  }
+  std::string keys;
+  std::ifstream uat(dir / "esp_sa");
+  for (std::string line; std::getline(uat, line);) keys += " -o 'uat:esp_sa:" + line + "'";
+  const auto lines = ipsecsim::test::TsharkLines(
+      dir.string(), (dir / "a.pcap").string(),
+      "-o udp.check_checksum:TRUE" + keys +
+          " -Y 'esp' -T fields -E separator='|' -e udp.checksum.status -e esp.spi"
+          " -e esp.icv_good -e udp.dstport");
+  BOOST_REQUIRE_EQUAL(lines.size(), 2u);
+  for (const std::string& line : lines) {
+    // UDP 4500's checksum verified over the IPv6 pseudo-header; the ICV
+    // checks; the decrypted payload is the UDP datagram to 6081.
+    BOOST_TEST(line.rfind("1,", 0) == 0, line);
+    BOOST_TEST(line.find("|0x00006001|1|4500,6081") != std::string::npos, line);
+  }
+}
+
+}  // namespace
