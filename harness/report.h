@@ -101,6 +101,7 @@ struct RunReport {
   uint64_t seed = 0;
   std::string version;
   std::string platform;
+  std::string ipFamily = "ipv4";  // the underlay's: cluster.ip_family
   std::string ipsecMode;
   int hostMtu = 0;
   int clusterMtu = 0;

@@ -122,6 +122,7 @@ std::string FormatJsonReport(const RunReport& report) {
                {"seed", report.seed},
                {"version", report.version},
                {"platform", report.platform},
+               {"ip_family", report.ipFamily},
                {"ipsec_mode", report.ipsecMode},
                {"host_mtu", report.hostMtu},
                {"cluster_mtu", report.clusterMtu},

@@ -83,7 +83,8 @@ void WriteHeader(std::ostringstream& out, const RunReport& report) {
   seconds.imbue(std::locale::classic());
   seconds << report.simulatedSeconds;
   out << "scenario " << Truncate(report.scenario, 40) << "  seed " << report.seed
-      << "  OpenShift/OKD " << report.version << " " << report.platform << "\n";
+      << "  OpenShift/OKD " << report.version << " " << report.platform
+      << (report.ipFamily == "ipv6" ? "  IPv6 underlay" : "") << "\n";
   out << "IPsec " << report.ipsecMode << "  MTU host " << report.hostMtu << " cluster "
       << report.clusterMtu << "  crypto " << report.cryptoMode << "  simulated " << seconds.str()
       << "s\n";

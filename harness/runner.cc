@@ -14,6 +14,7 @@
 #include "flow_marker.h"
 #include "icmp_port_tap.h"
 #include "ikev2_decryption_table.h"
+#include "ipsec_full_mesh.h"
 #include "ipsec_ike_mesh.h"
 #include "lifecycle_run.h"
 #include "mtu_budget.h"
@@ -174,6 +175,7 @@ RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
   r.seed = seed;
   r.version = sc.cluster.version;
   r.platform = sc.cluster.platform;
+  r.ipFamily = ToString(sc.cluster.ipFamily);
   r.ipsecMode = ToString(sc.cluster.ipsecMode);
   r.hostMtu = sc.cluster.hostMtu;
   r.clusterMtu = sc.cluster.clusterMtu;
@@ -250,6 +252,14 @@ std::vector<ike::IkeIdentity> IssueIdentities(const Scenario& sc, uint64_t seed,
 }
 
 void InstallIpsec(const Scenario& sc, uint64_t seed, World& w) {
+  if (sc.cluster.ipFamily == IpFamily::kIpv6) {
+    // IKE runs over IPv4 only: the same Child SAs, keyed from the seed.
+    sim::FullMeshOptions options;
+    options.seed = seed;
+    options.udpEncapsulation = UsesUdpEncapsulation(sc.cluster);
+    w.stacks = sim::InstallFullMesh(*w.cluster, options);
+    return;
+  }
   const std::vector<ike::IkeIdentity> identities = IssueIdentities(sc, seed, w);
   sim::IkeMeshOptions options;
   options.seed = seed;
@@ -291,6 +301,8 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
                     : sc.cluster.tunnelDf == TunnelDf::kInherit ? sim::TunnelDfPolicy::kInherit
                                                                 : sim::TunnelDfPolicy::kSet;
   config.linkLoss = sc.cluster.linkLoss;
+  config.family = sc.cluster.ipFamily == IpFamily::kIpv6 ? sim::UnderlayFamily::kIpv6
+                                                         : sim::UnderlayFamily::kIpv4;
   w->cluster = std::make_unique<sim::ClusterWorld>(config);
   w->underlay = InstallUnderlay(sc, *w->cluster);
   const NatKeepaliveDefault keepalive(sc.cluster.natKeepaliveSeconds);
@@ -302,8 +314,8 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   } else if (sc.cluster.ipsecMode == IpsecMode::kFull) {
     InstallIpsec(sc, seed, *w);
   }
-  const std::string keying =
-      sc.lifecycle || sc.cluster.ipsecMode == IpsecMode::kFull ? "ike" : "none";
+  std::string keying = sc.lifecycle || sc.cluster.ipsecMode == IpsecMode::kFull ? "ike" : "none";
+  if (keying == "ike" && sc.cluster.ipFamily == IpFamily::kIpv6) keying = "static";
   // The oracle reads ESP the way Wireshark does with keys/esp_sa.
   w->oracle.SetKeyRefresh([consumed = size_t(0)](PacketClassifier& c) mutable {
     const auto& sas = xfrm::RecordedEspSas();

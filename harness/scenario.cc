@@ -47,6 +47,8 @@ const char* ToString(Protocol p) {
   return "?";
 }
 
+const char* ToString(IpFamily f) { return f == IpFamily::kIpv6 ? "ipv6" : "ipv4"; }
+
 const char* ToString(TunnelDf d) {
   switch (d) {
     case TunnelDf::kSet:

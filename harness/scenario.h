@@ -33,6 +33,9 @@ enum class Encapsulation { kAuto, kAlways };
 enum class Protocol { kUdp, kTcp, kIcmp };
 // The DF bit on the Geneve tunnel's outer IP header.
 enum class TunnelDf { kSet, kClear, kInherit };
+// The underlay's address family (cluster.ip_family): of the node IPs that
+// Geneve, ESP and IKE use. Pods and host-network flows stay IPv4.
+enum class IpFamily { kIpv4, kIpv6 };
 
 struct PoolSpec {
   std::string name;  // nodes are named <name>-<index>, index from 0
@@ -54,6 +57,7 @@ struct ClusterSpec {
   double linkLoss = 0;                 // probability that an underlay link loses a packet
   // Libreswan nat-keepalive period of a node behind a NAT (ipsec.full.nat_keepalive); 0: none.
   double natKeepaliveSeconds = 20;
+  IpFamily ipFamily = IpFamily::kIpv4;
 };
 
 struct PodSpec {
@@ -115,6 +119,7 @@ const char* ToString(IpsecMode m);
 const char* ToString(Protocol p);
 const char* ToString(Encapsulation e);
 const char* ToString(TunnelDf d);
+const char* ToString(IpFamily f);
 
 // The verdicts an expectation may name, in documentation order.
 const std::vector<std::string>& VerdictNames();

@@ -34,8 +34,8 @@ constexpr double kMaxNatKeepaliveSeconds = 3600;
 const std::vector<std::string> kTopKeys = {"name",  "seed",   "duration", "cluster",  "pods",
                                            "flows", "expect", "underlay", "lifecycle"};
 const std::vector<std::string> kClusterKeys = {
-    "version",    "platform",  "host_mtu",  "cluster_mtu", "link_rate",
-    "link_delay", "tunnel_df", "link_loss", "pools",       "ipsec"};
+    "version",   "platform",  "host_mtu", "cluster_mtu", "link_rate", "link_delay",
+    "tunnel_df", "link_loss", "pools",    "ipsec",       "ip_family"};
 const std::vector<std::string> kPoolKeys = {"name", "nodes"};
 const std::vector<std::string> kIpsecKeys = {"mode", "full"};
 const std::vector<std::string> kFullKeys = {"encapsulation", "nat_keepalive"};
@@ -47,6 +47,7 @@ const std::vector<std::string> kExpectKeys = {
     "df_drops", "probes",  "from",      "until",
     "metric",   "equals",  "at_least"};
 const std::vector<std::string> kTunnelDf = {"set", "clear", "inherit"};
+const std::vector<std::string> kIpFamilies = {"ipv4", "ipv6"};
 constexpr long long kMaxCount = 1000000000000LL;
 
 const std::vector<std::string> kPlatforms = {"baremetal", "aws", "gcp", "azure", "ibmcloud"};
@@ -73,8 +74,15 @@ class ScenarioParser {
       scenario_.durationSeconds = duration->AsDuration(kMaxSeconds);
     }
     ParseCluster(top.Require("cluster"));
+    const bool ipv6 = scenario_.cluster.ipFamily == IpFamily::kIpv6;
     if (auto underlay = top.Find("underlay")) {
-      scenario_.underlay = ParseUnderlay(*underlay, scenario_.NodeNames());
+      scenario_.underlay =
+          ParseUnderlay(*underlay, scenario_.NodeNames(), {scenario_.cluster.hostMtu, ipv6});
+    }
+    if (ipv6 && top.Has("lifecycle")) {
+      top.FailAt("lifecycle",
+                 "expected no lifecycle with cluster.ip_family: ipv6 (the IPv6 underlay keys its "
+                 "SAs directly; IKE and the operator lifecycle run over IPv4 only)");
     }
     if (auto lifecycle = top.Find("lifecycle")) {
       scenario_.lifecycle =
@@ -122,6 +130,14 @@ class ScenarioParser {
     }
     ParsePools(cluster.Require("pools"));
     if (auto ipsec = cluster.Find("ipsec")) ParseIpsec(*ipsec);
+    if (auto family = cluster.Find("ip_family")) {
+      spec.ipFamily = family->AsChoice(kIpFamilies) == "ipv6" ? IpFamily::kIpv6 : IpFamily::kIpv4;
+      if (spec.ipFamily == IpFamily::kIpv6 && spec.platform == "ibmcloud") {
+        family->Fail(
+            "expected ipv4 on platform ibmcloud (its ESP filter is modelled for IPv4; use "
+            "ipsec.full.encapsulation: Always for ESP in UDP 4500 over IPv6)");
+      }
+    }
     ResolveMtu(cluster);
   }
 

@@ -10,7 +10,8 @@ namespace {
 
 constexpr double kMaxUdpTimeoutSeconds = 24 * 3600.0;
 
-const std::vector<std::string> kUnderlayKeys = {"firewalls", "nats"};
+const std::vector<std::string> kUnderlayKeys = {"firewalls", "nats", "path_mtu"};
+constexpr int kIpv6MinimumMtu = 1280;  // RFC 8200 §5
 const std::vector<std::string> kFirewallKeys = {"name", "nodes", "direction", "default", "rules"};
 const std::vector<std::string> kRuleKeys = {"action", "protocol", "port"};
 const std::vector<std::string> kNatKeys = {"name", "nodes", "udp_timeout"};
@@ -38,18 +39,44 @@ bool ParsePortRange(const std::string& text, int* first, int* last) {
 
 class UnderlayParser {
  public:
-  explicit UnderlayParser(const std::vector<std::string>& nodeNames)
-      : nodes_(nodeNames.begin(), nodeNames.end()), nodeNames_(nodeNames) {}
+  UnderlayParser(const std::vector<std::string>& nodeNames, const UnderlayContext& context)
+      : nodes_(nodeNames.begin(), nodeNames.end()), nodeNames_(nodeNames), context_(context) {}
 
   UnderlaySpec Parse(const YamlValue& value) {
     YamlMap underlay =
         value.AsMap(kUnderlayKeys, "an underlay map with keys " + JoinWords(kUnderlayKeys));
+    if (context_.ipv6) {
+      // Both middleboxes read IPv4 headers only.
+      for (const char* key : {"firewalls", "nats"}) {
+        if (underlay.Has(key)) {
+          underlay.FailAt(key, std::string("expected no ") + key +
+                                   " with cluster.ip_family: ipv6 (IPv6 firewalls and NAT66 are "
+                                   "not modelled)");
+        }
+      }
+    }
     if (auto firewalls = underlay.Find("firewalls")) ParseFirewalls(*firewalls);
     if (auto nats = underlay.Find("nats")) ParseNats(*nats);
+    if (auto pathMtu = underlay.Find("path_mtu")) ParsePathMtu(*pathMtu);
     return std::move(spec_);
   }
 
  private:
+  void ParsePathMtu(const YamlValue& value) {
+    if (!context_.ipv6) {
+      value.Fail(
+          "expected path_mtu only with cluster.ip_family: ipv6 (on IPv4 the underlay MTU is the "
+          "host MTU, enforced at br-ex; IPv4 routers' fragmentation is not modelled)");
+    }
+    if (context_.hostMtu <= kIpv6MinimumMtu) {
+      value.Fail("expected no path_mtu: host_mtu " + std::to_string(context_.hostMtu) +
+                 " leaves no room below it above IPv6's minimum MTU of 1280");
+    }
+    spec_.pathMtu = int(value.AsInteger(kIpv6MinimumMtu, context_.hostMtu - 1,
+                                        "a path MTU from 1280 (IPv6's minimum) to host_mtu - 1 = " +
+                                            std::to_string(context_.hostMtu - 1)));
+  }
+
   std::string ParseName(const YamlValue& value, const char* what) {
     std::string name = value.AsString(std::string("a ") + what + " name");
     if (!IsDnsLabel(name)) {
@@ -154,6 +181,7 @@ class UnderlayParser {
 
   std::set<std::string> nodes_;
   std::vector<std::string> nodeNames_;
+  UnderlayContext context_;
   std::set<std::string> names_;
   UnderlaySpec spec_;
 };
@@ -172,8 +200,9 @@ const char* ToString(FirewallDirection d) {
   return "both";
 }
 
-UnderlaySpec ParseUnderlay(const YamlValue& value, const std::vector<std::string>& nodeNames) {
-  return UnderlayParser(nodeNames).Parse(value);
+UnderlaySpec ParseUnderlay(const YamlValue& value, const std::vector<std::string>& nodeNames,
+                           const UnderlayContext& context) {
+  return UnderlayParser(nodeNames, context).Parse(value);
 }
 
 }  // namespace ipsecsim::harness

@@ -11,7 +11,14 @@
 
 namespace ipsecsim::harness {
 
+// What the underlay section is checked against, from the cluster section.
+struct UnderlayContext {
+  int hostMtu = 1500;
+  bool ipv6 = false;  // cluster.ip_family: ipv6
+};
+
 // `nodeNames`: the cluster's nodes, in pool order.
-UnderlaySpec ParseUnderlay(const YamlValue& value, const std::vector<std::string>& nodeNames);
+UnderlaySpec ParseUnderlay(const YamlValue& value, const std::vector<std::string>& nodeNames,
+                           const UnderlayContext& context = {});
 
 }  // namespace ipsecsim::harness

@@ -33,6 +33,9 @@ struct NatSpec {
 struct UnderlaySpec {
   std::vector<FirewallSpec> firewalls;
   std::vector<NatSpec> nats;
+  // The MTU of the routed core between the nodes (underlay.path_mtu), when it
+  // is below the host MTU; 0: the path MTU is the host MTU. IPv6 underlays only.
+  int pathMtu = 0;
   const NatSpec* NatOf(const std::string& node) const {
     for (const NatSpec& nat : nats)
       for (const std::string& n : nat.nodes)

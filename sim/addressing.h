@@ -1,9 +1,12 @@
 // The cluster's address plan: node IPs on the machine network, a /23 of the
 // cluster network per node, and in it the OVN router port (.1), the
-// management port ovn-k8s-mp0 (.2) and the pods (.3 onwards).
+// management port ovn-k8s-mp0 (.2) and the pods (.3 onwards). With an IPv6
+// underlay each node also has an IPv6 node IP on fd00:10::/64, at the same
+// host number as its IPv4 one (fd00:10::a for 10.0.0.10).
 #pragma once
 
 #include <ns3/ipv4-address.h>
+#include <ns3/ipv6-address.h>
 #include <ns3/mac48-address.h>
 
 #include <cstdint>
@@ -19,6 +22,25 @@ struct AddressPlan {
 
   ns3::Ipv4Address NodeIp(uint32_t nodeIndex) const {
     return ns3::Ipv4Address(machineNetwork.Get() + 10 + nodeIndex);
+  }
+  static constexpr uint8_t kMachinePrefix6Length = 64;
+  static ns3::Ipv6Address MachineNetwork6() { return ns3::Ipv6Address("fd00:10::"); }
+  ns3::Ipv6Address NodeIp6(uint32_t nodeIndex) const {
+    uint8_t b[16];
+    MachineNetwork6().GetBytes(b);
+    const uint32_t host = 10 + nodeIndex;
+    b[14] = uint8_t(host >> 8);
+    b[15] = uint8_t(host);
+    return ns3::Ipv6Address(b);
+  }
+  // Which node an IPv6 node IP belongs to, or false.
+  bool NodeOfIp6(ns3::Ipv6Address ip, uint32_t nodeCount, uint32_t* node) const {
+    for (uint32_t i = 0; i < nodeCount; ++i) {
+      if (NodeIp6(i) != ip) continue;
+      *node = i;
+      return true;
+    }
+    return false;
   }
   ns3::Ipv4Address NodeSubnet(uint32_t nodeIndex) const {
     return ns3::Ipv4Address(clusterNetwork.Get() + (nodeIndex << 9));

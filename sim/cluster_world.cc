@@ -35,7 +35,7 @@ ClusterWorld::ClusterWorld(const WorldConfig& config) : config_(config) {
   for (uint32_t i = 0; i < n; ++i) {
     Names::Add(config.nodeNames[i], hosts_.Get(i));
     ovn_.push_back(std::make_unique<OvnNode>(i, plan_, *this, hosts_.Get(i), nics_.Get(i)));
-    ovn_.back()->Setup(config.hostMtu, config.clusterMtu, config.tunnelDf);
+    ovn_.back()->Setup(config.hostMtu, config.clusterMtu, config.tunnelDf, config.family);
   }
 }
 
@@ -49,6 +49,18 @@ bool ClusterWorld::UnderlayMac(Ipv4Address ip, Mac48Address* mac) const {
   if (ip.Get() < first || ip.Get() >= first + NodeCount()) return false;
   *mac = Mac48Address::ConvertFrom(nics_.Get(ip.Get() - first)->GetAddress());
   return true;
+}
+
+bool ClusterWorld::UnderlayMac(Ipv6Address ip, Mac48Address* mac) const {
+  uint32_t node = 0;
+  if (!plan_.NodeOfIp6(ip, NodeCount(), &node)) return false;
+  *mac = Mac48Address::ConvertFrom(nics_.Get(node)->GetAddress());
+  return true;
+}
+
+Address ClusterWorld::UnderlayIp(uint32_t i) const {
+  if (config_.family == UnderlayFamily::kIpv6) return plan_.NodeIp6(i);
+  return plan_.NodeIp(i);
 }
 
 void ClusterWorld::ReachVia(uint32_t i, Ipv4Address publicAddress, Mac48Address mac) {

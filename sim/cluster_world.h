@@ -31,6 +31,7 @@ struct WorldConfig {
   // port receives it, so each underlay packet is exposed once). Each link's
   // loss draws from its own ns-3 RNG stream: the same seed, the same losses.
   double linkLoss = 0;
+  UnderlayFamily family = UnderlayFamily::kIpv4;
 };
 
 struct Endpoint {
@@ -46,6 +47,7 @@ class ClusterWorld : public ClusterDirectory {
 
   uint32_t NodeCount() const override { return uint32_t(ovn_.size()); }
   bool UnderlayMac(ns3::Ipv4Address ip, ns3::Mac48Address* mac) const override;
+  bool UnderlayMac(ns3::Ipv6Address ip, ns3::Mac48Address* mac) const override;
 
   const WorldConfig& Config() const { return config_; }
   const AddressPlan& Plan() const { return plan_; }
@@ -57,10 +59,14 @@ class ClusterWorld : public ClusterDirectory {
   OvnNode& Ovn(uint32_t i) { return *ovn_.at(i); }
   const OvnNode& Ovn(uint32_t i) const { return *ovn_.at(i); }
   ns3::Ipv4Address NodeIp(uint32_t i) const { return plan_.NodeIp(i); }
+  ns3::Ipv6Address NodeIp6(uint32_t i) const { return plan_.NodeIp6(i); }
+  // The address Geneve, ESP and IKE use between nodes: the IPv6 or IPv4 node IP.
+  ns3::Address UnderlayIp(uint32_t i) const;
   // Node i sits behind a NAT: the other nodes reach it at `publicAddress`,
   // owned on the underlay by the NAT's outside device `mac`.
   void ReachVia(uint32_t i, ns3::Ipv4Address publicAddress, ns3::Mac48Address mac);
   ns3::Ipv4Address ReachableAddress(uint32_t i) const override;
+  ns3::Ipv6Address ReachableAddress6(uint32_t i) const override { return plan_.NodeIp6(i); }
   bool BehindNat(uint32_t i) const { return reachVia_.count(i) > 0; }
 
   // A node's host network as an endpoint.

@@ -44,12 +44,18 @@ DerivedSa DeriveSa(uint64_t seed, const std::string& name, std::set<uint32_t>* u
   return sa;
 }
 
-xfrm::Policy GenevePolicy(Ipv4Address src, PortRange srcPorts, Ipv4Address dst, PortRange dstPorts,
-                          Direction dir, Ipv4Address peer, uint32_t reqid,
+IpPrefix HostPrefix(const Address& address) {
+  if (Ipv6Address::IsMatchingType(address))
+    return IpPrefix::Host(Ipv6Address::ConvertFrom(address));
+  return IpPrefix::Host(Ipv4Address::ConvertFrom(address));
+}
+
+xfrm::Policy GenevePolicy(const Address& src, PortRange srcPorts, const Address& dst,
+                          PortRange dstPorts, Direction dir, const Address& peer, uint32_t reqid,
                           const std::string& name) {
   xfrm::Policy p;
-  p.selector.src = IpPrefix::Host(src);
-  p.selector.dst = IpPrefix::Host(dst);
+  p.selector.src = HostPrefix(src);
+  p.selector.dst = HostPrefix(dst);
   p.selector.protocol = xfrm::kProtoUdp;
   p.selector.srcPorts = srcPorts;
   p.selector.dstPorts = dstPorts;
@@ -61,7 +67,7 @@ xfrm::Policy GenevePolicy(Ipv4Address src, PortRange srcPorts, Ipv4Address dst, 
   return p;
 }
 
-void AddState(xfrm::XfrmStack& stack, Ipv4Address src, Ipv4Address dst, uint32_t reqid,
+void AddState(xfrm::XfrmStack& stack, const Address& src, const Address& dst, uint32_t reqid,
               const DerivedSa& sa, bool encap) {
   xfrm::StateConfig s;
   s.src = src;
@@ -91,7 +97,7 @@ std::vector<Ptr<xfrm::XfrmStack>> InstallFullMesh(ClusterWorld& world,
   for (uint32_t a = 0; a < world.NodeCount(); ++a) {
     for (uint32_t b = 0; b < world.NodeCount(); ++b) {
       if (a == b) continue;
-      const Ipv4Address ipA = world.NodeIp(a), ipB = world.NodeIp(b);
+      const Address ipA = world.UnderlayIp(a), ipB = world.UnderlayIp(b);
       const std::string conn = world.NodeName(a) + "-out-" + world.NodeName(b);
       const uint32_t reqid = nextReqid++;
       const DerivedSa forward = DeriveSa(options.seed, conn + "|fwd", &usedSpis);

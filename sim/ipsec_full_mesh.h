@@ -4,7 +4,8 @@
 // "in" connection (local node IP, UDP 6081 -> remote node IP, any UDP port),
 // each a transport-mode Child SA with one ESP SA per direction. That is
 // 4 x (N - 1) SA states and 4 x (N - 1) policies per node. auto=route: the
-// policies trap; there is no drop shunt.
+// policies trap; there is no drop shunt. The node IPs are the underlay's
+// (IPv6 ones on an IPv6 underlay).
 #pragma once
 
 #include <cstdint>

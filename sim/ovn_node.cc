@@ -16,6 +16,7 @@ namespace mtu = sim::mtu;
 namespace {
 
 constexpr uint16_t kIpv4EtherType = 0x0800;
+constexpr uint16_t kIpv6EtherType = 0x86DD;
 constexpr uint8_t kIcmp = 1, kTcp = 6, kUdp = 17, kEsp = 50;
 constexpr uint16_t kNattPort = 4500;
 // br-ex takes whole datagrams from the host stack and fits them to the
@@ -92,12 +93,24 @@ OvnNode::OvnNode(uint32_t index, const AddressPlan& plan, const ClusterDirectory
                  Ptr<Node> host, Ptr<NetDevice> nic)
     : index_(index), plan_(plan), directory_(directory), host_(host), nic_(nic) {}
 
-void OvnNode::Setup(int hostMtu, int clusterMtu, TunnelDfPolicy tunnelDf) {
+void OvnNode::Setup(int hostMtu, int clusterMtu, TunnelDfPolicy tunnelDf, UnderlayFamily family) {
   hostMtu_ = hostMtu;
   tunnelDf_ = tunnelDf;
-  brEx_ = MakePort(host_, Mac48Address::ConvertFrom(nic_->GetAddress()), kBrExDeviceMtu);
+  family_ = family;
+  const bool ipv6 = family == UnderlayFamily::kIpv6;
+  brEx_ = MakePort(host_, Mac48Address::ConvertFrom(nic_->GetAddress()),
+                   ipv6 ? hostMtu : kBrExDeviceMtu);
   brEx_->SetSendCallback(MakeCallback(&OvnNode::FromBrEx, this));
   AddInterface(host_, brEx_, NodeIp(), plan_.machineMask);
+  if (ipv6) {
+    Ptr<Ipv6> ipv6Stack = host_->GetObject<Ipv6>();
+    const uint32_t i = ipv6Stack->AddInterface(brEx_);
+    ipv6Stack->AddAddress(i,
+                          Ipv6InterfaceAddress(NodeIp6(), Ipv6Prefix(plan_.kMachinePrefix6Length)));
+    ipv6Stack->SetUp(i);
+    host_->RegisterProtocolHandler(MakeCallback(&OvnNode::FromNic, this), kIpv6EtherType, nic_,
+                                   false);
+  }
 
   const Ipv4Address mp0Ip = plan_.ManagementPortIp(index_);
   mp0_ = MakePort(host_, OvnMac(mp0Ip), clusterMtu);
@@ -112,7 +125,11 @@ void OvnNode::Setup(int hostMtu, int clusterMtu, TunnelDfPolicy tunnelDf) {
   host_->RegisterProtocolHandler(MakeCallback(&OvnNode::FromNic, this), kIpv4EtherType, nic_,
                                  false);
   geneveRx_ = Socket::CreateSocket(host_, UdpSocketFactory::GetTypeId());
-  geneveRx_->Bind(InetSocketAddress(Ipv4Address::GetAny(), geneve::kUdpPort));
+  if (ipv6) {
+    geneveRx_->Bind(Inet6SocketAddress(Ipv6Address::GetAny(), geneve::kUdpPort));
+  } else {
+    geneveRx_->Bind(InetSocketAddress(Ipv4Address::GetAny(), geneve::kUdpPort));
+  }
   geneveRx_->SetRecvCallback(MakeCallback(&OvnNode::FromGeneve, this));
 }
 
@@ -179,17 +196,26 @@ void OvnNode::SendGeneve(Ptr<Packet> ipPacket, const Ipv4Header& ip, uint32_t re
   ipPacket->AddHeader(g);
   ++counters_.geneveSent;
   tunnelInner_ = inner;
-  GeneveSocketFor(sourcePort)
-      ->SendTo(ipPacket, 0,
-               InetSocketAddress(directory_.ReachableAddress(remoteNode), geneve::kUdpPort));
+  GeneveSocketFor(sourcePort)->SendTo(ipPacket, 0, GeneveDestination(remoteNode));
   tunnelInner_ = nullptr;
+}
+
+Address OvnNode::GeneveDestination(uint32_t remoteNode) const {
+  if (family_ == UnderlayFamily::kIpv6) {
+    return Inet6SocketAddress(directory_.ReachableAddress6(remoteNode), geneve::kUdpPort);
+  }
+  return InetSocketAddress(directory_.ReachableAddress(remoteNode), geneve::kUdpPort);
 }
 
 Ptr<Socket> OvnNode::GeneveSocketFor(uint16_t sourcePort) {
   auto it = geneveTx_.find(sourcePort);
   if (it != geneveTx_.end()) return it->second;
   Ptr<Socket> s = Socket::CreateSocket(host_, UdpSocketFactory::GetTypeId());
-  s->Bind(InetSocketAddress(Ipv4Address::GetAny(), sourcePort));
+  if (family_ == UnderlayFamily::kIpv6) {
+    s->Bind(Inet6SocketAddress(Ipv6Address::GetAny(), sourcePort));
+  } else {
+    s->Bind(InetSocketAddress(Ipv4Address::GetAny(), sourcePort));
+  }
   geneveTx_[sourcePort] = s;
   return s;
 }
@@ -278,7 +304,11 @@ bool OvnNode::GatewayReturn(Ptr<Packet> ipPacket) {
   return true;
 }
 
-bool OvnNode::FromBrEx(Ptr<Packet> packet, const Address&, const Address&, uint16_t) {
+bool OvnNode::FromBrEx(Ptr<Packet> packet, const Address&, const Address&, uint16_t protocol) {
+  if (protocol == kIpv6EtherType) {
+    SendIpv6OnUnderlay(packet);
+    return true;
+  }
   Ipv4Header ip;
   packet->PeekHeader(ip);
   if (TunnelPacket(packet)) {
@@ -328,9 +358,30 @@ void OvnNode::SendOnUnderlay(Ptr<Packet> ipPacket, Ipv4Address dst) {
   nic_->Send(ipPacket, mac, kIpv4EtherType);
 }
 
-void OvnNode::FromNic(Ptr<NetDevice>, Ptr<const Packet> packet, uint16_t, const Address& from,
-                      const Address& to, NetDevice::PacketType) {
+// The host stack already fitted the packet to br-ex's MTU (the host MTU),
+// fragmenting at the source as IPv6 does.
+void OvnNode::SendIpv6OnUnderlay(Ptr<Packet> ipPacket) {
+  Ipv6Header ip;
+  ipPacket->PeekHeader(ip);
+  Mac48Address mac;
+  if (ip.GetDestination().IsMulticast()) {
+    ++counters_.ipv6NotForwarded;
+    return;
+  }
+  if (!directory_.UnderlayMac(ip.GetDestination(), &mac)) {
+    ++counters_.noRoute;
+    return;
+  }
+  nic_->Send(ipPacket, mac, kIpv6EtherType);
+}
+
+void OvnNode::FromNic(Ptr<NetDevice>, Ptr<const Packet> packet, uint16_t protocol,
+                      const Address& from, const Address& to, NetDevice::PacketType) {
   Ptr<Packet> p = packet->Copy();
+  if (protocol == kIpv6EtherType) {
+    brEx_->Receive(p, kIpv6EtherType, from, to, NetDevice::PACKET_HOST);
+    return;
+  }
   if (GatewayReturn(p)) return;
   brEx_->Receive(p, kIpv4EtherType, from, to, NetDevice::PACKET_HOST);
 }

@@ -30,11 +30,19 @@ class ClusterDirectory {
   virtual ~ClusterDirectory() = default;
   // The NIC MAC that owns an underlay address, or false when none does.
   virtual bool UnderlayMac(ns3::Ipv4Address ip, ns3::Mac48Address* mac) const = 0;
+  virtual bool UnderlayMac(ns3::Ipv6Address ip, ns3::Mac48Address* mac) const = 0;
   virtual uint32_t NodeCount() const = 0;
   // Where other nodes send to reach a node: its own IP, or the public
   // address of a NAT in front of it.
   virtual ns3::Ipv4Address ReachableAddress(uint32_t node) const = 0;
+  // With an IPv6 underlay: the node's IPv6 node IP (no NAT66 is modelled).
+  virtual ns3::Ipv6Address ReachableAddress6(uint32_t node) const = 0;
 };
+
+// The address family of the underlay: of the node IPs that Geneve, ESP and
+// IKE use. Pods and host-network flows stay IPv4 either way (an IPv6
+// underlay is a dual-stack cluster whose primary family is IPv6).
+enum class UnderlayFamily { kIpv4, kIpv6 };
 
 // The DF bit OVS puts on the Geneve tunnel's outer IPv4 header: always
 // (OVS's default, df_default=true), never, or copied from the inner packet.
@@ -47,9 +55,10 @@ struct OvnCounters {
   uint64_t localSwitched = 0;
   uint64_t gatewaySnat = 0;
   uint64_t gatewayUnsnat = 0;
-  uint64_t noRoute = 0;         // destination unknown to OVN or the underlay
-  uint64_t dfDrops = 0;         // too big for the underlay MTU with DF set
-  uint64_t icmpFragNeeded = 0;  // ICMP "fragmentation needed" sent to the inner sender
+  uint64_t noRoute = 0;           // destination unknown to OVN or the underlay
+  uint64_t dfDrops = 0;           // too big for the underlay MTU with DF set
+  uint64_t icmpFragNeeded = 0;    // ICMP "fragmentation needed" sent to the inner sender
+  uint64_t ipv6NotForwarded = 0;  // IPv6 multicast (router solicitations) kept off the underlay
 };
 
 // A tunnel packet dropped for DF: the inner packet it carried and the next-hop
@@ -63,13 +72,18 @@ class OvnNode {
 
   // Creates br-ex (node IP) and ovn-k8s-mp0 on the host stack, which must
   // already have the internet stack installed.
-  void Setup(int hostMtu, int clusterMtu, TunnelDfPolicy tunnelDf = TunnelDfPolicy::kSet);
+  // With an IPv6 underlay, br-ex also carries the IPv6 node IP and its MTU
+  // is the host MTU: the host stack fragments what does not fit at the source
+  // and keeps ns-3's IPv6 path-MTU cache, as IPv6 requires.
+  void Setup(int hostMtu, int clusterMtu, TunnelDfPolicy tunnelDf = TunnelDfPolicy::kSet,
+             UnderlayFamily family = UnderlayFamily::kIpv4);
   void SetDfDropCallback(DfDropCallback callback) { onDfDrop_ = std::move(callback); }
   // Gives a pod node (internet stack installed) its eth0 on this switch.
   ns3::Ipv4Address AttachPod(ns3::Ptr<ns3::Node> pod, int clusterMtu);
 
   uint32_t Index() const { return index_; }
   ns3::Ipv4Address NodeIp() const { return plan_.NodeIp(index_); }
+  ns3::Ipv6Address NodeIp6() const { return plan_.NodeIp6(index_); }
   ns3::Ptr<ns3::Node> Host() const { return host_; }
   const OvnCounters& Counters() const { return counters_; }
 
@@ -94,6 +108,8 @@ class OvnNode {
   void GatewayOut(ns3::Ptr<ns3::Packet> ipPacket, ns3::Ipv4Header ip);
   bool GatewayReturn(ns3::Ptr<ns3::Packet> ipPacket);
   void SendOnUnderlay(ns3::Ptr<ns3::Packet> ipPacket, ns3::Ipv4Address dst);
+  void SendIpv6OnUnderlay(ns3::Ptr<ns3::Packet> ipPacket);
+  ns3::Address GeneveDestination(uint32_t remoteNode) const;
   void DropForDf(ns3::Ptr<const ns3::Packet> outer);
   ns3::Ptr<ns3::Socket> GeneveSocketFor(uint16_t sourcePort);
 
@@ -112,6 +128,7 @@ class OvnNode {
   OvnCounters counters_;
   int hostMtu_ = 1500;
   TunnelDfPolicy tunnelDf_ = TunnelDfPolicy::kSet;
+  UnderlayFamily family_ = UnderlayFamily::kIpv4;
   // The inner packet while SendGeneve hands its tunnel packet to the host
   // stack (which reaches br-ex synchronously unless xfrm holds it).
   ns3::Ptr<const ns3::Packet> tunnelInner_;
