@@ -85,6 +85,14 @@ UnderlayInstallation InstallUnderlay(const Scenario& sc, sim::ClusterWorld& worl
       out.firewalls.push_back(firewall);
     }
   }
+  if (sc.underlay.pathMtu > 0) {
+    natt::PathMtuHopConfig hop;
+    hop.mtu = uint32_t(sc.underlay.pathMtu);
+    hop.address = sim::AddressPlan::CoreRouter6();
+    for (uint32_t i = 0; i < world.NodeCount(); ++i) {
+      out.pathMtuHops.push_back(natt::InstallPathMtuHop(world.SwitchPort(i), hop));
+    }
+  }
   return out;
 }
 
@@ -103,6 +111,14 @@ std::vector<std::string> UnderlayInstallation::Report() const {
       const size_t colon = line.find(": ");
       lines.push_back(prefix + (colon == std::string::npos ? line : line.substr(colon + 2)));
     }
+  }
+  if (!pathMtuHops.empty()) {
+    natt::PathMtuHopCounters total;
+    for (const auto& hop : pathMtuHops) total += hop->Counters();
+    std::ostringstream line;
+    line << natt::PathMtuHopReport(pathMtuHops.front()->Config().mtu, total) << " (from "
+         << sim::AddressPlan::CoreRouter6() << ")";
+    lines.push_back(line.str());
   }
   return lines;
 }

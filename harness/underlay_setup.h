@@ -1,6 +1,7 @@
 // Builds the scenario's underlay middleboxes on the cluster world: the
 // platform's filter (ibmcloud), the `underlay.firewalls` on the chosen nodes'
-// uplinks and a NAPT box in front of each node of `underlay.nats`.
+// uplinks, a NAPT box in front of each node of `underlay.nats`, and the
+// routed core's smaller MTU (`underlay.path_mtu`, IPv6 underlays).
 #pragma once
 
 #include <string>
@@ -9,6 +10,7 @@
 #include "cluster_world.h"
 #include "link_firewall.h"
 #include "napt_box.h"
+#include "path_mtu_hop.h"
 #include "scenario.h"
 
 namespace ipsecsim::harness {
@@ -22,7 +24,10 @@ struct InstalledNat {
 struct UnderlayInstallation {
   std::vector<ns3::Ptr<natt::LinkFirewall>> firewalls;  // platform's, then the scenario's
   std::vector<InstalledNat> nats;
-  // What the firewalls denied and the NATs did, one line each.
+  // underlay.path_mtu: the routed core's hop, one per switch port (each
+  // answers through its own port).
+  std::vector<ns3::Ptr<natt::PathMtuHop>> pathMtuHops;
+  // What the firewalls denied, the NATs and the path-MTU hop did, one line each.
   std::vector<std::string> Report() const;
 };
 

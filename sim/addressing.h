@@ -25,6 +25,8 @@ struct AddressPlan {
   }
   static constexpr uint8_t kMachinePrefix6Length = 64;
   static ns3::Ipv6Address MachineNetwork6() { return ns3::Ipv6Address("fd00:10::"); }
+  // The machine network's router (underlay.path_mtu's hop answers from it).
+  static ns3::Ipv6Address CoreRouter6() { return ns3::Ipv6Address("fd00:10::1"); }
   ns3::Ipv6Address NodeIp6(uint32_t nodeIndex) const {
     uint8_t b[16];
     MachineNetwork6().GetBytes(b);
