@@ -29,11 +29,11 @@ const char* Name(mtu::Protection p) {
 
 }  // namespace
 
-MtuBudget ComputeMtuBudget(const ClusterSpec& c, bool natBetweenNodes) {
+MtuBudget ComputeMtuBudget(const ClusterSpec& c, bool natBetweenNodes, mtu::UnderlayFamily family) {
   const mtu::Protection p = ProtectionOf(c, natBetweenNodes);
   MtuBudget b;
   b.protection = Name(p);
-  b.geneveBytes = int(mtu::kGeneveOverheadIpv4);
+  b.geneveBytes = int(mtu::GeneveOverhead(family));
   b.geneveBudget = int(mtu::kGeneveBudget);
   if (p != mtu::Protection::kNone) {
     const int natt = p == mtu::Protection::kEspInUdp ? int(mtu::kNattHeader) : 0;
@@ -41,8 +41,8 @@ MtuBudget ComputeMtuBudget(const ClusterSpec& c, bool natBetweenNodes) {
     b.ipsecBytesMax = int(mtu::kEspFixed) + 3 + natt;
     b.ipsecBudget = int(mtu::kIpsecBudget);
   }
-  b.fullSizePodPacketOnWire = int(mtu::OuterIpLength(uint32_t(c.clusterMtu), p));
-  b.largestPodPacketThatFits = int(mtu::LargestInnerIpLength(uint32_t(c.hostMtu), p));
+  b.fullSizePodPacketOnWire = int(mtu::OuterIpLength(uint32_t(c.clusterMtu), p, family));
+  b.largestPodPacketThatFits = int(mtu::LargestInnerIpLength(uint32_t(c.hostMtu), p, family));
   b.headroom = c.hostMtu - b.fullSizePodPacketOnWire;
   const int reserved = c.hostMtu - c.clusterMtu;
   const int needed = c.hostMtu - b.largestPodPacketThatFits;

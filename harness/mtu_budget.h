@@ -3,6 +3,7 @@
 // needed or not enough.
 #pragma once
 
+#include "mtu_arithmetic.h"
 #include "report.h"
 #include "scenario.h"
 
@@ -10,6 +11,8 @@ namespace ipsecsim::harness {
 
 // natBetweenNodes: some node is behind a NAT, so IKE moves the ESP of its
 // pairs into UDP 4500 even with encapsulation Auto; the budget is the worst pair's.
-MtuBudget ComputeMtuBudget(const ClusterSpec& cluster, bool natBetweenNodes = false);
+// family: the node IPs' family, which sets the outer header (Geneve 58 or 78 bytes).
+MtuBudget ComputeMtuBudget(const ClusterSpec& cluster, bool natBetweenNodes = false,
+                           sim::mtu::UnderlayFamily family = sim::mtu::UnderlayFamily::kIpv4);
 
 }  // namespace ipsecsim::harness

@@ -1,6 +1,7 @@
 #include "packet_classifier.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "flow_marker.h"
 
@@ -8,9 +9,39 @@ namespace ipsecsim::harness {
 
 namespace {
 constexpr uint8_t kUdp = 17, kEsp = 50;
+constexpr uint8_t kHopByHop = 0, kRouting = 43, kFragment = 44, kDestinationOptions = 60;
 constexpr uint16_t kIkePort = 500, kNattPort = 4500, kGenevePort = 6081;
+constexpr size_t kIpv6Header = 40, kFragmentHeader = 8, kExtensionUnit = 8;
 
 uint16_t U16(const uint8_t* p) { return uint16_t(p[0] << 8 | p[1]); }
+uint32_t U32(const uint8_t* p) { return uint32_t(U16(p)) << 16 | U16(p + 2); }
+
+std::array<uint8_t, 16> Ipv4Mapped(const uint8_t* ipv4) {
+  std::array<uint8_t, 16> a{};
+  a[10] = a[11] = 0xFF;
+  std::copy(ipv4, ipv4 + 4, a.begin() + 12);
+  return a;
+}
+
+std::array<uint8_t, 16> Ipv6Address(const uint8_t* ipv6) {
+  std::array<uint8_t, 16> a;
+  std::copy(ipv6, ipv6 + 16, a.begin());
+  return a;
+}
+
+// Steps over Hop-by-Hop, Routing and Destination Options headers in
+// data[*pos, end), each (length field + 1) * 8 bytes long, and stops at a
+// Fragment header or the upper-layer protocol. False when one is cut short.
+bool SkipExtensionHeaders(const uint8_t* data, size_t end, size_t* pos, uint8_t* next) {
+  while (*next == kHopByHop || *next == kRouting || *next == kDestinationOptions) {
+    if (end - *pos < kExtensionUnit) return false;
+    const size_t length = (size_t(data[*pos + 1]) + 1) * kExtensionUnit;
+    if (end - *pos < length) return false;
+    *next = data[*pos];
+    *pos += length;
+  }
+  return true;
+}
 
 void Markers(const uint8_t* data, size_t len, std::vector<int>* into) {
   sim::FindFlowMarkers(data, len, [&](int flow) { into->push_back(flow); });
@@ -28,54 +59,105 @@ const ClassifierCounters& PacketClassifier::Counters() const {
   return counters_;
 }
 
-bool PacketClassifier::Classify(const uint8_t* data, size_t len, Classified* out,
-                                uint32_t channel) {
-  if (len < 20 || data[0] >> 4 != 4) {
-    ++counters_.malformed;
-    return false;
-  }
+bool PacketClassifier::FragmentKey::operator<(const FragmentKey& o) const {
+  return std::tie(channel, version, src, dst, id, proto) <
+         std::tie(o.channel, o.version, o.src, o.dst, o.id, o.proto);
+}
+
+bool PacketClassifier::ParseIpv4(const uint8_t* data, size_t len, uint32_t channel, Piece* piece) {
+  if (len < 20) return false;
   const size_t ihl = size_t(data[0] & 0xF) * 4;
   const size_t total = U16(data + 2);
-  if (ihl < 20 || total < ihl || total > len) {
+  if (ihl < 20 || total < ihl || total > len) return false;
+  const uint16_t flags = U16(data + 6);
+  piece->key = {channel, 4, Ipv4Mapped(data + 12), Ipv4Mapped(data + 16), U16(data + 4), data[9]};
+  piece->proto = data[9];
+  piece->payload = data + ihl;
+  piece->payloadLen = total - ihl;
+  piece->offset = uint32_t(flags & 0x1FFF) * 8;
+  piece->more = flags & 0x2000;
+  piece->wireLength = uint32_t(total);
+  return true;
+}
+
+bool PacketClassifier::ParseIpv6(const uint8_t* data, size_t len, uint32_t channel, Piece* piece) {
+  if (len < kIpv6Header) return false;
+  const size_t end = kIpv6Header + U16(data + 4);
+  if (end > len) return false;
+  size_t pos = kIpv6Header;
+  uint8_t next = data[6];
+  if (!SkipExtensionHeaders(data, end, &pos, &next)) return false;
+  piece->key = {channel, 6, Ipv6Address(data + 8), Ipv6Address(data + 24)};
+  piece->wireLength = uint32_t(end);
+  piece->offset = 0;
+  piece->more = false;
+  if (next == kFragment) {
+    if (end - pos < kFragmentHeader) return false;
+    const uint16_t offsetAndFlags = U16(data + pos + 2);
+    next = data[pos];
+    piece->offset = offsetAndFlags & 0xFFF8;  // 13 bits in 8-byte units, then 2 reserved and M
+    piece->more = offsetAndFlags & 1;
+    piece->key.id = U32(data + pos + 4);
+    pos += kFragmentHeader;
+  }
+  piece->proto = next;
+  piece->payload = data + pos;
+  piece->payloadLen = end - pos;
+  return true;
+}
+
+bool PacketClassifier::Classify(const uint8_t* data, size_t len, Classified* out,
+                                uint32_t channel) {
+  Piece piece;
+  const int version = len > 0 ? data[0] >> 4 : 0;
+  const bool parsed = (version == 4 && ParseIpv4(data, len, channel, &piece)) ||
+                      (version == 6 && ParseIpv6(data, len, channel, &piece));
+  if (!parsed) {
     ++counters_.malformed;
     return false;
   }
-  const uint8_t proto = data[9];
-  const uint16_t flags = U16(data + 6);
-  const bool moreFragments = flags & 0x2000;
-  const uint32_t offset = uint32_t(flags & 0x1FFF) * 8;
-  const uint8_t* l4 = data + ihl;
-  const size_t l4len = total - ihl;
   *out = Classified{};
-  if (!moreFragments && offset == 0) {
-    out->wireBytes = total;
-    out->largestPacket = uint32_t(total);
-    return ClassifyDatagram(proto, l4, l4len, out);
+  if (!piece.more && piece.offset == 0) {
+    out->wireBytes = piece.wireLength;
+    out->largestPacket = piece.wireLength;
+    return ClassifyPayload(piece.key.version, piece.proto, piece.payload, piece.payloadLen, out);
   }
+  return Reassemble(piece, out);
+}
 
-  const FragmentKey key{
-      channel, uint32_t(data[12]) << 24 | data[13] << 16 | data[14] << 8 | data[15],
-      uint32_t(data[16]) << 24 | data[17] << 16 | data[18] << 8 | data[19], U16(data + 4), proto};
-  Reassembly& r = reassembly_[key];
-  r.pieces[offset] = Bytes(l4, l4 + l4len);
+bool PacketClassifier::Reassemble(const Piece& piece, Classified* out) {
+  Reassembly& r = reassembly_[piece.key];
+  r.pieces[piece.offset] = Bytes(piece.payload, piece.payload + piece.payloadLen);
   ++r.fragments;
-  r.wireBytes += total;
-  r.largestPacket = std::max(r.largestPacket, uint32_t(total));
-  if (!moreFragments) r.total = offset + uint32_t(l4len);
+  r.wireBytes += piece.wireLength;
+  r.largestPacket = std::max(r.largestPacket, piece.wireLength);
+  if (piece.offset == 0) r.proto = piece.proto;
+  if (!piece.more) r.total = piece.offset + uint32_t(piece.payloadLen);
   if (r.total == 0) return false;
   Bytes whole;
-  for (auto& [at, piece] : r.pieces) {
+  for (auto& [at, bytes] : r.pieces) {
     if (at != whole.size()) return false;  // a hole: wait for more
-    whole.insert(whole.end(), piece.begin(), piece.end());
+    whole.insert(whole.end(), bytes.begin(), bytes.end());
   }
   if (whole.size() != r.total) return false;
   const Reassembly done = std::move(r);
-  reassembly_.erase(key);
-  const bool ok = ClassifyDatagram(proto, whole.data(), whole.size(), out);
+  reassembly_.erase(piece.key);
+  const bool ok = ClassifyPayload(piece.key.version, done.proto, whole.data(), whole.size(), out);
   out->packets = done.fragments;
   out->wireBytes = done.wireBytes;
   out->largestPacket = done.largestPacket;
   return ok;
+}
+
+// An IPv6 datagram's fragmentable part may still open with extension headers.
+bool PacketClassifier::ClassifyPayload(uint8_t version, uint8_t proto, const uint8_t* data,
+                                       size_t len, Classified* out) {
+  size_t pos = 0;
+  if (version == 6 && (!SkipExtensionHeaders(data, len, &pos, &proto) || proto == kFragment)) {
+    ++counters_.malformed;
+    return false;
+  }
+  return ClassifyDatagram(proto, data + pos, len - pos, out);
 }
 
 bool PacketClassifier::ClassifyDatagram(uint8_t proto, const uint8_t* l4, size_t len,

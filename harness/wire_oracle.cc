@@ -9,6 +9,11 @@
 namespace ipsecsim::harness {
 
 namespace {
+bool IsIp(uint8_t ethertypeHigh, uint8_t ethertypeLow) {
+  const uint16_t ethertype = uint16_t(ethertypeHigh << 8 | ethertypeLow);
+  return ethertype == 0x0800 || ethertype == 0x86DD;
+}
+
 void AddCost(FlowWireCost& cost, const Classified& c) {
   ++cost.datagrams;
   cost.packets += c.packets;
@@ -30,7 +35,7 @@ void WireOracle::OnFrame(std::string link, uint32_t channel, bool entersUnderlay
   constexpr size_t kEthernetHeader = 14;
   std::vector<uint8_t> bytes(frame->GetSize());
   frame->CopyData(bytes.data(), bytes.size());
-  if (bytes.size() <= kEthernetHeader || bytes[12] != 0x08 || bytes[13] != 0x00) return;
+  if (bytes.size() <= kEthernetHeader || !IsIp(bytes[12], bytes[13])) return;
   if (keyRefresh_) keyRefresh_(classifier_);
   Classified c;
   if (!classifier_.Classify(bytes.data() + kEthernetHeader, bytes.size() - kEthernetHeader, &c,

@@ -1,22 +1,38 @@
-// The byte arithmetic of one pod packet on an IPv4 underlay (mechanics §1 and
+// The byte arithmetic of one pod packet on the underlay (mechanics §1 and
 // §3): inner IP packet -> Geneve (inner Ethernet 14, OVN option 8, Geneve 8,
-// UDP 8, outer IPv4 20) -> transport-mode ESP with AES-GCM-16 (SPI+seq 8,
-// IV 8, pad to (payload + 2) % 4 == 0, pad length 1, next header 1, ICV 16)
-// -> optionally UDP 4500 (RFC 3948). Used to state budgets and thresholds;
-// verdicts and counts still come from the wire.
+// UDP 8, outer IPv4 20 or IPv6 40) -> transport-mode ESP with AES-GCM-16
+// (SPI+seq 8, IV 8, pad to (payload + 2) % 4 == 0, pad length 1, next header
+// 1, ICV 16) -> optionally UDP 4500 (RFC 3948). ESP and UDP 4500 add the same
+// bytes over either family. Used to state budgets and thresholds; verdicts and
+// counts still come from the wire.
 #pragma once
 
 #include <cstdint>
 
 namespace ipsecsim::sim::mtu {
 
+enum class UnderlayFamily { kIpv4, kIpv6 };
+
 constexpr uint32_t kIpv4Header = 20;
+constexpr uint32_t kIpv6Header = 40;
+constexpr uint32_t kIpv6FragmentHeader = 8;
 constexpr uint32_t kUdpHeader = 8;
-constexpr uint32_t kGeneveOverheadIpv4 = 20 + 8 + 8 + 8 + 14;  // 58
 constexpr uint32_t kGeneveBudget = 100;  // what OVN-Kubernetes subtracts from the host MTU
 constexpr uint32_t kIpsecBudget = 46;    // what the documentation says to subtract for ESP
 constexpr uint32_t kEspFixed = 8 + 8 + 1 + 1 + 16;  // 34: everything but the padding
 constexpr uint32_t kNattHeader = kUdpHeader;
+
+constexpr uint32_t OuterIpHeader(UnderlayFamily family) {
+  return family == UnderlayFamily::kIpv6 ? kIpv6Header : kIpv4Header;
+}
+
+// Outer IP + UDP 6081 + Geneve 8 + OVN option 8 + inner Ethernet 14.
+constexpr uint32_t GeneveOverhead(UnderlayFamily family) {
+  return OuterIpHeader(family) + kUdpHeader + 8 + 8 + 14;
+}
+
+constexpr uint32_t kGeneveOverheadIpv4 = GeneveOverhead(UnderlayFamily::kIpv4);  // 58
+constexpr uint32_t kGeneveOverheadIpv6 = GeneveOverhead(UnderlayFamily::kIpv6);  // 78
 
 enum class Protection { kNone, kEsp, kEspInUdp };
 
@@ -28,22 +44,59 @@ constexpr uint32_t ProtectionOverhead(uint32_t payload, Protection p) {
   return kEspFixed + EspPadding(payload) + (p == Protection::kEspInUdp ? kNattHeader : 0);
 }
 
-// The IP total length on the underlay of a pod packet of innerIpLength bytes
-// carried through Geneve, before any underlay fragmentation.
-constexpr uint32_t OuterIpLength(uint32_t innerIpLength, Protection p) {
-  const uint32_t udp6081 = innerIpLength + kGeneveOverheadIpv4 - kIpv4Header;
-  return kIpv4Header + udp6081 + ProtectionOverhead(udp6081, p);
+// The IP packet length on the underlay (IPv4 total length, IPv6 40 + payload
+// length) of a pod packet of innerIpLength bytes carried through Geneve,
+// before any underlay fragmentation.
+constexpr uint32_t OuterIpLength(uint32_t innerIpLength, Protection p,
+                                 UnderlayFamily family = UnderlayFamily::kIpv4) {
+  const uint32_t outerHeader = OuterIpHeader(family);
+  const uint32_t udp6081 = innerIpLength + GeneveOverhead(family) - outerHeader;
+  return outerHeader + udp6081 + ProtectionOverhead(udp6081, p);
 }
 
 // The largest pod packet whose tunnel packet fits in one underlay packet.
-constexpr uint32_t LargestInnerIpLength(uint32_t underlayMtu, Protection p) {
-  uint32_t inner = underlayMtu - kGeneveOverheadIpv4;
-  while (inner > 0 && OuterIpLength(inner, p) > underlayMtu) --inner;
+constexpr uint32_t LargestInnerIpLength(uint32_t underlayMtu, Protection p,
+                                        UnderlayFamily family = UnderlayFamily::kIpv4) {
+  uint32_t inner = underlayMtu - GeneveOverhead(family);
+  while (inner > 0 && OuterIpLength(inner, p, family) > underlayMtu) --inner;
   return inner;
+}
+
+// How many packets an IPv6 host sends for a packet of ipv6Length bytes (40 +
+// payload length, no extension headers) on a link of linkMtu >= 1280: one when
+// it fits, otherwise fragments (RFC 8200 §4.5) cut the way ns-3's
+// Ipv6ExtensionFragment::GetFragments does (src/internet/model/ipv6-extension.cc):
+// each carries 40 + 8 bytes of headers; every fragment but the last carries
+// room = linkMtu - 48 rounded down to a multiple of 8 bytes, and the last one
+// whatever is left once that is at most room (not rounded). Checked against
+// ns-3.37 itself: at MTU 1500, 2940 B -> 1496 + 1500, 2941 B -> 1496 + 1496 + 53.
+constexpr uint32_t Ipv6FragmentCount(uint32_t ipv6Length, uint32_t linkMtu) {
+  if (ipv6Length <= linkMtu) return 1;
+  const uint32_t fragmentable = ipv6Length - kIpv6Header;
+  const uint32_t room = linkMtu - kIpv6Header - kIpv6FragmentHeader;
+  const uint32_t step = room - room % 8;
+  return 1 + (fragmentable - room + step - 1) / step;
 }
 
 static_assert(OuterIpLength(828, Protection::kNone) == 886);
 static_assert(OuterIpLength(828, Protection::kEsp) == 920);
 static_assert(LargestInnerIpLength(1500, Protection::kEsp) == 1408);
+
+// IPv6: 1400 + 78 = 1478; ESP payload 1478 - 40 = 1438, (1438 + 2) % 4 == 0 so
+// no padding: 40 + 1438 + 34 = 1512.
+static_assert(OuterIpLength(1400, Protection::kNone, UnderlayFamily::kIpv6) == 1478);
+static_assert(OuterIpLength(1400, Protection::kEsp, UnderlayFamily::kIpv6) == 1512);
+static_assert(OuterIpLength(1400, Protection::kEspInUdp, UnderlayFamily::kIpv6) == 1520);
+// 828 + 78 = 906; payload 866, (866 + 2) % 4 == 0: 906 + 34 = 940.
+static_assert(OuterIpLength(828, Protection::kEsp, UnderlayFamily::kIpv6) == 940);
+// 40 + u + pad(u) + 34 <= 1500 with u + pad(u) == 2 (mod 4): u = 1426, inner
+// 1426 - 38 = 1388 (1408 on IPv4, 20 bytes of header less).
+static_assert(LargestInnerIpLength(1500, Protection::kEsp, UnderlayFamily::kIpv6) == 1388);
+static_assert(LargestInnerIpLength(1500, Protection::kNone, UnderlayFamily::kIpv6) == 1422);
+static_assert(Ipv6FragmentCount(1500, 1500) == 1);
+static_assert(Ipv6FragmentCount(1501, 1500) == 2);
+static_assert(Ipv6FragmentCount(1512, 1500) == 2);
+static_assert(Ipv6FragmentCount(2940, 1500) == 2);
+static_assert(Ipv6FragmentCount(2941, 1500) == 3);
 
 }  // namespace ipsecsim::sim::mtu
