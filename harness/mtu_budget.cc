@@ -1,5 +1,7 @@
 #include "mtu_budget.h"
 
+#include <string>
+
 #include "mtu_arithmetic.h"
 
 namespace ipsecsim::harness {
@@ -27,9 +29,18 @@ const char* Name(mtu::Protection p) {
   return "none";
 }
 
+// IPv6 has no DF bit: the sending host fragments whatever does not fit.
+std::string TooFew(mtu::UnderlayFamily family) {
+  return family == mtu::UnderlayFamily::kIpv6 ? " (too few: the sending host fragments)"
+                                              : " (too few: fragments or DF drops)";
+}
+
 }  // namespace
 
-MtuBudget ComputeMtuBudget(const ClusterSpec& c, bool natBetweenNodes, mtu::UnderlayFamily family) {
+MtuBudget ComputeMtuBudget(const ClusterSpec& c, bool natBetweenNodes, mtu::UnderlayFamily family,
+                           int pathMtu) {
+  // What the packets must fit: the hosts' links, or a smaller routed core.
+  const int underlay = pathMtu > 0 ? pathMtu : c.hostMtu;
   const mtu::Protection p = ProtectionOf(c, natBetweenNodes);
   MtuBudget b;
   b.protection = Name(p);
@@ -42,15 +53,15 @@ MtuBudget ComputeMtuBudget(const ClusterSpec& c, bool natBetweenNodes, mtu::Unde
     b.ipsecBudget = int(mtu::kIpsecBudget);
   }
   b.fullSizePodPacketOnWire = int(mtu::OuterIpLength(uint32_t(c.clusterMtu), p, family));
-  b.largestPodPacketThatFits = int(mtu::LargestInnerIpLength(uint32_t(c.hostMtu), p, family));
-  b.headroom = c.hostMtu - b.fullSizePodPacketOnWire;
+  b.largestPodPacketThatFits = int(mtu::LargestInnerIpLength(uint32_t(underlay), p, family));
+  b.headroom = underlay - b.fullSizePodPacketOnWire;
   const int reserved = c.hostMtu - c.clusterMtu;
   const int needed = c.hostMtu - b.largestPodPacketThatFits;
   b.note = "pod " + std::to_string(c.clusterMtu) + " -> " +
            std::to_string(b.fullSizePodPacketOnWire) + " B on a " + std::to_string(c.hostMtu) +
-           " underlay; needs " + std::to_string(needed) + " B reserved, " +
-           std::to_string(reserved) + " are" +
-           (b.headroom >= 0 ? "" : " (too few: fragments or DF drops)");
+           " underlay" + (pathMtu > 0 ? " (path " + std::to_string(pathMtu) + ")" : "") +
+           "; needs " + std::to_string(needed) + " B reserved, " + std::to_string(reserved) +
+           " are" + (b.headroom >= 0 ? "" : TooFew(family));
   return b;
 }
 

@@ -12,7 +12,9 @@ namespace ipsecsim::harness {
 // natBetweenNodes: some node is behind a NAT, so IKE moves the ESP of its
 // pairs into UDP 4500 even with encapsulation Auto; the budget is the worst pair's.
 // family: the node IPs' family, which sets the outer header (Geneve 58 or 78 bytes).
+// pathMtu: underlay.path_mtu when the core is smaller than the hosts' links (0: not).
 MtuBudget ComputeMtuBudget(const ClusterSpec& cluster, bool natBetweenNodes = false,
-                           sim::mtu::UnderlayFamily family = sim::mtu::UnderlayFamily::kIpv4);
+                           sim::mtu::UnderlayFamily family = sim::mtu::UnderlayFamily::kIpv4,
+                           int pathMtu = 0);
 
 }  // namespace ipsecsim::harness

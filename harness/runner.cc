@@ -168,6 +168,11 @@ void StartFlows(const Scenario& sc, World& w) {
   }
 }
 
+sim::UnderlayFamily UnderlayFamilyOf(const ClusterSpec& cluster) {
+  return cluster.ipFamily == IpFamily::kIpv6 ? sim::UnderlayFamily::kIpv6
+                                             : sim::UnderlayFamily::kIpv4;
+}
+
 RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
   RunReport r;
   r.scenario = sc.name;
@@ -180,7 +185,8 @@ RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
   r.hostMtu = sc.cluster.hostMtu;
   r.clusterMtu = sc.cluster.clusterMtu;
   r.simulatedSeconds = seconds;
-  r.mtuBudget = ComputeMtuBudget(sc.cluster, !sc.underlay.nats.empty());
+  r.mtuBudget = ComputeMtuBudget(sc.cluster, !sc.underlay.nats.empty(),
+                                 UnderlayFamilyOf(sc.cluster), sc.underlay.pathMtu);
   r.tunnelDf = ToString(sc.cluster.tunnelDf);
   r.linkLoss = sc.cluster.linkLoss;
   r.underlayPackets = w.oracle.ClassTotals();
@@ -301,8 +307,7 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
                     : sc.cluster.tunnelDf == TunnelDf::kInherit ? sim::TunnelDfPolicy::kInherit
                                                                 : sim::TunnelDfPolicy::kSet;
   config.linkLoss = sc.cluster.linkLoss;
-  config.family = sc.cluster.ipFamily == IpFamily::kIpv6 ? sim::UnderlayFamily::kIpv6
-                                                         : sim::UnderlayFamily::kIpv4;
+  config.family = UnderlayFamilyOf(sc.cluster);
   w->cluster = std::make_unique<sim::ClusterWorld>(config);
   w->underlay = InstallUnderlay(sc, *w->cluster);
   const NatKeepaliveDefault keepalive(sc.cluster.natKeepaliveSeconds);

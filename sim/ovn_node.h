@@ -19,6 +19,7 @@
 #include <tuple>
 
 #include "addressing.h"
+#include "mtu_arithmetic.h"
 
 namespace ipsecsim::sim {
 
@@ -42,7 +43,7 @@ class ClusterDirectory {
 // The address family of the underlay: of the node IPs that Geneve, ESP and
 // IKE use. Pods and host-network flows stay IPv4 either way (an IPv6
 // underlay is a dual-stack cluster whose primary family is IPv6).
-enum class UnderlayFamily { kIpv4, kIpv6 };
+using UnderlayFamily = mtu::UnderlayFamily;
 
 // The DF bit OVS puts on the Geneve tunnel's outer IPv4 header: always
 // (OVS's default, df_default=true), never, or copied from the inner packet.

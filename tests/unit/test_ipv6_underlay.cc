@@ -1,0 +1,173 @@
+// cluster.ip_family: ipv6 from scenario to wire: Geneve and ESP between IPv6
+// node IPs, the sending host fragmenting what exceeds the underlay MTU at the
+// exact byte where the arithmetic says, a smaller path MTU answered by Packet
+// Too Big and learnt by the host, and tshark opening the run's captures with
+// its key file. The loader refuses what the IPv6 underlay does not model.
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "run_command.h"
+#include "test_mtu_support.h"
+#include "tshark_run.h"
+
+using namespace ipsecsim;
+using namespace ipsecsim::mtu_test;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kPackets = 10;
+
+std::string Ipv6Cluster(const std::string& more = "") {
+  return "  version: \"4.16\"\n  ip_family: ipv6\n  host_mtu: 1500\n  cluster_mtu: 1400\n" + more;
+}
+
+std::string UdpFlow(const std::string& name, int port, int size) {
+  return "  - {name: " + name + ", from: a, to: b, port: " + std::to_string(port) +
+         ", packets: " + std::to_string(kPackets) + ", size: " + std::to_string(size) + "}\n";
+}
+
+// By hand, for ESP over IPv6 on 1500: a UDP payload of P bytes is an inner
+// packet of P + 28, a UDP 6081 segment of P + 66 (Ethernet 14, Geneve 8 + 8,
+// UDP 8), ESP 34 + padding to (segment + 2) % 4 == 0, and IPv6 40.
+// P = 1360: segment 1426, padding 0, 40 + 1426 + 34 = 1500 bytes: fits.
+// P = 1361: segment 1427, padding 3, 1504 bytes: the host cuts it into
+// 40 + 8 + 1448 = 1496 and 40 + 8 + 16 = 64 bytes (1504 - 40 = 1464 = 1448 + 16).
+constexpr int kLargestWholePayload = 1360;
+
+std::string LoaderError(const std::string& yaml) {
+  try {
+    harness::LoadScenarioText(yaml, "ipv6.yaml");
+  } catch (const harness::ScenarioError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+size_t Count(const std::vector<std::string>& lines, const std::string& text) {
+  size_t n = 0;
+  for (const std::string& line : lines) n += line == text;
+  return n;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(ipv6_underlay)
+
+BOOST_AUTO_TEST_CASE(the_host_fragments_exactly_past_the_arithmetic_threshold) {
+  const harness::RunReport r = RunYaml(
+      TwoNodeYaml(Ipv6Cluster("  ipsec: {mode: Full}\n"),
+                  UdpFlow("fits", 7000, kLargestWholePayload) +
+                      UdpFlow("over", 7001, kLargestWholePayload + 1)));
+  BOOST_TEST(r.ipFamily == "ipv6");
+  BOOST_TEST(r.keying == "static");
+  const harness::FlowResult& fits = Flow(r, "fits");
+  BOOST_TEST(fits.verdict == "encrypted");
+  BOOST_TEST(fits.delivered == uint64_t(kPackets));
+  BOOST_TEST(fits.wire.fragments == 0u);
+  BOOST_TEST(fits.wire.largestPacket == 1500u);
+  const harness::FlowResult& over = Flow(r, "over");
+  BOOST_TEST(over.verdict == "encrypted");
+  BOOST_TEST(over.delivered == uint64_t(kPackets));
+  BOOST_TEST(over.wire.fragments == uint64_t(2 * kPackets));
+  BOOST_TEST(over.wire.maxFragmentsPerPacket == 2u);
+  BOOST_TEST(over.wire.largestPacket == 1496u);
+  BOOST_TEST(over.wire.bytes == uint64_t(kPackets * (1496 + 64)));
+  // Nothing between the nodes went as cleartext Geneve.
+  BOOST_TEST(r.underlayPackets.count("geneve") == 0u);
+  BOOST_TEST(r.underlayPackets.at("esp") > 0u);
+}
+
+BOOST_AUTO_TEST_CASE(without_ipsec_geneve_crosses_the_ipv6_underlay_in_clear) {
+  const harness::RunReport r = RunYaml(TwoNodeYaml(Ipv6Cluster(), UdpFlow("plain", 7000, 1000)));
+  const harness::FlowResult& plain = Flow(r, "plain");
+  BOOST_TEST(plain.verdict == "plaintext");
+  BOOST_TEST(plain.delivered == uint64_t(kPackets));
+  // 1000 + 28 + 78 = 1106 bytes of IPv6.
+  BOOST_TEST(plain.wire.largestPacket == 1106u);
+  BOOST_TEST(r.underlayPackets.count("esp") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(esp_in_udp_over_ipv6_adds_eight_bytes) {
+  const harness::RunReport r = RunYaml(
+      TwoNodeYaml(Ipv6Cluster("  ipsec: {mode: Full, full: {encapsulation: Always}}\n"),
+                  UdpFlow("natt", 7000, 1000)));
+  const harness::FlowResult& natt = Flow(r, "natt");
+  BOOST_TEST(natt.verdict == "encrypted");
+  // Segment 1066, padding 0: 40 + 8 + 34 + 1066 = 1148.
+  BOOST_TEST(natt.wire.largestPacket == 1148u);
+  BOOST_TEST(r.underlayPackets.count("esp") == 0u);
+  BOOST_TEST(r.underlayPackets.at("esp-in-udp") > 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_smaller_path_mtu_draws_packet_too_big_and_the_host_learns_it) {
+  const harness::RunReport r =
+      RunYaml(TwoNodeYaml(Ipv6Cluster("  ipsec: {mode: Full}\n") + "underlay:\n  path_mtu: 1400\n",
+                          UdpFlow("big", 7000, 1300)));
+  // 1300 + 66 = 1366 segment, padding 0: 1440 bytes, over the path's 1400.
+  const harness::FlowResult& big = Flow(r, "big");
+  BOOST_TEST(big.verdict == "encrypted");
+  BOOST_TEST(big.sent == uint64_t(kPackets));
+  BOOST_TEST(big.delivered == uint64_t(kPackets - 1));  // the first died in the core
+  // After it, each leaves in (1400 - 48) & ~7 = 1352-byte pieces: 1400 + 88.
+  BOOST_TEST(big.wire.fragments == uint64_t(2 * (kPackets - 1)));
+  BOOST_TEST(big.wire.largestPacket == 1440u);  // the first, sent whole
+  BOOST_REQUIRE(r.underlayFilters.size() == 1u);
+  BOOST_TEST(r.underlayFilters[0].find("1 packets too big, 1 Packet Too Big sent") !=
+                 std::string::npos,
+             r.underlayFilters[0]);
+}
+
+BOOST_AUTO_TEST_CASE(tshark_opens_esp_over_ipv6_with_the_run_keys) {
+  const std::string dir = test::MakeTempDir("ipv6-tshark");
+  fs::create_directories(dir);
+  const std::string yaml = dir + "/ipv6.yaml";
+  {
+    std::ofstream out(yaml);
+    out << TwoNodeYaml(Ipv6Cluster("  ipsec: {mode: Full}\n"), UdpFlow("udp", 7000, 1361));
+  }
+  auto run = test::RunCommand(test::IpsecsimBinary() + " run " + yaml + " --out " + dir +
+                              " --pcap > /dev/null");
+  BOOST_REQUIRE_EQUAL(run.exitCode, 0);
+  fs::create_directories(dir + "/home/.config/wireshark");
+  fs::copy_file(dir + "/keys/esp_sa", dir + "/home/.config/wireshark/esp_sa");
+  // Every ESP datagram worker-0 sends: IPv6 node IP to node IP, reassembled
+  // from two fragments, ICV good, Geneve inside carrying pod a's packet to b.
+  const auto lines = test::TsharkLines(
+      dir + "/home", dir + "/pcap/worker-0-eth0.pcap",
+      "-Y 'esp && ipv6.src == fd00:10::a' -T fields -E separator='|' -e ipv6.dst "
+      "-e ipv6.fragment.count -e esp.icv_good -e udp.dstport -e ip.dst");
+  BOOST_TEST(lines.size() == size_t(kPackets));
+  BOOST_TEST(Count(lines, "fd00:10::b|2|1|6081,7000|10.128.2.3") == size_t(kPackets));
+}
+
+BOOST_AUTO_TEST_CASE(the_loader_refuses_what_the_ipv6_underlay_does_not_model) {
+  const std::string flows = UdpFlow("f", 7000, 100);
+  BOOST_TEST(LoaderError(TwoNodeYaml(Ipv6Cluster(), flows)).empty());
+  BOOST_TEST(LoaderError(TwoNodeYaml("  ip_family: ipv4\n", flows)).empty());
+  const std::string family = LoaderError(TwoNodeYaml("  ip_family: ipv5\n", flows));
+  BOOST_TEST(family.find("cluster.ip_family") != std::string::npos, family);
+  const std::string ibm = LoaderError(TwoNodeYaml("  platform: ibmcloud\n  ip_family: ipv6\n", flows));
+  BOOST_TEST(ibm.find("expected ipv4 on platform ibmcloud") != std::string::npos, ibm);
+  const std::string nat = LoaderError(
+      TwoNodeYaml(Ipv6Cluster(), flows) + "underlay:\n  nats: [{name: n, nodes: [worker-0]}]\n");
+  BOOST_TEST(nat.find("underlay.nats") != std::string::npos, nat);
+  BOOST_TEST(nat.find("NAT66") != std::string::npos, nat);
+  const std::string v4path = LoaderError(TwoNodeYaml("", flows) + "underlay:\n  path_mtu: 1400\n");
+  BOOST_TEST(v4path.find("only with cluster.ip_family: ipv6") != std::string::npos, v4path);
+  const std::string small =
+      LoaderError(TwoNodeYaml(Ipv6Cluster(), flows) + "underlay:\n  path_mtu: 1279\n");
+  BOOST_TEST(small.find("from 1280") != std::string::npos, small);
+  const std::string large =
+      LoaderError(TwoNodeYaml(Ipv6Cluster(), flows) + "underlay:\n  path_mtu: 1500\n");
+  BOOST_TEST(large.find("host_mtu - 1 = 1499") != std::string::npos, large);
+  const std::string lifecycle = LoaderError(
+      TwoNodeYaml(Ipv6Cluster(), flows) + "lifecycle:\n  procedure: {start: 10s, steps: []}\n");
+  BOOST_TEST(lifecycle.find("expected no lifecycle with cluster.ip_family: ipv6") !=
+                 std::string::npos,
+             lifecycle);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
