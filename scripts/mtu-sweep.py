@@ -1,13 +1,15 @@
 #!/usr/bin/python3
-"""MTU sweep: UDP payload size x pod MTU x protection (IPsec off, ESP, ESP in
-UDP 4500) x underlay loss, each run by `ipsecsim run`, measured by its wire
-oracle. Writes results/mtu/sweep.csv and results/mtu/mtu.png, and checks
-that the measured thresholds land where the byte arithmetic puts them.
+"""MTU sweep: underlay family (IPv4, IPv6) x UDP payload size x pod MTU x
+protection (IPsec off, ESP, ESP in UDP 4500) x underlay loss, each run by
+`ipsecsim run`, measured by its wire oracle. Writes results/mtu/sweep.csv and
+results/mtu/mtu.png, and checks that the measured thresholds land where the
+byte arithmetic puts them.
 
     /usr/bin/python3 scripts/mtu-sweep.py [--ipsecsim build-mtu/ipsecsim] [--out results/mtu]
 """
 import argparse
 import csv
+import itertools
 import json
 import os
 import subprocess
@@ -16,6 +18,10 @@ import tempfile
 import time
 
 HOST_MTU = 1500
+FAMILIES = ["ipv4", "ipv6"]  # underlay (node IP) family; pods stay IPv4
+OUTER_IP = {"ipv4": 20, "ipv6": 40}
+# encapsulation: Always needs 4.16+; IPv4 rows come out the same as on the default version.
+VERSION = "4.16"
 POD_MTUS = [1400, 1354]  # not reduced, and reduced by the documented 46 bytes
 SERIES = {
     "off": "",
@@ -25,47 +31,121 @@ SERIES = {
 # cluster.link_loss: per-frame loss on each node's uplink.
 LOSSES = [0.0, 0.02]
 PACKETS = 200
+# One datagram of every size every INTERVAL. The underlay links are ns-3 CSMA: a NIC
+# waits out the 25 us propagation (plus backoff) between frames, about 30 frames per
+# ms; more in a burst fill its 100-packet queue and drop before the wire. So each run
+# holds at most 8 sizes (the pod-step sizes, then the host-step sizes) at 1 ms.
+INTERVAL = "1ms"
 LOSSY_HOPS = 1  # link_loss applies on the sender's uplink, once per underlay packet
+LARGEST_SIZE = 4000
+# IPv6 routers never fragment; the sending host does, at HOST_MTU: each fragment
+# carries IPv6 40 + Fragment header 8 + at most this many bytes (a multiple of 8).
+IPV6_FRAGMENT_DATA = (HOST_MTU - 40 - 8) // 8 * 8
 
 
-def sizes_for(pod_mtu):
-    whole = pod_mtu - 28  # largest UDP payload the pod sends unfragmented
-    chunk = (pod_mtu - 20) // 8 * 8
-    # The oracle attributes a packet to its flow by a whole 16-byte marker, so
-    # the sizes past each step leave at least 31 payload bytes in the last piece.
-    past = 31
-    return sorted({200, 800, whole - 1, whole, whole + past, chunk * 2 - 8, chunk * 2 - 8 + past,
-                   4000})
+def chunk_of(pod_mtu):
+    """Bytes of the inner UDP datagram (header + payload) in each full pod fragment."""
+    return (pod_mtu - 20) // 8 * 8
 
 
-def outer_ip_length(inner, series):
-    """Byte arithmetic: inner IPv4 packet -> Geneve (58) -> ESP (34 + pad) [-> UDP 4500]."""
-    segment = inner + 38  # UDP 6081 segment: inner + Ethernet 14 + Geneve 8 + option 8 + UDP 8
-    if series == "off":
-        return 20 + segment
-    pad = (4 - (segment + 2) % 4) % 4
-    return 20 + segment + 34 + pad + (8 if series == "esp-in-udp" else 0)
+def pod_pieces(payload, pod_mtu):
+    """Inner IPv4 packet lengths the pod sends for one UDP datagram (RFC 791 fragments)."""
+    if payload + 28 <= pod_mtu:
+        return [payload + 28]
+    chunk, data, pieces = chunk_of(pod_mtu), payload + 8, []
+    while data > chunk:
+        pieces.append(20 + chunk)
+        data -= chunk
+    return pieces + [20 + data]
 
 
 def expected_pieces(payload, pod_mtu):
-    chunk = (pod_mtu - 20) // 8 * 8
-    return 1 if payload + 28 <= pod_mtu else -(-(payload + 8) // chunk)
+    return len(pod_pieces(payload, pod_mtu))
 
 
-def largest_payload_in_one_packet(series, underlay=HOST_MTU):
-    inner = underlay - 58
-    while outer_ip_length(inner, series) > underlay:
+def outer_ip_length(inner, series, family="ipv4"):
+    """Byte arithmetic: inner IPv4 packet -> Geneve (38 + outer IP 20 or 40) -> ESP
+    (34 + pad) [-> UDP 4500]."""
+    segment = inner + 38  # UDP 6081 segment: inner + Ethernet 14 + Geneve 8 + option 8 + UDP 8
+    if series == "off":
+        return OUTER_IP[family] + segment
+    pad = (4 - (segment + 2) % 4) % 4
+    return OUTER_IP[family] + segment + 34 + pad + (8 if series == "esp-in-udp" else 0)
+
+
+def underlay_split(length, family):
+    """(packets, largest packet) for one outer IP packet of `length` bytes at HOST_MTU.
+    IPv4: the grid never exceeds the MTU, one packet (any fragment is a mismatch).
+    IPv6: the sending host fragments: ceil((L - 40) / 1448) packets, the first 1496."""
+    if family == "ipv4" or length <= HOST_MTU:
+        return 1, length
+    return -(-(length - 40) // IPV6_FRAGMENT_DATA), 40 + 8 + IPV6_FRAGMENT_DATA
+
+
+def expected_wire(payload, pod_mtu, series, family):
+    """Per datagram: underlay packets, underlay IP fragments, largest packet."""
+    packets = fragments = largest = 0
+    for inner in pod_pieces(payload, pod_mtu):
+        n, big = underlay_split(outer_ip_length(inner, series, family), family)
+        packets += n
+        fragments += n if n > 1 else 0
+        largest = max(largest, big)
+    return packets, fragments, largest
+
+
+def largest_payload_in_one_packet(series, family="ipv4", underlay=HOST_MTU):
+    inner = underlay - 38 - OUTER_IP[family]
+    while outer_ip_length(inner, series, family) > underlay:
         inner -= 1
     return inner - 28
 
 
-def scenario(pod_mtu, series, loss):
+def pod_steps(pod_mtu, largest=LARGEST_SIZE):
+    """Payloads after which the pod sends one more piece."""
+    return [p for p in range(1, largest)
+            if expected_pieces(p + 1, pod_mtu) != expected_pieces(p, pod_mtu)]
+
+
+def host_steps(pod_mtu, series, family, largest=LARGEST_SIZE):
+    """Payloads after which the underlay packet count grows with the same pod pieces:
+    a piece's ESP packet passes HOST_MTU and the (IPv6) host fragments it."""
+    return [p for p in range(1, largest)
+            if expected_pieces(p + 1, pod_mtu) == expected_pieces(p, pod_mtu)
+            and expected_wire(p + 1, pod_mtu, series, family)[0]
+            != expected_wire(p, pod_mtu, series, family)[0]]
+
+
+def sizes_for(pod_mtu):
+    """Payload sizes around the pod's own steps (the same for every family)."""
+    whole = pod_mtu - 28  # largest UDP payload the pod sends unfragmented
+    chunk = chunk_of(pod_mtu)
+    # The oracle attributes a packet to its flow by a whole 16-byte marker, so
+    # the sizes past each pod step leave at least 31 payload bytes in the last piece.
+    past = 31
+    return sorted({200, 800, whole - 1, whole, whole + past, chunk * 2 - 8, chunk * 2 - 8 + past,
+                   LARGEST_SIZE})
+
+
+def host_step_sizes_for(pod_mtu):
+    """Both sides of every step where the host fragments (IPv6 ESP), for every family
+    alike; the pod pieces there are large, so the marker rule holds."""
+    sizes = set()
+    for family in FAMILIES:
+        for series in SERIES:
+            for p in host_steps(pod_mtu, series, family):
+                sizes |= {p, p + 1}
+    return sorted(sizes - set(sizes_for(pod_mtu)))
+
+
+def scenario(family, pod_mtu, series, loss, sizes):
     flows = "".join(
         f"  - {{name: s{size}, from: a, to: b, port: {10000 + i}, packets: {PACKETS}, "
-        f"size: {size}, interval: 1ms}}\n"
-        for i, size in enumerate(sizes_for(pod_mtu)))
+        f"size: {size}, interval: {INTERVAL}}}\n"
+        for i, size in enumerate(sizes))
     loss_line = f"  link_loss: {loss}\n" if loss > 0 else ""
-    return (f"name: sweep-{pod_mtu}-{series}-{loss}\nseed: 5\ncluster:\n"
+    family_line = "  ip_family: ipv6\n" if family == "ipv6" else ""
+    return (f"name: sweep-{family}-{pod_mtu}-{series}-{loss}-{sizes[0]}\nseed: 5\ncluster:\n"
+            f"  version: \"{VERSION}\"\n{family_line}"
             f"  host_mtu: {HOST_MTU}\n  cluster_mtu: {pod_mtu}\n{loss_line}"
             f"  pools:\n    - {{name: worker, nodes: 2}}\n{SERIES[series]}"
             f"pods:\n  - {{name: a, node: worker-0}}\n  - {{name: b, node: worker-1}}\n"
@@ -74,35 +154,40 @@ def scenario(pod_mtu, series, loss):
 
 def run_all(ipsecsim, workdir):
     rows = []
-    for pod_mtu in POD_MTUS:
-        for series in SERIES:
-            for loss in LOSSES:
-                name = f"sweep-{pod_mtu}-{series}-{loss}"
-                path = os.path.join(workdir, name + ".yaml")
-                with open(path, "w") as f:
-                    f.write(scenario(pod_mtu, series, loss))
-                out = os.path.join(workdir, "out", name)
-                subprocess.run([ipsecsim, "run", path, "--out", out], check=True,
-                               stdout=subprocess.DEVNULL)
-                with open(os.path.join(out, "report.json")) as f:
-                    report = json.load(f)
-                for flow in report["flows"]:
-                    w = flow["wire"]
-                    rows.append({
-                        "pod_mtu": pod_mtu, "protection": series, "loss": loss,
-                        "payload": int(flow["name"][1:]),
-                        "sent": flow["sent"], "delivered": flow["delivered"],
-                        "verdict": flow["verdict"],
-                        "delivered_fraction": flow["delivered"] / flow["sent"],
-                        "payload_bytes_delivered": w["payload_bytes_delivered"],
-                        "wire_bytes": w["wire_bytes"],
-                        "goodput": (w["payload_bytes_delivered"] / w["wire_bytes"]
-                                    if w["wire_bytes"] else 0.0),
-                        "underlay_packets": w["underlay_packets"],
-                        "packets_per_datagram": w["underlay_packets"] / max(flow["sent"], 1),
-                        "ip_fragments": w["ip_fragments"],
-                        "largest_packet": w["largest_packet"],
-                    })
+    cells = itertools.product(FAMILIES, POD_MTUS, SERIES, LOSSES)
+    for family, pod_mtu, series, loss in cells:
+        for sizes in (sizes_for(pod_mtu), host_step_sizes_for(pod_mtu)):
+            if not sizes:
+                continue
+            name = f"sweep-{family}-{pod_mtu}-{series}-{loss}-{sizes[0]}"
+            path = os.path.join(workdir, name + ".yaml")
+            with open(path, "w") as f:
+                f.write(scenario(family, pod_mtu, series, loss, sizes))
+            out = os.path.join(workdir, "out", name)
+            subprocess.run([ipsecsim, "run", path, "--out", out], check=True,
+                           stdout=subprocess.DEVNULL)
+            with open(os.path.join(out, "report.json")) as f:
+                report = json.load(f)
+            if report.get("ip_family", family) != family:
+                sys.exit(f"{name}: report says ip_family {report['ip_family']}")
+            for flow in report["flows"]:
+                w = flow["wire"]
+                rows.append({
+                    "family": family,
+                    "pod_mtu": pod_mtu, "protection": series, "loss": loss,
+                    "payload": int(flow["name"][1:]),
+                    "sent": flow["sent"], "delivered": flow["delivered"],
+                    "verdict": flow["verdict"],
+                    "delivered_fraction": flow["delivered"] / flow["sent"],
+                    "payload_bytes_delivered": w["payload_bytes_delivered"],
+                    "wire_bytes": w["wire_bytes"],
+                    "goodput": (w["payload_bytes_delivered"] / w["wire_bytes"]
+                                if w["wire_bytes"] else 0.0),
+                    "underlay_packets": w["underlay_packets"],
+                    "packets_per_datagram": w["underlay_packets"] / max(flow["sent"], 1),
+                    "ip_fragments": w["ip_fragments"],
+                    "largest_packet": w["largest_packet"],
+                })
     return rows
 
 
@@ -110,20 +195,19 @@ def check(rows):
     """The measured steps and sizes must be exactly the arithmetic's."""
     problems = []
     for r in rows:
-        pieces = expected_pieces(r["payload"], r["pod_mtu"])
-        chunk = (r["pod_mtu"] - 20) // 8 * 8
-        inner = r["payload"] + 28 if pieces == 1 else 20 + chunk  # the first inner fragment
+        k, fragments, largest = expected_wire(r["payload"], r["pod_mtu"], r["protection"],
+                                              r["family"])
         if r["loss"] == 0:
-            if r["packets_per_datagram"] != pieces:
-                problems.append(f"{r}: {pieces} packets per datagram expected")
+            if r["packets_per_datagram"] != k:
+                problems.append(f"{r}: {k} packets per datagram expected")
             if r["delivered_fraction"] != 1.0:
                 problems.append(f"{r}: lossless run lost packets")
-            if r["largest_packet"] != outer_ip_length(inner, r["protection"]):
-                problems.append(f"{r}: largest packet {outer_ip_length(inner, r['protection'])}"
-                                " expected")
-        if r["ip_fragments"] != 0:
-            problems.append(f"{r}: underlay fragments")
-        expected = (1 - r["loss"]) ** (LOSSY_HOPS * pieces)
+            if r["largest_packet"] != largest:
+                problems.append(f"{r}: largest packet {largest} expected")
+        # Counted where packets enter the underlay, before the loss: exact in every row.
+        if r["ip_fragments"] != fragments * r["sent"]:
+            problems.append(f"{r}: {fragments * r['sent']} underlay fragments expected")
+        expected = (1 - r["loss"]) ** (LOSSY_HOPS * k)
         tolerance = 4 * (expected * (1 - expected) / PACKETS) ** 0.5 + 0.02
         if abs(r["delivered_fraction"] - expected) > tolerance:
             problems.append(f"{r}: delivered {r['delivered_fraction']:.3f}, "
@@ -135,31 +219,75 @@ def plot(rows, path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(len(POD_MTUS), 3, figsize=(15, 4.2 * len(POD_MTUS)), squeeze=False)
-    styles = {"off": "o-", "esp": "s-", "esp-in-udp": "^-"}
-    for i, pod_mtu in enumerate(POD_MTUS):
-        for series in SERIES:
-            for loss in LOSSES:
-                pts = sorted((r for r in rows if r["pod_mtu"] == pod_mtu and
-                              r["protection"] == series and r["loss"] == loss),
-                             key=lambda r: r["payload"])
-                x = [r["payload"] for r in pts]
-                label = f"{series}, loss {loss:g}"
-                if loss == 0:
-                    axes[i][0].plot(x, [r["goodput"] for r in pts], styles[series], label=label)
-                    axes[i][1].plot(x, [r["packets_per_datagram"] for r in pts], styles[series],
-                                    label=label)
-                axes[i][2].plot(x, [r["delivered_fraction"] for r in pts], styles[series],
-                                label=label, alpha=0.5 + loss * 8)
+    panels = [(f, m) for f in FAMILIES for m in POD_MTUS]
+    fig, axes = plt.subplots(len(panels), 4, figsize=(22, 4.6 * len(panels)), squeeze=False)
+    # Measured: markers (big hollow to small filled, so coinciding series stay visible);
+    # the arithmetic: thin lines computed at every payload.
+    markers = {"off": ("o", 10, "none"), "esp": ("s", 6, "full"), "esp-in-udp": ("^", 4, "full")}
+    colors = {"off": "C0", "esp": "C1", "esp-in-udp": "C2"}
+    every = range(150, LARGEST_SIZE + 1)
+    for i, (family, pod_mtu) in enumerate(panels):
+        ax_goodput, ax_packets, ax_zoom, ax_delivered = axes[i]
         whole = pod_mtu - 28
-        for ax, title in zip(axes[i], ["goodput (payload / wire bytes)",
-                                       "underlay packets per datagram sent", "delivered fraction"]):
-            ax.axvline(whole + 0.5, color="grey", linestyle=":")
-            ax.set_title(f"pod MTU {pod_mtu}, underlay {HOST_MTU}: {title}", fontsize=9)
+        steps = {s: host_steps(pod_mtu, s, family) for s in SERIES}
+        first = min([whole] + [p for ps in steps.values() for p in ps])
+        zoom = (first - 25, whole + 40)
+        for series in SERIES:
+            marker, size, fill = markers[series]
+            style = dict(marker=marker, markersize=size, fillstyle=fill, color=colors[series])
+            k = [expected_wire(p, pod_mtu, series, family)[0] for p in every]
+            for ax in (ax_packets, ax_zoom):
+                ax.plot(every, k, "-", drawstyle="steps-mid", color=colors[series], linewidth=0.8,
+                        alpha=0.7,
+                        label=f"{series}: arithmetic")
+            ax_delivered.plot(every, [(1 - LOSSES[-1]) ** (LOSSY_HOPS * n) for n in k], "-",
+                              drawstyle="steps-mid",
+                              color=colors[series], linewidth=0.8, alpha=0.7,
+                              label=f"{series}: (1-{LOSSES[-1]:g})^k")
+            for loss in LOSSES:
+                pts = sorted((r for r in rows if r["family"] == family and
+                              r["pod_mtu"] == pod_mtu and r["protection"] == series and
+                              r["loss"] == loss), key=lambda r: r["payload"])
+                x = [r["payload"] for r in pts]
+                if loss == 0:
+                    ax_goodput.plot(x, [r["goodput"] for r in pts], linestyle="-",
+                                    label=series, **style)
+                    for ax in (ax_packets, ax_zoom):
+                        ax.plot(x, [r["packets_per_datagram"] for r in pts], linestyle="none",
+                                label=f"{series}: measured", **style)
+                ax_delivered.plot(x, [r["delivered_fraction"] for r in pts], linestyle="none",
+                                  alpha=0.35 if loss == 0 else 1.0,
+                                  label=f"{series}, loss {loss:g}: measured", **style)
+        for ax in axes[i]:
+            for j, p in enumerate(pod_steps(pod_mtu)):
+                ax.axvline(p + 0.5, color="grey", linestyle=":",
+                           label="pod cuts one more piece above" if j == 0 else None)
+            for series, ps in steps.items():
+                for j, p in enumerate(ps):
+                    ax.axvline(p + 0.5, color=colors[series], linestyle="--", linewidth=1,
+                               label=f"{series}: host fragments above" if j == 0 else None)
+        ax_zoom.set_xlim(*zoom)
+        labels = [(p, "pod", "grey") for p in pod_steps(pod_mtu)]
+        labels += [(p, series, colors[series]) for series, ps in steps.items() for p in ps]
+        for p, what, color in labels:
+            if zoom[0] < p < zoom[1]:
+                ax_zoom.annotate(f"{what} > {p}", (p + 0.5, 0.02),
+                                 xycoords=("data", "axes fraction"), rotation=90, fontsize=8,
+                                 va="bottom", ha="right", color=color)
+        where = f"{family} underlay {HOST_MTU}, pod MTU {pod_mtu}"
+        for ax, title in zip(axes[i], ["goodput (payload / wire bytes), lossless",
+                                       "underlay packets per datagram (k)",
+                                       "k, zoom on the first steps",
+                                       "delivered fraction"]):
+            ax.set_title(f"{where}: {title}", fontsize=10)
             ax.set_xlabel("UDP payload (bytes)")
-            ax.legend(fontsize=6)
+            ax.grid(alpha=0.25)
+        ax_goodput.legend(fontsize=7, loc="lower right")
+        ax_packets.legend(fontsize=7, loc="upper left")
+        ax_zoom.legend(fontsize=7, loc="upper left")
+        ax_delivered.legend(fontsize=6, loc="lower left", ncol=2)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=90)
 
 
 def main():
@@ -177,9 +305,17 @@ def main():
         writer.writeheader()
         writer.writerows(rows)
     plot(rows, os.path.join(args.out, "mtu.png"))
-    for series in SERIES:
-        print(f"largest UDP payload in one {HOST_MTU}-byte underlay packet, {series}: "
-              f"{largest_payload_in_one_packet(series)}")
+    for family in FAMILIES:
+        for series in SERIES:
+            print(f"largest UDP payload in one {HOST_MTU}-byte {family} underlay packet, "
+                  f"{series}: {largest_payload_in_one_packet(series, family)}")
+    for family in FAMILIES:
+        for pod_mtu in POD_MTUS:
+            for series in SERIES:
+                steps = host_steps(pod_mtu, series, family)
+                if steps:
+                    print(f"{family}, pod MTU {pod_mtu}, {series}: the host fragments one more "
+                          f"piece above {', '.join(map(str, steps))} bytes of UDP payload")
     for pod_mtu in POD_MTUS:
         print(f"pod MTU {pod_mtu}: the pod fragments above {pod_mtu - 28} bytes of UDP payload")
     print(f"{len(rows)} flows, wall time {wall:.1f} s")
