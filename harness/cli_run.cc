@@ -37,11 +37,25 @@ int Run(const RunArgs& a) {
       return 2;
     }
   }
-  bool allPass = true;
+  // Every output directory before any simulation, for the same reason.
+  std::vector<std::string> dirs;
   for (const harness::Scenario& sc : scenarios) {
     std::string dir = "results/" + sc.name;
     if (!a.out.empty()) dir = scenarios.size() == 1 ? a.out : a.out + "/" + sc.name;
-    std::filesystem::create_directories(dir);
+    std::error_code error;
+    std::filesystem::create_directories(dir, error);
+    if (error || !std::filesystem::is_directory(dir)) {
+      std::cerr << "ipsecsim: " << (a.out.empty() ? "output directory" : "--out") << " " << dir
+                << ": expected a directory that can be created, got: "
+                << (error ? error.message() : "not a directory") << "\n";
+      return 2;
+    }
+    dirs.push_back(dir);
+  }
+  bool allPass = true;
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    const harness::Scenario& sc = scenarios[i];
+    const std::string& dir = dirs[i];
     options.outDir = dir;
     const harness::RunReport report = harness::RunScenario(sc, options);
     harness::WriteJsonReport(report, dir + "/report.json");

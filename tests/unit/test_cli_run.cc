@@ -107,6 +107,14 @@ BOOST_AUTO_TEST_CASE(bad_scenarios_exit_2_naming_file_line_and_key) {
   auto missing = test::RunCommand(test::IpsecsimBinary() + " run /nonexistent.yaml 2>&1");
   BOOST_TEST(missing.exitCode == 2);
   BOOST_TEST(missing.output.find("/nonexistent.yaml") != std::string::npos);
+  // An output directory that cannot be made: said before anything runs.
+  const std::string file = test::MakeTempDir("cli-out") + "-file";
+  std::ofstream(file) << "not a directory";
+  auto out = test::RunCommand(test::IpsecsimBinary() + " run scenarios/flow-matrix.yaml --out " +
+                              file + " 2>&1");
+  BOOST_TEST(out.exitCode == 2);
+  BOOST_TEST(out.output.find("--out " + file + ": expected a directory") != std::string::npos,
+             out.output);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
