@@ -4,12 +4,13 @@
 
 #include <vector>
 
+#include "bytes.h"
+
 namespace ipsecsim::harness {
 
 namespace {
 constexpr uint8_t kIcmp = 1, kDestinationUnreachable = 3, kFragmentationNeeded = 4;
 
-uint16_t U16(const uint8_t* p) { return uint16_t(p[0] << 8 | p[1]); }
 uint32_t U32(const uint8_t* p) { return uint32_t(p[0]) << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
 
 }  // namespace
@@ -23,11 +24,11 @@ bool ParseFragNeeded(const uint8_t* ip, size_t len, FragNeeded* out) {
   const uint8_t* quoted = icmp + 8;
   const size_t quotedIhl = size_t(quoted[0] & 0xF) * 4;
   if (quoted[0] >> 4 != 4 || quotedIhl != 20) return false;
-  out->nextHopMtu = U16(icmp + 6);
+  out->nextHopMtu = GetU16(icmp + 6);
   out->quotedProtocol = quoted[9];
   out->quotedSource = U32(quoted + 12);
   out->quotedDestination = U32(quoted + 16);
-  out->quotedDestinationPort = U16(quoted + quotedIhl + 2);
+  out->quotedDestinationPort = GetU16(quoted + quotedIhl + 2);
   return true;
 }
 

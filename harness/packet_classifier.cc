@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "bytes.h"
 #include "flow_marker.h"
 
 namespace ipsecsim::harness {
@@ -13,8 +14,7 @@ constexpr uint8_t kHopByHop = 0, kRouting = 43, kFragment = 44, kDestinationOpti
 constexpr uint16_t kIkePort = 500, kNattPort = 4500, kGenevePort = 6081;
 constexpr size_t kIpv6Header = 40, kFragmentHeader = 8, kExtensionUnit = 8;
 
-uint16_t U16(const uint8_t* p) { return uint16_t(p[0] << 8 | p[1]); }
-uint32_t U32(const uint8_t* p) { return uint32_t(U16(p)) << 16 | U16(p + 2); }
+uint32_t U32(const uint8_t* p) { return uint32_t(GetU16(p)) << 16 | GetU16(p + 2); }
 
 std::array<uint8_t, 16> Ipv4Mapped(const uint8_t* ipv4) {
   std::array<uint8_t, 16> a{};
@@ -67,10 +67,11 @@ bool PacketClassifier::FragmentKey::operator<(const FragmentKey& o) const {
 bool PacketClassifier::ParseIpv4(const uint8_t* data, size_t len, uint32_t channel, Piece* piece) {
   if (len < 20) return false;
   const size_t ihl = size_t(data[0] & 0xF) * 4;
-  const size_t total = U16(data + 2);
+  const size_t total = GetU16(data + 2);
   if (ihl < 20 || total < ihl || total > len) return false;
-  const uint16_t flags = U16(data + 6);
-  piece->key = {channel, 4, Ipv4Mapped(data + 12), Ipv4Mapped(data + 16), U16(data + 4), data[9]};
+  const uint16_t flags = GetU16(data + 6);
+  piece->key = {channel,          4,      Ipv4Mapped(data + 12), Ipv4Mapped(data + 16),
+                GetU16(data + 4), data[9]};
   piece->proto = data[9];
   piece->payload = data + ihl;
   piece->payloadLen = total - ihl;
@@ -82,7 +83,7 @@ bool PacketClassifier::ParseIpv4(const uint8_t* data, size_t len, uint32_t chann
 
 bool PacketClassifier::ParseIpv6(const uint8_t* data, size_t len, uint32_t channel, Piece* piece) {
   if (len < kIpv6Header) return false;
-  const size_t end = kIpv6Header + U16(data + 4);
+  const size_t end = kIpv6Header + GetU16(data + 4);
   if (end > len) return false;
   size_t pos = kIpv6Header;
   uint8_t next = data[6];
@@ -93,7 +94,7 @@ bool PacketClassifier::ParseIpv6(const uint8_t* data, size_t len, uint32_t chann
   piece->more = false;
   if (next == kFragment) {
     if (end - pos < kFragmentHeader) return false;
-    const uint16_t offsetAndFlags = U16(data + pos + 2);
+    const uint16_t offsetAndFlags = GetU16(data + pos + 2);
     next = data[pos];
     piece->offset = offsetAndFlags & 0xFFF8;  // 13 bits in 8-byte units, then 2 reserved and M
     piece->more = offsetAndFlags & 1;
@@ -168,13 +169,13 @@ bool PacketClassifier::ClassifyDatagram(uint8_t proto, const uint8_t* l4, size_t
     return true;
   }
   if (proto == kUdp && len >= 8) {
-    const uint16_t sport = U16(l4), dport = U16(l4 + 2);
+    const uint16_t sport = GetU16(l4), dport = GetU16(l4 + 2);
     const uint8_t* payload = l4 + 8;
     const size_t plen = len - 8;
     if (sport == kNattPort || dport == kNattPort) {
       if (plen == 1 && payload[0] == 0xFF) {
         out->cls = "natt-keepalive";
-      } else if (plen >= 4 && U16(payload) == 0 && U16(payload + 2) == 0) {
+      } else if (plen >= 4 && GetU16(payload) == 0 && GetU16(payload + 2) == 0) {
         out->cls = "ike";
       } else {
         out->cls = "esp-in-udp";

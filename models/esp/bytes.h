@@ -17,6 +17,11 @@ std::optional<Bytes> ParseHex(std::string_view text);
 std::string ToHex(const uint8_t* data, size_t len);
 inline std::string ToHex(const Bytes& b) { return ToHex(b.data(), b.size()); }
 
+inline void PutU16(uint8_t* p, uint16_t v) {
+  p[0] = uint8_t(v >> 8);
+  p[1] = uint8_t(v);
+}
+inline uint16_t GetU16(const uint8_t* p) { return uint16_t(p[0] << 8 | p[1]); }
 inline void PutU32(uint8_t* p, uint32_t v) {
   p[0] = uint8_t(v >> 24);
   p[1] = uint8_t(v >> 16);

@@ -1,17 +1,13 @@
 #include "address_rewrite.h"
 
+#include "bytes.h"
+
 namespace ipsecsim::natt {
 namespace {
 
 constexpr size_t kIpChecksum = 10;
 constexpr size_t kIpSource = 12;
 constexpr size_t kIpDestination = 16;
-
-uint16_t Read16(const uint8_t* p) { return uint16_t(p[0] << 8 | p[1]); }
-void Write16(uint8_t* p, uint16_t v) {
-  p[0] = uint8_t(v >> 8);
-  p[1] = uint8_t(v);
-}
 
 // The checksums one 16-bit word of the packet takes part in.
 struct Checksums {
@@ -21,16 +17,15 @@ struct Checksums {
 };
 
 void ReplaceWord(uint8_t* word, uint16_t value, const Checksums& sums) {
-  const uint16_t old = Read16(word);
+  const uint16_t old = GetU16(word);
   if (old == value) return;
-  if (sums.ip && Read16(sums.ip) != 0)
-    Write16(sums.ip, AdjustChecksum(Read16(sums.ip), old, value));
-  if (sums.l4 && Read16(sums.l4) != 0) {
-    uint16_t adjusted = AdjustChecksum(Read16(sums.l4), old, value);
+  if (sums.ip && GetU16(sums.ip) != 0) PutU16(sums.ip, AdjustChecksum(GetU16(sums.ip), old, value));
+  if (sums.l4 && GetU16(sums.l4) != 0) {
+    uint16_t adjusted = AdjustChecksum(GetU16(sums.l4), old, value);
     if (sums.udp && adjusted == 0) adjusted = 0xffff;  // 0 means "no checksum" in UDP
-    Write16(sums.l4, adjusted);
+    PutU16(sums.l4, adjusted);
   }
-  Write16(word, value);
+  PutU16(word, value);
 }
 
 void Rewrite(uint8_t* packet, const Ipv4View& view, size_t addressOffset, size_t portOffset,

@@ -4,6 +4,8 @@
 #include <optional>
 #include <stdexcept>
 
+#include "bytes.h"
+#include "internet_checksum.h"
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
 #include "receive_filter_chain.h"
@@ -26,13 +28,6 @@ constexpr uint8_t kIcmpv6PacketTooBig = 2;
 constexpr uint8_t kIcmpv6FirstInformational = 128;
 constexpr uint8_t kHopLimit = 64;
 
-uint16_t Read16(const uint8_t* p) { return uint16_t(p[0] << 8 | p[1]); }
-
-void Write16(uint8_t* p, uint16_t value) {
-  p[0] = uint8_t(value >> 8);
-  p[1] = uint8_t(value);
-}
-
 // The IPv6 packet a frame carries: where it starts and how long it is.
 struct Ipv6InFrame {
   const uint8_t* ip;
@@ -42,7 +37,7 @@ struct Ipv6InFrame {
 // Where an Ethernet II or 802.3 LLC/SNAP frame puts its EtherType's payload.
 std::optional<size_t> PayloadOffset(const uint8_t* frame, size_t size, uint16_t etherType) {
   if (size < kEthernetHeader) return std::nullopt;
-  const uint16_t lengthOrType = Read16(frame + 12);
+  const uint16_t lengthOrType = GetU16(frame + 12);
   if (lengthOrType > 1500) {
     if (lengthOrType != etherType) return std::nullopt;
     return kEthernetHeader;
@@ -50,7 +45,7 @@ std::optional<size_t> PayloadOffset(const uint8_t* frame, size_t size, uint16_t 
   if (size < kEthernetHeader + kLlcSnapHeader) return std::nullopt;
   const uint8_t* llc = frame + kEthernetHeader;
   if (llc[0] != 0xaa || llc[1] != 0xaa || llc[2] != 0x03) return std::nullopt;
-  if (Read16(llc + 6) != etherType) return std::nullopt;
+  if (GetU16(llc + 6) != etherType) return std::nullopt;
   return kEthernetHeader + kLlcSnapHeader;
 }
 
@@ -61,7 +56,7 @@ std::optional<Ipv6InFrame> FindIpv6(const std::vector<uint8_t>& frame) {
   if (!offset || frame.size() - *offset < kIpv6Header) return std::nullopt;
   const uint8_t* ip = frame.data() + *offset;
   if ((ip[0] >> 4) != 6) return std::nullopt;
-  const size_t length = kIpv6Header + Read16(ip + 4);
+  const size_t length = kIpv6Header + GetU16(ip + 4);
   if (length > frame.size() - *offset) return std::nullopt;
   return Ipv6InFrame{ip, length};
 }
@@ -80,7 +75,7 @@ bool IsIcmpv6Error(const Ipv6InFrame& packet) {
     if (at + 8 > packet.length) return false;
     const uint8_t* extension = packet.ip + at;
     const bool fragment = nextHeader == kNextHeaderFragment;
-    if (fragment && (Read16(extension + 2) & 0xfff8) != 0) return false;
+    if (fragment && (GetU16(extension + 2) & 0xfff8) != 0) return false;
     nextHeader = extension[0];
     at += fragment ? 8 : size_t(extension[1] + 1) * 8;
   }
@@ -94,22 +89,10 @@ Ipv6Address SourceOf(const Ipv6InFrame& packet) {
   return Ipv6Address(bytes);
 }
 
-// The one's-complement sum of `bytes`, added to `sum`.
-uint32_t AddWords(uint32_t sum, const uint8_t* bytes, size_t size) {
-  for (size_t i = 0; i + 1 < size; i += 2) sum += Read16(bytes + i);
-  if (size % 2) sum += uint32_t(bytes[size - 1]) << 8;
-  return sum;
-}
-
-// The ICMPv6 checksum of a whole IPv6 packet carrying ICMPv6 directly, with
-// the pseudo-header of RFC 8200 §8.1: addresses, upper-layer length, 58.
+// The ICMPv6 checksum of a whole IPv6 packet carrying ICMPv6 directly.
 uint16_t Icmpv6Checksum(const std::vector<uint8_t>& ipPacket) {
-  const size_t upperLength = ipPacket.size() - kIpv6Header;
-  uint32_t sum = AddWords(0, ipPacket.data() + 8, 32);
-  sum += uint32_t(upperLength >> 16) + uint32_t(upperLength & 0xffff) + kNextHeaderIcmpv6;
-  sum = AddWords(sum, ipPacket.data() + kIpv6Header, upperLength);
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  return uint16_t(~sum);
+  return xfrm::Ipv6UpperLayerChecksum(ipPacket.data() + 8, ipPacket.data() + 24, kNextHeaderIcmpv6,
+                                      ipPacket.data() + kIpv6Header, ipPacket.size() - kIpv6Header);
 }
 
 // The IPv6 packet of a Packet Too Big from `from` answering `invoking`.
@@ -119,17 +102,17 @@ std::vector<uint8_t> PacketTooBig(const Ipv6InFrame& invoking, const Ipv6Address
       std::min(invoking.length, size_t(kIpv6MinimumMtu) - kIpv6Header - kIcmpv6Header);
   std::vector<uint8_t> packet(kIpv6Header + kIcmpv6Header + quoted, 0);
   packet[0] = 0x60;
-  Write16(packet.data() + 4, uint16_t(kIcmpv6Header + quoted));
+  PutU16(packet.data() + 4, uint16_t(kIcmpv6Header + quoted));
   packet[6] = kNextHeaderIcmpv6;
   packet[7] = kHopLimit;
   from.Serialize(packet.data() + 8);
   std::copy(invoking.ip + 8, invoking.ip + 24, packet.begin() + 24);  // to its source
   uint8_t* icmp = packet.data() + kIpv6Header;
   icmp[0] = kIcmpv6PacketTooBig;
-  Write16(icmp + 4, uint16_t(mtu >> 16));
-  Write16(icmp + 6, uint16_t(mtu));
+  PutU16(icmp + 4, uint16_t(mtu >> 16));
+  PutU16(icmp + 6, uint16_t(mtu));
   std::copy(invoking.ip, invoking.ip + quoted, icmp + kIcmpv6Header);
-  Write16(icmp + 2, Icmpv6Checksum(packet));
+  PutU16(icmp + 2, Icmpv6Checksum(packet));
   return packet;
 }
 

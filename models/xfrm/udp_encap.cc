@@ -1,6 +1,7 @@
 #include "udp_encap.h"
 
 #include "esp_codec.h"
+#include "internet_checksum.h"
 
 namespace ipsecsim::xfrm {
 
@@ -23,25 +24,11 @@ void WriteUdpEncapHeader(uint8_t* out, uint16_t srcPort, uint16_t dstPort, size_
   out[7] = 0;
 }
 
-namespace {
-uint32_t SumWords(const uint8_t* data, size_t len, uint32_t sum) {
-  for (size_t i = 0; i + 1 < len; i += 2) sum += uint32_t(data[i]) << 8 | data[i + 1];
-  if (len % 2) sum += uint32_t(data[len - 1]) << 8;
-  return sum;
-}
-}  // namespace
-
 void WriteUdpChecksumIpv6(uint8_t* udp, size_t len, const uint8_t src[16], const uint8_t dst[16]) {
   udp[6] = udp[7] = 0;
-  uint32_t sum = SumWords(src, 16, 0);
-  sum = SumWords(dst, 16, sum);
-  sum += uint32_t(len >> 16) + uint32_t(len & 0xFFFF) + 17;  // upper-layer length, next header
-  sum = SumWords(udp, len, sum);
-  while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
-  uint16_t checksum = uint16_t(~sum);
+  uint16_t checksum = Ipv6UpperLayerChecksum(src, dst, 17, udp, len);
   if (checksum == 0) checksum = 0xFFFF;  // RFC 768: a computed zero is sent as all ones
-  udp[6] = uint8_t(checksum >> 8);
-  udp[7] = uint8_t(checksum);
+  PutU16(udp + 6, checksum);
 }
 
 UdpEncapKind ClassifyUdpEncapPayload(const uint8_t* payload, size_t len) {
