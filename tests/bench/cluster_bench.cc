@@ -1,7 +1,8 @@
 // Benchmark: a 6-node cluster with 20 cross-node pod flows, IPsec Full versus
-// Disabled in one invocation. Reports simulated underlay packets per wall
-// second, the ratio Full / Disabled, and peak RSS per node. Each run is a
-// forked child so that its peak RSS is its own.
+// Disabled, and Full on an IPv6 underlay, in one invocation. Reports
+// simulated underlay packets per wall second, the ratios Full / Disabled and
+// Full IPv6 / Full IPv4, and peak RSS per node. Each run is a forked child so
+// that its peak RSS is its own.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,11 +25,17 @@ struct Sample {
   double peakRssKiB = 0;
 };
 
-std::string ScenarioYaml(const std::string& mode, int packets) {
-  std::string y =
-      "name: bench\nseed: 3\ncluster:\n  pools:\n    - {name: master, nodes: 3}\n"
-      "    - {name: worker, nodes: 3}\n  ipsec: {mode: " +
-      mode + "}\npods:\n";
+struct Config {
+  const char* name;
+  const char* mode;
+  const char* family;
+};
+
+std::string ScenarioYaml(const Config& c, int packets) {
+  std::string y = "name: bench\nseed: 3\ncluster:\n  ip_family: " + std::string(c.family) +
+                  "\n  pools:\n    - {name: master, nodes: 3}\n"
+                  "    - {name: worker, nodes: 3}\n  ipsec: {mode: " +
+                  c.mode + "}\npods:\n";
   const char* nodes[] = {"master-0", "master-1", "master-2", "worker-0", "worker-1", "worker-2"};
   for (int i = 0; i < 6; ++i) {
     y += "  - {name: p" + std::to_string(i) + ", node: " + nodes[i] + "}\n";
@@ -44,13 +51,13 @@ std::string ScenarioYaml(const std::string& mode, int packets) {
   return y;
 }
 
-Sample RunInChild(const std::string& mode, int packets) {
+Sample RunInChild(const Config& config, int packets) {
   int fd[2];
   if (pipe(fd) != 0) std::abort();
   const pid_t pid = fork();
   if (pid == 0) {
     close(fd[0]);
-    const Scenario sc = LoadScenarioText(ScenarioYaml(mode, packets), "bench.yaml");
+    const Scenario sc = LoadScenarioText(ScenarioYaml(config, packets), "bench.yaml");
     const auto start = std::chrono::steady_clock::now();
     const RunReport r = RunScenario(sc, RunOptions{});
     Sample s;
@@ -75,27 +82,31 @@ Sample RunInChild(const std::string& mode, int packets) {
 int main(int argc, char** argv) {
   const int packets = argc > 1 ? std::atoi(argv[1]) : 2000;
   const int rounds = argc > 2 ? std::atoi(argv[2]) : 3;
-  Sample full, off;
+  const Config configs[] = {
+      {"Disabled", "Disabled", "ipv4"}, {"Full", "Full", "ipv4"}, {"Full IPv6", "Full", "ipv6"}};
+  Sample total[3];
   for (int i = 0; i < rounds; ++i) {  // alternate to spread machine noise
-    Sample a = RunInChild("Disabled", packets), b = RunInChild("Full", packets);
-    off.wallSeconds += a.wallSeconds;
-    full.wallSeconds += b.wallSeconds;
-    off.underlayPackets = a.underlayPackets;
-    full.underlayPackets = b.underlayPackets;
-    off.peakRssKiB = std::max(off.peakRssKiB, a.peakRssKiB);
-    full.peakRssKiB = std::max(full.peakRssKiB, b.peakRssKiB);
+    for (int c = 0; c < 3; ++c) {
+      const Sample s = RunInChild(configs[c], packets);
+      total[c].wallSeconds += s.wallSeconds;
+      total[c].underlayPackets = s.underlayPackets;
+      total[c].peakRssKiB = std::max(total[c].peakRssKiB, s.peakRssKiB);
+    }
   }
   std::printf("6 nodes, 20 cross-node UDP flows x %d packets of 1200 bytes, %d rounds\n", packets,
               rounds);
   std::printf("%-10s %16s %14s %18s %16s\n", "ipsec", "underlay pkts", "wall s/run",
               "wire pkts/wall s", "peak RSS/node");
-  for (auto [name, s] : {std::pair{"Disabled", off}, std::pair{"Full", full}}) {
-    std::printf("%-10s %16.0f %14.3f %18.0f %13.1f MiB\n", name, s.underlayPackets,
+  for (int c = 0; c < 3; ++c) {
+    const Sample& s = total[c];
+    std::printf("%-10s %16.0f %14.3f %18.0f %13.1f MiB\n", configs[c].name, s.underlayPackets,
                 s.wallSeconds / rounds, s.underlayPackets * rounds / s.wallSeconds,
                 s.peakRssKiB / 1024 / 6);
   }
-  const double ratio =
-      (full.underlayPackets / full.wallSeconds) / (off.underlayPackets / off.wallSeconds);
-  std::printf("ratio Full / Disabled (wire packets per wall second): %.3f\n", ratio);
+  const auto rate = [](const Sample& s) { return s.underlayPackets / s.wallSeconds; };
+  std::printf("ratio Full / Disabled (wire packets per wall second): %.3f\n",
+              rate(total[1]) / rate(total[0]));
+  std::printf("ratio Full IPv6 / Full IPv4 (wire packets per wall second): %.3f\n",
+              rate(total[2]) / rate(total[1]));
   return 0;
 }
