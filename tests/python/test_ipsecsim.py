@@ -31,6 +31,21 @@ def test_full_mode_encrypts_cross_node_and_the_control_sees_clear():
     assert off == {"cross": "plaintext", "same": "local"}
 
 
+def test_an_ipv6_underlay_encrypts_the_same_flows_and_fragments_an_unreduced_mtu():
+    ipv6 = SMALL.replace("MODE", "Full").replace(
+        "cluster:\n", "cluster:\n  ip_family: ipv6\n  cluster_mtu: 1400\n").replace(
+        "size: 200}", "size: 1372}", 1)
+    report = ipsecsim.run_text(ipv6)
+    assert report["ip_family"] == "ipv6"
+    assert ipsecsim.verdicts(report) == {"cross": "encrypted", "same": "local"}
+    cross = next(f for f in report["flows"] if f["name"] == "cross")
+    # 1400-byte pod packets: 1400 + 78 (Geneve over IPv6) + 34 (ESP) = 1512 > 1500,
+    # so the sending host cuts each into two IPv6 fragments of 1496 and 72 bytes.
+    assert cross["wire"]["ip_fragments"] == 2 * 10
+    assert cross["wire"]["largest_packet"] == 1496
+    assert report["mtu_budget"]["geneve_bytes"] == 78
+
+
 def test_reference_scenario_file_meets_its_expectations():
     report = ipsecsim.run_file(str(ROOT / "scenarios" / "flow-matrix.yaml"))
     assert report["all_expectations_pass"]
