@@ -18,7 +18,6 @@
 #include "ipsec_ike_mesh.h"
 #include "lifecycle_run.h"
 #include "mtu_budget.h"
-#include "platform_profile.h"
 #include "preflight.h"
 #include "traffic.h"
 #include "underlay_setup.h"
