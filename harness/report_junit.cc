@@ -86,6 +86,18 @@ void WriteProperties(std::ostringstream& out, const RunReport& report) {
   out << "    </properties>\n";
 }
 
+// The preflight findings a flow's explanation refers to ("see preflight P1"),
+// in full, so that a failure in CI reads without report.json.
+std::string PreflightText(const RunReport& report, const FlowResult& flow) {
+  std::string text;
+  for (const std::string& id : flow.preflight) {
+    for (const PreflightFinding& f : report.preflight) {
+      if (f.id == id) text += "preflight " + f.id + ": " + f.text + "\n";
+    }
+  }
+  return text;
+}
+
 void WriteTestcase(std::ostringstream& out, const RunReport& report, const ExpectationResult& e) {
   out << "    <testcase" << Attr("classname", report.scenario)
       << Attr("name", e.flow + ": expect " + e.expected);
@@ -93,7 +105,8 @@ void WriteTestcase(std::ostringstream& out, const RunReport& report, const Expec
   if (e.line > 0) out << Attr("line", std::to_string(e.line));
   out << ">\n";
   const FlowResult* flow = report.FindFlow(e.flow);
-  std::string evidence = flow ? DescribeEvidence(*flow) : "no result for flow " + e.flow + "\n";
+  std::string evidence = flow ? DescribeEvidence(*flow) + PreflightText(report, *flow)
+                              : "no result for flow " + e.flow + "\n";
   if (!e.pass) {
     out << "      <failure" << Attr("message", "expected " + e.expected + ", got " + e.actual)
         << Attr("type", "verdict") << ">" << XmlEscape(evidence, false) << "</failure>\n";

@@ -193,6 +193,16 @@ BOOST_AUTO_TEST_CASE(junit_parses_and_counts_failures) {
              std::string::npos);
   BOOST_TEST(xml.find("worker-0/eth0: clear=50") != std::string::npos);
 
+  // A finding the failing flow refers to is spelled out in the failure.
+  PreflightFinding finding;
+  finding.id = "P1";
+  finding.text = "ESP (IP protocol 50) blocked worker-0 -> worker-1 by firewall sg-1";
+  report.preflight.push_back(finding);
+  report.flows[1].preflight = {"P1"};
+  WriteJunitReport(report, path);
+  BOOST_TEST(ReadFile(path).find("preflight P1: ESP (IP protocol 50) blocked worker-0 -&gt; "
+                                 "worker-1 by firewall sg-1") != std::string::npos);
+
   report.expectations[1].pass = true;
   WriteJunitReport(report, path);
   BOOST_TEST(JunitCounts(path) == "3 0 3 0 3 0\n");
