@@ -44,18 +44,12 @@ DerivedSa DeriveSa(uint64_t seed, const std::string& name, std::set<uint32_t>* u
   return sa;
 }
 
-IpPrefix HostPrefix(const Address& address) {
-  if (Ipv6Address::IsMatchingType(address))
-    return IpPrefix::Host(Ipv6Address::ConvertFrom(address));
-  return IpPrefix::Host(Ipv4Address::ConvertFrom(address));
-}
-
 xfrm::Policy GenevePolicy(const Address& src, PortRange srcPorts, const Address& dst,
                           PortRange dstPorts, Direction dir, const Address& peer, uint32_t reqid,
                           const std::string& name) {
   xfrm::Policy p;
-  p.selector.src = HostPrefix(src);
-  p.selector.dst = HostPrefix(dst);
+  p.selector.src = IpPrefix::Host(src);
+  p.selector.dst = IpPrefix::Host(dst);
   p.selector.protocol = xfrm::kProtoUdp;
   p.selector.srcPorts = srcPorts;
   p.selector.dstPorts = dstPorts;

@@ -17,10 +17,12 @@ bool OvsMonitorIpsec::KernelLacks(const ike::ConnectionConfig& config,
   if (!kernel_ || status.spiIn == 0) return false;
   bool state = false;
   for (const xfrm::State* s : kernel_->States().All()) state |= s->config.spi == status.spiIn;
-  const auto port = [](ike::PortSpan span) { return span.low == span.high ? span.low : 49152; };
-  const xfrm::FlowTuple out{ns3::Ipv4Address(config.localAddress),
-                            ns3::Ipv4Address(config.remoteAddress), config.protocol,
-                            uint16_t(port(config.localPorts)), uint16_t(port(config.remotePorts))};
+  const auto port = [](ike::PortSpan span) {
+    return span.low == span.high ? span.low : uint16_t(49152);
+  };
+  const xfrm::FlowTuple out = xfrm::FlowTuple::Between(
+      ike::Ns3AddressOf(config.localAddress), ike::Ns3AddressOf(config.remoteAddress),
+      config.protocol, port(config.localPorts), port(config.remotePorts));
   const bool policy =
       kernel_->DecideOutbound(out).kind != xfrm::XfrmStack::OutboundDecision::Kind::kClear;
   return !state || !policy;

@@ -37,7 +37,7 @@ struct PortSpan {
 
 // The traffic selector of one host (transport mode): one address, a protocol
 // and a port range.
-inline TrafficSelector HostSelector(uint32_t address, uint8_t protocol, PortSpan ports) {
+inline TrafficSelector HostSelector(const IpAddress& address, uint8_t protocol, PortSpan ports) {
   TrafficSelector ts;
   ts.ipProtocol = protocol;
   ts.startPort = ports.low;
@@ -47,10 +47,10 @@ inline TrafficSelector HostSelector(uint32_t address, uint8_t protocol, PortSpan
 }
 
 struct ConnectionConfig {
-  std::string name;            // e.g. "ovn-a-to-b-out"
-  uint32_t localAddress = 0;   // IPv4, host byte order (left)
-  uint32_t remoteAddress = 0;  // right
-  std::string remoteId;        // "@<peer system-id>" (rightid)
+  std::string name;         // e.g. "ovn-a-to-b-out"
+  IpAddress localAddress;   // left
+  IpAddress remoteAddress;  // right
+  std::string remoteId;     // "@<peer system-id>" (rightid)
   // Transport-mode traffic selector (leftprotoport / rightprotoport).
   uint8_t protocol = 0;  // 0 = any
   PortSpan localPorts;

@@ -84,5 +84,6 @@ enum class IdType : uint8_t { kIpv4Addr = 1, kFqdn = 2, kRfc822Addr = 3 };
 constexpr uint8_t kCertEncodingX509Signature = 4;
 constexpr uint8_t kAuthMethodRsaSignature = 1;
 constexpr uint8_t kTsIpv4AddrRange = 7;
+constexpr uint8_t kTsIpv6AddrRange = 8;
 
 }  // namespace ipsecsim::ike

@@ -7,6 +7,8 @@
 #include "ns3/integer.h"
 #include "ns3/ipv4-packet-info-tag.h"
 #include "ns3/ipv4.h"
+#include "ns3/ipv6-packet-info-tag.h"
+#include "ns3/ipv6.h"
 #include "ns3/simulator.h"
 #include "ns3/udp-socket-factory.h"
 #include "ns3/uinteger.h"
@@ -243,21 +245,31 @@ ns3::Time IkeDaemon::CostOf(const IkeHeader& header, size_t size) const {
   }
 }
 
+namespace {
+
+// The address a received datagram was sent to (IP_PKTINFO / IPV6_PKTINFO),
+// or unspecified.
+IpAddress DestinationOf(const ns3::Packet& packet) {
+  ns3::Ipv4PacketInfoTag info;
+  if (packet.PeekPacketTag(info)) return IpAddressOf(info.GetAddress());
+  ns3::Ipv6PacketInfoTag info6;
+  if (packet.PeekPacketTag(info6)) return IpAddressOf(info6.GetAddress());
+  return IpAddress();
+}
+
+}  // namespace
+
 void IkeDaemon::OnReadable(ns3::Ptr<ns3::Socket> socket) {
   ns3::Address fromAddress;
   while (ns3::Ptr<ns3::Packet> packet = socket->RecvFrom(fromAddress)) {
     Bytes datagram(packet->GetSize());
     packet->CopyData(datagram.data(), datagram.size());
-    const auto from = ns3::InetSocketAddress::ConvertFrom(fromAddress);
-    Endpoint peer{from.GetIpv4().Get(), from.GetPort()};
-    ns3::Ipv4PacketInfoTag info;
-    uint32_t localAddress = 0;
-    if (packet->PeekPacketTag(info)) localAddress = info.GetAddress().Get();
-    Receive(std::move(datagram), peer, localAddress, false);
+    const Endpoint peer{IpAddressOf(fromAddress), PortOf(fromAddress)};
+    Receive(std::move(datagram), peer, DestinationOf(*packet), false);
   }
 }
 
-void IkeDaemon::Receive(Bytes datagram, Endpoint from, uint32_t localAddress, bool viaNatt) {
+void IkeDaemon::Receive(Bytes datagram, Endpoint from, IpAddress localAddress, bool viaNatt) {
   ++m_counters.received;
   auto parsed = ParseMessage(datagram);
   if (!parsed.Ok()) {
@@ -272,7 +284,7 @@ void IkeDaemon::Receive(Bytes datagram, Endpoint from, uint32_t localAddress, bo
 }
 
 void IkeDaemon::Handle(const Bytes& datagram, const IkeMessage& message, Endpoint from,
-                       uint32_t localAddress, bool viaNatt) {
+                       IpAddress localAddress, bool viaNatt) {
   SaSlot* slot = FindSa(message.header, from, localAddress);
   if (!slot) {
     ++m_counters.unknownSpi;
@@ -296,7 +308,7 @@ void IkeDaemon::Handle(const Bytes& datagram, const IkeMessage& message, Endpoin
 }
 
 IkeDaemon::SaSlot* IkeDaemon::FindSa(const IkeHeader& header, Endpoint from,
-                                     uint32_t localAddress) {
+                                     IpAddress localAddress) {
   if (!header.FromInitiator()) {  // we are the original initiator
     auto it = m_sas.find(header.spiI);
     if (it == m_sas.end() || !it->second.sa->Context().initiator) return nullptr;
@@ -315,7 +327,7 @@ IkeDaemon::SaSlot* IkeDaemon::FindSa(const IkeHeader& header, Endpoint from,
   if (auto known = m_responderIndex.find(key); known != m_responderIndex.end())
     return &m_sas.at(known->second);
   const uint64_t spiR = NewIkeSpi();
-  if (localAddress == 0) localAddress = FirstAddress();
+  if (localAddress.IsUnspecified()) localAddress = FirstAddress(from.address.GetFamily());
   SaSlot& slot = m_sas[spiR];
   slot.created = ns3::Simulator::Now();
   slot.sa = IkeSa::NewResponder(this, header.spiI, spiR, Endpoint{localAddress, kIkePort}, from);
@@ -323,15 +335,25 @@ IkeDaemon::SaSlot* IkeDaemon::FindSa(const IkeHeader& header, Endpoint from,
   return &slot;
 }
 
-uint32_t IkeDaemon::FirstAddress() const {
+IpAddress IkeDaemon::FirstAddress(IpAddress::Family family) const {
+  if (family == IpAddress::Family::kIpv6) {
+    auto ipv6 = m_node->GetObject<ns3::Ipv6>();
+    for (uint32_t i = 0; ipv6 && i < ipv6->GetNInterfaces(); ++i) {
+      for (uint32_t j = 0; j < ipv6->GetNAddresses(i); ++j) {
+        const ns3::Ipv6Address a = ipv6->GetAddress(i, j).GetAddress();
+        if (!a.IsLocalhost() && !a.IsLinkLocal()) return IpAddressOf(a);
+      }
+    }
+    return IpAddress::V6({});
+  }
   auto ipv4 = m_node->GetObject<ns3::Ipv4>();
   for (uint32_t i = 0; i < ipv4->GetNInterfaces(); ++i) {
     for (uint32_t j = 0; j < ipv4->GetNAddresses(i); ++j) {
       const ns3::Ipv4Address a = ipv4->GetAddress(i, j).GetLocal();
-      if (!a.IsLocalhost()) return a.Get();
+      if (!a.IsLocalhost()) return IpAddressOf(a);
     }
   }
-  return 0;
+  return IpAddress();
 }
 
 void IkeDaemon::AfterReception(SaSlot& slot) {
@@ -425,7 +447,7 @@ void IkeDaemon::RetransmitTimeout(uint64_t localSpi) {
 
 void IkeDaemon::Transmit(const Bytes& datagram, Endpoint to, bool natt) {
   ++m_counters.sent;
-  const ns3::InetSocketAddress address(ns3::Ipv4Address(to.address), to.port);
+  const ns3::Address address = SocketAddressOf(to.address, to.port);
   if (!natt) {
     m_socket->SendTo(ns3::Create<ns3::Packet>(datagram.data(), datagram.size()), 0, address);
     return;

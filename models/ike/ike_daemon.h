@@ -43,8 +43,8 @@
 #include "deterministic_rng.h"
 #include "ike_connection.h"
 #include "ike_sa.h"
+#include "ip_address_ns3.h"
 #include "ns3/event-id.h"
-#include "ns3/ipv4-address.h"
 #include "ns3/node.h"
 #include "ns3/nstime.h"
 #include "ns3/object.h"
@@ -200,11 +200,11 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   int64_t UnixNow() const override;
   uint32_t AllocateChildSpi() override;
   uint64_t AllocateIkeSpi() override { return NewIkeSpi(); }
-  std::vector<const ConnectionConfig*> ConnectionsFor(uint32_t remoteAddress,
+  std::vector<const ConnectionConfig*> ConnectionsFor(const IpAddress& remoteAddress,
                                                       const std::string& peerId) const override;
   const ChildSaResult* ChildByOutboundSpi(uint32_t spiOut) const override;
   bool RekeyWithPfs() const override { return m_rekeyPfs; }
-  bool ForcesEncapsulation(uint32_t remoteAddress) const override;
+  bool ForcesEncapsulation(const IpAddress& remoteAddress) const override;
   bool SendsInitialContact(uint64_t localSpi) const override;
   // ike_daemon_initial_contact.cc: INITIAL_CONTACT from a peer starts
   // a liveness check of the older IKE SAs with that peer (RFC 7296 §2.4).
@@ -265,7 +265,7 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
                  uint16_t srcPort, uint16_t dstPort);
   bool BehindNat(const IkeSa& sa) const;  // a NAT rewrote our address, or forced
   void FloatIfNatted(SaSlot& slot);       // initiator, after IKE_SA_INIT
-  void FollowPeer(SaSlot& slot, Endpoint from, uint32_t localAddress);  // arrived on 4500
+  void FollowPeer(SaSlot& slot, Endpoint from, IpAddress localAddress);  // arrived on 4500
   static bool Floated(const IkeSa& sa);
   std::optional<xfrm::UdpEncap> EncapFor(const IkeSa& sa, bool inbound) const;
   void ScheduleKeepalive(SaSlot& slot);
@@ -276,13 +276,15 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   void Kick(SaSlot& slot);  // sends the next queued request if none is outstanding
   void StartExchange(const std::string& name);
   void OnReadable(ns3::Ptr<ns3::Socket> socket);
+  // localAddress: where the datagram was sent to; unspecified when unknown.
   void Handle(const Bytes& datagram, const IkeMessage& message, Endpoint from,
-              uint32_t localAddress, bool viaNatt = false);
+              IpAddress localAddress, bool viaNatt = false);
   // Parses a datagram (without the non-ESP marker) and handles it after its CPU cost.
-  void Receive(Bytes datagram, Endpoint from, uint32_t localAddress, bool viaNatt);
+  void Receive(Bytes datagram, Endpoint from, IpAddress localAddress, bool viaNatt);
   // The IKE SA the message belongs to; a new responder SA for a new IKE_SA_INIT.
-  SaSlot* FindSa(const IkeHeader& header, Endpoint from, uint32_t localAddress);
-  uint32_t FirstAddress() const;
+  SaSlot* FindSa(const IkeHeader& header, Endpoint from, IpAddress localAddress);
+  // The node's first address of that family (not loopback, not link-local).
+  IpAddress FirstAddress(IpAddress::Family family) const;
   std::string LogLine(const std::string& text) const;
   void AfterReception(SaSlot& slot);
   void SendNextRequest(SaSlot& slot);
@@ -302,7 +304,7 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   std::unique_ptr<pki::DeterministicRng> m_rng;
   std::map<std::string, Connection> m_connections;  // map: stable addresses for IkeSaContext
   std::map<uint64_t, SaSlot> m_sas;                 // by local SPI
-  std::map<std::pair<uint32_t, uint64_t>, uint64_t> m_responderIndex;  // (peer, SPIi) -> SPIr
+  std::map<std::pair<IpAddress, uint64_t>, uint64_t> m_responderIndex;  // (peer, SPIi) -> SPIr
   uint32_t m_nextReqid = 1;
   uint32_t m_nextChildSpi = 0;
   IkeDaemonCounters m_counters;

@@ -36,7 +36,8 @@ xfrm::Lifetime IkeDaemon::LifetimeFor(const ConnectionConfig& config, bool initi
 bool IkeDaemon::InstallState(Connection& c, const IkeSa& sa, const ChildSaResult& child,
                              bool inbound) {
   if (!m_xfrm) return true;
-  const ns3::Ipv4Address local(sa.Context().local.address), remote(sa.Context().remote.address);
+  const ns3::Address local = Ns3AddressOf(sa.Context().local.address);
+  const ns3::Address remote = Ns3AddressOf(sa.Context().remote.address);
   xfrm::StateConfig state;
   state.src = inbound ? remote : local;
   state.dst = inbound ? local : remote;
@@ -53,8 +54,7 @@ bool IkeDaemon::InstallState(Connection& c, const IkeSa& sa, const ChildSaResult
 
 void IkeDaemon::RemoveState(const Connection& c, uint32_t spi, bool inbound) {
   if (!m_xfrm) return;
-  const ns3::Ipv4Address dst(inbound ? c.config.localAddress : c.config.remoteAddress);
-  m_xfrm->DeleteState(spi, dst);
+  m_xfrm->DeleteState(spi, Ns3AddressOf(inbound ? c.config.localAddress : c.config.remoteAddress));
 }
 
 void IkeDaemon::InstallChild(const ChildSaResult& child, SaSlot& slot) {
@@ -253,7 +253,7 @@ void IkeDaemon::CheckSequenceSpace() {
     any = true;
     if (!m_xfrm || !child->outboundInstalled || child->rekeying) continue;
     const xfrm::State* out = m_xfrm->States().FindInbound(
-        child->sa.spiOut, ns3::Ipv4Address(c.config.remoteAddress), xfrm::kProtoEsp);
+        child->sa.spiOut, Ns3AddressOf(c.config.remoteAddress), xfrm::kProtoEsp);
     if (out && out->outbound && out->outbound->NextSequence() >= m_rekeySequence) {
       m_log.push_back(LogLine(name + ": ESP out " + Hex32(child->sa.spiOut) +
                               " near the end of its sequence space"));

@@ -87,7 +87,8 @@ void IkeDaemon::AddConnection(const ConnectionConfig& config) {
 void IkeDaemon::InstallPolicies(Connection& c) {
   if (!m_xfrm || c.policiesInstalled) return;
   const ConnectionConfig& cfg = c.config;
-  const ns3::Ipv4Address local(cfg.localAddress), remote(cfg.remoteAddress);
+  const ns3::Address local = Ns3AddressOf(cfg.localAddress);
+  const ns3::Address remote = Ns3AddressOf(cfg.remoteAddress);
   xfrm::Policy out;
   out.selector = {xfrm::IpPrefix::Host(local), xfrm::IpPrefix::Host(remote), cfg.protocol,
                   Range(cfg.localPorts), Range(cfg.remotePorts)};
@@ -123,7 +124,7 @@ const ChildSaResult* IkeDaemon::ChildByOutboundSpi(uint32_t spiOut) const {
   return nullptr;
 }
 
-std::vector<const ConnectionConfig*> IkeDaemon::ConnectionsFor(uint32_t remoteAddress,
+std::vector<const ConnectionConfig*> IkeDaemon::ConnectionsFor(const IpAddress& remoteAddress,
                                                                const std::string& peerId) const {
   std::vector<const ConnectionConfig*> found;
   for (const auto& [name, c] : m_connections)
@@ -149,7 +150,8 @@ IkeDaemon::Connection* IkeDaemon::ConnectionForAcquire(const xfrm::AcquireEvent&
   const xfrm::FlowTuple& f = event.flow;
   for (auto& [name, c] : m_connections) {
     const ConnectionConfig& cfg = c.config;
-    if (cfg.localAddress == f.src.Get() && cfg.remoteAddress == f.dst.Get() &&
+    if (cfg.localAddress == IpAddressOf(f.Source()) &&
+        cfg.remoteAddress == IpAddressOf(f.Destination()) &&
         (cfg.protocol == 0 || cfg.protocol == f.protocol) && InSpan(cfg.localPorts, f.srcPort) &&
         InSpan(cfg.remotePorts, f.dstPort))
       return &c;
@@ -182,7 +184,8 @@ ConnectionStatus IkeDaemon::MakeStatus(const Connection& c) const {
     s.spiIn = child->sa.spiIn;
     s.spiOut = child->sa.spiOut;
     if (m_xfrm) {
-      const ns3::Ipv4Address local(c.config.localAddress), remote(c.config.remoteAddress);
+      const ns3::Address local = Ns3AddressOf(c.config.localAddress);
+      const ns3::Address remote = Ns3AddressOf(c.config.remoteAddress);
       if (const xfrm::State* in = m_xfrm->States().FindInbound(s.spiIn, local, xfrm::kProtoEsp))
         s.bytesIn = in->bytes;
       if (const xfrm::State* out = m_xfrm->States().FindInbound(s.spiOut, remote, xfrm::kProtoEsp))

@@ -23,7 +23,7 @@ uint64_t IkeDaemon::InboundBytesOf(uint64_t localSpi) const {
     for (const InstalledChild& rec : c.children)
       if (rec.ikeSa == localSpi)
         if (const xfrm::State* in = m_xfrm->States().FindInbound(
-                rec.sa.spiIn, ns3::Ipv4Address(c.config.localAddress), xfrm::kProtoEsp))
+                rec.sa.spiIn, Ns3AddressOf(c.config.localAddress), xfrm::kProtoEsp))
           bytes += in->bytes;
   return bytes;
 }

@@ -10,8 +10,6 @@
 // or encapsulation is forced; the responder follows when a message arrives
 // on 4500 and from then on answers and sends to the address and port it came
 // from (the NAT's mapping).
-#include <sstream>
-
 #include "ike_daemon.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/simulator.h"
@@ -24,11 +22,7 @@ namespace {
 constexpr size_t kMarkerLen = 4;
 constexpr uint8_t kKeepaliveByte = 0xff;  // RFC 3948 §2.3
 
-std::string EndpointText(Endpoint e) {
-  std::ostringstream out;
-  ns3::Ipv4Address(e.address).Print(out);
-  return out.str() + ":" + std::to_string(e.port);
-}
+std::string EndpointText(Endpoint e) { return e.address.ToString() + ":" + std::to_string(e.port); }
 
 }  // namespace
 
@@ -44,10 +38,10 @@ void IkeDaemon::OnNattIke(ns3::Ptr<ns3::Packet> packet, ns3::Ipv4Address src, ns
   Bytes datagram(packet->GetSize());
   packet->CopyData(datagram.data(), datagram.size());
   datagram.erase(datagram.begin(), datagram.begin() + kMarkerLen);
-  Receive(std::move(datagram), Endpoint{src.Get(), srcPort}, dst.Get(), true);
+  Receive(std::move(datagram), Endpoint{IpAddressOf(src), srcPort}, IpAddressOf(dst), true);
 }
 
-bool IkeDaemon::ForcesEncapsulation(uint32_t remoteAddress) const {
+bool IkeDaemon::ForcesEncapsulation(const IpAddress& remoteAddress) const {
   if (m_forceEncapsulation) return true;
   for (const auto& [name, c] : m_connections)
     if (c.config.remoteAddress == remoteAddress && c.config.forceEncapsulation) return true;
@@ -76,12 +70,12 @@ void IkeDaemon::FloatIfNatted(SaSlot& slot) {
   m_log.push_back(LogLine(slot.connection + ": " + why + ", floating to UDP 4500"));
 }
 
-void IkeDaemon::FollowPeer(SaSlot& slot, Endpoint from, uint32_t localAddress) {
+void IkeDaemon::FollowPeer(SaSlot& slot, Endpoint from, IpAddress localAddress) {
   IkeSa& sa = *slot.sa;
   const IkeSaContext& ctx = sa.Context();
   const bool floated = Floated(sa);
   if (floated && ctx.remote.address == from.address && ctx.remote.port == from.port) return;
-  if (localAddress == 0) localAddress = ctx.local.address;
+  if (localAddress.IsUnspecified()) localAddress = ctx.local.address;
   sa.MoveEndpoints(Endpoint{localAddress, xfrm::kNattPort}, from);
   if (!floated) ++m_counters.nattFloats;
   // A later change is a new NAT mapping; installed Child SAs keep their
@@ -111,7 +105,7 @@ void IkeDaemon::KeepaliveTick(uint64_t localSpi) {
   const Endpoint to = it->second.sa->Context().remote;
   const uint8_t keepalive = kKeepaliveByte;
   m_nattSocket->SendTo(ns3::Create<ns3::Packet>(&keepalive, 1), 0,
-                       ns3::InetSocketAddress(ns3::Ipv4Address(to.address), to.port));
+                       SocketAddressOf(to.address, to.port));
   ++m_counters.nattKeepalivesSent;
   it->second.keepalive =
       ns3::Simulator::Schedule(m_nattKeepaliveInterval, &IkeDaemon::KeepaliveTick, this, localSpi);

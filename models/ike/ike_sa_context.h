@@ -12,12 +12,13 @@
 
 #include "dh_modp2048.h"
 #include "ike_connection.h"
+#include "ip_address.h"
 #include "key_derivation.h"
 
 namespace ipsecsim::ike {
 
 struct Endpoint {
-  uint32_t address = 0;  // IPv4, host byte order
+  IpAddress address;
   uint16_t port = 500;
 };
 
@@ -34,7 +35,7 @@ class IkeSaEnvironment {
   virtual uint64_t AllocateIkeSpi() = 0;    // a fresh local IKE SPI (IKE SA rekey)
   // Connections to `remoteAddress` whose rightid is `peerId`: what a responder
   // may use for a peer that authenticated as `peerId`.
-  virtual std::vector<const ConnectionConfig*> ConnectionsFor(uint32_t remoteAddress,
+  virtual std::vector<const ConnectionConfig*> ConnectionsFor(const IpAddress& remoteAddress,
                                                               const std::string& peerId) const = 0;
   // The installed Child SA whose outbound SPI (chosen by the peer) is
   // `spiOut`, if any: what REKEY_SA and Delete payloads name.
@@ -43,7 +44,7 @@ class IkeSaEnvironment {
   virtual bool RekeyWithPfs() const { return false; }
   // encapsulation=yes towards this peer: our NAT_DETECTION_SOURCE_IP hash
   // is made over port 0 so that the peer detects a NAT too.
-  virtual bool ForcesEncapsulation(uint32_t /*remoteAddress*/) const { return false; }
+  virtual bool ForcesEncapsulation(const IpAddress& /*remoteAddress*/) const { return false; }
   // Modelled crypto (modelled_crypto.h): cheap D-H and AUTH stand-ins with
   // the real wire sizes, for capacity studies; no security value.
   virtual bool ModelledCrypto() const { return false; }

@@ -54,6 +54,12 @@ Bytes NewNonce(IkeSaContext& sa);
 bool RekeySharedSecret(IkeSaContext& sa, const std::vector<Payload>& in,
                        std::optional<Modp2048KeyPair>& dh, const char* what, Bytes* secret);
 
+// Exactly one selector equal to `expected` (ipsecsim neither narrows nor
+// widens: both ends are configured with the same host-to-host selectors).
+inline bool IsExactly(const TsPayload* ts, const TrafficSelector& expected) {
+  return ts && ts->selectors.size() == 1 && ts->selectors[0] == expected;
+}
+
 // The first error notify (type below 16384) in a payload list.
 const NotifyPayload* FindErrorNotify(const std::vector<Payload>& payloads);
 

@@ -6,12 +6,13 @@
 #include <cstdint>
 
 #include "bytes.h"
+#include "ip_address.h"
 
 namespace ipsecsim::ike {
 
 constexpr size_t kNatDetectionHashLen = 20;
 
-// `ipv4` in host byte order; it and `port` are encoded big-endian.
-Bytes NatDetectionHash(uint64_t spiI, uint64_t spiR, uint32_t ipv4, uint16_t port);
+// The address goes in as its 4 or 16 wire bytes, the port big-endian.
+Bytes NatDetectionHash(uint64_t spiI, uint64_t spiR, const IpAddress& ip, uint16_t port);
 
 }  // namespace ipsecsim::ike

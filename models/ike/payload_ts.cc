@@ -1,23 +1,71 @@
-// Traffic selector payloads, IPv4 ranges only (RFC 7296 §3.13).
+// Traffic selector payloads (RFC 7296 §3.13.1): TS_IPV4_ADDR_RANGE (7) with
+// 4-byte addresses, TS_IPV6_ADDR_RANGE (8) with 16-byte ones.
 #include "payload_codec.h"
 
 namespace ipsecsim::ike {
 
 namespace {
-constexpr uint16_t kIpv4SelectorLen = 16;
+
+// Type, protocol, length, two ports, then the two addresses.
+constexpr uint16_t kSelectorFixedLen = 8;
+
+uint16_t SelectorLength(size_t addressLength) {
+  return uint16_t(kSelectorFixedLen + 2 * addressLength);
 }
+
+// The address length of a selector type ipsecsim reads, or 0.
+size_t AddressLengthOf(uint8_t tsType) {
+  if (tsType == kTsIpv4AddrRange) return 4;
+  if (tsType == kTsIpv6AddrRange) return 16;
+  return 0;
+}
+
+bool ReadAddress(WireReader& r, const char* expected, size_t length, IpAddress* out,
+                 ParseError* error) {
+  Bytes bytes;
+  if (!r.Take(expected, length, &bytes, error)) return false;
+  *out = *IpAddress::FromBytes(bytes.data(), bytes.size());
+  return true;
+}
+
+bool ParseSelector(WireReader& r, TrafficSelector* s, ParseError* error) {
+  const size_t at = r.Offset();
+  uint8_t type = 0;
+  uint16_t length = 0;
+  if (!r.U8("TS type", &type, error)) return false;
+  const size_t addressLength = AddressLengthOf(type);
+  if (addressLength == 0) {
+    *error = ParseError{at, "TS type 7 (TS_IPV4_ADDR_RANGE) or 8 (TS_IPV6_ADDR_RANGE)",
+                        "type " + std::to_string(type) + " is not supported"};
+    return false;
+  }
+  if (!r.U8("TS IP protocol ID", &s->ipProtocol, error) ||
+      !r.U16("TS selector length", &length, error))
+    return false;
+  const uint16_t expectedLength = SelectorLength(addressLength);
+  if (length != expectedLength) {
+    *error = ParseError{at + 2, "TS selector length " + std::to_string(expectedLength),
+                        "declares " + std::to_string(length)};
+    return false;
+  }
+  return r.U16("TS start port", &s->startPort, error) && r.U16("TS end port", &s->endPort, error) &&
+         ReadAddress(r, "TS starting address", addressLength, &s->startAddress, error) &&
+         ReadAddress(r, "TS ending address", addressLength, &s->endAddress, error);
+}
+
+}  // namespace
 
 void EncodeBody(const TsPayload& ts, WireWriter& w) {
   w.U8(uint8_t(ts.selectors.size()));
   w.Zeros(3);
   for (const auto& s : ts.selectors) {
-    w.U8(s.tsType);
+    w.U8(s.TsType());
     w.U8(s.ipProtocol);
-    w.U16(kIpv4SelectorLen);
+    w.U16(SelectorLength(s.startAddress.Size()));
     w.U16(s.startPort);
     w.U16(s.endPort);
-    w.U32(s.startAddress);
-    w.U32(s.endAddress);
+    w.Append(s.startAddress.Data(), s.startAddress.Size());
+    w.Append(s.endAddress.Data(), s.endAddress.Size());
   }
 }
 
@@ -33,25 +81,7 @@ bool ParseBody(WireReader& r, TsPayload* out, ParseError* error) {
   }
   for (unsigned i = 0; i < count; ++i) {
     TrafficSelector s;
-    const size_t at = r.Offset();
-    uint16_t length = 0;
-    if (!r.U8("TS type", &s.tsType, error)) return false;
-    if (s.tsType != kTsIpv4AddrRange) {
-      *error = ParseError{at, "TS type 7 (TS_IPV4_ADDR_RANGE)",
-                          "type " + std::to_string(s.tsType) + " is not supported"};
-      return false;
-    }
-    if (!r.U8("TS IP protocol ID", &s.ipProtocol, error) ||
-        !r.U16("TS selector length", &length, error))
-      return false;
-    if (length != kIpv4SelectorLen) {
-      *error = ParseError{at + 2, "TS selector length 16", "declares " + std::to_string(length)};
-      return false;
-    }
-    if (!r.U16("TS start port", &s.startPort, error) || !r.U16("TS end port", &s.endPort, error) ||
-        !r.U32("TS starting address", &s.startAddress, error) ||
-        !r.U32("TS ending address", &s.endAddress, error))
-      return false;
+    if (!ParseSelector(r, &s, error)) return false;
     out->selectors.push_back(s);
   }
   if (!r.AtEnd()) {

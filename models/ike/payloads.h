@@ -10,6 +10,7 @@
 
 #include "bytes.h"
 #include "ike_constants.h"
+#include "ip_address.h"
 
 namespace ipsecsim::ike {
 
@@ -71,13 +72,19 @@ struct AuthPayload {
   Bytes data;
 };
 
+// TS_IPV4_ADDR_RANGE or TS_IPV6_ADDR_RANGE, as the addresses' family says
+// (both addresses are of one family).
 struct TrafficSelector {
-  uint8_t tsType = kTsIpv4AddrRange;
   uint8_t ipProtocol = 0;  // 0 = any
   uint16_t startPort = 0;
   uint16_t endPort = 65535;
-  uint32_t startAddress = 0;  // host byte order
-  uint32_t endAddress = 0xffffffff;
+  IpAddress startAddress = IpAddress::V4(0);
+  IpAddress endAddress = IpAddress::V4(0xffffffff);
+  uint8_t TsType() const { return startAddress.IsV6() ? kTsIpv6AddrRange : kTsIpv4AddrRange; }
+  bool operator==(const TrafficSelector& o) const {
+    return ipProtocol == o.ipProtocol && startPort == o.startPort && endPort == o.endPort &&
+           startAddress == o.startAddress && endAddress == o.endAddress;
+  }
 };
 
 // TSi or TSr (the Payload's type says which).

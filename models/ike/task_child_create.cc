@@ -7,17 +7,6 @@
 namespace ipsecsim::ike {
 namespace {
 
-bool SameSelector(const TrafficSelector& a, const TrafficSelector& b) {
-  return a.tsType == b.tsType && a.ipProtocol == b.ipProtocol && a.startPort == b.startPort &&
-         a.endPort == b.endPort && a.startAddress == b.startAddress && a.endAddress == b.endAddress;
-}
-
-// Exactly one selector equal to `expected` (ipsecsim neither narrows nor
-// widens: both ends are configured with the same host-to-host selectors).
-bool IsExactly(const TsPayload* ts, const TrafficSelector& expected) {
-  return ts && ts->selectors.size() == 1 && SameSelector(ts->selectors[0], expected);
-}
-
 class ChildCreateTask : public IkeTask {
  public:
   const char* Name() const override { return "child-create"; }

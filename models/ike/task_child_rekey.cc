@@ -9,13 +9,6 @@
 namespace ipsecsim::ike {
 namespace {
 
-bool IsExactly(const TsPayload* ts, const TrafficSelector& e) {
-  if (!ts || ts->selectors.size() != 1) return false;
-  const TrafficSelector& a = ts->selectors[0];
-  return a.tsType == e.tsType && a.ipProtocol == e.ipProtocol && a.startPort == e.startPort &&
-         a.endPort == e.endPort && a.startAddress == e.startAddress && a.endAddress == e.endAddress;
-}
-
 Bytes SpiBytes(uint32_t spi) {
   Bytes b(4);
   PutU32(b.data(), spi);

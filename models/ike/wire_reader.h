@@ -58,6 +58,7 @@ class WireWriter {
     U32(uint32_t(v));
   }
   void Append(const Bytes& b) { out_.insert(out_.end(), b.begin(), b.end()); }
+  void Append(const uint8_t* data, size_t n) { out_.insert(out_.end(), data, data + n); }
   void Zeros(size_t n) { out_.insert(out_.end(), n, 0); }
   size_t Size() const { return out_.size(); }
   // Overwrites a 16-bit length field written earlier at `at`.

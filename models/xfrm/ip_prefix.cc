@@ -43,6 +43,12 @@ IpPrefix::IpPrefix(ns3::Ipv6Address address, uint8_t length)
   last_ = ns3::Ipv4Address(uint32_t(0));
 }
 
+IpPrefix IpPrefix::Host(const ns3::Address& address) {
+  if (ns3::Ipv6Address::IsMatchingType(address))
+    return Host(ns3::Ipv6Address::ConvertFrom(address));
+  return Host(ns3::Ipv4Address::ConvertFrom(address));
+}
+
 ns3::Address IpPrefix::Address() const {
   if (ipv6_) return Ipv6Of(network6_);
   return ns3::Ipv4Address(network_);

@@ -27,6 +27,8 @@ class IpPrefix {
   static IpPrefix AnyIpv6() { return IpPrefix(ns3::Ipv6Address::GetAny(), 0); }
   static IpPrefix Host(ns3::Ipv4Address address) { return IpPrefix(address, 32); }
   static IpPrefix Host(ns3::Ipv6Address address) { return IpPrefix(address, 128); }
+  // address holds an Ipv4Address or an Ipv6Address.
+  static IpPrefix Host(const ns3::Address& address);
   // Parses IPv4 "10.0.0.0/24" or a bare address (host prefix); nullopt when malformed.
   static std::optional<IpPrefix> Parse(std::string_view text);
 

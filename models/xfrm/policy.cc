@@ -4,6 +4,29 @@
 
 namespace ipsecsim::xfrm {
 
+ns3::Address FlowTuple::Source() const { return ipv6 ? ns3::Address(src6) : ns3::Address(src); }
+
+ns3::Address FlowTuple::Destination() const {
+  return ipv6 ? ns3::Address(dst6) : ns3::Address(dst);
+}
+
+FlowTuple FlowTuple::Between(const ns3::Address& src, const ns3::Address& dst, uint8_t protocol,
+                             uint16_t srcPort, uint16_t dstPort) {
+  FlowTuple flow;
+  flow.protocol = protocol;
+  flow.srcPort = srcPort;
+  flow.dstPort = dstPort;
+  flow.ipv6 = ns3::Ipv6Address::IsMatchingType(src);
+  if (flow.ipv6) {
+    flow.src6 = ns3::Ipv6Address::ConvertFrom(src);
+    flow.dst6 = ns3::Ipv6Address::ConvertFrom(dst);
+  } else {
+    flow.src = ns3::Ipv4Address::ConvertFrom(src);
+    flow.dst = ns3::Ipv4Address::ConvertFrom(dst);
+  }
+  return flow;
+}
+
 void ReadPorts(uint8_t protocol, const uint8_t* segment, size_t len, FlowTuple* flow) {
   flow->srcPort = 0;
   flow->dstPort = 0;

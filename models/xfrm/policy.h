@@ -30,6 +30,13 @@ struct FlowTuple {
   bool ipv6 = false;
   ns3::Ipv6Address src6{};
   ns3::Ipv6Address dst6{};
+
+  // The addresses as an Ipv4Address or Ipv6Address.
+  ns3::Address Source() const;
+  ns3::Address Destination() const;
+  // A flow between two addresses of one family (Ipv4Address or Ipv6Address).
+  static FlowTuple Between(const ns3::Address& src, const ns3::Address& dst, uint8_t protocol = 0,
+                           uint16_t srcPort = 0, uint16_t dstPort = 0);
 };
 
 // Reads the ports (or ICMP type/code) from the first bytes of an L4 segment;

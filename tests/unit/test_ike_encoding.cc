@@ -131,7 +131,7 @@ BOOST_AUTO_TEST_CASE(auth_inner_payload_fields) {
   BOOST_TEST(tsr->selectors.at(0).startPort == 6081);
   BOOST_TEST(tsr->selectors.at(0).endPort == 6081);
   BOOST_TEST(tsr->selectors.at(0).ipProtocol == 17);
-  BOOST_TEST(tsr->selectors.at(0).startAddress == 0x0a000002u);
+  BOOST_TEST(tsr->selectors.at(0).startAddress.V4Value() == 0x0a000002u);
 }
 
 BOOST_AUTO_TEST_CASE(sk_payload_decrypts_with_python_aesgcm) {
@@ -271,13 +271,14 @@ BOOST_AUTO_TEST_CASE(targeted_corruptions_name_the_field) {
   BOOST_TEST(nonceError.find("expected Nonce data of 16 to 256 bytes: 8 bytes present") !=
              std::string::npos);
 
-  IkeMessage badTs;
-  badTs.header = Header(ExchangeType::kCreateChildSa, 2, false);
-  TrafficSelector ipv6;
-  ipv6.tsType = 8;
-  badTs.payloads.push_back(Payload{PayloadType::kTsi, false, TsPayload{{ipv6}}});
-  BOOST_TEST(errorOf(EncodeMessage(badTs)) ==
-             "byte 36: expected TS type 7 (TS_IPV4_ADDR_RANGE): type 8 is not supported");
+  IkeMessage ts;
+  ts.header = Header(ExchangeType::kCreateChildSa, 2, false);
+  ts.payloads.push_back(Payload{PayloadType::kTsi, false, TsPayload{{TrafficSelector{}}}});
+  Bytes unknownTsType = EncodeMessage(ts);
+  unknownTsType[36] = 9;  // the first selector's TS type
+  BOOST_TEST(errorOf(unknownTsType) ==
+             "byte 36: expected TS type 7 (TS_IPV4_ADDR_RANGE) or 8 (TS_IPV6_ADDR_RANGE): type 9 "
+             "is not supported");
 
   IkeMessage badDelete;
   badDelete.header = Header(ExchangeType::kInformational, 2, false);

@@ -123,8 +123,8 @@ class IkeWorld {
     if (bUp) daemons[1]->Start(nodes.Get(1), std::move(b));
     ConnectionConfig out;
     out.name = "a-to-b";
-    out.localAddress = address[0].Get();
-    out.remoteAddress = address[1].Get();
+    out.localAddress = IpAddressOf(address[0]);
+    out.remoteAddress = IpAddressOf(address[1]);
     out.remoteId = "@system-b";
     out.protocol = 17;
     out.remotePorts = PortSpan::Single(kServicePort);
@@ -132,8 +132,8 @@ class IkeWorld {
     aConnection = out;
     ConnectionConfig in;
     in.name = "b-from-a";
-    in.localAddress = address[1].Get();
-    in.remoteAddress = address[0].Get();
+    in.localAddress = IpAddressOf(address[1]);
+    in.remoteAddress = IpAddressOf(address[0]);
     in.remoteId = bExpectsId;
     in.protocol = 17;
     in.localPorts = PortSpan::Single(kServicePort);

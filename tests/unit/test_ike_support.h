@@ -2,6 +2,7 @@
 // way to ask /usr/bin/python3 (Debian's `cryptography`) for reference values.
 #pragma once
 
+#include <array>
 #include <fstream>
 #include <ostream>
 #include <string>
@@ -108,10 +109,27 @@ inline std::vector<Payload> AuthRequestInner() {
   p.push_back(MakeFqdnId(PayloadType::kIdr, "@node-b-system-id"));
   p.push_back(MakeNotify(NotifyType::kUseTransportMode));
   p.push_back(Payload{PayloadType::kSa, false, EspProposal(0xc0ffee01)});
-  TrafficSelector a{kTsIpv4AddrRange, 17, 0, 65535, 0x0a000001, 0x0a000001};
-  TrafficSelector b{kTsIpv4AddrRange, 17, 6081, 6081, 0x0a000002, 0x0a000002};
+  TrafficSelector a{17, 0, 65535, IpAddress::V4(0x0a000001), IpAddress::V4(0x0a000001)};
+  TrafficSelector b{17, 6081, 6081, IpAddress::V4(0x0a000002), IpAddress::V4(0x0a000002)};
   p.push_back(Payload{PayloadType::kTsi, false, TsPayload{{a}}});
   p.push_back(Payload{PayloadType::kTsr, false, TsPayload{{b}}});
+  return p;
+}
+
+// fd00:10::<last>: the IPv6 node IPs of an ip_family: ipv6 cluster.
+inline IpAddress Ipv6Node(uint8_t last) {
+  std::array<uint8_t, 16> bytes{0xfd, 0x00, 0x00, 0x10};
+  bytes[15] = last;
+  return IpAddress::V6(bytes);
+}
+
+// AuthRequestInner() between IPv6 hosts: TS_IPV6_ADDR_RANGE selectors.
+inline std::vector<Payload> AuthRequestInner6() {
+  std::vector<Payload> p = AuthRequestInner();
+  const TrafficSelector a{17, 0, 65535, Ipv6Node(0x0a), Ipv6Node(0x0a)};
+  const TrafficSelector b{17, 6081, 6081, Ipv6Node(0x0b), Ipv6Node(0x0b)};
+  p[p.size() - 2] = Payload{PayloadType::kTsi, false, TsPayload{{a}}};
+  p[p.size() - 1] = Payload{PayloadType::kTsr, false, TsPayload{{b}}};
   return p;
 }
 
@@ -120,7 +138,7 @@ inline std::vector<Payload> CreateChildInner() {
   p.push_back(MakeNotify(NotifyType::kUseTransportMode));
   p.push_back(Payload{PayloadType::kSa, false, EspProposal(0xc0ffee02)});
   p.push_back(Payload{PayloadType::kNonce, false, NoncePayload{Filled(32, 0x50)}});
-  TrafficSelector a{kTsIpv4AddrRange, 17, 0, 65535, 0x0a000001, 0x0a000001};
+  TrafficSelector a{17, 0, 65535, IpAddress::V4(0x0a000001), IpAddress::V4(0x0a000001)};
   p.push_back(Payload{PayloadType::kTsi, false, TsPayload{{a}}});
   p.push_back(Payload{PayloadType::kTsr, false, TsPayload{{a}}});
   return p;
