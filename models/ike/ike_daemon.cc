@@ -12,6 +12,7 @@
 #include "ns3/simulator.h"
 #include "ns3/udp-socket-factory.h"
 #include "ns3/uinteger.h"
+#include "udp_encap.h"
 
 namespace ipsecsim::ike {
 
@@ -145,11 +146,8 @@ void IkeDaemon::DoDispose() {
   }
   m_sequenceCheck.Cancel();
   m_sas.clear();
-  if (m_socket) m_socket->Close();
-  if (m_nattSocket) m_nattSocket->Close();
+  CloseSockets();
   if (m_xfrm) m_xfrm->SetNattIkeHandler(xfrm::XfrmStack::NattIkeHandler());
-  m_socket = nullptr;
-  m_nattSocket = nullptr;
   m_xfrm = nullptr;
   m_node = nullptr;
   ns3::Object::DoDispose();
@@ -164,11 +162,35 @@ void IkeDaemon::Start(ns3::Ptr<ns3::Node> node, IkeIdentity identity) {
     m_xfrm->TraceConnectWithoutContext("Acquire", ns3::MakeCallback(&IkeDaemon::OnAcquire, this));
     m_xfrm->TraceConnectWithoutContext("Expire", ns3::MakeCallback(&IkeDaemon::OnExpire, this));
   }
-  m_socket = ns3::Socket::CreateSocket(node, ns3::UdpSocketFactory::GetTypeId());
-  m_socket->Bind(ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), kIkePort));
-  m_socket->SetRecvPktInfo(true);
-  m_socket->SetRecvCallback(ns3::MakeCallback(&IkeDaemon::OnReadable, this));
-  StartNatt();
+  m_ipv4 = OpenSockets(IpAddress::Family::kIpv4);
+  if (!FirstAddress(IpAddress::Family::kIpv6).IsUnspecified())
+    m_ipv6 = OpenSockets(IpAddress::Family::kIpv6);
+  if (m_xfrm) m_xfrm->SetNattIkeHandler(ns3::MakeCallback(&IkeDaemon::OnNattIke, this));
+}
+
+IkeDaemon::Sockets IkeDaemon::OpenSockets(IpAddress::Family family) {
+  const auto open = [this, family](uint16_t port) {
+    auto socket = ns3::Socket::CreateSocket(m_node, ns3::UdpSocketFactory::GetTypeId());
+    socket->Bind(SocketAddressOf(IpAddress::Any(family), port));
+    return socket;
+  };
+  Sockets sockets{open(kIkePort), open(xfrm::kNattPort)};
+  sockets.ike->SetRecvPktInfo(true);
+  sockets.ike->SetRecvCallback(ns3::MakeCallback(&IkeDaemon::OnReadable, this));
+  return sockets;
+}
+
+void IkeDaemon::CloseSockets() {
+  for (Sockets* sockets : {&m_ipv4, &m_ipv6}) {
+    if (sockets->ike) sockets->ike->Close();
+    if (sockets->natt) sockets->natt->Close();
+    *sockets = Sockets();
+  }
+}
+
+ns3::Ptr<ns3::Socket> IkeDaemon::SocketTo(const IpAddress& peer, bool natt) const {
+  const Sockets& sockets = peer.IsV6() ? m_ipv6 : m_ipv4;
+  return natt ? sockets.natt : sockets.ike;
 }
 
 int64_t IkeDaemon::UnixNow() const { return m_epochSeconds + ns3::Simulator::Now().GetSeconds(); }
@@ -446,15 +468,20 @@ void IkeDaemon::RetransmitTimeout(uint64_t localSpi) {
 }
 
 void IkeDaemon::Transmit(const Bytes& datagram, Endpoint to, bool natt) {
+  ns3::Ptr<ns3::Socket> socket = SocketTo(to.address, natt);
+  if (!socket) {
+    m_log.push_back(LogLine("no address of the family of " + to.address.ToString()));
+    return;
+  }
   ++m_counters.sent;
   const ns3::Address address = SocketAddressOf(to.address, to.port);
   if (!natt) {
-    m_socket->SendTo(ns3::Create<ns3::Packet>(datagram.data(), datagram.size()), 0, address);
+    socket->SendTo(ns3::Create<ns3::Packet>(datagram.data(), datagram.size()), 0, address);
     return;
   }
   Bytes marked(kNonEspMarkerLen, 0);  // RFC 3948 §2.2
   marked.insert(marked.end(), datagram.begin(), datagram.end());
-  m_nattSocket->SendTo(ns3::Create<ns3::Packet>(marked.data(), marked.size()), 0, address);
+  socket->SendTo(ns3::Create<ns3::Packet>(marked.data(), marked.size()), 0, address);
 }
 
 std::string IkeDaemon::LogLine(const std::string& text) const {

@@ -1,4 +1,5 @@
-// IkeDaemon: what pluto does on one ns-3 node. It listens on UDP 500,
+// IkeDaemon: what pluto does on one ns-3 node. It listens on UDP 500 (IPv4,
+// and IPv6 when the node has an address that is not link-local),
 // negotiates IKE SAs and their Child SAs with IkeSa, installs the ESP SAs
 // into the node's XfrmStack and reports per connection like
 // `ipsec trafficstatus`.
@@ -260,8 +261,7 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   void TearDownIkeSa(uint64_t localSpi, const std::string& why);
 
   // ike_daemon_natt.cc: UDP 4500, ESP in UDP, keepalives
-  void StartNatt();
-  void OnNattIke(ns3::Ptr<ns3::Packet> packet, ns3::Ipv4Address src, ns3::Ipv4Address dst,
+  void OnNattIke(ns3::Ptr<ns3::Packet> packet, const ns3::Address& src, const ns3::Address& dst,
                  uint16_t srcPort, uint16_t dstPort);
   bool BehindNat(const IkeSa& sa) const;  // a NAT rewrote our address, or forced
   void FloatIfNatted(SaSlot& slot);       // initiator, after IKE_SA_INIT
@@ -271,7 +271,15 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   void ScheduleKeepalive(SaSlot& slot);
   void KeepaliveTick(uint64_t localSpi);
 
-  // ike_daemon.cc: messages, CPU time, retransmission
+  // ike_daemon.cc: sockets, messages, CPU time, retransmission
+  // UDP 500 and UDP 4500 of one IP version: bound to 0.0.0.0 or ::.
+  struct Sockets {
+    ns3::Ptr<ns3::Socket> ike;
+    ns3::Ptr<ns3::Socket> natt;  // sends only: xfrm hands us what arrives on 4500
+  };
+  Sockets OpenSockets(IpAddress::Family family);
+  void CloseSockets();
+  ns3::Ptr<ns3::Socket> SocketTo(const IpAddress& peer, bool natt) const;
   void ProcessEvents(uint64_t localSpi);
   void Kick(SaSlot& slot);  // sends the next queued request if none is outstanding
   void StartExchange(const std::string& name);
@@ -298,8 +306,8 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
 
   ns3::Ptr<ns3::Node> m_node;
   ns3::Ptr<xfrm::XfrmStack> m_xfrm;
-  ns3::Ptr<ns3::Socket> m_socket;
-  ns3::Ptr<ns3::Socket> m_nattSocket;  // sends only: xfrm hands us what arrives on 4500
+  Sockets m_ipv4;
+  Sockets m_ipv6;  // open when the node has an IPv6 address that is not link-local
   IkeIdentity m_identity;
   std::unique_ptr<pki::DeterministicRng> m_rng;
   std::map<std::string, Connection> m_connections;  // map: stable addresses for IkeSaContext

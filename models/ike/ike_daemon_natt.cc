@@ -2,9 +2,10 @@
 //
 // Receiving on UDP 4500: the node's XfrmStack owns UDP 4500 like the
 // kernel's encapsulation socket. It decapsulates ESP itself, drops
-// keepalives, and hands IKE messages (non-ESP marker) to the handler set
-// here. The daemon's own UDP 4500 socket is only used to send, so its source
-// port is 4500; nothing reaches it while the handler is set.
+// keepalives, and hands IKE messages (non-ESP marker) of either IP version
+// to OnNattIke (set by Start). The daemon's own UDP 4500 sockets are only
+// used to send, so their source port is 4500; nothing reaches them while the
+// handler is set.
 //
 // Who floats: the initiator, once IKE_SA_INIT showed a NAT on either side
 // or encapsulation is forced; the responder follows when a message arrives
@@ -26,14 +27,8 @@ std::string EndpointText(Endpoint e) { return e.address.ToString() + ":" + std::
 
 }  // namespace
 
-void IkeDaemon::StartNatt() {
-  m_nattSocket = ns3::Socket::CreateSocket(m_node, ns3::UdpSocketFactory::GetTypeId());
-  m_nattSocket->Bind(ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), xfrm::kNattPort));
-  if (m_xfrm) m_xfrm->SetNattIkeHandler(ns3::MakeCallback(&IkeDaemon::OnNattIke, this));
-}
-
-void IkeDaemon::OnNattIke(ns3::Ptr<ns3::Packet> packet, ns3::Ipv4Address src, ns3::Ipv4Address dst,
-                          uint16_t srcPort, uint16_t /*dstPort*/) {
+void IkeDaemon::OnNattIke(ns3::Ptr<ns3::Packet> packet, const ns3::Address& src,
+                          const ns3::Address& dst, uint16_t srcPort, uint16_t /*dstPort*/) {
   if (packet->GetSize() < kMarkerLen) return;
   Bytes datagram(packet->GetSize());
   packet->CopyData(datagram.data(), datagram.size());
@@ -104,8 +99,9 @@ void IkeDaemon::KeepaliveTick(uint64_t localSpi) {
   if (it == m_sas.end() || it->second.deleting) return;
   const Endpoint to = it->second.sa->Context().remote;
   const uint8_t keepalive = kKeepaliveByte;
-  m_nattSocket->SendTo(ns3::Create<ns3::Packet>(&keepalive, 1), 0,
-                       SocketAddressOf(to.address, to.port));
+  if (ns3::Ptr<ns3::Socket> socket = SocketTo(to.address, true))
+    socket->SendTo(ns3::Create<ns3::Packet>(&keepalive, 1), 0,
+                   SocketAddressOf(to.address, to.port));
   ++m_counters.nattKeepalivesSent;
   it->second.keepalive =
       ns3::Simulator::Schedule(m_nattKeepaliveInterval, &IkeDaemon::KeepaliveTick, this, localSpi);

@@ -29,10 +29,7 @@ void IkeDaemon::Stop(bool sendDeletes) {
     m_xfrm->TraceDisconnectWithoutContext("Expire", ns3::MakeCallback(&IkeDaemon::OnExpire, this));
     m_xfrm->SetNattIkeHandler(xfrm::XfrmStack::NattIkeHandler());
   }
-  if (m_socket) m_socket->Close();
-  if (m_nattSocket) m_nattSocket->Close();
-  m_socket = nullptr;
-  m_nattSocket = nullptr;
+  CloseSockets();
 }
 
 }  // namespace ipsecsim::ike

@@ -18,6 +18,8 @@ class IpAddress {
   IpAddress() = default;  // 0.0.0.0: IPv4, unspecified
   static IpAddress V4(uint32_t hostOrder);
   static IpAddress V6(const std::array<uint8_t, 16>& bytes);
+  // 0.0.0.0 or ::
+  static IpAddress Any(Family family) { return family == Family::kIpv6 ? V6({}) : IpAddress(); }
   // 4 bytes give IPv4, 16 IPv6; any other length nullopt.
   static std::optional<IpAddress> FromBytes(const uint8_t* data, size_t length);
 

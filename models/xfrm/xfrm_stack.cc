@@ -566,8 +566,8 @@ ns3::IpL4Protocol::RxStatus XfrmStack::ReceiveClear(Ptr<ns3::IpL4Protocol> real,
 }
 
 bool XfrmStack::HandOverNattIke(Ptr<Packet> ike, const FlowTuple& flow) {
-  if (m_ikeHandler.IsNull() || flow.ipv6) return false;
-  m_ikeHandler(ike, flow.src, flow.dst, flow.srcPort, flow.dstPort);
+  if (m_ikeHandler.IsNull()) return false;
+  m_ikeHandler(ike, flow.Source(), flow.Destination(), flow.srcPort, flow.dstPort);
   return true;
 }
 

@@ -139,10 +139,12 @@ class XfrmStack : public ns3::Object {
   const XfrmStackStats& Stats() const { return m_stats; }
   std::string FormatXfrmStat() const;  // like cat /proc/net/xfrm_stat
 
-  // IKE packets on UDP 4500 (non-ESP marker), stripped of the UDP header but
-  // not of the marker. Unset: they are delivered to UDP sockets as usual.
-  using NattIkeHandler = ns3::Callback<void, ns3::Ptr<ns3::Packet>, ns3::Ipv4Address,
-                                       ns3::Ipv4Address, uint16_t, uint16_t>;
+  // IKE packets on UDP 4500 (non-ESP marker) of either IP version, stripped
+  // of the UDP header but not of the marker, with their source and
+  // destination (Ipv4Address or Ipv6Address) and ports. Unset: they are
+  // delivered to UDP sockets as usual.
+  using NattIkeHandler = ns3::Callback<void, ns3::Ptr<ns3::Packet>, const ns3::Address&,
+                                       const ns3::Address&, uint16_t, uint16_t>;
   void SetNattIkeHandler(NattIkeHandler handler) { m_ikeHandler = handler; }
 
   typedef void (*AcquireTracedCallback)(const AcquireEvent& event);

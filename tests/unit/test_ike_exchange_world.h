@@ -1,7 +1,8 @@
 // Shared world for the IKE exchange tests: two nodes on a point-to-point
-// link, each with an XfrmStack (trap packets held until the SA exists) and
-// an IkeDaemon, certificates from the operator's signer, and a tap that
-// records every frame put on the wire, parsed from its bytes.
+// link (IPv4 10.1.0.0/24, or IPv6 fd00:1::/64), each with an XfrmStack
+// (trap packets held until the SA exists) and an IkeDaemon, certificates from
+// the operator's signer, and a tap that records every frame put on the wire,
+// parsed from its bytes.
 #pragma once
 
 #include <chrono>
@@ -69,14 +70,18 @@ struct WireFrame {
   ns3::Time time;
   uint32_t sender;  // node index
   uint8_t protocol;
-  std::vector<uint8_t> l4;  // bytes after the IPv4 header
+  std::vector<uint8_t> l4;  // bytes after the IPv4 header (IPv6: and a Fragment header)
+  bool ipv6 = false;
+  bool laterFragment = false;  // an IPv6 fragment past the first: no L4 header
   uint16_t DstPort() const { return l4.size() >= 4 ? uint16_t(l4[2] << 8 | l4[3]) : 0; }
   uint16_t SrcPort() const { return l4.size() >= 4 ? uint16_t(l4[0] << 8 | l4[1]) : 0; }
-  bool IsIke() const { return protocol == 17 && l4.size() >= 8 + 28 && DstPort() == 500; }
+  bool IsIke() const {
+    return protocol == 17 && !laterFragment && l4.size() >= 8 + 28 && DstPort() == 500;
+  }
   bool IsIkeResponse() const { return IsIke() && (l4[8 + 19] & 0x20); }
   uint8_t IkeExchange() const { return IsIke() ? l4[8 + 18] : 0; }
   uint32_t EspSpi() const {
-    return protocol == 50 && l4.size() >= 4
+    return protocol == 50 && !laterFragment && l4.size() >= 4
                ? uint32_t(l4[0]) << 24 | uint32_t(l4[1]) << 16 | uint32_t(l4[2]) << 8 | l4[3]
                : 0;
   }
@@ -84,8 +89,9 @@ struct WireFrame {
 
 class IkeWorld {
  public:
-  explicit IkeWorld(const std::string& pcapPrefix = "") {
+  explicit IkeWorld(const std::string& pcapPrefix = "", bool ipv6 = false) : ipv6(ipv6) {
     ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(true));
+    ns3::Config::SetDefault("ns3::Icmpv6L4Protocol::DAD", ns3::BooleanValue(false));
     xfrm::ClearRecordedEspSas();
     ClearRecordedIkeSaKeys();
     nodes.Create(2);
@@ -98,6 +104,13 @@ class IkeWorld {
     auto ifaces = addresses.Assign(devices);
     address[0] = ifaces.GetAddress(0);
     address[1] = ifaces.GetAddress(1);
+    if (ipv6) {
+      ns3::Ipv6AddressHelper addresses6;
+      addresses6.SetBase(ns3::Ipv6Address("fd00:1::"), ns3::Ipv6Prefix(64));
+      auto ifaces6 = addresses6.Assign(devices);
+      address6[0] = ifaces6.GetAddress(0, 1);
+      address6[1] = ifaces6.GetAddress(1, 1);
+    }
     xfrm::XfrmHelper helper;
     helper.SetStackAttribute("HoldUntilSa", ns3::BooleanValue(true));
     stacks = helper.Install(nodes);
@@ -123,8 +136,8 @@ class IkeWorld {
     if (bUp) daemons[1]->Start(nodes.Get(1), std::move(b));
     ConnectionConfig out;
     out.name = "a-to-b";
-    out.localAddress = IpAddressOf(address[0]);
-    out.remoteAddress = IpAddressOf(address[1]);
+    out.localAddress = IpAddressOf(Ip(0));
+    out.remoteAddress = IpAddressOf(Ip(1));
     out.remoteId = "@system-b";
     out.protocol = 17;
     out.remotePorts = PortSpan::Single(kServicePort);
@@ -132,8 +145,8 @@ class IkeWorld {
     aConnection = out;
     ConnectionConfig in;
     in.name = "b-from-a";
-    in.localAddress = IpAddressOf(address[1]);
-    in.remoteAddress = IpAddressOf(address[0]);
+    in.localAddress = IpAddressOf(Ip(1));
+    in.remoteAddress = IpAddressOf(Ip(0));
     in.remoteId = bExpectsId;
     in.protocol = 17;
     in.localPorts = PortSpan::Single(kServicePort);
@@ -158,7 +171,8 @@ class IkeWorld {
     sinks.push_back(std::make_unique<Sink>());
     Sink* sink = sinks.back().get();
     auto socket = ns3::Socket::CreateSocket(nodes.Get(node), ns3::UdpSocketFactory::GetTypeId());
-    socket->Bind(ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), port));
+    const auto family = ipv6 ? IpAddress::Family::kIpv6 : IpAddress::Family::kIpv4;
+    socket->Bind(SocketAddressOf(IpAddress::Any(family), port));
     socket->SetRecvCallback(ns3::MakeCallback(&IkeWorld::OnUdp).Bind(sink, echo));
     sockets.push_back(socket);
     return *sink;
@@ -168,7 +182,7 @@ class IkeWorld {
                 ns3::Time gap = ns3::MilliSeconds(100)) {
     Sink& replies = UdpSink(node, srcPort);
     auto socket = sockets.back();
-    const ns3::InetSocketAddress to(address[1 - node], dstPort);
+    const ns3::Address to = SocketAddressOf(IpAddressOf(Ip(1 - node)), dstPort);
     for (uint32_t i = 0; i < count; ++i) {
       ns3::Simulator::Schedule(start + gap * i, [socket, to]() {
         socket->SendTo(ns3::Create<ns3::Packet>(200), 0, to);
@@ -199,9 +213,16 @@ class IkeWorld {
   }
   size_t Count(std::function<bool(const WireFrame&)> pred) const { return Frames(pred).size(); }
 
+  // Node i's address in the world's family (Ipv4Address or Ipv6Address).
+  ns3::Address Ip(int i) const {
+    return ipv6 ? ns3::Address(address6[i]) : ns3::Address(address[i]);
+  }
+
+  bool ipv6 = false;
   ns3::NodeContainer nodes;
   ns3::NetDeviceContainer devices;
   ns3::Ipv4Address address[2];
+  ns3::Ipv6Address address6[2];  // with ipv6
   std::vector<ns3::Ptr<xfrm::XfrmStack>> stacks;
   ns3::Ptr<IkeDaemon> daemons[2];
   ConnectionConfig aConnection;
@@ -220,14 +241,28 @@ class IkeWorld {
   void OnWire(uint32_t sender, ns3::Ptr<const ns3::Packet> frame) {
     std::vector<uint8_t> bytes(frame->GetSize());
     frame->CopyData(bytes.data(), bytes.size());
-    if (bytes.size() < 22 || bytes[0] != 0x00 || bytes[1] != 0x21) return;  // PPP, IPv4
-    const uint8_t* ip = bytes.data() + 2;
-    const size_t ihl = (ip[0] & 0x0f) * 4;
     WireFrame f;
     f.time = ns3::Simulator::Now();
     f.sender = sender;
-    f.protocol = ip[9];
-    f.l4.assign(bytes.begin() + 2 + ihl, bytes.end());
+    constexpr size_t kPpp = 2;
+    if (bytes.size() >= kPpp + 20 && bytes[0] == 0x00 && bytes[1] == 0x21) {  // PPP, IPv4
+      const uint8_t* ip = bytes.data() + kPpp;
+      f.protocol = ip[9];
+      f.l4.assign(bytes.begin() + kPpp + (ip[0] & 0x0f) * 4, bytes.end());
+    } else if (bytes.size() >= kPpp + 40 && bytes[0] == 0x00 && bytes[1] == 0x57) {  // IPv6
+      f.ipv6 = true;
+      f.protocol = bytes[kPpp + 6];
+      size_t upper = kPpp + 40;
+      constexpr uint8_t kFragmentHeader = 44;
+      if (f.protocol == kFragmentHeader && bytes.size() >= upper + 8) {
+        f.protocol = bytes[upper];
+        f.laterFragment = (bytes[upper + 2] << 8 | bytes[upper + 3]) & 0xfff8;
+        upper += 8;
+      }
+      f.l4.assign(bytes.begin() + upper, bytes.end());
+    } else {
+      return;
+    }
     wire.push_back(std::move(f));
   }
 

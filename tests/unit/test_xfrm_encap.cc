@@ -46,8 +46,8 @@ BOOST_AUTO_TEST_CASE(ike_on_4500_goes_to_the_handler) {
   TwoHosts w;
   std::vector<uint32_t> ikeSizes;
   w.xfrm[1]->SetNattIkeHandler(
-      ns3::MakeCallback(+[](std::vector<uint32_t>* v, ns3::Ptr<ns3::Packet> p, ns3::Ipv4Address,
-                            ns3::Ipv4Address, uint16_t, uint16_t dport) {
+      ns3::MakeCallback(+[](std::vector<uint32_t>* v, ns3::Ptr<ns3::Packet> p, const ns3::Address&,
+                            const ns3::Address&, uint16_t, uint16_t dport) {
         if (dport == 4500) v->push_back(p->GetSize());
       }).Bind(&ikeSizes));
   std::vector<uint8_t> ike = {0x11, 0x94, 0x11, 0x94, 0x00, 0x10, 0x00, 0x00,
