@@ -10,11 +10,14 @@
 
 #include "ns3/ipv4-address.h"
 #include "ns3/ipv4-route.h"
+#include "ns3/ipv6-address.h"
+#include "ns3/ipv6-route.h"
 #include "ns3/packet.h"
 #include "spd.h"
 
 namespace ipsecsim::xfrm {
 
+// An L4 segment on its way to IP: what the down target was called with.
 struct HeldPacket {
   ns3::Ptr<ns3::Packet> packet;
   ns3::Ipv4Address src;
@@ -22,6 +25,19 @@ struct HeldPacket {
   uint8_t protocol;
   ns3::Ptr<ns3::Ipv4Route> route;
   PolicyId policy;
+  // An IPv6 segment: these instead of src, dst and route.
+  bool ipv6 = false;
+  ns3::Ipv6Address src6{};
+  ns3::Ipv6Address dst6{};
+  ns3::Ptr<ns3::Ipv6Route> route6{};
+
+  FlowTuple Flow() const {
+    FlowTuple flow{src, dst, protocol};
+    flow.ipv6 = ipv6;
+    flow.src6 = src6;
+    flow.dst6 = dst6;
+    return flow;
+  }
 };
 
 class HoldQueue {

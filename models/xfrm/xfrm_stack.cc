@@ -240,7 +240,7 @@ void XfrmStack::SendFromL4(Ptr<Packet> segment, Ipv4Address src, Ipv4Address dst
 }
 
 void XfrmStack::Output(const HeldPacket& packet, bool fromQueue) {
-  FlowTuple flow{packet.src, packet.dst, packet.protocol};
+  FlowTuple flow = packet.Flow();
   uint8_t head[4];
   ReadPorts(packet.protocol, head, packet.packet->CopyData(head, sizeof head), &flow);
 
@@ -294,6 +294,15 @@ State* XfrmStack::FindOutboundState(const PolicyEntry& entry, const FlowTuple& f
 
 void XfrmStack::SendClear(const HeldPacket& packet) {
   ++m_stats.outBypassed;
+  if (packet.ipv6) {
+    auto it = m_lowerTargets6.find(packet.protocol);
+    if (it != m_lowerTargets6.end() && !it->second.IsNull()) {
+      it->second(packet.packet, packet.src6, packet.dst6, packet.protocol, packet.route6);
+    } else {
+      m_ipv6->Send(packet.packet, packet.src6, packet.dst6, packet.protocol, packet.route6);
+    }
+    return;
+  }
   auto it = m_lowerTargets.find(packet.protocol);
   if (it != m_lowerTargets.end() && !it->second.IsNull()) {
     it->second(packet.packet, packet.src, packet.dst, packet.protocol, packet.route);
@@ -303,11 +312,14 @@ void XfrmStack::SendClear(const HeldPacket& packet) {
 }
 
 void XfrmStack::Protect(State* state, const HeldPacket& packet) {
-  const std::optional<uint8_t> outerProtocol =
-      Seal(state, packet.packet, FlowTuple{packet.src, packet.dst, packet.protocol});
+  const std::optional<uint8_t> outerProtocol = Seal(state, packet.packet, packet.Flow());
   if (!outerProtocol) return;
   ++m_stats.outProtected;
-  m_ipv4->Send(packet.packet, packet.src, packet.dst, *outerProtocol, packet.route);
+  if (packet.ipv6) {
+    m_ipv6->Send(packet.packet, packet.src6, packet.dst6, *outerProtocol, packet.route6);
+  } else {
+    m_ipv4->Send(packet.packet, packet.src, packet.dst, *outerProtocol, packet.route);
+  }
 }
 
 std::optional<uint8_t> XfrmStack::Seal(State* state, Ptr<Packet> p, const FlowTuple& flow) {
@@ -345,42 +357,16 @@ std::optional<uint8_t> XfrmStack::Seal(State* state, Ptr<Packet> p, const FlowTu
 
 void XfrmStack::SendFromL4v6(Ptr<Packet> segment, ns3::Ipv6Address src, ns3::Ipv6Address dst,
                              uint8_t protocol, Ptr<ns3::Ipv6Route> route) {
-  FlowTuple flow;
-  flow.ipv6 = true;
-  flow.src6 = src;
-  flow.dst6 = dst;
-  flow.protocol = protocol;
-  uint8_t head[4];
-  ReadPorts(protocol, head, segment->CopyData(head, sizeof head), &flow);
-
-  const PolicyEntry* entry = m_spd.Lookup(Direction::kOut, flow);
-  if (!entry || entry->policy.action == PolicyAction::kBypass) {
-    ++m_stats.outBypassed;
-    auto it = m_lowerTargets6.find(protocol);
-    if (it != m_lowerTargets6.end() && !it->second.IsNull()) {
-      it->second(segment, src, dst, protocol, route);
-    } else {
-      m_ipv6->Send(segment, src, dst, protocol, route);
-    }
-    return;
-  }
-  if (entry->policy.action == PolicyAction::kDiscard) {
-    m_counters.Increment(XfrmStat::kOutPolBlock);
-    return;
-  }
-  State* state = FindOutboundState(*entry, flow);
-  if (!state) {
-    m_counters.Increment(XfrmStat::kOutNoStates);
-    return;
-  }
-  const std::optional<uint8_t> outerProtocol = Seal(state, segment, flow);
-  if (!outerProtocol) return;
-  ++m_stats.outProtected;
-  m_ipv6->Send(segment, src, dst, *outerProtocol, route);
+  HeldPacket packet{segment, {}, {}, protocol, nullptr, 0};
+  packet.ipv6 = true;
+  packet.src6 = src;
+  packet.dst6 = dst;
+  packet.route6 = route;
+  Output(packet, false);
 }
 
 void XfrmStack::Trap(const PolicyEntry& entry, const FlowTuple& flow, const HeldPacket& packet) {
-  const AcquireKey key{entry.id, flow.src.Get(), flow.dst.Get()};
+  const AcquireKey key{entry.id, flow.Source(), flow.Destination()};
   if (!m_pendingAcquires.count(key)) {
     m_pendingAcquires[key] =
         ns3::Simulator::Schedule(m_acquireTimeout, &XfrmStack::AcquireExpired, this, key);
@@ -397,8 +383,9 @@ void XfrmStack::Trap(const PolicyEntry& entry, const FlowTuple& flow, const Held
 void XfrmStack::AcquireExpired(AcquireKey key) {
   m_pendingAcquires.erase(key);
   const size_t dropped = m_held.RemoveIf([&key](const HeldPacket& h) {
-    return h.policy == std::get<0>(key) && h.src.Get() == std::get<1>(key) &&
-           h.dst.Get() == std::get<2>(key);
+    const FlowTuple flow = h.Flow();
+    return h.policy == std::get<0>(key) && flow.Source() == std::get<1>(key) &&
+           flow.Destination() == std::get<2>(key);
   });
   m_counters.Increment(XfrmStat::kOutNoStates, dropped);
 }
@@ -409,8 +396,7 @@ void XfrmStack::ReleaseHeld() {
     const PolicyEntry* entry = m_spd.Find(std::get<0>(it->first));
     bool answered = true;
     if (entry) {
-      const FlowTuple flow{Ipv4Address(std::get<1>(it->first)),
-                           Ipv4Address(std::get<2>(it->first))};
+      const FlowTuple flow = FlowTuple::Between(std::get<1>(it->first), std::get<2>(it->first));
       answered = FindOutboundState(*entry, flow) != nullptr;
     }
     if (answered) {

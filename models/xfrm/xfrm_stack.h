@@ -32,8 +32,8 @@
 // IPv6 (when the node has it): the same hooks in Ipv6L3Protocol for UDP and
 // TCP (down target 6, ESP as protocol 50 after reassembly, policy-checked
 // wrappers). ICMPv6 is not wrapped: Ipv6L3Protocol finds its ICMPv6 object
-// by protocol number. IPv6 packets that hit a protect policy without SA are
-// dropped (XfrmOutNoStates) without an acquire: IKE runs over IPv4 only.
+// by protocol number. Both versions share one output path: the trap, its
+// Acquire and the hold queue work alike.
 #pragma once
 
 #include <cstdint>
@@ -176,7 +176,7 @@ class XfrmStack : public ns3::Object {
   void DoDispose() override;
 
  private:
-  using AcquireKey = std::tuple<PolicyId, uint32_t, uint32_t>;  // policy, src, dst
+  using AcquireKey = std::tuple<PolicyId, ns3::Address, ns3::Address>;  // policy, src, dst
 
   void AttachIpv6(ns3::Ptr<ns3::Node> node);
   void Output(const HeldPacket& packet, bool fromQueue);

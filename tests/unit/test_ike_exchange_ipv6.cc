@@ -68,18 +68,32 @@ std::vector<TrafficSelector> AuthRequestSelectors(const IkeWorld& w) {
   return selectors;
 }
 
+// a-to-b between two IPv6 hosts: five datagrams from a to b:5001 from 1 s
+// on, 100 ms apart, each echoed by b.
+struct Ipv6Exchange {
+  IkeWorld w{"", /*ipv6=*/true};
+  IkeWorld::Sink* atB = nullptr;
+  IkeWorld::Sink* echoes = nullptr;
+
+  // Set daemon attributes before.
+  void Run(AutoMode aMode, ns3::Time end) {
+    w.ConfigureDefault();
+    w.aConnection.autoMode = aMode;
+    w.Load();
+    atB = &w.UdpSink(1, kServicePort, /*echo=*/true);
+    echoes = &w.UdpSend(0, kReplyPort, kServicePort, 5, ns3::Seconds(1));
+    w.Run(end);
+  }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(ike_exchange_ipv6)
 
 BOOST_AUTO_TEST_CASE(auto_start_over_ipv6_negotiates_ipv6_selectors_and_esp) {
-  IkeWorld w("", /*ipv6=*/true);
-  w.ConfigureDefault();
-  w.aConnection.autoMode = AutoMode::kStart;
-  w.Load();
-  auto& atB = w.UdpSink(1, kServicePort, /*echo=*/true);
-  auto& echoes = w.UdpSend(0, kReplyPort, kServicePort, 5, ns3::Seconds(1));
-  w.Run(ns3::Seconds(2));
+  Ipv6Exchange x;
+  x.Run(AutoMode::kStart, ns3::Seconds(2));
+  const IkeWorld& w = x.w;
   BOOST_TEST_INFO(DumpLogs(w));
 
   const ConnectionStatus a = w.daemons[0]->Status("a-to-b");
@@ -112,8 +126,8 @@ BOOST_AUTO_TEST_CASE(auto_start_over_ipv6_negotiates_ipv6_selectors_and_esp) {
   BOOST_TEST((ts[1] == TrafficSelector{17, kServicePort, kServicePort, ipB, ipB}));
 
   // The flow: ESP (IPv6 next header 50) with the negotiated SPIs, never in clear.
-  BOOST_TEST(atB.packets == 5u);
-  BOOST_TEST(echoes.packets == 5u);
+  BOOST_TEST(x.atB->packets == 5u);
+  BOOST_TEST(x.echoes->packets == 5u);
   BOOST_TEST(w.Count([&](const WireFrame& f) { return f.EspSpi() == a.spiOut; }) == 5u);
   BOOST_TEST(w.Count([&](const WireFrame& f) { return f.EspSpi() == a.spiIn; }) == 5u);
   BOOST_TEST(w.Count([](const WireFrame& f) {
@@ -128,21 +142,17 @@ BOOST_AUTO_TEST_CASE(auto_start_over_ipv6_negotiates_ipv6_selectors_and_esp) {
 }
 
 BOOST_AUTO_TEST_CASE(forced_encapsulation_over_ipv6_floats_ike_and_esp_to_udp_4500) {
-  IkeWorld w("", /*ipv6=*/true);
-  for (auto& d : w.daemons) {
+  Ipv6Exchange x;
+  for (auto& d : x.w.daemons) {
     d->SetAttribute("ForceEncapsulation", ns3::BooleanValue(true));
     d->SetAttribute("NattKeepaliveInterval", ns3::TimeValue(ns3::Seconds(1)));
   }
-  w.ConfigureDefault();
-  w.aConnection.autoMode = AutoMode::kStart;
-  w.Load();
-  auto& atB = w.UdpSink(1, kServicePort, /*echo=*/true);
-  auto& echoes = w.UdpSend(0, kReplyPort, kServicePort, 5, ns3::Seconds(1));
-  w.Run(ns3::Seconds(3.5));
+  x.Run(AutoMode::kStart, ns3::Seconds(3.5));
+  const IkeWorld& w = x.w;
   BOOST_TEST_INFO(DumpLogs(w));
   BOOST_REQUIRE_EQUAL(w.daemons[0]->Status("a-to-b").state, ConnectionState::kUp);
-  BOOST_TEST(atB.packets == 5u);
-  BOOST_TEST(echoes.packets == 5u);
+  BOOST_TEST(x.atB->packets == 5u);
+  BOOST_TEST(x.echoes->packets == 5u);
   BOOST_TEST(w.Count([](const WireFrame& f) { return !f.ipv6; }) == 0u);
 
   // IKE_SA_INIT on 500 both ways; IKE_AUTH only on 4500 behind the marker.
@@ -173,6 +183,39 @@ BOOST_AUTO_TEST_CASE(forced_encapsulation_over_ipv6_floats_ike_and_esp_to_udp_45
   BOOST_TEST(w.Count([](const WireFrame& f) { return IsKeepalive(f) && f.sender == 1; }) >= 2u);
   BOOST_TEST(w.stacks[1]->Stats().nattKeepalivesDropped >= 2u);
   BOOST_TEST(w.daemons[0]->Counters().malformed + w.daemons[1]->Counters().malformed == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(an_ipv6_datagram_fires_the_acquire_and_waits_for_the_sa) {
+  Ipv6Exchange x;  // the world's stacks hold trapped packets (HoldUntilSa)
+  x.Run(AutoMode::kRoute, ns3::Seconds(2));
+  const IkeWorld& w = x.w;
+  BOOST_TEST_INFO(DumpLogs(w));
+  BOOST_REQUIRE_EQUAL(w.daemons[0]->Status("a-to-b").state, ConnectionState::kUp);
+  BOOST_TEST(w.daemons[0]->Counters().acquires == 1u);
+  BOOST_TEST(w.stacks[0]->Stats().acquires == 1u);
+  BOOST_TEST(w.stacks[0]->Stats().heldReleased == 1u);
+  BOOST_TEST(w.stacks[0]->Counters().Get(XfrmStat::kOutNoStates) == 0u);
+  // Nothing before the first datagram; then the four IKE messages, then ESP.
+  const auto ike = w.Frames([](const WireFrame& f) { return f.IsIke(); });
+  BOOST_REQUIRE_EQUAL(ike.size(), 4u);
+  BOOST_TEST(ike[0].time >= ns3::Seconds(1));
+  const auto esp = w.Frames([](const WireFrame& f) { return f.EspSpi() != 0; });
+  BOOST_REQUIRE(!esp.empty());
+  BOOST_TEST(esp[0].time > ike[3].time);
+  BOOST_TEST(x.atB->packets == 5u);
+  BOOST_TEST(x.echoes->packets == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(without_holding_the_trapped_ipv6_datagram_is_dropped) {
+  Ipv6Exchange x;
+  x.w.stacks[0]->SetAttribute("HoldUntilSa", ns3::BooleanValue(false));  // larval drop
+  x.Run(AutoMode::kRoute, ns3::Seconds(2));
+  const IkeWorld& w = x.w;
+  BOOST_REQUIRE_EQUAL(w.daemons[0]->Status("a-to-b").state, ConnectionState::kUp);
+  BOOST_TEST(w.stacks[0]->Stats().acquires == 1u);
+  BOOST_TEST(w.stacks[0]->Counters().Get(XfrmStat::kOutNoStates) == 1u);
+  BOOST_TEST(x.atB->packets == 4u);
+  BOOST_TEST(x.echoes->packets == 4u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -170,12 +170,63 @@ BOOST_AUTO_TEST_CASE(cleartext_into_an_ipv6_protect_policy_is_dropped) {
   BOOST_TEST(w.xfrm[1]->Counters().Get(ipsecsim::XfrmStat::kInTmplMismatch) == 4u);
 }
 
-BOOST_AUTO_TEST_CASE(ipv6_protect_policy_without_state_drops_and_counts) {
+void RecordAcquire(std::vector<AcquireEvent>* events, const AcquireEvent& event) {
+  events->push_back(event);
+}
+
+BOOST_AUTO_TEST_CASE(ipv6_protect_policy_without_state_drops_counts_and_acquires) {
   TwoIpv6Hosts w;
   w.AddPolicies();
+  std::vector<AcquireEvent> acquires;
+  w.xfrm[0]->TraceConnectWithoutContext("Acquire",
+                                        ns3::MakeCallback(&RecordAcquire).Bind(&acquires));
   w.Send(400, 2);
   BOOST_TEST(w.wire.empty());
   BOOST_TEST(w.xfrm[0]->Counters().Get(ipsecsim::XfrmStat::kOutNoStates) == 2u);
+  // One acquire while it is pending (larval drop, like xfrm_larval_drop=1),
+  // naming the IPv6 flow that hit the trap.
+  BOOST_REQUIRE_EQUAL(acquires.size(), 1u);
+  const FlowTuple& flow = acquires[0].flow;
+  BOOST_TEST(flow.ipv6);
+  BOOST_TEST((flow.src6 == w.address[0]));
+  BOOST_TEST((flow.dst6 == w.address[1]));
+  BOOST_TEST(flow.dstPort == kPort);
+  BOOST_TEST(w.xfrm[0]->Stats().acquires == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(held_ipv6_packets_leave_as_esp_once_the_sa_arrives) {
+  TwoIpv6Hosts w;
+  w.xfrm[0]->SetAttribute("HoldUntilSa", ns3::BooleanValue(true));
+  w.AddPolicies();
+  std::vector<AcquireEvent> acquires;
+  w.xfrm[0]->TraceConnectWithoutContext("Acquire",
+                                        ns3::MakeCallback(&RecordAcquire).Bind(&acquires));
+  // The "IKE daemon" answers 25 ms after the first packet (sent at 10 ms):
+  // the packets of 10, 20 and 30 ms wait, the later ones find the SA.
+  ns3::Simulator::Schedule(ns3::MilliSeconds(35), [&w] { w.AddSas(false); });
+  w.Send(400, 5);
+  BOOST_TEST(acquires.size() == 1u);
+  BOOST_TEST(w.xfrm[0]->Stats().outHeld == 0u);  // all released
+  BOOST_TEST(w.xfrm[0]->Stats().heldReleased == 3u);
+  BOOST_TEST(w.xfrm[0]->Counters().Get(ipsecsim::XfrmStat::kOutNoStates) == 0u);
+  BOOST_TEST(w.receivedBytes.size() == 5u);
+  BOOST_TEST(w.wire.size() == 5u);
+  for (const Ipv6Frame& f : w.wire) BOOST_TEST(f.protocol == 50);
+}
+
+BOOST_AUTO_TEST_CASE(held_ipv6_packets_are_dropped_when_the_acquire_expires) {
+  TwoIpv6Hosts w;
+  w.xfrm[0]->SetAttribute("HoldUntilSa", ns3::BooleanValue(true));
+  w.xfrm[0]->SetAttribute("AcquireTimeout", ns3::TimeValue(ns3::MilliSeconds(95)));
+  w.AddPolicies();
+  std::vector<AcquireEvent> acquires;
+  w.xfrm[0]->TraceConnectWithoutContext("Acquire",
+                                        ns3::MakeCallback(&RecordAcquire).Bind(&acquires));
+  w.Send(400, 15);  // 10 ms .. 150 ms; the first acquire expires at 105 ms
+  BOOST_TEST(acquires.size() == 2u);
+  BOOST_TEST(w.xfrm[0]->Counters().Get(ipsecsim::XfrmStat::kOutNoStates) == 15u);
+  BOOST_TEST(w.xfrm[0]->Stats().heldReleased == 0u);
+  BOOST_TEST(w.wire.empty());
 }
 
 BOOST_AUTO_TEST_CASE(esp_in_udp_over_ipv6_decrypts_in_tshark_with_valid_checksums) {
