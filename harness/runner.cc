@@ -14,7 +14,6 @@
 #include "flow_marker.h"
 #include "icmp_port_tap.h"
 #include "ikev2_decryption_table.h"
-#include "ipsec_full_mesh.h"
 #include "ipsec_ike_mesh.h"
 #include "lifecycle_run.h"
 #include "mtu_budget.h"
@@ -257,14 +256,6 @@ std::vector<ike::IkeIdentity> IssueIdentities(const Scenario& sc, uint64_t seed,
 }
 
 void InstallIpsec(const Scenario& sc, uint64_t seed, World& w) {
-  if (sc.cluster.ipFamily == IpFamily::kIpv6) {
-    // IKE runs over IPv4 only: the same Child SAs, keyed from the seed.
-    sim::FullMeshOptions options;
-    options.seed = seed;
-    options.udpEncapsulation = UsesUdpEncapsulation(sc.cluster);
-    w.stacks = sim::InstallFullMesh(*w.cluster, options);
-    return;
-  }
   const std::vector<ike::IkeIdentity> identities = IssueIdentities(sc, seed, w);
   sim::IkeMeshOptions options;
   options.seed = seed;
@@ -318,8 +309,8 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   } else if (sc.cluster.ipsecMode == IpsecMode::kFull) {
     InstallIpsec(sc, seed, *w);
   }
-  std::string keying = sc.lifecycle || sc.cluster.ipsecMode == IpsecMode::kFull ? "ike" : "none";
-  if (keying == "ike" && sc.cluster.ipFamily == IpFamily::kIpv6) keying = "static";
+  const std::string keying =
+      sc.lifecycle || sc.cluster.ipsecMode == IpsecMode::kFull ? "ike" : "none";
   // The oracle reads ESP the way Wireshark does with keys/esp_sa.
   w->oracle.SetKeyRefresh([consumed = size_t(0)](PacketClassifier& c) mutable {
     const auto& sas = xfrm::RecordedEspSas();

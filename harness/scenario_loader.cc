@@ -81,8 +81,8 @@ class ScenarioParser {
     }
     if (ipv6 && top.Has("lifecycle")) {
       top.FailAt("lifecycle",
-                 "expected no lifecycle with cluster.ip_family: ipv6 (the IPv6 underlay keys its "
-                 "SAs directly; IKE and the operator lifecycle run over IPv4 only)");
+                 "expected no lifecycle with cluster.ip_family: ipv6 (the operator lifecycle is "
+                 "modelled over IPv4 only)");
     }
     if (auto lifecycle = top.Find("lifecycle")) {
       scenario_.lifecycle =

@@ -72,6 +72,11 @@ Ipv4Address ClusterWorld::ReachableAddress(uint32_t i) const {
   return it == reachVia_.end() ? plan_.NodeIp(i) : it->second.address;
 }
 
+Address ClusterWorld::ReachableUnderlayIp(uint32_t i) const {
+  if (config_.family == UnderlayFamily::kIpv6) return ReachableAddress6(i);
+  return ReachableAddress(i);
+}
+
 Endpoint ClusterWorld::HostEndpoint(uint32_t nodeIndex) const {
   return Endpoint{hosts_.Get(nodeIndex), plan_.NodeIp(nodeIndex), nodeIndex, true};
 }

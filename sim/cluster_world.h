@@ -67,6 +67,9 @@ class ClusterWorld : public ClusterDirectory {
   void ReachVia(uint32_t i, ns3::Ipv4Address publicAddress, ns3::Mac48Address mac);
   ns3::Ipv4Address ReachableAddress(uint32_t i) const override;
   ns3::Ipv6Address ReachableAddress6(uint32_t i) const override { return plan_.NodeIp6(i); }
+  // Where the other nodes reach node i on the underlay, in its family: a
+  // NAT's public address (IPv4 only) or the node IP.
+  ns3::Address ReachableUnderlayIp(uint32_t i) const;
   bool BehindNat(uint32_t i) const { return reachVia_.count(i) > 0; }
 
   // A node's host network as an endpoint.

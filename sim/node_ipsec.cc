@@ -25,8 +25,8 @@ NodeIpsec::NodeIpsec(ClusterWorld& world, uint32_t index, Ptr<xfrm::XfrmStack> s
 ike::ConnectionConfig NodeIpsec::Connection(uint32_t remote, bool out) const {
   ike::ConnectionConfig c;
   c.name = world_.NodeName(index_) + (out ? "-out-" : "-in-") + world_.NodeName(remote);
-  c.localAddress = ike::IpAddressOf(world_.NodeIp(index_));
-  c.remoteAddress = ike::IpAddressOf(world_.ReachableAddress(remote));  // a NAT's public address
+  c.localAddress = ike::IpAddressOf(world_.UnderlayIp(index_));
+  c.remoteAddress = ike::IpAddressOf(world_.ReachableUnderlayIp(remote));  // a NAT's, if any
   c.remoteId = peerIds_.at(remote);
   c.protocol = 17;
   const ike::PortSpan geneve = ike::PortSpan::Single(geneve::kUdpPort);

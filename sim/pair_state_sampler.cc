@@ -32,8 +32,8 @@ PairStateSampler::PairStateSampler(ClusterWorld& world, IkeMesh& mesh, NodeUp no
 DirectionState PairStateSampler::Direction(uint32_t from, uint32_t to) const {
   if (!nodeUp_(from) || !nodeUp_(to)) return DirectionState::kNodeDown;
   // Towards the address the sender's tunnel uses: a NAT's public one, if any.
-  xfrm::FlowTuple geneve{world_.NodeIp(from), world_.ReachableAddress(to), 17, 49152,
-                         geneve::kUdpPort};
+  const xfrm::FlowTuple geneve = xfrm::FlowTuple::Between(
+      world_.UnderlayIp(from), world_.ReachableUnderlayIp(to), 17, 49152, geneve::kUdpPort);
   const auto decision = mesh_.stacks.at(from)->DecideOutbound(geneve);
   using Kind = xfrm::XfrmStack::OutboundDecision::Kind;
   switch (decision.kind) {
@@ -46,7 +46,7 @@ DirectionState PairStateSampler::Direction(uint32_t from, uint32_t to) const {
     case Kind::kProtected:
       break;
   }
-  const bool twin = mesh_.stacks.at(to)->States().FindInbound(decision.spi, world_.NodeIp(to),
+  const bool twin = mesh_.stacks.at(to)->States().FindInbound(decision.spi, world_.UnderlayIp(to),
                                                               xfrm::kProtoEsp) != nullptr;
   return twin ? DirectionState::kUp : DirectionState::kBlackHoled;
 }

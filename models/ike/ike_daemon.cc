@@ -1,8 +1,11 @@
 // IkeDaemon: UDP 500, CPU time, IKE SA lookup and retransmission.
 #include "ike_daemon.h"
 
+#include <algorithm>
+
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
+#include "ns3/global-value.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/integer.h"
 #include "ns3/ipv4-packet-info-tag.h"
@@ -468,20 +471,53 @@ void IkeDaemon::RetransmitTimeout(uint64_t localSpi) {
 }
 
 void IkeDaemon::Transmit(const Bytes& datagram, Endpoint to, bool natt) {
+  bool sent = false;
+  if (natt) {
+    Bytes marked(kNonEspMarkerLen + datagram.size(), 0);  // RFC 3948 §2.2
+    std::copy(datagram.begin(), datagram.end(), marked.begin() + kNonEspMarkerLen);
+    sent = SendUdp(marked, to, true);
+  } else {
+    sent = SendUdp(datagram, to, false);
+  }
+  if (sent) ++m_counters.sent;
+}
+
+namespace {
+
+// ns-3 fills in UDP checksums only while its global ChecksumEnabled is on,
+// and cluster runs leave it off. UDP over IPv6 must carry one (RFC 8200
+// §8.1; a Linux receiver drops a zero checksum), so the daemon's IPv6
+// datagrams are sent with it on: the checksum is computed as the socket
+// builds the UDP header, synchronously.
+class ChecksumsWhile {
+ public:
+  explicit ChecksumsWhile(bool on) {
+    ns3::BooleanValue enabled;
+    ns3::GlobalValue::GetValueByName("ChecksumEnabled", enabled);
+    switched_ = on && !enabled.Get();
+    if (switched_) Set(true);
+  }
+  ~ChecksumsWhile() {
+    if (switched_) Set(false);
+  }
+
+ private:
+  static void Set(bool on) { ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(on)); }
+  bool switched_ = false;
+};
+
+}  // namespace
+
+bool IkeDaemon::SendUdp(const Bytes& payload, Endpoint to, bool natt) {
   ns3::Ptr<ns3::Socket> socket = SocketTo(to.address, natt);
   if (!socket) {
     m_log.push_back(LogLine("no address of the family of " + to.address.ToString()));
-    return;
+    return false;
   }
-  ++m_counters.sent;
-  const ns3::Address address = SocketAddressOf(to.address, to.port);
-  if (!natt) {
-    socket->SendTo(ns3::Create<ns3::Packet>(datagram.data(), datagram.size()), 0, address);
-    return;
-  }
-  Bytes marked(kNonEspMarkerLen, 0);  // RFC 3948 §2.2
-  marked.insert(marked.end(), datagram.begin(), datagram.end());
-  socket->SendTo(ns3::Create<ns3::Packet>(marked.data(), marked.size()), 0, address);
+  const ChecksumsWhile checksums(to.address.IsV6());
+  socket->SendTo(ns3::Create<ns3::Packet>(payload.data(), payload.size()), 0,
+                 SocketAddressOf(to.address, to.port));
+  return true;
 }
 
 std::string IkeDaemon::LogLine(const std::string& text) const {

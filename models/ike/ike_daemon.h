@@ -280,6 +280,9 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   Sockets OpenSockets(IpAddress::Family family);
   void CloseSockets();
   ns3::Ptr<ns3::Socket> SocketTo(const IpAddress& peer, bool natt) const;
+  // Sends from UDP 500, or 4500 with natt; false when the node has no
+  // address of the peer's family.
+  bool SendUdp(const Bytes& payload, Endpoint to, bool natt);
   void ProcessEvents(uint64_t localSpi);
   void Kick(SaSlot& slot);  // sends the next queued request if none is outstanding
   void StartExchange(const std::string& name);

@@ -97,12 +97,8 @@ void IkeDaemon::ScheduleKeepalive(SaSlot& slot) {
 void IkeDaemon::KeepaliveTick(uint64_t localSpi) {
   auto it = m_sas.find(localSpi);
   if (it == m_sas.end() || it->second.deleting) return;
-  const Endpoint to = it->second.sa->Context().remote;
-  const uint8_t keepalive = kKeepaliveByte;
-  if (ns3::Ptr<ns3::Socket> socket = SocketTo(to.address, true))
-    socket->SendTo(ns3::Create<ns3::Packet>(&keepalive, 1), 0,
-                   SocketAddressOf(to.address, to.port));
-  ++m_counters.nattKeepalivesSent;
+  if (SendUdp(Bytes{kKeepaliveByte}, it->second.sa->Context().remote, true))
+    ++m_counters.nattKeepalivesSent;
   it->second.keepalive =
       ns3::Simulator::Schedule(m_nattKeepaliveInterval, &IkeDaemon::KeepaliveTick, this, localSpi);
 }
