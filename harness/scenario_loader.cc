@@ -79,11 +79,6 @@ class ScenarioParser {
       scenario_.underlay =
           ParseUnderlay(*underlay, scenario_.NodeNames(), {scenario_.cluster.hostMtu, ipv6});
     }
-    if (ipv6 && top.Has("lifecycle")) {
-      top.FailAt("lifecycle",
-                 "expected no lifecycle with cluster.ip_family: ipv6 (the operator lifecycle is "
-                 "modelled over IPv4 only)");
-    }
     if (auto lifecycle = top.Find("lifecycle")) {
       scenario_.lifecycle =
           ParseLifecycle(*lifecycle, scenario_.cluster.version, scenario_.ipsecConfigJson);

@@ -85,6 +85,7 @@ void ClusterLifecycle::SetLinkUp(uint32_t node, bool up) {
   } else {
     ipv4->SetDown(uint32_t(iface));
   }
+  world_.Ovn(node).SetIpv6LinkUp(up);
 }
 
 // The node's daemon runs when the pod of its active IPsec DaemonSet runs

@@ -306,7 +306,7 @@ bool OvnNode::GatewayReturn(Ptr<Packet> ipPacket) {
 
 bool OvnNode::FromBrEx(Ptr<Packet> packet, const Address&, const Address&, uint16_t protocol) {
   if (protocol == kIpv6EtherType) {
-    SendIpv6OnUnderlay(packet);
+    if (ipv6LinkUp_) SendIpv6OnUnderlay(packet);
     return true;
   }
   Ipv4Header ip;
@@ -379,7 +379,7 @@ void OvnNode::FromNic(Ptr<NetDevice>, Ptr<const Packet> packet, uint16_t protoco
                       const Address& from, const Address& to, NetDevice::PacketType) {
   Ptr<Packet> p = packet->Copy();
   if (protocol == kIpv6EtherType) {
-    brEx_->Receive(p, kIpv6EtherType, from, to, NetDevice::PACKET_HOST);
+    if (ipv6LinkUp_) brEx_->Receive(p, kIpv6EtherType, from, to, NetDevice::PACKET_HOST);
     return;
   }
   if (GatewayReturn(p)) return;

@@ -79,6 +79,11 @@ class OvnNode {
   void Setup(int hostMtu, int clusterMtu, TunnelDfPolicy tunnelDf = TunnelDfPolicy::kSet,
              UnderlayFamily family = UnderlayFamily::kIpv4);
   void SetDfDropCallback(DfDropCallback callback) { onDfDrop_ = std::move(callback); }
+  // A reboot takes the node's link down: IPv4 by Ipv4::SetDown, IPv6 here,
+  // where br-ex stops passing IPv6 both ways. ns-3's Ipv6::SetDown would
+  // forget the node IP (Linux keeps static addresses) and crash on ICMPv6
+  // still queued for the interface.
+  void SetIpv6LinkUp(bool up) { ipv6LinkUp_ = up; }
   // Gives a pod node (internet stack installed) its eth0 on this switch.
   ns3::Ipv4Address AttachPod(ns3::Ptr<ns3::Node> pod, int clusterMtu);
 
@@ -130,6 +135,7 @@ class OvnNode {
   int hostMtu_ = 1500;
   TunnelDfPolicy tunnelDf_ = TunnelDfPolicy::kSet;
   UnderlayFamily family_ = UnderlayFamily::kIpv4;
+  bool ipv6LinkUp_ = true;
   // The inner packet while SendGeneve hands its tunnel packet to the host
   // stack (which reaches br-ex synchronously unless xfrm holds it).
   ns3::Ptr<const ns3::Packet> tunnelInner_;

@@ -73,6 +73,31 @@ BOOST_AUTO_TEST_CASE(update_scenarios_hold_and_fail_when_the_daemons_are_swapped
 
 // A node behind a NAT: its peers' tunnels and SAs go to the NAT's public
 // address, and the pair states follow them there.
+// The 4.14 -> 4.15 update on an IPv6 underlay: the daemons negotiate over
+// IPv6, reboots take the IPv6 link down, and the outcome is the IPv4 one,
+// pair for pair: the mechanism does not depend on the family.
+BOOST_AUTO_TEST_CASE(an_ipv6_underlay_goes_through_the_update_as_ipv4_does) {
+  const std::string name = "lifecycle-upgrade-4.14-to-4.15";
+  std::string yaml = Read(Scenario(name));
+  const std::string version = "  version: \"4.14\"\n";
+  BOOST_REQUIRE(yaml.find(version) != std::string::npos);
+  yaml.replace(yaml.find(version), version.size(), version + "  ip_family: ipv6\n");
+  const std::string path = MakeTempDir("lifecycle-ipv6") + "/" + name + "-ipv6.yaml";
+  std::ofstream(path) << yaml;
+  const auto v6 = Run(path, 0);
+  const auto v4 = Run(Scenario(name), 0);
+  BOOST_TEST(v6["ip_family"] == "ipv6");
+  BOOST_TEST(v6["keying"] == "ike");
+  BOOST_TEST(v6["underlay_packets"]["ike"].get<int>() > 0);
+  for (const char* key : {"pairs_up", "broken_pairs", "black_holed_pairs", "pairs_ever_black_holed",
+                          "reboots", "ipsec_pod_starts", "probes_lost", "sa_count", "policy_count"})
+    BOOST_TEST(v6["lifecycle"]["summary"][key] == v4["lifecycle"]["summary"][key], key);
+  BOOST_TEST(v6["lifecycle"]["summary"]["broken_pairs"] == 10);
+  BOOST_REQUIRE_EQUAL(v6["lifecycle"]["pairs"].size(), v4["lifecycle"]["pairs"].size());
+  for (size_t i = 0; i < v4["lifecycle"]["pairs"].size(); ++i)
+    BOOST_TEST(v6["lifecycle"]["pairs"][i]["final"] == v4["lifecycle"]["pairs"][i]["final"]);
+}
+
 BOOST_AUTO_TEST_CASE(pair_states_follow_a_node_behind_a_nat) {
   const std::string dir = MakeTempDir("natlife");
   std::ofstream(dir + "/s.yaml") << "name: s\n"
