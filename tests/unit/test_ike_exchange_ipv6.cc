@@ -17,7 +17,7 @@ constexpr uint8_t kIkeAuth = 35;
 constexpr uint16_t kNattPort = 4500;
 
 bool IsUdp4500(const WireFrame& f) {
-  return f.protocol == 17 && !f.laterFragment && f.l4.size() >= 9 && f.SrcPort() == kNattPort &&
+  return f.protocol == 17 && f.IsFirstFragment() && f.l4.size() >= 9 && f.SrcPort() == kNattPort &&
          f.DstPort() == kNattPort;
 }
 // RFC 3948: four zero bytes (the non-ESP marker) before the IKE header.
@@ -39,7 +39,7 @@ Bytes IkeAuthRequest(const IkeWorld& w) {
     if (f.IsIke() && f.IkeExchange() == kIkeAuth && !f.IsIkeResponse()) {
       datagram.assign(f.l4.begin() + 8, f.l4.end());
       collecting = true;
-    } else if (collecting && f.laterFragment) {
+    } else if (collecting && !f.IsFirstFragment()) {
       datagram.insert(datagram.end(), f.l4.begin(), f.l4.end());
     } else if (collecting) {
       break;

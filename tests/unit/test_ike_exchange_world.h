@@ -5,6 +5,7 @@
 // parsed from its bytes.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -21,6 +22,7 @@
 #include "ns3/network-module.h"
 #include "ns3/point-to-point-module.h"
 #include "operator_signer.h"
+#include "two_host_world.h"
 #include "xfrm_helper.h"
 
 namespace ipsecsim::ike {
@@ -66,22 +68,40 @@ struct Pki {
   }
 };
 
-struct WireFrame {
-  ns3::Time time;
-  uint32_t sender;  // node index
-  uint8_t protocol;
-  std::vector<uint8_t> l4;  // bytes after the IPv4 header (IPv6: and a Fragment header)
-  bool ipv6 = false;
-  bool laterFragment = false;  // an IPv6 fragment past the first: no L4 header
-  uint16_t DstPort() const { return l4.size() >= 4 ? uint16_t(l4[2] << 8 | l4[3]) : 0; }
-  uint16_t SrcPort() const { return l4.size() >= 4 ? uint16_t(l4[0] << 8 | l4[1]) : 0; }
-  bool IsIke() const {
-    return protocol == 17 && !laterFragment && l4.size() >= 8 + 28 && DstPort() == 500;
-  }
+// a's connection "a-to-b" (auto=route): UDP from any port on a to b:5001.
+inline ConnectionConfig AToB(const IpAddress& a, const IpAddress& b) {
+  ConnectionConfig out;
+  out.name = "a-to-b";
+  out.localAddress = a;
+  out.remoteAddress = b;
+  out.remoteId = "@system-b";
+  out.protocol = 17;
+  out.remotePorts = PortSpan::Single(kServicePort);
+  out.autoMode = AutoMode::kRoute;
+  return out;
+}
+// b's mirror of it, "b-from-a" (auto=add), from `a` (a's address as b sees
+// it) identified as `remoteId`.
+inline ConnectionConfig BFromA(const IpAddress& b, const IpAddress& a,
+                               const std::string& remoteId) {
+  ConnectionConfig in;
+  in.name = "b-from-a";
+  in.localAddress = b;
+  in.remoteAddress = a;
+  in.remoteId = remoteId;
+  in.protocol = 17;
+  in.localPorts = PortSpan::Single(kServicePort);
+  in.autoMode = AutoMode::kAdd;
+  return in;
+}
+
+// A frame on the wire, IPv4 or IPv6, with what the IKE tests read of it.
+struct WireFrame : ipsecsim::test::IpFrame {
+  bool IsIke() const { return protocol == 17 && l4.size() >= 8 + 28 && DstPort() == 500; }
   bool IsIkeResponse() const { return IsIke() && (l4[8 + 19] & 0x20); }
   uint8_t IkeExchange() const { return IsIke() ? l4[8 + 18] : 0; }
   uint32_t EspSpi() const {
-    return protocol == 50 && !laterFragment && l4.size() >= 4
+    return protocol == 50 && IsFirstFragment() && l4.size() >= 4
                ? uint32_t(l4[0]) << 24 | uint32_t(l4[1]) << 16 | uint32_t(l4[2]) << 8 | l4[3]
                : 0;
   }
@@ -94,33 +114,19 @@ class IkeWorld {
     ns3::Config::SetDefault("ns3::Icmpv6L4Protocol::DAD", ns3::BooleanValue(false));
     xfrm::ClearRecordedEspSas();
     ClearRecordedIkeSaKeys();
-    nodes.Create(2);
-    ns3::PointToPointHelper p2p;
-    p2p.SetDeviceAttribute("DataRate", ns3::StringValue("100Mbps"));
-    p2p.SetChannelAttribute("Delay", ns3::StringValue("1ms"));
-    devices = p2p.Install(nodes);
-    ns3::InternetStackHelper().Install(nodes);
-    ns3::Ipv4AddressHelper addresses("10.1.0.0", "255.255.255.0");
-    auto ifaces = addresses.Assign(devices);
-    address[0] = ifaces.GetAddress(0);
-    address[1] = ifaces.GetAddress(1);
-    if (ipv6) {
-      ns3::Ipv6AddressHelper addresses6;
-      addresses6.SetBase(ns3::Ipv6Address("fd00:1::"), ns3::Ipv6Prefix(64));
-      auto ifaces6 = addresses6.Assign(devices);
-      address6[0] = ifaces6.GetAddress(0, 1);
-      address6[1] = ifaces6.GetAddress(1, 1);
-    }
+    devices = ipsecsim::test::InstallTwoHosts(nodes);
+    address = ipsecsim::test::AssignIpv4(devices);
+    if (ipv6) address6 = ipsecsim::test::AssignIpv6(devices);
     xfrm::XfrmHelper helper;
     helper.SetStackAttribute("HoldUntilSa", ns3::BooleanValue(true));
     stacks = helper.Install(nodes);
+    ipsecsim::test::TapWire(
+        devices, [this](ipsecsim::test::IpFrame f) { wire.push_back(WireFrame{std::move(f)}); });
     for (uint32_t i = 0; i < 2; ++i) {
-      devices.Get(i)->TraceConnectWithoutContext(
-          "PhyTxBegin", ns3::MakeCallback(&IkeWorld::OnWire, this).Bind(i));
       daemons[i] = ns3::CreateObject<IkeDaemon>();
       daemons[i]->SetAttribute("Seed", ns3::UintegerValue(42 + i));
     }
-    if (!pcapPrefix.empty()) p2p.EnablePcapAll(pcapPrefix, false);
+    if (!pcapPrefix.empty()) ns3::PointToPointHelper().EnablePcapAll(pcapPrefix, false);
   }
   ~IkeWorld() {
     for (auto& d : daemons) d->Dispose();
@@ -134,24 +140,8 @@ class IkeWorld {
                  bool bUp = true) {
     daemons[0]->Start(nodes.Get(0), std::move(a));
     if (bUp) daemons[1]->Start(nodes.Get(1), std::move(b));
-    ConnectionConfig out;
-    out.name = "a-to-b";
-    out.localAddress = IpAddressOf(Ip(0));
-    out.remoteAddress = IpAddressOf(Ip(1));
-    out.remoteId = "@system-b";
-    out.protocol = 17;
-    out.remotePorts = PortSpan::Single(kServicePort);
-    out.autoMode = AutoMode::kRoute;
-    aConnection = out;
-    ConnectionConfig in;
-    in.name = "b-from-a";
-    in.localAddress = IpAddressOf(Ip(1));
-    in.remoteAddress = IpAddressOf(Ip(0));
-    in.remoteId = bExpectsId;
-    in.protocol = 17;
-    in.localPorts = PortSpan::Single(kServicePort);
-    in.autoMode = AutoMode::kAdd;
-    bConnection = in;
+    aConnection = AToB(IpAddressOf(Ip(0)), IpAddressOf(Ip(1)));
+    bConnection = BFromA(IpAddressOf(Ip(1)), IpAddressOf(Ip(0)), bExpectsId);
   }
   void Load() {
     daemons[0]->AddConnection(aConnection);
@@ -221,8 +211,8 @@ class IkeWorld {
   bool ipv6 = false;
   ns3::NodeContainer nodes;
   ns3::NetDeviceContainer devices;
-  ns3::Ipv4Address address[2];
-  ns3::Ipv6Address address6[2];  // with ipv6
+  std::array<ns3::Ipv4Address, 2> address;
+  std::array<ns3::Ipv6Address, 2> address6;  // with ipv6
   std::vector<ns3::Ptr<xfrm::XfrmStack>> stacks;
   ns3::Ptr<IkeDaemon> daemons[2];
   ConnectionConfig aConnection;
@@ -238,34 +228,6 @@ class IkeWorld {
       if (echo) socket->SendTo(p, 0, from);
     }
   }
-  void OnWire(uint32_t sender, ns3::Ptr<const ns3::Packet> frame) {
-    std::vector<uint8_t> bytes(frame->GetSize());
-    frame->CopyData(bytes.data(), bytes.size());
-    WireFrame f;
-    f.time = ns3::Simulator::Now();
-    f.sender = sender;
-    constexpr size_t kPpp = 2;
-    if (bytes.size() >= kPpp + 20 && bytes[0] == 0x00 && bytes[1] == 0x21) {  // PPP, IPv4
-      const uint8_t* ip = bytes.data() + kPpp;
-      f.protocol = ip[9];
-      f.l4.assign(bytes.begin() + kPpp + (ip[0] & 0x0f) * 4, bytes.end());
-    } else if (bytes.size() >= kPpp + 40 && bytes[0] == 0x00 && bytes[1] == 0x57) {  // IPv6
-      f.ipv6 = true;
-      f.protocol = bytes[kPpp + 6];
-      size_t upper = kPpp + 40;
-      constexpr uint8_t kFragmentHeader = 44;
-      if (f.protocol == kFragmentHeader && bytes.size() >= upper + 8) {
-        f.protocol = bytes[upper];
-        f.laterFragment = (bytes[upper + 2] << 8 | bytes[upper + 3]) & 0xfff8;
-        upper += 8;
-      }
-      f.l4.assign(bytes.begin() + upper, bytes.end());
-    } else {
-      return;
-    }
-    wire.push_back(std::move(f));
-  }
-
   std::vector<std::unique_ptr<Sink>> sinks;
   std::vector<ns3::Ptr<ns3::Socket>> sockets;
 };

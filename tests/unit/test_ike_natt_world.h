@@ -111,23 +111,10 @@ class NattWorld {
     Pki& pki = Pki::Get();
     daemons[0]->Start(hosts.Get(0), pki.IdentityOf(pki.a));
     daemons[1]->Start(hosts.Get(1), pki.IdentityOf(pki.b));
-    ConnectionConfig out;
-    out.name = "a-to-b";
-    out.localAddress = IpAddressOf(Ip(0));
-    out.remoteAddress = IpAddressOf(Ip(1));
-    out.remoteId = "@system-b";
-    out.protocol = 17;
-    out.remotePorts = PortSpan::Single(kServicePort);
-    daemons[0]->AddConnection(out);
-    ConnectionConfig in;
-    in.name = "b-from-a";
-    in.localAddress = IpAddressOf(Ip(1));
-    in.remoteAddress = IpAddressOf(options.natInFrontOfA ? PublicAddress() : Ip(0));
-    in.remoteId = "@system-a";
-    in.protocol = 17;
-    in.localPorts = PortSpan::Single(kServicePort);
-    in.autoMode = AutoMode::kAdd;
-    daemons[1]->AddConnection(in);
+    daemons[0]->AddConnection(ike_exchange_test::AToB(IpAddressOf(Ip(0)), IpAddressOf(Ip(1))));
+    daemons[1]->AddConnection(ike_exchange_test::BFromA(
+        IpAddressOf(Ip(1)), IpAddressOf(options.natInFrontOfA ? PublicAddress() : Ip(0)),
+        "@system-a"));
     bService = Socket(1, kServicePort, &atB);
     aClient = Socket(0, kClientPort, &atA);
   }

@@ -2,6 +2,7 @@
 // in UDP 4500 between two IPv6 hosts, fragmented by the sending host after
 // ESP and reassembled by the receiver before ESP, with the inbound policy
 // check on cleartext. Frames are read from the wire; tshark decrypts them.
+#include <array>
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <memory>
@@ -14,46 +15,29 @@
 #include "ns3/network-module.h"
 #include "ns3/point-to-point-module.h"
 #include "tshark_run.h"
+#include "two_host_world.h"
 #include "xfrm_helper.h"
 
 namespace {
 
 using namespace ipsecsim::xfrm;
+using ipsecsim::test::IpFrame;
 namespace fs = std::filesystem;
 
 constexpr uint16_t kPort = 6081;
-constexpr uint8_t kFragmentHeader = 44;
-
-// What one IPv6 frame on the wire carried: the upper-layer protocol (found
-// through a fragment header) and whether it was a fragment.
-struct Ipv6Frame {
-  uint8_t protocol = 0;
-  bool fragment = false;
-  uint32_t length = 0;  // IPv6 packet length
-  uint16_t dstPort = 0;
-};
 
 class TwoIpv6Hosts {
  public:
   TwoIpv6Hosts() {
     ns3::Config::SetDefault("ns3::Icmpv6L4Protocol::DAD", ns3::BooleanValue(false));
     ClearRecordedEspSas();
-    hosts.Create(2);
-    ns3::PointToPointHelper p2p;
-    p2p.SetDeviceAttribute("DataRate", ns3::StringValue("100Mbps"));
-    p2p.SetChannelAttribute("Delay", ns3::StringValue("1ms"));
-    devices = p2p.Install(hosts);
-    ns3::InternetStackHelper().Install(hosts);
-    ns3::Ipv6AddressHelper addresses;
-    addresses.SetBase(ns3::Ipv6Address("fd00:1::"), ns3::Ipv6Prefix(64));
-    ns3::Ipv6InterfaceContainer ifaces = addresses.Assign(devices);
-    address[0] = ifaces.GetAddress(0, 1);
-    address[1] = ifaces.GetAddress(1, 1);
+    devices = ipsecsim::test::InstallTwoHosts(hosts);
+    address = ipsecsim::test::AssignIpv6(devices);
     xfrm = XfrmHelper().Install(hosts);
-    for (uint32_t i = 0; i < 2; ++i) {
-      devices.Get(i)->TraceConnectWithoutContext("PhyTxBegin",
-                                                 ns3::MakeCallback(&TwoIpv6Hosts::OnWire, this));
-    }
+    ipsecsim::test::TapWire(devices, [this](IpFrame f) {
+      // IPv6 only, and ICMPv6 (neighbour discovery) left aside
+      if (f.ipv6 && f.protocol != 58) wire.push_back(std::move(f));
+    });
   }
   ~TwoIpv6Hosts() { ns3::Simulator::Destroy(); }
 
@@ -108,33 +92,13 @@ class TwoIpv6Hosts {
     while (ns3::Ptr<ns3::Packet> p = socket->Recv()) receivedBytes.push_back(p->GetSize());
   }
 
-  void OnWire(ns3::Ptr<const ns3::Packet> frame) {
-    std::vector<uint8_t> b(frame->GetSize());
-    frame->CopyData(b.data(), b.size());
-    constexpr size_t kPpp = 2;
-    if (b.size() < kPpp + 40 || b[0] != 0x00 || b[1] != 0x57) return;  // PPP: IPv6
-    const uint8_t* ip = b.data() + kPpp;
-    Ipv6Frame f;
-    f.length = 40u + uint32_t(ip[4] << 8 | ip[5]);
-    f.protocol = ip[6];
-    const uint8_t* upper = ip + 40;
-    if (f.protocol == kFragmentHeader) {
-      f.fragment = true;
-      f.protocol = upper[0];
-      const bool first = (upper[2] << 8 | upper[3]) >> 3 == 0;
-      upper = first ? upper + 8 : nullptr;
-    }
-    if (upper && f.protocol == 17) f.dstPort = uint16_t(upper[2] << 8 | upper[3]);
-    if (f.protocol != 58) wire.push_back(f);  // leave ICMPv6 (neighbour discovery) aside
-  }
-
   ns3::NodeContainer hosts;
   ns3::NetDeviceContainer devices;
-  ns3::Ipv6Address address[2];
+  std::array<ns3::Ipv6Address, 2> address;
   std::vector<ns3::Ptr<XfrmStack>> xfrm;
   std::vector<ns3::Ptr<ns3::Socket>> sockets;
   std::vector<uint32_t> receivedBytes;
-  std::vector<Ipv6Frame> wire;
+  std::vector<IpFrame> wire;
 };
 
 BOOST_AUTO_TEST_CASE(esp_over_ipv6_is_next_header_50_and_fragmented_after_esp) {
@@ -146,10 +110,10 @@ BOOST_AUTO_TEST_CASE(esp_over_ipv6_is_next_header_50_and_fragmented_after_esp) {
 
   BOOST_TEST(w.receivedBytes == (std::vector<uint32_t>{400, 400, 400, 1600, 1600, 1600}));
   int whole = 0, fragments = 0;
-  for (const Ipv6Frame& f : w.wire) {
+  for (const IpFrame& f : w.wire) {
     BOOST_TEST(f.protocol == 50, "every frame is ESP, next header " << int(f.protocol));
     BOOST_TEST(f.length <= 1500u);
-    (f.fragment ? fragments : whole) += 1;
+    (f.IsFragment() ? fragments : whole) += 1;
   }
   BOOST_TEST(whole == 3);
   BOOST_TEST(fragments == 6);
@@ -166,7 +130,7 @@ BOOST_AUTO_TEST_CASE(cleartext_into_an_ipv6_protect_policy_is_dropped) {
   w.Send(400, 4);
   BOOST_TEST(w.receivedBytes.empty());
   BOOST_TEST(w.wire.size() == 4u);
-  BOOST_TEST(w.wire.front().dstPort == kPort);
+  BOOST_TEST(w.wire.front().DstPort() == kPort);
   BOOST_TEST(w.xfrm[1]->Counters().Get(ipsecsim::XfrmStat::kInTmplMismatch) == 4u);
 }
 
@@ -211,7 +175,7 @@ BOOST_AUTO_TEST_CASE(held_ipv6_packets_leave_as_esp_once_the_sa_arrives) {
   BOOST_TEST(w.xfrm[0]->Counters().Get(ipsecsim::XfrmStat::kOutNoStates) == 0u);
   BOOST_TEST(w.receivedBytes.size() == 5u);
   BOOST_TEST(w.wire.size() == 5u);
-  for (const Ipv6Frame& f : w.wire) BOOST_TEST(f.protocol == 50);
+  for (const IpFrame& f : w.wire) BOOST_TEST(f.protocol == 50);
 }
 
 BOOST_AUTO_TEST_CASE(held_ipv6_packets_are_dropped_when_the_acquire_expires) {
@@ -241,7 +205,7 @@ BOOST_AUTO_TEST_CASE(esp_in_udp_over_ipv6_decrypts_in_tshark_with_valid_checksum
     w.Send(1600, 2);
     BOOST_TEST(w.receivedBytes == (std::vector<uint32_t>{1600, 1600}));
     int udp4500 = 0;
-    for (const Ipv6Frame& f : w.wire) udp4500 += f.protocol == 17 && f.dstPort == 4500;
+    for (const IpFrame& f : w.wire) udp4500 += f.protocol == 17 && f.DstPort() == 4500;
     BOOST_TEST(udp4500 == 2);  // the first fragment of each datagram shows the port
     BOOST_REQUIRE(WriteEspSaUat((dir / "esp_sa").string()));
   }

@@ -13,30 +13,21 @@
 #include "ns3/internet-module.h"
 #include "ns3/network-module.h"
 #include "ns3/point-to-point-module.h"
+#include "two_host_world.h"
 #include "xfrm_helper.h"
 
 namespace xfrm_test {
 
 using namespace ipsecsim::xfrm;
 
-struct WireFrame {
-  ns3::Time time;
-  uint32_t sender;  // node index
-  uint32_t src;
-  uint32_t dst;
-  uint8_t protocol;
-  bool moreFragments;
-  uint16_t fragmentOffset;  // in bytes
-  std::vector<uint8_t> l4;  // bytes after the IPv4 header
-  uint16_t SrcPort() const { return l4.size() >= 4 ? uint16_t(l4[0] << 8 | l4[1]) : 0; }
-  uint16_t DstPort() const { return l4.size() >= 4 ? uint16_t(l4[2] << 8 | l4[3]) : 0; }
+// A frame on the wire (IPv4 only: the hosts have no IPv6 addresses).
+struct WireFrame : ipsecsim::test::IpFrame {
   uint32_t Spi() const {  // ESP, or ESP in UDP
     const size_t at = protocol == 50 ? 0 : 8;
     if (l4.size() < at + 4) return 0;
     return uint32_t(l4[at]) << 24 | uint32_t(l4[at + 1]) << 16 | uint32_t(l4[at + 2]) << 8 |
            l4[at + 3];
   }
-  bool IsFirstFragment() const { return fragmentOffset == 0; }
 };
 
 class TwoHosts {
@@ -44,26 +35,19 @@ class TwoHosts {
   explicit TwoHosts(bool holdUntilSa = false) {
     ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(true));
     ClearRecordedEspSas();
-    hosts.Create(2);
-    ns3::PointToPointHelper p2p;
-    p2p.SetDeviceAttribute("DataRate", ns3::StringValue("100Mbps"));
-    p2p.SetChannelAttribute("Delay", ns3::StringValue("1ms"));
-    devices = p2p.Install(hosts);
-    ns3::InternetStackHelper().Install(hosts);
-    ns3::Ipv4AddressHelper addresses("10.1.0.0", "255.255.255.0");
-    auto ifaces = addresses.Assign(devices);
+    devices = ipsecsim::test::InstallTwoHosts(hosts);
+    const auto addresses = ipsecsim::test::AssignIpv4(devices);
     for (uint32_t i = 0; i < 2; ++i) {  // hosts, not routers
       hosts.Get(i)->GetObject<ns3::Ipv4>()->SetAttribute("IpForward", ns3::BooleanValue(false));
     }
-    a = ifaces.GetAddress(0);
-    b = ifaces.GetAddress(1);
+    a = addresses[0];
+    b = addresses[1];
     XfrmHelper helper;
     helper.SetStackAttribute("HoldUntilSa", ns3::BooleanValue(holdUntilSa));
     xfrm = helper.Install(hosts);
-    for (uint32_t i = 0; i < 2; ++i) {
-      devices.Get(i)->TraceConnectWithoutContext(
-          "PhyTxBegin", ns3::MakeCallback(&TwoHosts::OnWire, this).Bind(i));
-    }
+    ipsecsim::test::TapWire(devices, [this](ipsecsim::test::IpFrame f) {
+      if (!f.ipv6) wire.push_back(WireFrame{std::move(f)});
+    });
   }
   ~TwoHosts() { ns3::Simulator::Destroy(); }
 
@@ -216,24 +200,6 @@ class TwoHosts {
       ++sink->packets;
     }
   }
-  void OnWire(uint32_t sender, ns3::Ptr<const ns3::Packet> frame) {
-    std::vector<uint8_t> bytes(frame->GetSize());
-    frame->CopyData(bytes.data(), bytes.size());
-    if (bytes.size() < 22 || bytes[0] != 0x00 || bytes[1] != 0x21) return;  // PPP, IPv4
-    const uint8_t* ip = bytes.data() + 2;
-    const size_t ihl = (ip[0] & 0x0f) * 4;
-    WireFrame f;
-    f.time = ns3::Simulator::Now();
-    f.sender = sender;
-    f.src = uint32_t(ip[12]) << 24 | uint32_t(ip[13]) << 16 | uint32_t(ip[14]) << 8 | ip[15];
-    f.dst = uint32_t(ip[16]) << 24 | uint32_t(ip[17]) << 16 | uint32_t(ip[18]) << 8 | ip[19];
-    f.protocol = ip[9];
-    f.moreFragments = ip[6] & 0x20;
-    f.fragmentOffset = uint16_t(((ip[6] & 0x1f) << 8 | ip[7]) * 8);
-    f.l4.assign(bytes.begin() + 2 + ihl, bytes.end());
-    wire.push_back(std::move(f));
-  }
-
   std::vector<std::unique_ptr<Sink>> sinks;
   std::vector<ns3::Ptr<ns3::Socket>> sockets;
 };
