@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "ike_task.h"
 
@@ -48,6 +49,10 @@ std::unique_ptr<IkeTask> MakeInformationalResponderTask();
 
 // A fresh 32-byte nonce (Ni or Nr) from the environment's generator.
 Bytes NewNonce(IkeSaContext& sa);
+// The peer's nonce from a message's Nonce payload; empty when there is none.
+Bytes PeerNonce(const std::vector<Payload>& in);
+// Records why the exchange failed (and the notify to answer with) on the SA.
+TaskResult FailTask(IkeSaContext& sa, NotifyType notify, std::string why);
 // A CREATE_CHILD_SA's g^ir from the peer's KE payload, with our key pair
 // (made on first use). False, with INVALID_KE_PAYLOAD or INVALID_SYNTAX
 // recorded on the SA, when the KE is missing, another group or invalid.

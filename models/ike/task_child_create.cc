@@ -25,7 +25,7 @@ class ChildCreateTask : public IkeTask {
 
   TaskResult ProcessRequest(IkeSaContext& sa, const std::vector<Payload>& in) override {
     if (!FindNotify(in, NotifyType::kUseTransportMode))
-      return Fail(sa, NotifyType::kNoProposalChosen, "peer did not ask for transport mode");
+      return FailTask(sa, NotifyType::kNoProposalChosen, "peer did not ask for transport mode");
     const auto* tsi = BodyOf<TsPayload>(FindPayload(in, PayloadType::kTsi));
     const auto* tsr = BodyOf<TsPayload>(FindPayload(in, PayloadType::kTsr));
     // RFC 7296 §2.23.1: an initiator behind a NAT names its inside address
@@ -45,12 +45,12 @@ class ChildCreateTask : public IkeTask {
       }
     }
     if (!connection)
-      return Fail(sa, NotifyType::kTsUnacceptable, "no connection for the traffic selectors");
+      return FailTask(sa, NotifyType::kTsUnacceptable, "no connection for the traffic selectors");
     const auto* offered = BodyOf<SaPayload>(FindPayload(in, PayloadType::kSa));
     std::optional<Proposal> chosen;
     if (offered) chosen = SelectProposal(*offered, connection->espProposal);
     if (!chosen || chosen->spi.size() != 4)
-      return Fail(sa, NotifyType::kNoProposalChosen, "no acceptable ESP proposal");
+      return FailTask(sa, NotifyType::kNoProposalChosen, "no acceptable ESP proposal");
     sa.connection = connection;
     tsi_ = tsi->selectors[0];
     tsr_ = tsr->selectors[0];
@@ -72,16 +72,16 @@ class ChildCreateTask : public IkeTask {
 
   TaskResult ProcessResponse(IkeSaContext& sa, const std::vector<Payload>& in) override {
     if (const NotifyPayload* error = FindErrorNotify(in))
-      return Fail(sa, NotifyType(error->type), "peer refused the Child SA");
+      return FailTask(sa, NotifyType(error->type), "peer refused the Child SA");
     if (!FindNotify(in, NotifyType::kUseTransportMode))
-      return Fail(sa, NotifyType::kNoProposalChosen, "peer did not accept transport mode");
+      return FailTask(sa, NotifyType::kNoProposalChosen, "peer did not accept transport mode");
     const auto* answer = BodyOf<SaPayload>(FindPayload(in, PayloadType::kSa));
     if (!answer || answer->proposals.size() != 1 || answer->proposals[0].spi.size() != 4 ||
         !IsValidChoice(answer->proposals[0], SaPayload{{offered_}}))
-      return Fail(sa, NotifyType::kNoProposalChosen, "peer chose no offered ESP proposal");
+      return FailTask(sa, NotifyType::kNoProposalChosen, "peer chose no offered ESP proposal");
     if (!IsExactly(BodyOf<TsPayload>(FindPayload(in, PayloadType::kTsi)), tsi_) ||
         !IsExactly(BodyOf<TsPayload>(FindPayload(in, PayloadType::kTsr)), tsr_))
-      return Fail(sa, NotifyType::kTsUnacceptable, "peer changed the traffic selectors");
+      return FailTask(sa, NotifyType::kTsUnacceptable, "peer changed the traffic selectors");
     const uint32_t spiOut = GetU32(answer->proposals[0].spi.data());
     const ChildSaKeymat keymat = DeriveChildSaKeymat(sa.keys->skD, sa.nonceI, sa.nonceR);
     sa.child = ChildSaResult{sa.connection, spiIn_, spiOut, keymat.responderToInitiator,
@@ -92,11 +92,6 @@ class ChildCreateTask : public IkeTask {
   }
 
  private:
-  static TaskResult Fail(IkeSaContext& sa, NotifyType notify, std::string why) {
-    sa.Fail(notify, std::move(why));
-    return TaskResult::kFailed;
-  }
-
   void AppendChildPayloads(const Proposal& proposal, std::vector<Payload>& out) const {
     out.push_back(MakeNotify(NotifyType::kUseTransportMode));
     out.push_back({PayloadType::kSa, false, SaPayload{{proposal}}});

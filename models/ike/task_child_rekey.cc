@@ -44,15 +44,15 @@ class ChildRekeyTask : public IkeTask {
 
   TaskResult ProcessResponse(IkeSaContext& sa, const std::vector<Payload>& in) override {
     if (const NotifyPayload* error = FindErrorNotify(in))
-      return Fail(sa, NotifyType(error->type), "peer refused the Child SA rekey");
+      return FailTask(sa, NotifyType(error->type), "peer refused the Child SA rekey");
     const auto* answer = BodyOf<SaPayload>(FindPayload(in, PayloadType::kSa));
     const auto* nonce = BodyOf<NoncePayload>(FindPayload(in, PayloadType::kNonce));
     if (!answer || answer->proposals.size() != 1 || answer->proposals[0].spi.size() != 4 ||
         !IsValidChoice(answer->proposals[0], SaPayload{{offered_}}) || !nonce)
-      return Fail(sa, NotifyType::kNoProposalChosen, "peer chose no offered ESP proposal");
+      return FailTask(sa, NotifyType::kNoProposalChosen, "peer chose no offered ESP proposal");
     if (!IsExactly(BodyOf<TsPayload>(FindPayload(in, PayloadType::kTsi)), tsi_) ||
         !IsExactly(BodyOf<TsPayload>(FindPayload(in, PayloadType::kTsr)), tsr_))
-      return Fail(sa, NotifyType::kTsUnacceptable, "peer changed the traffic selectors");
+      return FailTask(sa, NotifyType::kTsUnacceptable, "peer changed the traffic selectors");
     Bytes secret;
     if (pfs_ && !SharedSecret(sa, in, &secret)) return TaskResult::kFailed;
     const ChildSaKeymat k = DeriveChildSaKeymat(sa.keys->skD, secret, nonceI_, nonce->nonce);
@@ -68,15 +68,15 @@ class ChildRekeyTask : public IkeTask {
   TaskResult ProcessRequest(IkeSaContext& sa, const std::vector<Payload>& in) override {
     const NotifyPayload* rekey = FindNotify(in, NotifyType::kRekeySa);
     if (!rekey || rekey->spi.size() != 4)
-      return Fail(sa, NotifyType::kNoProposalChosen, "CREATE_CHILD_SA without REKEY_SA");
+      return FailTask(sa, NotifyType::kNoProposalChosen, "CREATE_CHILD_SA without REKEY_SA");
     const ChildSaResult* old = sa.env->ChildByOutboundSpi(GetU32(rekey->spi.data()));
-    if (!old) return Fail(sa, NotifyType::kChildSaNotFound, "no Child SA to rekey");
+    if (!old) return FailTask(sa, NotifyType::kChildSaNotFound, "no Child SA to rekey");
     const ConnectionConfig& c = *old->connection;
     tsi_ = HostSelector(sa.remote.address, c.protocol, c.remotePorts);
     tsr_ = HostSelector(sa.local.address, c.protocol, c.localPorts);
     if (!IsExactly(BodyOf<TsPayload>(FindPayload(in, PayloadType::kTsi)), tsi_) ||
         !IsExactly(BodyOf<TsPayload>(FindPayload(in, PayloadType::kTsr)), tsr_))
-      return Fail(sa, NotifyType::kTsUnacceptable, "rekey with other traffic selectors");
+      return FailTask(sa, NotifyType::kTsUnacceptable, "rekey with other traffic selectors");
     pfs_ = FindPayload(in, PayloadType::kKe) != nullptr;
     const auto* offered = BodyOf<SaPayload>(FindPayload(in, PayloadType::kSa));
     std::optional<Proposal> chosen;
@@ -84,7 +84,7 @@ class ChildRekeyTask : public IkeTask {
       chosen = SelectProposal(*offered, pfs_ ? WithModp2048(c.espProposal) : c.espProposal);
     const auto* nonce = BodyOf<NoncePayload>(FindPayload(in, PayloadType::kNonce));
     if (!chosen || chosen->spi.size() != 4 || !nonce)
-      return Fail(sa, NotifyType::kNoProposalChosen, "no acceptable ESP proposal");
+      return FailTask(sa, NotifyType::kNoProposalChosen, "no acceptable ESP proposal");
     Bytes secret;
     if (pfs_ && !SharedSecret(sa, in, &secret)) return TaskResult::kFailed;
     nonceR_ = NewNonce(sa);
@@ -105,11 +105,6 @@ class ChildRekeyTask : public IkeTask {
   }
 
  private:
-  static TaskResult Fail(IkeSaContext& sa, NotifyType notify, std::string why) {
-    sa.Fail(notify, std::move(why));
-    return TaskResult::kFailed;
-  }
-
   bool SharedSecret(IkeSaContext& sa, const std::vector<Payload>& in, Bytes* secret) {
     return RekeySharedSecret(sa, in, dh_, "rekey without a MODP-2048 KE", secret);
   }

@@ -1,4 +1,4 @@
-// What several exchanges share: fresh nonces, and the D-H step of the
+// What several exchanges share: nonces, failing, and the D-H step of the
 // CREATE_CHILD_SA rekeys (Child SA with PFS, IKE SA).
 #include "ike_tasks.h"
 
@@ -9,6 +9,16 @@ Bytes NewNonce(IkeSaContext& sa) {
   Bytes nonce(kNonceLen);
   sa.env->Rng().GenerateBlock(nonce.data(), nonce.size());
   return nonce;
+}
+
+Bytes PeerNonce(const std::vector<Payload>& in) {
+  const auto* nonce = BodyOf<NoncePayload>(FindPayload(in, PayloadType::kNonce));
+  return nonce ? nonce->nonce : Bytes{};
+}
+
+TaskResult FailTask(IkeSaContext& sa, NotifyType notify, std::string why) {
+  sa.Fail(notify, std::move(why));
+  return TaskResult::kFailed;
 }
 
 bool RekeySharedSecret(IkeSaContext& sa, const std::vector<Payload>& in,

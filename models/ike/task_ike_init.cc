@@ -21,10 +21,10 @@ class IkeInitTask : public IkeTask {
 
   TaskResult ProcessRequest(IkeSaContext& sa, const std::vector<Payload>& in) override {
     const auto* offered = BodyOf<SaPayload>(FindPayload(in, PayloadType::kSa));
-    if (!offered) return Fail(sa, NotifyType::kInvalidSyntax, "IKE_SA_INIT without SA payload");
+    if (!offered) return FailTask(sa, NotifyType::kInvalidSyntax, "IKE_SA_INIT without SA payload");
     chosen_ = SelectProposal(*offered, IkeProposalAesGcm256Sha256Modp2048());
-    if (!chosen_) return Fail(sa, NotifyType::kNoProposalChosen, "no acceptable IKE proposal");
-    sa.nonceI = NonceOf(in);
+    if (!chosen_) return FailTask(sa, NotifyType::kNoProposalChosen, "no acceptable IKE proposal");
+    sa.nonceI = PeerNonce(in);
     if (!Exchange(sa, in)) return TaskResult::kFailed;
     sa.nonceR = NewNonce(sa);
     CheckNatDetection(sa, in, 0);
@@ -39,12 +39,12 @@ class IkeInitTask : public IkeTask {
 
   TaskResult ProcessResponse(IkeSaContext& sa, const std::vector<Payload>& in) override {
     if (const NotifyPayload* error = FindErrorNotify(in))
-      return Fail(sa, NotifyType(error->type), "peer refused IKE_SA_INIT");
+      return FailTask(sa, NotifyType(error->type), "peer refused IKE_SA_INIT");
     const auto* answer = BodyOf<SaPayload>(FindPayload(in, PayloadType::kSa));
     if (!answer || answer->proposals.size() != 1 ||
         !IsValidChoice(answer->proposals[0], sa.offeredIkeSa))
-      return Fail(sa, NotifyType::kNoProposalChosen, "responder chose no offered IKE proposal");
-    sa.nonceR = NonceOf(in);
+      return FailTask(sa, NotifyType::kNoProposalChosen, "responder chose no offered IKE proposal");
+    sa.nonceR = PeerNonce(in);
     if (!Exchange(sa, in)) return TaskResult::kFailed;
     CheckNatDetection(sa, in, sa.spiR);
     DeriveKeys(sa);
@@ -52,16 +52,6 @@ class IkeInitTask : public IkeTask {
   }
 
  private:
-  static TaskResult Fail(IkeSaContext& sa, NotifyType notify, std::string why) {
-    sa.Fail(notify, std::move(why));
-    return TaskResult::kFailed;
-  }
-
-  static Bytes NonceOf(const std::vector<Payload>& in) {
-    const auto* nonce = BodyOf<NoncePayload>(FindPayload(in, PayloadType::kNonce));
-    return nonce ? nonce->nonce : Bytes{};
-  }
-
   // Reads the peer's KE and computes g^ir; generates our D-H pair if needed.
   bool Exchange(IkeSaContext& sa, const std::vector<Payload>& in) {
     const auto* ke = BodyOf<KePayload>(FindPayload(in, PayloadType::kKe));

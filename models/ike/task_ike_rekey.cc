@@ -35,12 +35,12 @@ class IkeRekeyTask : public IkeTask {
 
   TaskResult ProcessResponse(IkeSaContext& sa, const std::vector<Payload>& in) override {
     if (const NotifyPayload* error = FindErrorNotify(in))
-      return Fail(sa, NotifyType(error->type), "peer refused the IKE SA rekey");
+      return FailTask(sa, NotifyType(error->type), "peer refused the IKE SA rekey");
     const auto* answer = BodyOf<SaPayload>(FindPayload(in, PayloadType::kSa));
     if (!answer || answer->proposals.size() != 1 || answer->proposals[0].spi.size() != kIkeSpiLen ||
         !IsValidChoice(answer->proposals[0], SaPayload{{offered_}}))
-      return Fail(sa, NotifyType::kNoProposalChosen, "peer chose no offered IKE proposal");
-    const Bytes peerNonce = NonceOf(in);
+      return FailTask(sa, NotifyType::kNoProposalChosen, "peer chose no offered IKE proposal");
+    const Bytes peerNonce = PeerNonce(in);
     Bytes secret;
     if (peerNonce.empty() || !SharedSecret(sa, in, &secret)) return TaskResult::kFailed;
     Finish(sa, newSpi_, GetU64(answer->proposals[0].spi.data()), nonce_, peerNonce, secret, true);
@@ -52,9 +52,11 @@ class IkeRekeyTask : public IkeTask {
     std::optional<Proposal> chosen;
     if (offered) chosen = SelectProposal(*offered, IkeProposalAesGcm256Sha256Modp2048());
     if (!chosen || chosen->spi.size() != kIkeSpiLen)
-      return Fail(sa, NotifyType::kNoProposalChosen, "no acceptable IKE proposal for the rekey");
-    const Bytes peerNonce = NonceOf(in);
-    if (peerNonce.empty()) return Fail(sa, NotifyType::kInvalidSyntax, "IKE SA rekey without Ni");
+      return FailTask(sa, NotifyType::kNoProposalChosen,
+                      "no acceptable IKE proposal for the rekey");
+    const Bytes peerNonce = PeerNonce(in);
+    if (peerNonce.empty())
+      return FailTask(sa, NotifyType::kInvalidSyntax, "IKE SA rekey without Ni");
     Bytes secret;
     if (!SharedSecret(sa, in, &secret)) return TaskResult::kFailed;
     newSpi_ = sa.env->AllocateIkeSpi();
@@ -71,16 +73,6 @@ class IkeRekeyTask : public IkeTask {
   }
 
  private:
-  static TaskResult Fail(IkeSaContext& sa, NotifyType notify, std::string why) {
-    sa.Fail(notify, std::move(why));
-    return TaskResult::kFailed;
-  }
-
-  static Bytes NonceOf(const std::vector<Payload>& in) {
-    const auto* nonce = BodyOf<NoncePayload>(FindPayload(in, PayloadType::kNonce));
-    return nonce ? nonce->nonce : Bytes{};
-  }
-
   bool SharedSecret(IkeSaContext& sa, const std::vector<Payload>& in, Bytes* secret) {
     return RekeySharedSecret(sa, in, dh_, "IKE SA rekey without a MODP-2048 KE", secret);
   }
