@@ -1,6 +1,6 @@
 # ipsecsim_boost_test(NAME SOURCES... LIBS ...) builds one Boost.Test executable
 # and registers it with CTest, run from the source tree so that tests find
-# ../shared and scenarios/.
+# tests/data and scenarios/.
 function(ipsecsim_boost_test name)
   cmake_parse_arguments(T "" "" "SOURCES;LIBS;LABELS" ${ARGN})
   add_executable(${name} ${T_SOURCES})

@@ -7,7 +7,7 @@ import pytest
 import ipsecsim
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-VECTORS = ROOT.parent / "shared" / "reference" / "vectors" / "gcm-esp-vectors.txt"
+VECTORS = ROOT / "tests" / "data" / "vectors" / "gcm-esp-vectors.txt"
 
 SMALL = """
 name: py-api

@@ -1,4 +1,4 @@
-// Reads ../shared/reference/vectors/gcm-esp-vectors.txt: "=== Test case N"
+// Reads tests/data/vectors/gcm-esp-vectors.txt: "=== Test case N"
 // sections of "name = hex" fields whose values continue on indented lines.
 #pragma once
 
@@ -19,10 +19,10 @@ struct GcmVector {
   const Bytes& at(const std::string& k) const { return fields.at(k); }
 };
 
-inline std::string SharedDir() { return std::string(IPSECSIM_SOURCE_DIR) + "/../shared"; }
+inline std::string VectorDir() { return std::string(IPSECSIM_SOURCE_DIR) + "/tests/data/vectors"; }
 
 inline std::vector<GcmVector> LoadGcmVectors() {
-  std::ifstream in(SharedDir() + "/reference/vectors/gcm-esp-vectors.txt");
+  std::ifstream in(VectorDir() + "/gcm-esp-vectors.txt");
   std::vector<GcmVector> out;
   std::map<std::string, std::string> hex;
   std::string line, current;
