@@ -82,6 +82,7 @@ class ScenarioParser {
       scenario_.lifecycle =
           ParseLifecycle(*lifecycle, scenario_.cluster.version, scenario_.ipsecConfigJson);
     }
+    CheckIpsecMeshSize(top);
     if (auto pods = top.Find("pods")) ParsePods(*pods);
     if (auto flows = top.Find("flows")) ParseFlows(*flows);
     if (auto expect = top.Find("expect")) ParseExpectations(*expect);
@@ -97,6 +98,17 @@ class ScenarioParser {
           "the results directory), got '" +
           scenario_.name + "'");
     }
+  }
+
+  void CheckIpsecMeshSize(const YamlMap& top) const {
+    const bool ipsec = scenario_.cluster.ipsecMode == IpsecMode::kFull || scenario_.lifecycle;
+    const int nodes = int(scenario_.NodeNames().size());
+    if (!ipsec || nodes <= kMaxIpsecNodes) return;
+    top.FailAt(scenario_.lifecycle ? "lifecycle" : "cluster",
+               "expected at most " + std::to_string(kMaxIpsecNodes) +
+                   " nodes with IPsec Full or a lifecycle, got " + std::to_string(nodes) +
+                   ": every pair of nodes has its own IKE SA, so memory and time grow with the "
+                   "square of the node count (100 nodes: 1.6 GB)");
   }
 
   void ParseCluster(const YamlValue& value) {
