@@ -37,4 +37,8 @@ std::string LeftForm(std::string_view key);
 
 bool IsValidBool(std::string_view value);
 
+// The value an enum alias stands for (keywords.c): auto=route is ondemand,
+// auto=up is start, ikev2=yes is propose, ikev2=always is insist, ...
+std::string CanonicalValue(std::string_view key, std::string_view value);
+
 }  // namespace ipsecsim::libreswan

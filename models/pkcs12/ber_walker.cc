@@ -50,7 +50,15 @@ Element BerWalker::NextAny(const std::string& what) {
   if (first < 0x80) {
     length = first;
   } else if (first == 0x80) {
-    throw FormatError(e.offset + 1, what + ": indefinite length not supported");
+    // BER indefinite length, as NSS writes: the contents run to the matching
+    // end-of-contents octets (00 00).
+    if (!(e.tag & 0x20))
+      throw FormatError(e.offset + 1, what + ": indefinite length on a primitive element");
+    const size_t eoc = FindEndOfContents(p, depth_, what);
+    e.body = base_ + p;
+    e.length = eoc - p;
+    pos_ = eoc + 2;
+    return e;
   } else {
     const unsigned n = first & 0x7f;
     if (n > 4)
@@ -66,6 +74,20 @@ Element BerWalker::NextAny(const std::string& what) {
   e.length = length;
   pos_ = p + length;
   return e;
+}
+
+size_t BerWalker::FindEndOfContents(size_t p, int depth, const std::string& what) const {
+  if (depth > 32) throw FormatError(base_ + p, what + ": BER nested too deeply");
+  while (true) {
+    if (p + 2 > end_)
+      throw FormatError(base_ + p,
+                        what + ": truncated (no end-of-contents for an indefinite length)");
+    if (data_[p] == 0 && data_[p + 1] == 0) return p;
+    BerWalker inner(data_, p, end_, base_);
+    inner.depth_ = depth + 1;
+    inner.NextAny(what + " element");
+    p = inner.pos_;
+  }
 }
 
 Element BerWalker::Next(uint8_t tag, const std::string& what) {

@@ -1,7 +1,7 @@
 // A bounds-checked walk over BER/DER elements that keeps absolute byte
-// offsets, so an error in a PKCS#12 file says where it is. Definite lengths
-// only for constructed elements; a constructed OCTET STRING (BER, as some
-// encoders write encryptedContent) is reassembled by OctetsOf().
+// offsets, so an error in a PKCS#12 file says where it is. Definite lengths,
+// and BER indefinite lengths on constructed elements (NSS writes them); a
+// constructed OCTET STRING is reassembled by OctetsOf().
 #pragma once
 
 #include <cstdint>
@@ -63,10 +63,15 @@ class BerWalker {
   size_t Base() const { return base_; }
 
  private:
+  // Where the end-of-contents octets of an indefinite-length element whose
+  // contents start at p lie.
+  size_t FindEndOfContents(size_t p, int depth, const std::string& what) const;
+
   const Bytes& data_;
   size_t pos_;
   size_t end_;
   size_t base_;
+  int depth_ = 0;  // indefinite-length nesting, bounded
 };
 
 constexpr uint8_t kSequence = 0x30;
