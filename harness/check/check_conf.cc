@@ -122,6 +122,7 @@ void CheckConn(const ResolvedConn& conn, const libreswan::ResolvedConfig& config
     const ResolvedSetting* own = conn.Find(key);
     if (own && own->origin != ResolvedSetting::Origin::kDefault) continue;
     if (own && !parsedBeforeOvn) continue;  // the user's %default is parsed last and wins
+    if (kLibreswanDefaults.at(key) == ovnValue) continue;  // no difference to report
     inherited.push_back(key + "=" + ovnValue +
                         " (Libreswan's default: " + kLibreswanDefaults.at(key) + ")");
   }
@@ -151,12 +152,6 @@ void CheckConn(const ResolvedConn& conn, const libreswan::ResolvedConfig& config
     findings.Add(Level::kWarning, p->setting.where.file, p->setting.where.line, "interference",
                  "conn " + conn.name + ": priority=" + p->setting.value +
                      " can place this conn's policies above OVN's");
-  if (conn.Get("type", "tunnel") == "tunnel" &&
-      (!conn.Find("type") || conn.Find("type")->origin != ResolvedSetting::Origin::kDefault))
-    findings.Add(Level::kNote, conn.where.file, conn.where.line, "model",
-                 "conn " + conn.name +
-                     ": type=tunnel (Libreswan's default when no %default sets "
-                     "type)");
   CheckSelectors(conn, options, findings);
   CheckPorts(conn, file, findings);
   (void)config;

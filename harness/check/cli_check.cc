@@ -1,5 +1,6 @@
 #include "cli_check.h"
 
+#include <algorithm>
 #include <ctime>
 #include <iostream>
 #include <memory>
@@ -46,7 +47,17 @@ int Check(CheckArgs& a) {
     std::cerr << "ipsecsim: --date " << a.date << ": expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ\n";
     return 2;
   }
-  const check::Findings findings = check::RunCheck(a.options);
+  check::Findings findings = check::RunCheck(a.options);
+  // File by file, in the order files first appear, each in line order.
+  std::vector<std::string> order;
+  for (const check::Finding& f : findings.items)
+    if (std::find(order.begin(), order.end(), f.file) == order.end()) order.push_back(f.file);
+  std::stable_sort(findings.items.begin(), findings.items.end(),
+                   [&](const check::Finding& x, const check::Finding& y) {
+                     const auto fx = std::find(order.begin(), order.end(), x.file);
+                     const auto fy = std::find(order.begin(), order.end(), y.file);
+                     return fx != fy ? fx < fy : x.line < y.line;
+                   });
   int counts[4] = {0, 0, 0, 0};
   for (const check::Finding& f : findings.items) {
     ++counts[static_cast<int>(f.level)];

@@ -242,9 +242,12 @@ bool IsValidBool(std::string_view value) {
 
 std::string CanonicalValue(std::string_view key, std::string_view value) {
   static const std::map<std::pair<std::string_view, std::string_view>, std::string_view> aliases = {
-      {{"auto", "route"}, "ondemand"},    {{"auto", "up"}, "start"},
-      {{"ikev2", "yes"}, "propose"},      {{"ikev2", "always"}, "insist"},
-      {{"ikev2", "no"}, "never"},         {{"type", "passthrough"}, "pass"},
+      {{"auto", "route"}, "ondemand"},
+      {{"auto", "up"}, "start"},
+      {{"ikev2", "yes"}, "propose"},
+      {{"ikev2", "always"}, "insist"},
+      {{"ikev2", "no"}, "never"},
+      {{"type", "passthrough"}, "pass"},
       {{"dpdaction", "restart_by_peer"}, "restart"}};
   auto it = aliases.find({key, value});
   return std::string(it == aliases.end() ? value : it->second);

@@ -14,7 +14,6 @@ namespace {
 
 constexpr const char* kPbes2 = "1.2.840.113549.1.5.13";
 constexpr const char* kPbkdf2 = "1.2.840.113549.1.5.12";
-constexpr uint64_t kMaxIterations = 10'000'000;  // bounds the work a hostile file can ask for
 
 struct Pkcs12Pbe {
   const char* oid;
@@ -41,12 +40,12 @@ const Pbes2Cipher kPbes2Ciphers[] = {
     {"1.2.840.113549.3.7", "DES-EDE3-CBC", 24},
 };
 
-uint64_t ReadIterations(BerWalker& w, const std::string& what) {
+uint64_t ReadIterations(BerWalker& w, const std::string& what, uint64_t max) {
   const Element e = w.Next(kInteger, what);
   const uint64_t n = w.SmallIntegerOf(e, what);
-  if (n == 0 || n > kMaxIterations)
-    throw FormatError(
-        e.offset, what + " " + std::to_string(n) + " outside 1.." + std::to_string(kMaxIterations));
+  if (n == 0 || n > max)
+    throw FormatError(e.offset,
+                      what + " " + std::to_string(n) + " outside 1.." + std::to_string(max));
   return n;
 }
 
@@ -129,7 +128,7 @@ Bytes BmpPassword(const std::string& utf8, bool emptyAsNothing) {
   return out;
 }
 
-PbeAlgorithm ReadPbeAlgorithm(BerWalker& walker, const Element& alg) {
+PbeAlgorithm ReadPbeAlgorithm(BerWalker& walker, const Element& alg, uint64_t maxIterations) {
   BerWalker a = walker.Inside(alg);
   PbeAlgorithm out;
   const Element oid = a.Next(kOid, "encryption algorithm OID");
@@ -142,7 +141,7 @@ PbeAlgorithm ReadPbeAlgorithm(BerWalker& walker, const Element& alg) {
     const Element params = a.Next(kSequence, "PKCS#12 PBE parameters");
     BerWalker pw = walker.Inside(params);
     out.salt = pw.OctetsOf(pw.Next(kOctetString, "PBE salt"));
-    out.iterations = ReadIterations(pw, "PBE iteration count");
+    out.iterations = ReadIterations(pw, "PBE iteration count", maxIterations);
     return out;
   }
   if (out.oid != kPbes2)
@@ -156,7 +155,7 @@ PbeAlgorithm ReadPbeAlgorithm(BerWalker& walker, const Element& alg) {
                       "key derivation " + kdf.OidOf(kdfOid) + " not supported (expected PBKDF2)");
   BerWalker pbkdf2 = walker.Inside(kdf.Next(kSequence, "PBKDF2 parameters"));
   out.salt = pbkdf2.OctetsOf(pbkdf2.Next(kOctetString, "PBKDF2 salt"));
-  out.iterations = ReadIterations(pbkdf2, "PBKDF2 iteration count");
+  out.iterations = ReadIterations(pbkdf2, "PBKDF2 iteration count", maxIterations);
   out.prf = "SHA1";
   if (!pbkdf2.AtEnd() && pbkdf2.PeekTag() == kInteger) {
     const Element len = pbkdf2.Next(kInteger, "PBKDF2 key length");

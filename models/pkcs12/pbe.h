@@ -28,7 +28,9 @@ struct PbeAlgorithm {
   size_t keyLength = 0;
 };
 
-PbeAlgorithm ReadPbeAlgorithm(BerWalker& walker, const Element& alg);
+// Iteration counts above `maxIterations` are refused: they bound the work a
+// hostile file can ask for.
+PbeAlgorithm ReadPbeAlgorithm(BerWalker& walker, const Element& alg, uint64_t maxIterations);
 
 // Decrypts and removes the CBC padding. nullopt when the password does not
 // fit (the padding is wrong), which is what a wrong password looks like.

@@ -100,9 +100,9 @@ class Reader {
     if (!m.AtEnd()) {
       const Element it = m.Next(kInteger, "MAC iteration count");
       iterations = m.SmallIntegerOf(it, "MAC iteration count");
-      if (iterations == 0 || iterations > 10'000'000)
+      if (iterations == 0 || iterations > limits_.maxIterations)
         throw FormatError(it.offset, "MAC iteration count " + std::to_string(iterations) +
-                                         " outside 1..10000000");
+                                         " outside 1.." + std::to_string(limits_.maxIterations));
     }
     bundle_.hasMac = true;
     bundle_.macDigest = digest;
@@ -141,8 +141,8 @@ class Reader {
     ed.Next(kInteger, "EncryptedData version");
     BerWalker eci = ed.Inside(ed.Next(kSequence, "EncryptedContentInfo"));
     eci.Next(kOid, "encrypted content type");
-    const PbeAlgorithm alg =
-        ReadPbeAlgorithm(eci, eci.Next(kSequence, "content encryption algorithm"));
+    const PbeAlgorithm alg = ReadPbeAlgorithm(
+        eci, eci.Next(kSequence, "content encryption algorithm"), limits_.maxIterations);
     if (eci.AtEnd() || (eci.PeekTag() & 0xdf) != 0x80)
       throw FormatError(eci.AtEnd() ? info.End() : info.body,
                         "expected encryptedContent ([0] IMPLICIT OCTET STRING)");
@@ -201,8 +201,8 @@ class Reader {
       bag.kind = Bag::Kind::kPrivateKey;
     } else if (id == kShroudedKeyBag) {
       BerWalker epki = value.Inside(value.Next(kSequence, "EncryptedPrivateKeyInfo"));
-      const PbeAlgorithm alg =
-          ReadPbeAlgorithm(epki, epki.Next(kSequence, "key encryption algorithm"));
+      const PbeAlgorithm alg = ReadPbeAlgorithm(
+          epki, epki.Next(kSequence, "key encryption algorithm"), limits_.maxIterations);
       const Element encrypted = epki.Next(kOctetString, "encrypted private key");
       NoteScheme(alg.name);
       const auto plain = PbeDecrypt(alg, password_, epki.OctetsOf(encrypted));

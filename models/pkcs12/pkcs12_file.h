@@ -52,6 +52,7 @@ class BundleError : public std::runtime_error {
 struct ReadBundleLimits {
   size_t maxBytes = 1 << 20;
   size_t maxBags = 64;
+  uint64_t maxIterations = 10'000'000;  // per KDF; pk12util -o writes 600000
 };
 
 // Throws BundleError with the byte offset of the element at fault.

@@ -41,17 +41,25 @@ struct TestPki {
               "keyUsage = critical, digitalSignature, keyEncipherment\n"
               "subjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\n");
     const std::string cd = "cd " + dir + " && ";
-    return RunCommand(cd + "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem "
-                           "-subj '" + issuerSubject + "' -config x509.cnf -extensions v3_ca "
-                           "-set_serial 1 -days " + days + " 2>&1")
+    return RunCommand(cd +
+                      "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem "
+                      "-subj '" +
+                      issuerSubject +
+                      "' -config x509.cnf -extensions v3_ca "
+                      "-set_serial 1 -days " +
+                      days + " 2>&1")
                    .exitCode == 0 &&
            RunCommand(cd + "openssl req -new -newkey rsa:2048 -nodes -keyout " + leaf +
                       ".key -out " + leaf + ".csr -subj '" + leafSubject +
                       "' -config x509.cnf 2>&1")
                    .exitCode == 0 &&
-           RunCommand(cd + "openssl x509 -req -in " + leaf + ".csr -CA ca.pem -CAkey ca.key "
-                           "-set_serial 2 -days " + days + " -extfile x509.cnf -extensions "
-                           "v3_leaf -out " + leaf + ".pem 2>&1")
+           RunCommand(cd + "openssl x509 -req -in " + leaf +
+                      ".csr -CA ca.pem -CAkey ca.key "
+                      "-set_serial 2 -days " +
+                      days +
+                      " -extfile x509.cnf -extensions "
+                      "v3_leaf -out " +
+                      leaf + ".pem 2>&1")
                    .exitCode == 0;
   }
 

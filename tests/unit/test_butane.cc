@@ -113,48 +113,68 @@ BOOST_AUTO_TEST_CASE(data_urls_pick_butanes_smallest_encoding) {
 }
 
 BOOST_AUTO_TEST_CASE(unknown_keys_are_butanes_unused_key_warning) {
-  const ReadResult r = Translate(kMinimal + "storage:\n  files:\n  - path: /etc/x\n    mdoe: 0644\n");
-  BOOST_TEST(Mentions(r, "warning at $.storage.files.0.mdoe: Unused key mdoe", ConfigNotice::Level::kWarning));
+  const ReadResult r =
+      Translate(kMinimal + "storage:\n  files:\n  - path: /etc/x\n    mdoe: 0644\n");
+  BOOST_TEST(Mentions(r, "warning at $.storage.files.0.mdoe: Unused key mdoe",
+                      ConfigNotice::Level::kWarning));
 }
 
 BOOST_AUTO_TEST_CASE(local_without_a_files_directory_is_an_error) {
-  const ReadResult r = Translate(kMinimal + "storage:\n  files:\n  - path: /etc/x\n    contents:\n      local: ca.pem\n", "");
-  BOOST_TEST(Mentions(r, "error at $.storage.files.0.contents.local: local file paths are relative to a "
-                         "files directory that must be specified with -d/--files-dir",
-                      ConfigNotice::Level::kError));
+  const ReadResult r = Translate(
+      kMinimal + "storage:\n  files:\n  - path: /etc/x\n    contents:\n      local: ca.pem\n", "");
+  BOOST_TEST(
+      Mentions(r,
+               "error at $.storage.files.0.contents.local: local file paths are relative to a "
+               "files directory that must be specified with -d/--files-dir",
+               ConfigNotice::Level::kError));
   BOOST_REQUIRE(!r.notices.empty());
   BOOST_TEST(r.notices.back().where.line == 11);
 }
 
 BOOST_AUTO_TEST_CASE(local_path_escaping_the_directory_is_an_error) {
-  const ReadResult r = Translate(kMinimal + "storage:\n  files:\n  - path: /etc/x\n    contents:\n      local: ../../etc/passwd\n");
-  BOOST_TEST(Mentions(r, "local file path traverses outside the files directory", ConfigNotice::Level::kError));
+  const ReadResult r = Translate(
+      kMinimal +
+      "storage:\n  files:\n  - path: /etc/x\n    contents:\n      local: ../../etc/passwd\n");
+  BOOST_TEST(Mentions(r, "local file path traverses outside the files directory",
+                      ConfigNotice::Level::kError));
 }
 
 BOOST_AUTO_TEST_CASE(special_mode_bits_are_an_error_and_decimal_modes_a_warning) {
-  const ReadResult setuid = Translate(kMinimal + "storage:\n  files:\n  - path: /etc/x\n    mode: 04755\n");
-  BOOST_TEST(Mentions(setuid, "special mode bits are not supported in this spec version", ConfigNotice::Level::kError));
-  const ReadResult decimal = Translate(kMinimal + "storage:\n  files:\n  - path: /etc/x\n    mode: 644\n");
+  const ReadResult setuid =
+      Translate(kMinimal + "storage:\n  files:\n  - path: /etc/x\n    mode: 04755\n");
+  BOOST_TEST(Mentions(setuid, "special mode bits are not supported in this spec version",
+                      ConfigNotice::Level::kError));
+  const ReadResult decimal =
+      Translate(kMinimal + "storage:\n  files:\n  - path: /etc/x\n    mode: 644\n");
   BOOST_TEST(Mentions(decimal, "remember to add a leading zero", ConfigNotice::Level::kWarning));
   BOOST_TEST(*decimal.config.files[0].mode == 644);
-  const ReadResult octal = Translate(kMinimal + "storage:\n  files:\n  - path: /etc/x\n    mode: 0o640\n");
+  const ReadResult octal =
+      Translate(kMinimal + "storage:\n  files:\n  - path: /etc/x\n    mode: 0o640\n");
   BOOST_TEST(*octal.config.files[0].mode == 0640);
 }
 
 BOOST_AUTO_TEST_CASE(forbidden_sections_and_schemes_are_errors) {
   BOOST_TEST(Mentions(Translate(kMinimal + "storage:\n  directories:\n  - path: /etc/d\n"),
-                      "directories are not supported in this spec version", ConfigNotice::Level::kError));
-  BOOST_TEST(Mentions(Translate(kMinimal + "storage:\n  files:\n  - path: /etc/x\n    append:\n    - inline: a\n"),
-                      "appending to files is not supported", ConfigNotice::Level::kError));
-  BOOST_TEST(Mentions(Translate(kMinimal + "storage:\n  files:\n  - path: /etc/x\n    contents:\n      source: https://example.com/x\n"),
-                      "file contents source must be data URL in this spec version", ConfigNotice::Level::kError));
-  BOOST_TEST(Mentions(Translate(kMinimal + "storage:\n  files:\n  - path: /etc/x\n    contents:\n      inline: a\n      local: b\n"),
-                      "only one of the following can be set: inline, local, source", ConfigNotice::Level::kError));
+                      "directories are not supported in this spec version",
+                      ConfigNotice::Level::kError));
+  BOOST_TEST(Mentions(
+      Translate(kMinimal + "storage:\n  files:\n  - path: /etc/x\n    append:\n    - inline: a\n"),
+      "appending to files is not supported", ConfigNotice::Level::kError));
+  BOOST_TEST(Mentions(Translate(kMinimal + "storage:\n  files:\n  - path: /etc/x\n    contents:\n  "
+                                           "    source: https://example.com/x\n"),
+                      "file contents source must be data URL in this spec version",
+                      ConfigNotice::Level::kError));
+  BOOST_TEST(Mentions(
+      Translate(
+          kMinimal +
+          "storage:\n  files:\n  - path: /etc/x\n    contents:\n      inline: a\n      local: b\n"),
+      "only one of the following can be set: inline, local, source", ConfigNotice::Level::kError));
 }
 
 BOOST_AUTO_TEST_CASE(missing_name_and_role_are_errors) {
   const ReadResult r = Translate("variant: openshift\nversion: 4.14.0\nmetadata:\n  name: x\n");
-  BOOST_TEST(Mentions(r, "machineconfiguration.openshift.io/role label is required", ConfigNotice::Level::kError));
+  BOOST_TEST(Mentions(r, "machineconfiguration.openshift.io/role label is required",
+                      ConfigNotice::Level::kError));
   BOOST_CHECK_THROW(Translate("version: 4.14.0\n"), ConfigError);
   BOOST_CHECK_THROW(Translate("variant: fcos\nversion: 1.5.0\n"), ConfigError);
 }
@@ -166,12 +186,14 @@ BOOST_AUTO_TEST_CASE(the_documented_loop_run_twice_duplicates_keys) {
     BOOST_FAIL("duplicate keys must be refused");
   } catch (const ConfigError& e) {
     BOOST_TEST(std::string(e.what()).find("mapping key \"variant\" already defined at line 1") !=
-               std::string::npos, e.what());
+                   std::string::npos,
+               e.what());
   }
 }
 
 BOOST_AUTO_TEST_CASE(inline_contents_the_user_compressed_keep_their_compression) {
-  const ReadResult r = Translate(kMinimal + "storage:\n  files:\n  - path: /etc/x\n    contents:\n      inline: plain\n");
+  const ReadResult r = Translate(
+      kMinimal + "storage:\n  files:\n  - path: /etc/x\n    contents:\n      inline: plain\n");
   BOOST_TEST(r.config.files[0].source == "data:,plain");
   BOOST_TEST(r.config.files[0].compression == "");
 }

@@ -18,7 +18,8 @@ struct Bundles {
   test::TestPki pki{dir, "left"};
   bool ok = false;
   Bundles() {
-    ok = test::HaveTool("openssl") && pki.Make("/O=Example Org/CN=Example CA", "/O=Example Org/CN=left_server");
+    ok = test::HaveTool("openssl") &&
+         pki.Make("/O=Example Org/CN=Example CA", "/O=Example Org/CN=left_server");
   }
   std::string Path(const std::string& name) const { return dir + "/" + name; }
 };
@@ -28,13 +29,13 @@ Bundles& Shared() {
   return b;
 }
 
-#define REQUIRE_TOOLS(...)                                                        \
-  do {                                                                            \
-    for (const char* tool : {__VA_ARGS__})                                        \
-      if (!test::HaveTool(tool)) {                                                \
+#define REQUIRE_TOOLS(...)                                                         \
+  do {                                                                             \
+    for (const char* tool : {__VA_ARGS__})                                         \
+      if (!test::HaveTool(tool)) {                                                 \
         BOOST_TEST_MESSAGE(std::string("skipped: ") + tool + " is not installed"); \
-        return;                                                                   \
-      }                                                                           \
+        return;                                                                    \
+      }                                                                            \
   } while (0)
 
 pkcs12::BundleIdentity ReadIdentity(const std::string& path, const std::string& password,
@@ -88,7 +89,8 @@ BOOST_AUTO_TEST_CASE(explicit_3des_key_and_cert_pbe_reads) {
   REQUIRE_TOOLS("openssl");
   Bundles& b = Shared();
   BOOST_REQUIRE(b.ok);
-  BOOST_REQUIRE(b.pki.Export("3des.p12", "pw", "-keypbe PBE-SHA1-3DES -certpbe PBE-SHA1-3DES -macalg sha1"));
+  BOOST_REQUIRE(
+      b.pki.Export("3des.p12", "pw", "-keypbe PBE-SHA1-3DES -certpbe PBE-SHA1-3DES -macalg sha1"));
   pkcs12::Bundle bundle;
   const auto id = ReadIdentity(b.Path("3des.p12"), "pw", &bundle);
   BOOST_TEST(bundle.schemes.size() == 1u);
@@ -105,7 +107,8 @@ BOOST_AUTO_TEST_CASE(wrong_password_is_a_mac_failure_with_its_offset) {
     pkcs12::ReadBundle(test::ReadBytes(b.Path("pw.p12")), "wrong");
     BOOST_FAIL("a wrong password must not read");
   } catch (const BundleError& e) {
-    BOOST_TEST(static_cast<int>(e.GetKind()) == static_cast<int>(BundleError::Kind::kWrongPassword));
+    BOOST_TEST(static_cast<int>(e.GetKind()) ==
+               static_cast<int>(BundleError::Kind::kWrongPassword));
     BOOST_TEST(std::string(e.what()).find("MAC verification failed") != std::string::npos);
     BOOST_TEST(e.Offset() > 0u);
   }
@@ -127,7 +130,8 @@ BOOST_AUTO_TEST_CASE(truncated_bundle_names_the_byte_offset) {
   BOOST_REQUIRE(b.ok);
   BOOST_REQUIRE(b.pki.Export("trunc.p12", "", "-name left_server"));
   const Bytes full = test::ReadBytes(b.Path("trunc.p12"));
-  for (size_t keep : {size_t(0), size_t(1), size_t(3), size_t(40), full.size() / 2, full.size() - 1}) {
+  for (size_t keep :
+       {size_t(0), size_t(1), size_t(3), size_t(40), full.size() / 2, full.size() - 1}) {
     const Bytes cut(full.begin(), full.begin() + static_cast<long>(keep));
     try {
       pkcs12::ReadBundle(cut, "");
@@ -159,8 +163,8 @@ BOOST_AUTO_TEST_CASE(pk12util_export_with_the_empty_password_reads) {
                                  " --empty-password 2>&1 && pk12util -W '' -i " +
                                  b.Path("for-nss.p12") + " -d sql:" + db + " 2>&1")
                     .exitCode == 0);
-  const auto out = test::RunCommand("pk12util -o " + b.Path("nss.p12") + " -n left_server -W '' -d sql:" +
-                                    db + " 2>&1");
+  const auto out = test::RunCommand("pk12util -o " + b.Path("nss.p12") +
+                                    " -n left_server -W '' -d sql:" + db + " 2>&1");
   BOOST_REQUIRE_MESSAGE(out.exitCode == 0, out.output);
   pkcs12::Bundle bundle;
   const auto id = ReadIdentity(b.Path("nss.p12"), "", &bundle);

@@ -59,7 +59,8 @@ BOOST_AUTO_TEST_CASE(every_default_applies_wherever_it_stands_and_the_last_wins)
   const ResolvedConn& a = Conn(c, "a");
   BOOST_TEST(a.Get("type") == "tunnel");
   BOOST_TEST(a.Get("ikev2") == "insist");
-  BOOST_TEST(static_cast<int>(a.Find("type")->origin) == static_cast<int>(ResolvedSetting::Origin::kDefault));
+  BOOST_TEST(static_cast<int>(a.Find("type")->origin) ==
+             static_cast<int>(ResolvedSetting::Origin::kDefault));
 }
 
 BOOST_AUTO_TEST_CASE(also_adds_keys_and_a_key_set_twice_keeps_the_conn_out) {
@@ -81,7 +82,8 @@ BOOST_AUTO_TEST_CASE(aliases_share_one_value) {
 }
 
 BOOST_AUTO_TEST_CASE(errors_read_like_libreswan_with_file_and_line) {
-  BOOST_TEST(ErrorOf("conn a\n  left=1.2.3.4\n  frobnicate=1\n") == "t.conf:3: syntax error [frobnicate]");
+  BOOST_TEST(ErrorOf("conn a\n  left=1.2.3.4\n  frobnicate=1\n") ==
+             "t.conf:3: syntax error [frobnicate]");
   BOOST_TEST(ErrorOf("conn a\nleft=1.2.3.4\n") == "t.conf:2: syntax error [left]");
   BOOST_TEST(ErrorOf("conn a b\n") == "t.conf:1: syntax error [b]");
   BOOST_TEST(ErrorOf("conn a\n  type=bogus\n") == "t.conf:2: keyword type, invalid value: bogus");
@@ -89,7 +91,8 @@ BOOST_AUTO_TEST_CASE(errors_read_like_libreswan_with_file_and_line) {
              "t.conf:2: unexpected keyword 'leftid' in section 'config setup'");
   BOOST_TEST(ErrorOf("conn a\n  pfs=maybe\n") == "t.conf:2: syntax error [maybe]");
   BOOST_TEST(ErrorOf("conn a\n  leftid=\"open\n") == "t.conf:2: syntax error [\"] (no closing \")");
-  BOOST_TEST(ErrorOf(std::string("conn a\n  left=1\0x\n", 16)).find("binary data") != std::string::npos);
+  BOOST_TEST(ErrorOf(std::string("conn a\n  left=1\0x\n", 16)).find("binary data") !=
+             std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(load_time_value_errors_keep_only_that_conn_out) {

@@ -19,13 +19,13 @@ using namespace ipsecsim;
 namespace {
 
 const char* kReadWriteConf = "/usr/libexec/ipsec/readwriteconf";
-const std::vector<std::string> kCompared = {"left", "right", "leftid", "rightid", "leftcert",
-                                            "rightsubnet", "auto", "type"};
+const std::vector<std::string> kCompared = {"left",     "right",       "leftid", "rightid",
+                                            "leftcert", "rightsubnet", "auto",   "type"};
 
 struct LibreswanView {
   int exitCode = 0;
   std::string stderrText;
-  std::vector<std::string> conns;                               // in output order
+  std::vector<std::string> conns;                                    // in output order
   std::map<std::string, std::map<std::string, std::string>> values;  // last non-empty value
 };
 
@@ -37,8 +37,8 @@ std::string Unquote(std::string v) {
 LibreswanView RunLibreswan(const std::string& file) {
   LibreswanView view;
   const std::string dir = test::MakeTempDir("lsw");
-  const auto r = test::RunCommand(std::string(kReadWriteConf) + " --config " + file + " 2>" + dir +
-                                  "/err");
+  const auto r =
+      test::RunCommand(std::string(kReadWriteConf) + " --config " + file + " 2>" + dir + "/err");
   const Bytes err = test::ReadBytes(dir + "/err");
   view.exitCode = r.exitCode;
   view.stderrText.assign(err.begin(), err.end());
@@ -83,8 +83,8 @@ void Compare(const std::string& file) {
       fatal = e.what();
       fatalLine = e.Where().line;
     }
-    BOOST_TEST(fatal.empty() == (lsw.exitCode == 0), "ours: " << fatal << " | libreswan exit "
-                                                              << lsw.exitCode << ": " << lsw.stderrText);
+    BOOST_TEST(fatal.empty() == (lsw.exitCode == 0),
+               "ours: " << fatal << " | libreswan exit " << lsw.exitCode << ": " << lsw.stderrText);
     if (!fatal.empty()) {
       BOOST_TEST(fatalLine == LineOfLibreswanError(lsw.stderrText), lsw.stderrText);
       return;
@@ -111,7 +111,8 @@ void Compare(const std::string& file) {
         if (theirs != printed->second.end())
           BOOST_TEST(mine == theirs->second, c.name << "." << key);
         else if (key != "auto" && key != "type" && key != "left" && key != "rightsubnet")
-          BOOST_TEST(mine.empty(), c.name << "." << key << " = " << mine << " not printed by libreswan");
+          BOOST_TEST(mine.empty(),
+                     c.name << "." << key << " = " << mine << " not printed by libreswan");
       }
     }
   }

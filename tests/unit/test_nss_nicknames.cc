@@ -112,10 +112,12 @@ BOOST_AUTO_TEST_CASE(no_friendly_name_gives_cn_dash_issuer_o_and_the_documented_
   c.AddCertificate("CA", c.dir + "/ca.pem");
   BOOST_TEST(c.Import(c.dir + "/b.p12") == "left_server - Example Org");
   const auto modelError = pkcs12::ModifyTrust(c.model, "left_server");
-  const auto real = test::RunCommand("certutil -M -n left_server -t u,u,u -d sql:" + c.db + " 2>&1");
+  const auto real =
+      test::RunCommand("certutil -M -n left_server -t u,u,u -d sql:" + c.db + " 2>&1");
   BOOST_TEST(real.exitCode != 0);
   BOOST_REQUIRE(modelError.has_value());
-  BOOST_TEST(real.output.find(*modelError) != std::string::npos, real.output << " vs " << *modelError);
+  BOOST_TEST(real.output.find(*modelError) != std::string::npos,
+             real.output << " vs " << *modelError);
 }
 
 BOOST_AUTO_TEST_CASE(no_friendly_name_and_no_issuer_o_gives_the_cn_alone) {
