@@ -12,8 +12,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kRoleLabel = "machineconfiguration.openshift.io/role";
-
 // The spec's sections ipsecsim reads but does not act on.
 const std::set<std::string> kTopKeys = {"variant",     "version", "metadata", "ignition",
                                         "storage",     "systemd", "passwd",   "kernel_arguments",
