@@ -38,7 +38,7 @@ struct RolloutTiming {
 };
 
 struct LifecycleConfig {
-  std::string platform = "baremetal";
+  Platform platform = Platform::kBaremetal;
   DaemonFixes fixes = DaemonFixes::kStock;
   RolloutTiming timing;
   std::vector<std::vector<uint32_t>> pools;  // node indexes per MachineConfigPool
