@@ -1,5 +1,6 @@
 // Benchmark: a 6-node cluster with 20 cross-node pod flows, IPsec Full versus
-// Disabled, and Full on an IPv6 underlay, in one invocation. Reports
+// Disabled, Full on an IPv6 underlay, and both IPv4 modes with checksums off,
+// in one invocation. Reports
 // simulated underlay packets per wall second, the ratios Full / Disabled and
 // Full IPv6 / Full IPv4, and peak RSS per node. Each run is a forked child so
 // that its peak RSS is its own.
@@ -29,6 +30,7 @@ struct Config {
   const char* name;
   const char* mode;
   const char* family;
+  bool checksums;
 };
 
 std::string ScenarioYaml(const Config& c, int packets) {
@@ -59,7 +61,9 @@ Sample RunInChild(const Config& config, int packets) {
     close(fd[0]);
     const Scenario sc = LoadScenarioText(ScenarioYaml(config, packets), "bench.yaml");
     const auto start = std::chrono::steady_clock::now();
-    const RunReport r = RunScenario(sc, RunOptions{});
+    RunOptions options;
+    options.checksums = config.checksums;
+    const RunReport r = RunScenario(sc, options);
     Sample s;
     s.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     for (auto& [cls, n] : r.underlayPackets) s.underlayPackets += double(n);
@@ -82,11 +86,15 @@ Sample RunInChild(const Config& config, int packets) {
 int main(int argc, char** argv) {
   const int packets = argc > 1 ? std::atoi(argv[1]) : 2000;
   const int rounds = argc > 2 ? std::atoi(argv[2]) : 3;
-  const Config configs[] = {
-      {"Disabled", "Disabled", "ipv4"}, {"Full", "Full", "ipv4"}, {"Full IPv6", "Full", "ipv6"}};
-  Sample total[3];
+  const Config configs[] = {{"Disabled", "Disabled", "ipv4", true},
+                            {"Full", "Full", "ipv4", true},
+                            {"Full IPv6", "Full", "ipv6", true},
+                            {"Full nocsum", "Full", "ipv4", false},
+                            {"Dis. nocsum", "Disabled", "ipv4", false}};
+  constexpr int kConfigs = sizeof configs / sizeof configs[0];
+  Sample total[kConfigs];
   for (int i = 0; i < rounds; ++i) {  // alternate to spread machine noise
-    for (int c = 0; c < 3; ++c) {
+    for (int c = 0; c < kConfigs; ++c) {
       const Sample s = RunInChild(configs[c], packets);
       total[c].wallSeconds += s.wallSeconds;
       total[c].underlayPackets = s.underlayPackets;
@@ -95,11 +103,11 @@ int main(int argc, char** argv) {
   }
   std::printf("6 nodes, 20 cross-node UDP flows x %d packets of 1200 bytes, %d rounds\n", packets,
               rounds);
-  std::printf("%-10s %16s %14s %18s %16s\n", "ipsec", "underlay pkts", "wall s/run",
+  std::printf("%-11s %16s %14s %18s %16s\n", "ipsec", "underlay pkts", "wall s/run",
               "wire pkts/wall s", "peak RSS/node");
-  for (int c = 0; c < 3; ++c) {
+  for (int c = 0; c < kConfigs; ++c) {
     const Sample& s = total[c];
-    std::printf("%-10s %16.0f %14.3f %18.0f %13.1f MiB\n", configs[c].name, s.underlayPackets,
+    std::printf("%-11s %16.0f %14.3f %18.0f %13.1f MiB\n", configs[c].name, s.underlayPackets,
                 s.wallSeconds / rounds, s.underlayPackets * rounds / s.wallSeconds,
                 s.peakRssKiB / 1024 / 6);
   }
@@ -108,5 +116,10 @@ int main(int argc, char** argv) {
               rate(total[1]) / rate(total[0]));
   std::printf("ratio Full IPv6 / Full IPv4 (wire packets per wall second): %.3f\n",
               rate(total[2]) / rate(total[1]));
+  // Checksums computed and verified (every run's default) against none.
+  std::printf("ratio checksums on / off, Full (wire packets per wall second): %.3f\n",
+              rate(total[1]) / rate(total[3]));
+  std::printf("ratio checksums on / off, Disabled (wire packets per wall second): %.3f\n",
+              rate(total[0]) / rate(total[4]));
   return 0;
 }
