@@ -37,6 +37,9 @@ Capture RunWithPcap(const std::string& scenario) {
   return c;
 }
 
+// nat-natt is not among them: behind a NAPT the decrypted inner UDP/TCP
+// checksum covers the pre-NAT address, so tshark flags it on the far side,
+// as it would on a real capture (Linux accepts it: esp_input_done2).
 // Checksum validation on for every protocol; TCP sequence analysis off: a
 // segment the tunnel refused before it reached the wire is a real gap, which
 // Wireshark would flag as "previous segment not captured" on a real node too.
@@ -83,10 +86,6 @@ BOOST_AUTO_TEST_CASE(ipv6_flow_matrix_captures_have_good_checksums_and_nothing_a
   ExpectCleanCapture("flow-matrix-ipv6.yaml");
 }
 
-BOOST_AUTO_TEST_CASE(natt_captures_through_a_napt_have_good_checksums) {
-  ExpectCleanCapture("nat-natt.yaml");
-}
-
 // The tunnel refuses the one datagram that does not fit before ESP, so no
 // sequence number is skipped (dropping after ESP left 19 gaps per capture).
 BOOST_AUTO_TEST_CASE(the_9001_natt_capture_has_no_esp_sequence_gap) {
@@ -111,7 +110,7 @@ BOOST_AUTO_TEST_CASE(syns_carry_the_route_mss_and_segments_carry_df) {
       mss.insert(line.substr(line.rfind(',') + 1));
     }
     for (const std::string& line :
-         Tshark(c, pcap, "-Y 'tcp && !tcp.flags.syn' -T fields -e ip.flags.df -e ip.len")) {
+         Tshark(c, pcap, "-Y 'tcp && tcp.flags.syn == 0' -T fields -e ip.flags.df -e ip.len")) {
       ++segments;
       BOOST_TEST_CONTEXT(pcap << ": " << line) {
         // The innermost IPv4 header is the segment's own: DF set.
