@@ -13,6 +13,7 @@
 #include "flow_marker.h"
 #include "icmp_port_tap.h"
 #include "ipsec_ike_mesh.h"
+#include "ipsec_release.h"
 #include "key_log.h"
 #include "lifecycle_run.h"
 #include "mtu_budget.h"
@@ -143,8 +144,6 @@ void StartFlows(const Scenario& sc, World& w) {
     const FlowSpec& f = sc.flows[i];
     const sim::Endpoint& from = w.endpoints.at(f.from);
     const sim::Endpoint& to = w.endpoints.at(f.to);
-    const int fromMtu = from.hostNetwork ? sc.cluster.hostMtu : sc.cluster.clusterMtu;
-    const int toMtu = to.hostNetwork ? sc.cluster.hostMtu : sc.cluster.clusterMtu;
     sim::FlowPlan plan;
     plan.index = int(i);
     plan.protocol = ToSim(f.protocol);
@@ -156,7 +155,6 @@ void StartFlows(const Scenario& sc, World& w) {
     plan.size = uint32_t(f.size);
     plan.startSeconds = f.startSeconds;
     plan.intervalSeconds = f.intervalSeconds;
-    plan.mss = uint32_t(std::min(fromMtu, toMtu) - 40);
     plan.numbered = sc.lifecycle && f.protocol == Protocol::kUdp && f.size >= 20;
     w.traffic.Add(plan);
   }
@@ -282,6 +280,9 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   const uint64_t seed = options.seed.value_or(sc.seed);
   RngSeedManager::SetSeed(uint32_t(seed % 4294967295u) + 1);
   RngSeedManager::SetRun(1);
+  // Every header on the wire carries a correct checksum, and every receiver
+  // verifies it, as on Linux.
+  GlobalValue::Bind("ChecksumEnabled", BooleanValue(options.checksums));
   Names::Clear();
 
   auto w = std::make_unique<World>();
@@ -300,6 +301,9 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
                                                                 : sim::TunnelDfPolicy::kSet;
   config.linkLoss = sc.cluster.linkLoss;
   config.family = UnderlayFamilyOf(sc.cluster);
+  config.ovnTunnelPmtud =
+      sim::ReleaseFor(*sim::OcpVersion::Parse(sc.cluster.version), sim::DaemonFixes::kStock)
+          .ovnTunnelPmtud;
   w->cluster = std::make_unique<sim::ClusterWorld>(config);
   w->underlay = InstallUnderlay(sc, *w->cluster);
   if (sc.lifecycle) {

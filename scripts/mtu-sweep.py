@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """MTU sweep: underlay family (IPv4, IPv6) x UDP payload size x pod MTU x
 protection (IPsec off, ESP, ESP in UDP 4500) x underlay loss, each run by
-`ipsecsim run`, measured by its wire oracle. Writes results/mtu/sweep.csv and
+`ipsecsim run`, measured by its wire oracle, and one TCP bulk flow per family,
+protection and pod MTU. Writes results/mtu/sweep.csv, results/mtu/tcp.csv and
 results/mtu/mtu.png, and checks that the measured thresholds land where the
-byte arithmetic puts them.
+byte arithmetic puts them and that TCP never fragments its own segments.
 
     /usr/bin/python3 scripts/mtu-sweep.py [--ipsecsim build-mtu/ipsecsim] [--out results/mtu]
 """
@@ -290,6 +291,67 @@ def plot(rows, path):
     fig.savefig(path, dpi=90)
 
 
+# TCP: one bulk flow per pod MTU. Linux sizes every full segment to the
+# route's MTU (MSS = MTU - 40, less 12 for the timestamp option) and sets DF,
+# so the pod never fragments and the overhead falls as the pod MTU grows.
+TCP_POD_MTUS = [1200, 1300, 1354, 1400]
+TCP_WRITES, TCP_WRITE = 20, 20000
+
+
+def tcp_scenario(family, pod_mtu, series):
+    family_line = "  ip_family: ipv6\n" if family == "ipv6" else ""
+    return (f"name: sweep-tcp-{family}-{pod_mtu}-{series}\nseed: 5\ncluster:\n"
+            f"  version: \"{VERSION}\"\n{family_line}"
+            f"  host_mtu: {HOST_MTU}\n  cluster_mtu: {pod_mtu}\n"
+            f"  pools:\n    - {{name: worker, nodes: 2}}\n{SERIES[series]}"
+            f"pods:\n  - {{name: a, node: worker-0}}\n  - {{name: b, node: worker-1}}\n"
+            f"flows:\n  - {{name: bulk, from: a, to: b, protocol: tcp, port: 9000, "
+            f"packets: {TCP_WRITES}, size: {TCP_WRITE}}}\n")
+
+
+def run_tcp(ipsecsim, workdir):
+    rows = []
+    for family, series, pod_mtu in itertools.product(FAMILIES, SERIES, TCP_POD_MTUS):
+        name = f"sweep-tcp-{family}-{pod_mtu}-{series}"
+        path = os.path.join(workdir, name + ".yaml")
+        with open(path, "w") as f:
+            f.write(tcp_scenario(family, pod_mtu, series))
+        out = os.path.join(workdir, "out", name)
+        subprocess.run([ipsecsim, "run", path, "--out", out], check=True,
+                       stdout=subprocess.DEVNULL)
+        with open(os.path.join(out, "report.json")) as f:
+            flow = json.load(f)["flows"][0]
+        w = flow["wire"]
+        rows.append({"family": family, "pod_mtu": pod_mtu, "protection": series,
+                     "delivered_bytes": flow["bytes_delivered"],
+                     "wire_bytes": w["wire_bytes"],
+                     "overhead": w["wire_bytes_per_payload_byte"],
+                     "underlay_packets": w["underlay_packets"],
+                     "ip_fragments": w["ip_fragments"],
+                     "largest_packet": w["largest_packet"]})
+    return rows
+
+
+def check_tcp(rows):
+    """No IPv4 TCP row fragments, all deliver, and the overhead falls with the pod MTU
+    wherever the underlay does not fragment (an IPv6 host fragments ESP packets over
+    1500 bytes: that is the tunnel, not TCP)."""
+    problems = []
+    for r in rows:
+        if r["delivered_bytes"] != TCP_WRITES * TCP_WRITE:
+            problems.append(f"tcp {r}: not all delivered")
+        if r["family"] == "ipv4" and r["ip_fragments"] != 0:
+            problems.append(f"tcp {r}: IP fragments")
+    for family, series in itertools.product(FAMILIES, SERIES):
+        cell = sorted((r for r in rows if r["family"] == family and r["protection"] == series
+                       and r["ip_fragments"] == 0), key=lambda r: r["pod_mtu"])
+        for lower, higher in zip(cell, cell[1:]):
+            if higher["overhead"] > lower["overhead"]:
+                problems.append(f"tcp {family} {series}: overhead rises from pod MTU "
+                                f"{lower['pod_mtu']} to {higher['pod_mtu']}")
+    return problems
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ipsecsim", default="build-mtu/ipsecsim")
@@ -298,12 +360,20 @@ def main():
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="ipsecsim-mtu-") as workdir:
         rows = run_all(os.path.abspath(args.ipsecsim), workdir)
+        tcp_rows = run_tcp(os.path.abspath(args.ipsecsim), workdir)
     wall = time.monotonic() - started
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "sweep.csv"), "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+    with open(os.path.join(args.out, "tcp.csv"), "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(tcp_rows[0]))
+        writer.writeheader()
+        writer.writerows(tcp_rows)
+    for r in tcp_rows:
+        print(f"tcp {r['family']} {r['protection']:10s} pod MTU {r['pod_mtu']}: overhead "
+              f"{r['overhead']:.4f}, {r['ip_fragments']} fragments, largest {r['largest_packet']}")
     plot(rows, os.path.join(args.out, "mtu.png"))
     for family in FAMILIES:
         for series in SERIES:
@@ -319,7 +389,7 @@ def main():
     for pod_mtu in POD_MTUS:
         print(f"pod MTU {pod_mtu}: the pod fragments above {pod_mtu - 28} bytes of UDP payload")
     print(f"{len(rows)} flows, wall time {wall:.1f} s")
-    problems = check(rows)
+    problems = check(rows) + check_tcp(tcp_rows)
     for p in problems:
         print("MISMATCH", p, file=sys.stderr)
     return 1 if problems else 0

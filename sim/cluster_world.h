@@ -32,6 +32,7 @@ struct WorldConfig {
   // loss draws from its own ns-3 RNG stream: the same seed, the same losses.
   double linkLoss = 0;
   UnderlayFamily family = UnderlayFamily::kIpv4;
+  bool ovnTunnelPmtud = true;  // the release's OVN forwards the tunnel's ICMP
 };
 
 struct Endpoint {

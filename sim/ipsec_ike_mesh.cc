@@ -25,6 +25,10 @@ IkeMesh PrepareIkeMesh(ClusterWorld& world, const std::vector<ike::IkeIdentity>&
   NodeContainer hosts;
   for (uint32_t i = 0; i < world.NodeCount(); ++i) hosts.Add(world.Host(i));
   mesh.stacks = xfrm::XfrmHelper().Install(hosts);
+  // Each kernel's seqiv salts: one stream per node, from the run's seed.
+  for (uint32_t i = 0; i < mesh.stacks.size(); ++i) {
+    mesh.stacks[i]->SetAttribute("SeqivSeed", UintegerValue(options.seed * 2654435761u + i + 1));
+  }
   std::vector<std::string> ids;
   for (const ike::IkeIdentity& identity : identities) ids.push_back(identity.id);
   for (uint32_t i = 0; i < world.NodeCount(); ++i) {

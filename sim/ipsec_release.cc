@@ -22,6 +22,12 @@ IpsecRelease ReleaseFor(OcpVersion version, DaemonFixes fixes) {
     r.containerizedFlushes = true;
   }
   r.hostExtension = version.AtLeast(4, 15);
+  // 4.14 ships ovn23.09 23.09.0 builds (RHSA-2024:1897); upstream tunnel
+  // PMTUD came with 23.09.2 and 24.03.0. Which later releases carry it is an
+  // assumption (see docs/architecture.md).
+  r.ovnTunnelPmtud = version.AtLeast(4, 15);
+  r.ovn = version.AtLeast(4, 15) ? "with tunnel PMTUD (24.03 / 23.09.2+)"
+                                 : "ovn23.09 23.09.0 (no tunnel PMTUD)";
   return r;
 }
 

@@ -33,6 +33,11 @@ struct IpsecRelease {
   bool hostExtension = false;
   bool legacyEmptyConfigOnly = false;  // <= 4.14: ipsecConfig is an empty object
   bool encapsulationField = false;     // 4.16+: full.encapsulation
+  // The OVN build the release's ovn-kubernetes image carries, and whether
+  // it forwards the tunnel's ICMP "fragmentation needed" to the pod (tunnel
+  // PMTUD, ovn-org/ovn 221476a01; docs/architecture.md has the table).
+  std::string ovn;
+  bool ovnTunnelPmtud = false;
 };
 
 IpsecRelease ReleaseFor(OcpVersion version, DaemonFixes fixes);

@@ -62,6 +62,23 @@ constexpr uint32_t LargestInnerIpLength(uint32_t underlayMtu, Protection p,
   return inner;
 }
 
+// The MTU the kernel reports for a route through an IPv4 transport-mode
+// AES-GCM-16 state (xfrm_state_mtu, net/xfrm/xfrm_state.c): header_len is
+// ESP 8 + IV 8 (+ UDP 8 when encapsulated), the ICV 16, the block size
+// rounded up to 4, net_adj the IPv4 header, and 2 for pad length and next
+// header.
+constexpr uint32_t XfrmStateMtu(uint32_t routeMtu, Protection p) {
+  if (p == Protection::kNone) return routeMtu;
+  const uint32_t headerLen = 8 + 8 + (p == Protection::kEspInUdp ? kNattHeader : 0);
+  constexpr uint32_t kIcv = 16, kNetAdj = kIpv4Header, kBlock = 4;
+  return ((routeMtu - headerLen - kIcv - kNetAdj) & ~(kBlock - 1)) + kNetAdj - 2;
+}
+
+// What the Geneve driver subtracts from the route's MTU before it compares
+// an inner packet (skb_tunnel_check_pmtu with GENEVE_IPV4_HLEN, 50, plus the
+// 8 bytes of OVN's option): the inner Ethernet header counts as headroom.
+constexpr uint32_t kGeneveTunnelHeadroom = 14 + kIpv4Header + kUdpHeader + 8 + 8;
+
 // How many packets an IPv6 host sends for a packet of ipv6Length bytes (40 +
 // payload length, no extension headers) on a link of linkMtu >= 1280: one when
 // it fits, otherwise fragments (RFC 8200 §4.5) cut the way ns-3's
@@ -81,6 +98,13 @@ constexpr uint32_t Ipv6FragmentCount(uint32_t ipv6Length, uint32_t linkMtu) {
 static_assert(OuterIpLength(828, Protection::kNone) == 886);
 static_assert(OuterIpLength(828, Protection::kEsp) == 920);
 static_assert(LargestInnerIpLength(1500, Protection::kEsp) == 1408);
+// The kernel's route MTU through xfrm leaves room for exactly the largest
+// inner packet that fits.
+static_assert(XfrmStateMtu(1500, Protection::kEsp) - kGeneveTunnelHeadroom == 1408);
+static_assert(XfrmStateMtu(9001, Protection::kEspInUdp) - kGeneveTunnelHeadroom == 8900);
+static_assert(LargestInnerIpLength(9001, Protection::kEspInUdp) == 8900);
+static_assert(XfrmStateMtu(1500, Protection::kEspInUdp) - kGeneveTunnelHeadroom ==
+              LargestInnerIpLength(1500, Protection::kEspInUdp));
 
 // IPv6: 1400 + 78 = 1478; ESP payload 1478 - 40 = 1438, (1438 + 2) % 4 == 0 so
 // no padding: 40 + 1438 + 34 = 1512.

@@ -4,9 +4,12 @@
 
 #include <optional>
 
+#include "address_rewrite.h"
 #include "geneve_header.h"
+#include "icmp_frag_needed.h"
 #include "mtu_arithmetic.h"
 #include "underlay_egress.h"
+#include "xfrm_stack.h"
 
 namespace ipsecsim::sim {
 
@@ -62,12 +65,6 @@ std::optional<mtu::Protection> TunnelPacket(Ptr<const Packet> outer) {
   return std::nullopt;
 }
 
-void SetLocalPort(uint8_t proto, uint8_t* l4, bool outbound, uint16_t port) {
-  const size_t at = proto == kIcmp ? 4 : (outbound ? 0 : 2);
-  l4[at] = uint8_t(port >> 8);
-  l4[at + 1] = uint8_t(port);
-}
-
 Ptr<VirtualNetDevice> MakePort(Ptr<Node> node, Mac48Address mac, int mtu) {
   Ptr<VirtualNetDevice> dev = CreateObject<VirtualNetDevice>();
   dev->SetNeedsArp(false);
@@ -76,6 +73,17 @@ Ptr<VirtualNetDevice> MakePort(Ptr<Node> node, Mac48Address mac, int mtu) {
   dev->SetMtu(uint16_t(mtu));
   node->AddDevice(dev);
   return dev;
+}
+
+using SendCallback = Callback<bool, Ptr<Packet>, const Address&, const Address&, uint16_t>;
+
+Ptr<LinuxIpv4Output> InstallLinuxOutput(Ptr<Node> node) {
+  Ptr<LinuxIpv4Output> output = node->GetObject<LinuxIpv4Output>();
+  if (!output) {
+    output = CreateObject<LinuxIpv4Output>();
+    node->AggregateObject(output);
+  }
+  return output;
 }
 
 uint32_t AddInterface(Ptr<Node> node, Ptr<NetDevice> dev, Ipv4Address ip, Ipv4Mask mask) {
@@ -111,9 +119,16 @@ void OvnNode::Setup(int hostMtu, int clusterMtu, TunnelDfPolicy tunnelDf, Underl
                                    false);
   }
 
+  hostOutput_ = InstallLinuxOutput(host_);
+  hostOutput_->SetLinkMtu(uint32_t(hostMtu));
+  hostOutput_->AddLink(plan_.clusterNetwork, plan_.clusterMask, uint32_t(clusterMtu));
   const Ipv4Address mp0Ip = plan_.ManagementPortIp(index_);
   mp0_ = MakePort(host_, OvnMac(mp0Ip), clusterMtu);
-  mp0_->SetSendCallback(MakeCallback(&OvnNode::FromLogicalPort, this));
+  mp0_->SetSendCallback(SendCallback([this](Ptr<Packet> packet, const Address& from,
+                                            const Address& to, uint16_t protocol) {
+    FromStack(mp0_, packet, [&](Ptr<Packet> piece) { FromLogicalPort(piece, from, to, protocol); });
+    return true;
+  }));
   const uint32_t mp0If = AddInterface(host_, mp0_, mp0Ip, plan_.nodeSubnetMask);
   Ipv4StaticRoutingHelper routing;
   routing.GetStaticRouting(host_->GetObject<Ipv4>())
@@ -135,12 +150,41 @@ void OvnNode::Setup(int hostMtu, int clusterMtu, TunnelDfPolicy tunnelDf, Underl
 Ipv4Address OvnNode::AttachPod(Ptr<Node> pod, int clusterMtu) {
   const Ipv4Address ip = plan_.PodIp(index_, nextPod_++);
   Ptr<VirtualNetDevice> eth0 = MakePort(pod, OvnMac(ip), clusterMtu);
-  eth0->SetSendCallback(MakeCallback(&OvnNode::FromLogicalPort, this));
+  InstallLinuxOutput(pod)->SetLinkMtu(uint32_t(clusterMtu));
+  eth0->SetSendCallback(SendCallback([this, eth0 = PeekPointer(eth0)](
+                                         Ptr<Packet> packet, const Address& from, const Address& to,
+                                         uint16_t protocol) {
+    FromStack(eth0, packet, [&](Ptr<Packet> piece) { FromLogicalPort(piece, from, to, protocol); });
+    return true;
+  }));
   const uint32_t i = AddInterface(pod, eth0, ip, plan_.nodeSubnetMask);
   Ipv4StaticRoutingHelper routing;
   routing.GetStaticRouting(pod->GetObject<Ipv4>())->SetDefaultRoute(plan_.RouterPortIp(index_), i);
   localPorts_[ip.Get()] = eth0;
   return ip;
+}
+
+void OvnNode::FromStack(Ptr<NetDevice> link, Ptr<Packet> packet,
+                        const std::function<void(Ptr<Packet>)>& next) {
+  if (packet->GetSize() < 20) return;
+  Ptr<LinuxIpv4Output> output = link->GetNode()->GetObject<LinuxIpv4Output>();
+  const uint64_t dropsBefore = output->LocalDfDrops();
+  for (const Ptr<Packet>& piece : output->Output(packet)) next(piece);
+  if (output->LocalDfDrops() == dropsBefore) return;
+  // ip_fragment's icmp_send for a DF packet that no longer fits: the stack
+  // tells its own socket, as the kernel does.
+  Ipv4Header ip;
+  packet->PeekHeader(ip);
+  FragNeededOrigin origin;
+  origin.source = ip.GetSource();
+  origin.destination = ip.GetSource();
+  Ptr<Packet> icmp =
+      BuildFragNeeded(packet, uint16_t(output->RouteMtu(ip.GetDestination())), origin);
+  Ptr<VirtualNetDevice> dev = DynamicCast<VirtualNetDevice>(link);
+  Simulator::ScheduleNow([dev, icmp] {
+    dev->Receive(icmp, kIpv4EtherType, dev->GetAddress(), dev->GetAddress(),
+                 NetDevice::PACKET_HOST);
+  });
 }
 
 bool OvnNode::FromLogicalPort(Ptr<Packet> packet, const Address&, const Address&, uint16_t) {
@@ -169,6 +213,7 @@ void OvnNode::DeliverToLocalPort(Ptr<Packet> ipPacket, Ipv4Address dst) {
     return;
   }
   ++counters_.localSwitched;
+  it->second->GetNode()->GetObject<LinuxIpv4Output>()->Inspect(ipPacket);
   it->second->Receive(ipPacket, kIpv4EtherType, OvnMac(plan_.RouterPortIp(index_)),
                       it->second->GetAddress(), NetDevice::PACKET_HOST);
 }
@@ -183,6 +228,7 @@ void OvnNode::SendGeneve(Ptr<Packet> ipPacket, const Ipv4Header& ip, uint32_t re
   hash = (hash ^ head[9]) * 16777619u;
   const uint16_t sourcePort = uint16_t(kGeneveSourcePortBase + hash % 16384);
   Ptr<const Packet> inner = ipPacket->Copy();
+  if (TunnelRefuses(inner, ip, remoteNode, sourcePort)) return;
 
   EthernetHeader eth(false);
   eth.SetSource(OvnMac(plan_.RouterPortIp(remoteNode)));
@@ -197,6 +243,70 @@ void OvnNode::SendGeneve(Ptr<Packet> ipPacket, const Ipv4Header& ip, uint32_t re
   tunnelInner_ = inner;
   GeneveSocketFor(sourcePort)->SendTo(ipPacket, 0, GeneveDestination(remoteNode));
   tunnelInner_ = nullptr;
+}
+
+// The MTU of the host's route to the remote tunnel end, through xfrm when a
+// state protects the tunnel's flow (the route's dst is then the xfrm
+// bundle's, whose MTU xfrm_state_mtu lowers).
+uint32_t OvnNode::TunnelRouteMtu(uint32_t remoteNode, uint16_t sourcePort) const {
+  const Ipv4Address remote = directory_.ReachableAddress(remoteNode);
+  const uint32_t route = hostOutput_->RouteMtu(remote);
+  Ptr<xfrm::XfrmStack> xfrm = host_->GetObject<xfrm::XfrmStack>();
+  if (!xfrm) return route;
+  xfrm::FlowTuple flow;
+  flow.src = NodeIp();
+  flow.dst = remote;
+  flow.protocol = kUdp;
+  flow.srcPort = sourcePort;
+  flow.dstPort = geneve::kUdpPort;
+  const xfrm::XfrmStack::OutboundDecision decision = xfrm->DecideOutbound(flow);
+  if (decision.kind != xfrm::XfrmStack::OutboundDecision::Kind::kProtected) return route;
+  bool encapsulated = false;
+  for (const xfrm::State* state : xfrm->States().All()) {
+    if (state->config.spi == decision.spi && state->ipv4Src == NodeIp()) {
+      encapsulated = state->config.encap.has_value();
+    }
+  }
+  return mtu::XfrmStateMtu(route,
+                           encapsulated ? mtu::Protection::kEspInUdp : mtu::Protection::kEsp);
+}
+
+// skb_tunnel_check_pmtu, before encapsulation: an inner packet with DF that
+// exceeds the route's MTU less the tunnel's headroom is answered with ICMP
+// "fragmentation needed" built from it (iptunnel_pmtud_check_icmp: not for
+// MTUs under 576, packets without DF, or ICMP errors) and goes no further.
+bool OvnNode::TunnelRefuses(Ptr<const Packet> inner, const Ipv4Header& ip, uint32_t remoteNode,
+                            uint16_t sourcePort) {
+  if (family_ != UnderlayFamily::kIpv4 || !ip.IsDontFragment()) return false;
+  // Whatever protects the tunnel, a packet this small fits.
+  const Ipv4Address remote = directory_.ReachableAddress(remoteNode);
+  const uint32_t surelyFits =
+      mtu::XfrmStateMtu(hostOutput_->RouteMtu(remote), mtu::Protection::kEspInUdp) -
+      mtu::kGeneveTunnelHeadroom;
+  if (inner->GetSize() <= surelyFits) return false;
+  const uint32_t routeMtu = TunnelRouteMtu(remoteNode, sourcePort);
+  if (routeMtu <= mtu::kGeneveTunnelHeadroom) return false;
+  const uint32_t mtu = routeMtu - mtu::kGeneveTunnelHeadroom;
+  if (inner->GetSize() <= mtu || mtu < 576) return false;
+  if (ip.GetProtocol() == kIcmp && HasL4Header(ip)) {
+    const uint32_t at = ip.GetSerializedSize();
+    uint8_t head[64] = {};
+    inner->CopyData(head, std::min<uint32_t>(sizeof head, at + 1));
+    const uint8_t type = at < sizeof head ? head[at] : 0;
+    const bool error = type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+    if (error) return false;
+  }
+  ++counters_.tunnelPmtuDrops;
+  if (onDfDrop_) onDfDrop_(inner, uint16_t(mtu));
+  if (!tunnelPmtud_) {
+    ++counters_.tunnelIcmpDroppedByOvn;
+    return true;
+  }
+  ++counters_.icmpFragNeeded;
+  Ptr<Packet> icmp = BuildTunnelFragNeeded(inner, uint16_t(mtu));
+  // The driver hands it to the bridge with netif_rx: a new event.
+  Simulator::ScheduleNow(&OvnNode::DeliverToLocalPort, this, icmp, ip.GetSource());
+  return true;
 }
 
 Address OvnNode::GeneveDestination(uint32_t remoteNode) const {
@@ -257,12 +367,18 @@ void OvnNode::GatewayOut(Ptr<Packet> ipPacket, Ipv4Header ip) {
                   NetDevice::PACKET_HOST);
     return;
   }
-  ipPacket->RemoveHeader(ip);
+  std::vector<uint8_t> bytes(ipPacket->GetSize());
+  ipPacket->CopyData(bytes.data(), bytes.size());
+  natt::Ipv4View view;
+  if (natt::ParseIpv4(bytes.data(), bytes.size(), &view) != natt::ParseStatus::kIpv4) {
+    ++counters_.gatewayMalformed;
+    return;
+  }
   const uint8_t proto = ip.GetProtocol();
-  std::vector<uint8_t> l4(ipPacket->GetSize());
-  ipPacket->CopyData(l4.data(), l4.size());
+  const uint8_t* l4 = bytes.data() + view.headerLength;
+  const size_t l4Length = size_t(view.totalLength) - view.headerLength;
   uint16_t local = 0, remote = 0;
-  if (HasL4Header(ip) && PortsOf(proto, l4.data(), l4.size(), true, &local, &remote)) {
+  if (HasL4Header(ip) && PortsOf(proto, l4, l4Length, true, &local, &remote)) {
     const uint32_t podIp = ip.GetSource().Get();
     const uint16_t podPort = local;
     // Keep the pod's port unless another pod already holds that mapping.
@@ -273,33 +389,31 @@ void OvnNode::GatewayOut(Ptr<Packet> ipPacket, Ipv4Header ip) {
       if (inserted || (it->second.ip == podIp && it->second.port == podPort)) break;
       local = local == 65535 ? 1024 : uint16_t(local + 1);
     }
-    SetLocalPort(proto, l4.data(), true, local);
-    ipPacket = Create<Packet>(l4.data(), l4.size());
   }
-  ip.SetSource(NodeIp());
-  ipPacket->AddHeader(ip);
+  // Conntrack's SNAT fixes the checksums it invalidates (RFC 1624).
+  natt::RewriteSource(bytes.data(), view, NodeIp(), local);
   ++counters_.gatewaySnat;
-  SendOnUnderlay(ipPacket, ip.GetDestination());
+  SendOnUnderlay(Create<Packet>(bytes.data(), view.totalLength), ip.GetDestination());
 }
 
 bool OvnNode::GatewayReturn(Ptr<Packet> ipPacket) {
   Ipv4Header ip;
   ipPacket->PeekHeader(ip);
   if (ip.GetDestination() != NodeIp() || !HasL4Header(ip) || snat_.empty()) return false;
-  Ptr<Packet> p = ipPacket->Copy();
-  p->RemoveHeader(ip);
-  std::vector<uint8_t> l4(p->GetSize());
-  p->CopyData(l4.data(), l4.size());
+  std::vector<uint8_t> bytes(ipPacket->GetSize());
+  ipPacket->CopyData(bytes.data(), bytes.size());
+  natt::Ipv4View view;
+  if (natt::ParseIpv4(bytes.data(), bytes.size(), &view) != natt::ParseStatus::kIpv4) return false;
+  const uint8_t* l4 = bytes.data() + view.headerLength;
+  const size_t l4Length = size_t(view.totalLength) - view.headerLength;
   uint16_t local = 0, remote = 0;
-  if (!PortsOf(ip.GetProtocol(), l4.data(), l4.size(), false, &local, &remote)) return false;
+  if (!PortsOf(ip.GetProtocol(), l4, l4Length, false, &local, &remote)) return false;
   auto it = snat_.find(ConntrackKey{ip.GetProtocol(), ip.GetSource().Get(), remote, local});
   if (it == snat_.end()) return false;
-  SetLocalPort(ip.GetProtocol(), l4.data(), false, it->second.port);
-  Ptr<Packet> back = Create<Packet>(l4.data(), l4.size());
-  ip.SetDestination(Ipv4Address(it->second.ip));
-  back->AddHeader(ip);
+  const Ipv4Address pod(it->second.ip);
+  natt::RewriteDestination(bytes.data(), view, pod, it->second.port);
   ++counters_.gatewayUnsnat;
-  DeliverToLocalPort(back, ip.GetDestination());
+  DeliverToLocalPort(Create<Packet>(bytes.data(), view.totalLength), pod);
   return true;
 }
 
@@ -310,42 +424,31 @@ bool OvnNode::FromBrEx(Ptr<Packet> packet, const Address&, const Address&, uint1
   }
   Ipv4Header ip;
   packet->PeekHeader(ip);
-  if (TunnelPacket(packet)) {
-    bool df = tunnelDf_ != TunnelDfPolicy::kClear;
-    if (tunnelDf_ == TunnelDfPolicy::kInherit && tunnelInner_) {
-      Ipv4Header inner;
-      tunnelInner_->PeekHeader(inner);
-      df = inner.IsDontFragment();
-    }
-    SetDontFragment(packet, df);
+  if (!TunnelPacket(packet)) {
+    FromStack(brEx_, packet,
+              [&](Ptr<Packet> piece) { SendOnUnderlay(piece, ip.GetDestination()); });
+    return true;
   }
+  bool df = tunnelDf_ != TunnelDfPolicy::kClear;
+  if (tunnelDf_ == TunnelDfPolicy::kInherit && tunnelInner_) {
+    Ipv4Header inner;
+    tunnelInner_->PeekHeader(inner);
+    df = inner.IsDontFragment();
+  }
+  SetDontFragment(packet, df);
   const std::vector<Ptr<Packet>> pieces = FitToMtu(packet, uint32_t(hostMtu_));
   if (pieces.empty()) DropForDf(packet);
   for (const Ptr<Packet>& piece : pieces) SendOnUnderlay(piece, ip.GetDestination());
   return true;
 }
 
-// Like the kernel's tunnel PMTU check for bridged traffic
-// (skb_tunnel_check_pmtu): the tunnel answers the inner sender with ICMP
-// "fragmentation needed" carrying the largest inner packet that fits. It is
-// sent from the host over ovn-k8s-mp0, so it reaches the pod through OVN.
+// The encapsulated packet exceeds the underlay with DF (its inner packet had
+// no DF, or was small enough for the tunnel's check): ip_fragment drops it
+// on the host and its icmp_send stays on the host, so the inner sender hears
+// nothing.
 void OvnNode::DropForDf(Ptr<const Packet> outer) {
   ++counters_.dfDrops;
-  const std::optional<mtu::Protection> tunnel = TunnelPacket(outer);
-  if (!tunnel || !tunnelInner_) {
-    if (onDfDrop_ && tunnel) onDfDrop_(outer, 0);
-    return;
-  }
-  const uint16_t nextHopMtu = uint16_t(mtu::LargestInnerIpLength(uint32_t(hostMtu_), *tunnel));
-  Ptr<Packet> payload = tunnelInner_->Copy();
-  Ipv4Header innerHeader;
-  payload->RemoveHeader(innerHeader);
-  Ptr<Icmpv4L4Protocol> icmp = host_->GetObject<Icmpv4L4Protocol>();
-  ++counters_.icmpFragNeeded;
-  if (onDfDrop_) onDfDrop_(tunnelInner_, nextHopMtu);
-  // After the current send has unwound, as the kernel's ICMP is its own event.
-  Simulator::ScheduleNow(&Icmpv4L4Protocol::SendDestUnreachFragNeeded, icmp, innerHeader,
-                         Ptr<const Packet>(payload), nextHopMtu);
+  if (onDfDrop_ && TunnelPacket(outer)) onDfDrop_(tunnelInner_ ? tunnelInner_ : outer, 0);
 }
 
 void OvnNode::SendOnUnderlay(Ptr<Packet> ipPacket, Ipv4Address dst) {
@@ -382,6 +485,7 @@ void OvnNode::FromNic(Ptr<NetDevice>, Ptr<const Packet> packet, uint16_t protoco
     return;
   }
   if (GatewayReturn(p)) return;
+  hostOutput_->Inspect(p);
   brEx_->Receive(p, kIpv4EtherType, from, to, NetDevice::PACKET_HOST);
 }
 

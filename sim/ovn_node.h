@@ -19,6 +19,7 @@
 #include <tuple>
 
 #include "addressing.h"
+#include "linux_ip_output.h"
 #include "mtu_arithmetic.h"
 
 namespace ipsecsim::sim {
@@ -56,9 +57,15 @@ struct OvnCounters {
   uint64_t localSwitched = 0;
   uint64_t gatewaySnat = 0;
   uint64_t gatewayUnsnat = 0;
+  uint64_t gatewayMalformed = 0;  // counted and dropped
   uint64_t noRoute = 0;           // destination unknown to OVN or the underlay
   uint64_t dfDrops = 0;           // too big for the underlay MTU with DF set
   uint64_t icmpFragNeeded = 0;    // ICMP "fragmentation needed" sent to the inner sender
+  // Inner packets with DF the tunnel refused before encapsulation (they did
+  // not fit the route's MTU through xfrm), and of their ICMP answers those
+  // that OVN without tunnel PMTUD drops.
+  uint64_t tunnelPmtuDrops = 0;
+  uint64_t tunnelIcmpDroppedByOvn = 0;
   uint64_t ipv6NotForwarded = 0;  // IPv6 multicast (router solicitations) kept off the underlay
 };
 
@@ -79,6 +86,9 @@ class OvnNode {
   void Setup(int hostMtu, int clusterMtu, TunnelDfPolicy tunnelDf = TunnelDfPolicy::kSet,
              UnderlayFamily family = UnderlayFamily::kIpv4);
   void SetDfDropCallback(DfDropCallback callback) { onDfDrop_ = std::move(callback); }
+  // Whether OVN forwards the tunnel's ICMP "fragmentation needed" to the
+  // inner sender (tunnel PMTUD, ovn-org/ovn 221476a01) or drops it.
+  void SetTunnelPmtud(bool forwarded) { tunnelPmtud_ = forwarded; }
   // A reboot takes the node's link down: IPv4 by Ipv4::SetDown, IPv6 here,
   // where br-ex stops passing IPv6 both ways. ns-3's Ipv6::SetDown would
   // forget the node IP (Linux keeps static addresses) and crash on ICMPv6
@@ -109,7 +119,15 @@ class OvnNode {
                const ns3::Address&, const ns3::Address&, ns3::NetDevice::PacketType);
   void FromGeneve(ns3::Ptr<ns3::Socket> socket);
 
+  // A stack's own packet leaving on one of its links (a pod's eth0, mp0):
+  // Linux's IPv4 output decides DF and fragments; `next` takes each piece.
+  void FromStack(ns3::Ptr<ns3::NetDevice> link, ns3::Ptr<ns3::Packet> packet,
+                 const std::function<void(ns3::Ptr<ns3::Packet>)>& next);
   void DeliverToLocalPort(ns3::Ptr<ns3::Packet> ipPacket, ns3::Ipv4Address dst);
+  // skb_tunnel_check_pmtu: true when the inner packet was refused.
+  bool TunnelRefuses(ns3::Ptr<const ns3::Packet> inner, const ns3::Ipv4Header& ip,
+                     uint32_t remoteNode, uint16_t sourcePort);
+  uint32_t TunnelRouteMtu(uint32_t remoteNode, uint16_t sourcePort) const;
   void SendGeneve(ns3::Ptr<ns3::Packet> ipPacket, const ns3::Ipv4Header& ip, uint32_t remoteNode);
   void GatewayOut(ns3::Ptr<ns3::Packet> ipPacket, ns3::Ipv4Header ip);
   bool GatewayReturn(ns3::Ptr<ns3::Packet> ipPacket);
@@ -136,6 +154,8 @@ class OvnNode {
   TunnelDfPolicy tunnelDf_ = TunnelDfPolicy::kSet;
   UnderlayFamily family_ = UnderlayFamily::kIpv4;
   bool ipv6LinkUp_ = true;
+  bool tunnelPmtud_ = true;
+  ns3::Ptr<LinuxIpv4Output> hostOutput_;
   // The inner packet while SendGeneve hands its tunnel packet to the host
   // stack (which reaches br-ex synchronously unless xfrm holds it).
   ns3::Ptr<const ns3::Packet> tunnelInner_;

@@ -3,6 +3,8 @@
 #include <ns3/icmpv4.h>
 
 #include "flow_marker.h"
+#include "linux_ip_output.h"
+#include "linux_tcp.h"
 #include "tcp_path_mtu.h"
 
 namespace ipsecsim::sim {
@@ -56,7 +58,13 @@ TrafficManager::Sink& TrafficManager::SinkFor(Ptr<Node> node, FlowProtocol proto
     sink.socket->Bind(InetSocketAddress(Ipv4Address::GetAny(), port));
     sink.socket->SetRecvCallback(MakeCallback(&TrafficManager::OnUdpReceive, this));
   } else {
+    EnsureLinuxTcp(node);
     sink.socket = Socket::CreateSocket(node, TcpSocketFactory::GetTypeId());
+    // Accepted connections copy the listener's segment size, set from the
+    // client's MSS when its SYN arrives; OnTcpAccept caps it by the route.
+    NegotiateMss(
+        sink.socket,
+        MssForMtu(node->GetObject<LinuxIpv4Output>()->RouteMtu(Ipv4Address::GetBroadcast())));
     sink.socket->Bind(InetSocketAddress(Ipv4Address::GetAny(), port));
     sink.socket->Listen();
     sink.socket->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
@@ -109,8 +117,9 @@ void TrafficManager::OnUdpReceive(Ptr<Socket> socket) {
 void TrafficManager::StartTcp(const FlowPlan& plan) {
   SinkFor(plan.to, FlowProtocol::kTcp, plan.port);
   Simulator::Schedule(Seconds(plan.startSeconds), [this, plan] {
+    EnsureLinuxTcp(plan.from);
     Ptr<Socket> tx = Socket::CreateSocket(plan.from, TcpSocketFactory::GetTypeId());
-    tx->SetAttribute("SegmentSize", UintegerValue(plan.mss));
+    NegotiateMss(tx, MssForMtu(plan.from->GetObject<LinuxIpv4Output>()->RouteMtu(plan.toAddress)));
     FollowPathMtu(tx);
     tx->Bind();
     tcpSenders_[tx] = TcpSender{plan.index, plan.packets, plan.size, 0};
@@ -149,7 +158,16 @@ void TrafficManager::TcpSendMore(Ptr<Socket> socket, uint32_t) {
   }
 }
 
-void TrafficManager::OnTcpAccept(Ptr<Socket> socket, const Address&) {
+void TrafficManager::EnsureLinuxTcp(Ptr<Node> node) {
+  if (linuxTcpNodes_.insert(node->GetId()).second) AdvertiseMss(node);
+}
+
+void TrafficManager::OnTcpAccept(Ptr<Socket> socket, const Address& from) {
+  Ptr<TcpSocketBase> tcp = DynamicCast<TcpSocketBase>(socket);
+  const uint32_t own =
+      SegmentPayload(MssForMtu(socket->GetNode()->GetObject<LinuxIpv4Output>()->RouteMtu(
+          InetSocketAddress::ConvertFrom(from).GetIpv4())));
+  if (tcp && own < SegmentPayloadOf(PeekPointer(tcp))) SetSegmentPayload(PeekPointer(tcp), own);
   tcpConnectionFlow_[socket] = -1;
   socket->SetRecvCallback(MakeCallback(&TrafficManager::OnTcpReceive, this));
 }
@@ -189,6 +207,7 @@ void TrafficManager::StartIcmp(const FlowPlan& plan) {
                           Icmpv4Header icmp;
                           icmp.SetType(Icmpv4Header::ICMPV4_ECHO);
                           icmp.SetCode(0);
+                          if (Node::ChecksumEnabled()) icmp.EnableChecksum();
                           msg->AddHeader(icmp);
                           if (raw->SendTo(msg, 0, InetSocketAddress(plan.toAddress, 0)) >= 0) {
                             auto& t = tallies_[plan.index];

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,6 @@ struct FlowPlan {
   uint32_t size = 0;
   double startSeconds = 0;
   double intervalSeconds = 0;
-  uint32_t mss = 536;  // TCP segment size: the smaller MTU of the two ends - 40
   // UDP: the 4 bytes after the first marker carry a sequence number, so that
   // each datagram's fate is known (lifecycle runs; needs size >= 20).
   bool numbered = false;
@@ -62,6 +62,9 @@ class TrafficManager {
   void OnTcpConnected(ns3::Ptr<ns3::Socket> socket);
   void TcpSendMore(ns3::Ptr<ns3::Socket> socket, uint32_t available);
   void Attribute(const uint8_t* data, size_t len, int* flow);
+  // Linux's MSS option on the node's SYNs, once per node and after its xfrm
+  // hooks (flows start after IPsec is installed).
+  void EnsureLinuxTcp(ns3::Ptr<ns3::Node> node);
 
   struct Sink {
     ns3::Ptr<ns3::Socket> socket;
@@ -78,6 +81,7 @@ class TrafficManager {
   std::map<int, FlowTally> tallies_;
   std::map<int, FlowPlan> plans_;
   std::map<int, ns3::Ptr<ns3::Socket>> icmpSockets_;
+  std::set<uint32_t> linuxTcpNodes_;
 };
 
 }  // namespace ipsecsim::sim

@@ -5,6 +5,19 @@
 
 namespace ipsecsim::esp {
 
+namespace {
+uint64_t SplitMix64(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+}  // namespace
+
+uint64_t SeqivSalt(uint64_t seed, uint32_t spi, uint64_t destination) {
+  return SplitMix64(SplitMix64(SplitMix64(seed) ^ spi) ^ destination);
+}
+
 std::unique_ptr<OutboundSa> OutboundSa::Create(const SaConfig& config, std::string* error) {
   auto key = GcmKey::FromKeymat(config.keymat, error);
   if (!key) return nullptr;
@@ -30,8 +43,8 @@ std::optional<Bytes> OutboundSa::Protect(uint8_t nextHeader, const uint8_t* payl
 std::optional<size_t> OutboundSa::ProtectInPlace(uint8_t nextHeader, uint8_t* packet, size_t len) {
   if (Exhausted()) return std::nullopt;
   const uint64_t seq = nextSeq_++;
-  const size_t sealed =
-      key_->SealInPlace(config_.spi, seq, config_.esn, seq, nextHeader, packet, len);
+  const size_t sealed = key_->SealInPlace(config_.spi, seq, config_.esn, seq ^ config_.ivSalt,
+                                          nextHeader, packet, len);
   ++packets_;
   bytes_ += len;
   return sealed;

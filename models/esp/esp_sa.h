@@ -19,7 +19,16 @@ struct SaConfig {
   Bytes keymat;                 // AES key || 4-byte salt
   bool esn = false;             // extended (64-bit) sequence numbers
   uint32_t replayWindow = 128;  // Libreswan's default replay-window
+  // seqiv's per-SA salt (crypto/seqiv.c): each IV is the 64-bit sequence
+  // number XOR this value. Zero gives IV = sequence number (test vectors).
+  uint64_t ivSalt = 0;
 };
+
+// The salt the kernel's seqiv draws from its RNG when an SA's AEAD is
+// instantiated, here derived from a per-run seed and the SA so that the same
+// seed gives the same IVs: SplitMix64 of seed, SPI and a word of the
+// destination address.
+uint64_t SeqivSalt(uint64_t seed, uint32_t spi, uint64_t destination);
 
 class OutboundSa {
  public:
@@ -27,8 +36,8 @@ class OutboundSa {
   static std::unique_ptr<OutboundSa> Create(const SaConfig& config, std::string* error);
 
   // Encrypts one payload; nullopt when the sequence space is exhausted
-  // (the sender must never wrap: RFC 4303 §3.3.3). IV = the sequence number,
-  // unique per packet within the SA.
+  // (the sender must never wrap: RFC 4303 §3.3.3). IV = the sequence number
+  // XOR the SA's salt, unique per packet within the SA (seqiv).
   std::optional<Bytes> Protect(uint8_t nextHeader, const uint8_t* payload, size_t len);
   // Protect without allocating (the simulator's data path): the payload already
   // sits at packet + kPayloadOffset and packet has room for SealedLength(len).

@@ -486,39 +486,12 @@ void IkeDaemon::Transmit(const Bytes& datagram, Endpoint to, bool natt) {
   if (sent) ++m_counters.sent;
 }
 
-namespace {
-
-// ns-3 fills in UDP checksums only while its global ChecksumEnabled is on,
-// and cluster runs leave it off. UDP over IPv6 must carry one (RFC 8200
-// §8.1; a Linux receiver drops a zero checksum), so the daemon's IPv6
-// datagrams are sent with it on: the checksum is computed as the socket
-// builds the UDP header, synchronously.
-class ChecksumsWhile {
- public:
-  explicit ChecksumsWhile(bool on) {
-    ns3::BooleanValue enabled;
-    ns3::GlobalValue::GetValueByName("ChecksumEnabled", enabled);
-    switched_ = on && !enabled.Get();
-    if (switched_) Set(true);
-  }
-  ~ChecksumsWhile() {
-    if (switched_) Set(false);
-  }
-
- private:
-  static void Set(bool on) { ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(on)); }
-  bool switched_ = false;
-};
-
-}  // namespace
-
 bool IkeDaemon::SendUdp(const Bytes& payload, Endpoint to, bool natt) {
   ns3::Ptr<ns3::Socket> socket = SocketTo(to.address, natt);
   if (!socket) {
     m_log.push_back(LogLine("no address of the family of " + to.address.ToString()));
     return false;
   }
-  const ChecksumsWhile checksums(to.address.IsV6());
   socket->SendTo(ns3::Create<ns3::Packet>(payload.data(), payload.size()), 0,
                  SocketAddressOf(to.address, to.port));
   return true;

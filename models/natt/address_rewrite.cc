@@ -8,6 +8,8 @@ namespace {
 constexpr size_t kIpChecksum = 10;
 constexpr size_t kIpSource = 12;
 constexpr size_t kIpDestination = 16;
+constexpr uint8_t kIcmpEchoReply = 0, kIcmpEchoRequest = 8;
+constexpr size_t kIcmpEchoIdentifier = 4;
 
 // The checksums one 16-bit word of the packet takes part in.
 struct Checksums {
@@ -31,16 +33,27 @@ void ReplaceWord(uint8_t* word, uint16_t value, const Checksums& sums) {
 void Rewrite(uint8_t* packet, const Ipv4View& view, size_t addressOffset, size_t portOffset,
              ns3::Ipv4Address address, uint16_t port) {
   uint8_t* l4 = packet + view.headerLength;
+  const bool withL4 = !view.isLaterFragment;
+  const size_t l4Length = size_t(view.totalLength) - view.headerLength;
+  // ICMP echo: conntrack maps the identifier like a port; ICMP has no
+  // pseudo-header, so the address stays out of its checksum.
+  const bool echo = withL4 && view.protocol == kProtoIcmp && l4Length >= 8 &&
+                    (l4[0] == kIcmpEchoReply || l4[0] == kIcmpEchoRequest);
   Checksums sums;
   sums.udp = view.protocol == kProtoUdp;
-  sums.l4 = sums.udp ? l4 + 6 : (view.protocol == kProtoTcp ? l4 + 16 : nullptr);
+  if (withL4 && view.hasPorts) sums.l4 = sums.udp ? l4 + 6 : l4 + 16;
   sums.ip = packet + kIpChecksum;
   // The address is in the IPv4 header and in the UDP/TCP pseudo-header.
   const uint32_t a = address.Get();
   ReplaceWord(packet + addressOffset, uint16_t(a >> 16), sums);
   ReplaceWord(packet + addressOffset + 2, uint16_t(a), sums);
   sums.ip = nullptr;
-  ReplaceWord(l4 + portOffset, port, sums);
+  if (withL4 && view.hasPorts) {
+    ReplaceWord(l4 + portOffset, port, sums);
+  } else if (echo) {
+    sums.l4 = l4 + 2;
+    ReplaceWord(l4 + kIcmpEchoIdentifier, port, sums);
+  }
 }
 
 }  // namespace

@@ -10,7 +10,9 @@
 
 namespace ipsecsim::natt {
 
-// `packet` is the whole IPv4 packet described by `view` (which must have ports).
+// `packet` is the whole IPv4 packet described by `view`. `port` replaces the
+// UDP/TCP port, or an ICMP echo's identifier; a packet without either (a
+// later fragment, another ICMP message) has only its address rewritten.
 void RewriteSource(uint8_t* packet, const Ipv4View& view, ns3::Ipv4Address address, uint16_t port);
 void RewriteDestination(uint8_t* packet, const Ipv4View& view, ns3::Ipv4Address address,
                         uint16_t port);

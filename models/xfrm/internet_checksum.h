@@ -12,5 +12,8 @@ namespace ipsecsim::xfrm {
 // to dst (16-byte addresses) as next header `nextHeader`.
 uint16_t Ipv6UpperLayerChecksum(const uint8_t src[16], const uint8_t dst[16], uint8_t nextHeader,
                                 const uint8_t* data, size_t len);
+// The same over IPv4 (RFC 768, RFC 9293 §3.1 pseudo-header).
+uint16_t Ipv4UpperLayerChecksum(const uint8_t src[4], const uint8_t dst[4], uint8_t protocol,
+                                const uint8_t* data, size_t len);
 
 }  // namespace ipsecsim::xfrm

@@ -41,6 +41,7 @@ State* Sad::Add(const StateConfig& config, ns3::Time now, std::string* error) {
   sa.keymat = config.keymat;
   sa.esn = config.esn;
   sa.replayWindow = config.replayWindow;
+  sa.ivSalt = config.ivSalt;
   std::string why;
   auto state = std::make_unique<State>();
   state->outbound = esp::OutboundSa::Create(sa, &why);

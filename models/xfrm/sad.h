@@ -46,6 +46,7 @@ struct StateConfig {
   uint32_t replayWindow = 128;
   std::optional<UdpEncap> encap;
   Lifetime lifetime;
+  uint64_t ivSalt = 0;  // seqiv's salt; XfrmStack draws it (esp::SaConfig::ivSalt)
 };
 
 struct SadKey {

@@ -2,6 +2,7 @@
 
 #include <type_traits>
 
+#include "internet_checksum.h"
 #include "l4_hooks.h"
 #include "ns3/boolean.h"
 #include "ns3/log.h"
@@ -45,6 +46,11 @@ ns3::TypeId XfrmStack::GetTypeId() {
               ns3::UintegerValue(32),
               ns3::MakeUintegerAccessor(&XfrmStack::SetHoldLimit, &XfrmStack::GetHoldLimit),
               ns3::MakeUintegerChecker<uint32_t>())
+          .AddAttribute("SeqivSeed",
+                        "Seed of the per-SA salts seqiv XORs into the IVs (the kernel draws "
+                        "each from its RNG); 0 sends the bare sequence number as IV.",
+                        ns3::UintegerValue(0), ns3::MakeUintegerAccessor(&XfrmStack::m_seqivSeed),
+                        ns3::MakeUintegerChecker<uint64_t>())
           .AddAttribute("AcquireTimeout",
                         "How long an acquire stays pending (net.core.xfrm_acq_expires); "
                         "held packets are dropped when it ends without an SA.",
@@ -168,7 +174,15 @@ void XfrmStack::FlushPolicies() {
 
 bool XfrmStack::AddState(const StateConfig& config, std::string* error) {
   std::string why;
-  State* state = m_sad.Add(config, ns3::Simulator::Now(), &why);
+  StateConfig salted = config;
+  if (m_seqivSeed != 0 && salted.ivSalt == 0) {
+    uint8_t dst[ns3::Address::MAX_SIZE] = {};
+    const uint32_t len = config.dst.CopyTo(dst);
+    uint64_t folded = 0;
+    for (uint32_t i = 0; i < len; ++i) folded = folded * 131 + dst[i];
+    salted.ivSalt = esp::SeqivSalt(m_seqivSeed, config.spi, folded);
+  }
+  State* state = m_sad.Add(salted, ns3::Simulator::Now(), &why);
   if (!state) {
     NS_LOG_WARN(why);
     if (error) *error = why;
@@ -441,6 +455,25 @@ FlowTuple FlowOf(const ns3::Ipv6Header& header, uint8_t protocol) {
   return flow;
 }
 
+// esp_input_done2 (net/ipv4/esp4.c) marks what a NAT-T transport-mode state
+// decrypts CHECKSUM_UNNECESSARY: a NAT rewrote the outer source that the
+// inner UDP/TCP checksum covers. ns-3's receivers always verify, so the
+// checksum is recomputed over the addresses it is delivered with.
+void AcceptNattTransportChecksum(const ns3::Ipv4Header& outer, uint8_t protocol, uint8_t* payload,
+                                 size_t len) {
+  const size_t at = protocol == kProtoUdp ? 6 : (protocol == kProtoTcp ? 16 : 0);
+  if (at == 0 || len < at + 2 || (payload[at] == 0 && payload[at + 1] == 0)) return;
+  uint8_t src[4], dst[4];
+  outer.GetSource().Serialize(src);
+  outer.GetDestination().Serialize(dst);
+  payload[at] = payload[at + 1] = 0;
+  uint16_t sum = Ipv4UpperLayerChecksum(src, dst, protocol, payload, len);
+  if (sum == 0 && protocol == kProtoUdp) sum = 0xFFFF;
+  payload[at] = uint8_t(sum >> 8);
+  payload[at + 1] = uint8_t(sum);
+}
+void AcceptNattTransportChecksum(const ns3::Ipv6Header&, uint8_t, uint8_t*, size_t) {}
+
 // The upper-layer protocol the IP layer demultiplexed the packet by.
 uint8_t ProtocolOf(const ns3::Ipv4Header& header) { return header.GetProtocol(); }
 uint8_t ProtocolOf(const ns3::Ipv6Header& header) { return header.GetNextHeader(); }
@@ -504,8 +537,10 @@ void XfrmStack::ReceiveEspFrom(Ptr<Packet> p, const Header& outer, Ptr<Iface> if
   const esp::InboundSa::InPlaceResult result =
       state->inbound->ProcessInPlace(wire.data(), wire.size(), &m_counters);
   if (!result.ok) return;  // counted by ProcessInPlace
-  const uint8_t* payload = wire.data() + esp::kPayloadOffset;
+  uint8_t* payload = wire.data() + esp::kPayloadOffset;
   const uint32_t stateReqid = state->config.reqid;
+  if (state->config.encap)
+    AcceptNattTransportChecksum(outer, result.nextHeader, payload, result.payloadLen);
   Account(state, result.payloadLen);  // may delete the state
 
   FlowTuple flow = FlowOf(outer, result.nextHeader);

@@ -236,6 +236,7 @@ class XfrmStack : public ns3::Object {
   XfrmStackStats m_stats;
 
   bool m_holdUntilSa = false;
+  uint64_t m_seqivSeed = 0;
   ns3::Time m_acquireTimeout;
   HoldQueue m_held;
   std::map<AcquireKey, ns3::EventId> m_pendingAcquires;

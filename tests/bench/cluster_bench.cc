@@ -1,5 +1,6 @@
 // Benchmark: a 6-node cluster with 20 cross-node pod flows, IPsec Full versus
-// Disabled, and Full on an IPv6 underlay, in one invocation. Reports
+// Disabled, Full on an IPv6 underlay, and both IPv4 modes with checksums off,
+// in one invocation. Reports
 // simulated underlay packets per wall second, the ratios Full / Disabled and
 // Full IPv6 / Full IPv4, and peak RSS per node. Each run is a forked child so
 // that its peak RSS is its own.
@@ -21,6 +22,7 @@ namespace {
 
 struct Sample {
   double wallSeconds = 0;
+  double cpuSeconds = 0;  // the child's user + system time: robust to a shared machine
   double underlayPackets = 0;
   double peakRssKiB = 0;
 };
@@ -29,6 +31,7 @@ struct Config {
   const char* name;
   const char* mode;
   const char* family;
+  bool checksums;
 };
 
 std::string ScenarioYaml(const Config& c, int packets) {
@@ -59,13 +62,17 @@ Sample RunInChild(const Config& config, int packets) {
     close(fd[0]);
     const Scenario sc = LoadScenarioText(ScenarioYaml(config, packets), "bench.yaml");
     const auto start = std::chrono::steady_clock::now();
-    const RunReport r = RunScenario(sc, RunOptions{});
+    RunOptions options;
+    options.checksums = config.checksums;
+    const RunReport r = RunScenario(sc, options);
     Sample s;
     s.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     for (auto& [cls, n] : r.underlayPackets) s.underlayPackets += double(n);
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
     s.peakRssKiB = double(u.ru_maxrss);
+    s.cpuSeconds = double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+                   double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
     if (write(fd[1], &s, sizeof s) != sizeof s) _exit(1);
     _exit(0);
   }
@@ -82,24 +89,29 @@ Sample RunInChild(const Config& config, int packets) {
 int main(int argc, char** argv) {
   const int packets = argc > 1 ? std::atoi(argv[1]) : 2000;
   const int rounds = argc > 2 ? std::atoi(argv[2]) : 3;
-  const Config configs[] = {
-      {"Disabled", "Disabled", "ipv4"}, {"Full", "Full", "ipv4"}, {"Full IPv6", "Full", "ipv6"}};
-  Sample total[3];
+  const Config configs[] = {{"Disabled", "Disabled", "ipv4", true},
+                            {"Full", "Full", "ipv4", true},
+                            {"Full IPv6", "Full", "ipv6", true},
+                            {"Full nocsum", "Full", "ipv4", false},
+                            {"Dis. nocsum", "Disabled", "ipv4", false}};
+  constexpr int kConfigs = sizeof configs / sizeof configs[0];
+  Sample total[kConfigs];
   for (int i = 0; i < rounds; ++i) {  // alternate to spread machine noise
-    for (int c = 0; c < 3; ++c) {
+    for (int c = 0; c < kConfigs; ++c) {
       const Sample s = RunInChild(configs[c], packets);
       total[c].wallSeconds += s.wallSeconds;
+      total[c].cpuSeconds += s.cpuSeconds;
       total[c].underlayPackets = s.underlayPackets;
       total[c].peakRssKiB = std::max(total[c].peakRssKiB, s.peakRssKiB);
     }
   }
   std::printf("6 nodes, 20 cross-node UDP flows x %d packets of 1200 bytes, %d rounds\n", packets,
               rounds);
-  std::printf("%-10s %16s %14s %18s %16s\n", "ipsec", "underlay pkts", "wall s/run",
+  std::printf("%-11s %16s %14s %18s %16s\n", "ipsec", "underlay pkts", "wall s/run",
               "wire pkts/wall s", "peak RSS/node");
-  for (int c = 0; c < 3; ++c) {
+  for (int c = 0; c < kConfigs; ++c) {
     const Sample& s = total[c];
-    std::printf("%-10s %16.0f %14.3f %18.0f %13.1f MiB\n", configs[c].name, s.underlayPackets,
+    std::printf("%-11s %16.0f %14.3f %18.0f %13.1f MiB\n", configs[c].name, s.underlayPackets,
                 s.wallSeconds / rounds, s.underlayPackets * rounds / s.wallSeconds,
                 s.peakRssKiB / 1024 / 6);
   }
@@ -108,5 +120,15 @@ int main(int argc, char** argv) {
               rate(total[1]) / rate(total[0]));
   std::printf("ratio Full IPv6 / Full IPv4 (wire packets per wall second): %.3f\n",
               rate(total[2]) / rate(total[1]));
+  // Checksums computed and verified (every run's default) against none, in
+  // CPU seconds of each child (setup included), which other load on the
+  // machine does not inflate.
+  for (int c = 0; c < kConfigs; ++c) {
+    std::printf("%-11s cpu s/run %.3f\n", configs[c].name, total[c].cpuSeconds / rounds);
+  }
+  std::printf("ratio CPU time checksums off / on, Full: %.3f\n",
+              total[3].cpuSeconds / total[1].cpuSeconds);
+  std::printf("ratio CPU time checksums off / on, Disabled: %.3f\n",
+              total[4].cpuSeconds / total[0].cpuSeconds);
   return 0;
 }

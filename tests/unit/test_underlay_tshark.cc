@@ -68,7 +68,9 @@ BOOST_AUTO_TEST_CASE(esp_through_the_nat_is_udp_encapsulated_and_decrypts) {
                           std::string("-Y 'esp && ip.addr == ") + kNatPublic +
                               "' -T fields -e udp.srcport -e udp.dstport -e esp.icv_good "
                               "-e geneve.vni -e ip.src");
-  BOOST_TEST(esp.size() >= 70u);  // 20 + 20 + 10 pod packets, and TCP's ACKs
+  // 20 + 10 UDP and ICMP pod packets, 16 TCP segments of a full route MTU,
+  // and TCP's handshake and ACKs.
+  BOOST_TEST(esp.size() >= 55u);
   size_t fromNat = 0;
   for (const std::string& line : esp) {
     const auto f = Fields(line);
