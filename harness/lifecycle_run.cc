@@ -73,6 +73,7 @@ LifecycleRun::LifecycleRun(const Scenario& sc, uint64_t seed, sim::ClusterWorld&
   sim::IkeMeshOptions options;
   options.seed = seed;
   options.epochSeconds = kInstallEpoch;
+  options.natKeepaliveSeconds = sc.cluster.natKeepaliveSeconds;
   mesh_ = sim::PrepareIkeMesh(world, identities, options);
   lifecycle_ = std::make_unique<sim::ClusterLifecycle>(
       world, mesh_,

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "bytes.h"
@@ -81,7 +82,7 @@ class PacketClassifier {
   bool ClassifyDatagram(uint8_t proto, const uint8_t* l4, size_t len, Classified* out);
   void DecryptInto(const uint8_t* esp, size_t len, Classified* out);
 
-  std::map<uint32_t, std::unique_ptr<esp::GcmKey>> keys_;
+  std::unordered_map<uint32_t, std::unique_ptr<esp::GcmKey>> keys_;
   std::map<FragmentKey, Reassembly> reassembly_;
   mutable ClassifierCounters counters_;
 };

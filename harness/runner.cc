@@ -10,11 +10,10 @@
 #include "cert_files.h"
 #include "cluster_certificates.h"
 #include "cluster_world.h"
-#include "esp_sa_uat.h"
 #include "flow_marker.h"
 #include "icmp_port_tap.h"
-#include "ikev2_decryption_table.h"
 #include "ipsec_ike_mesh.h"
+#include "key_log.h"
 #include "lifecycle_run.h"
 #include "mtu_budget.h"
 #include "preflight.h"
@@ -93,6 +92,7 @@ struct DfDropTally {
 
 // Everything one run builds; destroyed after ns-3 has disposed its objects.
 struct World {
+  sim::KeyLog keys;  // outlives the models that announce to it
   std::unique_ptr<sim::ClusterWorld> cluster;
   std::unique_ptr<ClusterCertificates> certificates;
   UnderlayInstallation underlay;  // platform filter, firewalls and NATs between nodes
@@ -261,7 +261,10 @@ void InstallIpsec(const Scenario& sc, uint64_t seed, World& w) {
   options.seed = seed;
   options.epochSeconds = kInstallEpoch;
   options.forceEncapsulation = UsesUdpEncapsulation(sc.cluster);
-  sim::IkeMesh mesh = sim::InstallIkeMesh(*w.cluster, identities, options);
+  options.natKeepaliveSeconds = sc.cluster.natKeepaliveSeconds;
+  sim::IkeMesh mesh = sim::PrepareIkeMesh(*w.cluster, identities, options);
+  w.keys.Watch(mesh);
+  sim::StartIkeMesh(mesh, options);
   w.stacks = mesh.stacks;
   w.daemons = mesh.daemons;
   w.monitors = mesh.monitors;
@@ -283,10 +286,12 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   RngSeedManager::SetSeed(uint32_t(seed % 4294967295u) + 1);
   RngSeedManager::SetRun(1);
   Names::Clear();
-  xfrm::ClearRecordedEspSas();
-  ike::ClearRecordedIkeSaKeys();
 
   auto w = std::make_unique<World>();
+  // The oracle reads ESP the way Wireshark does with keys/esp_sa.
+  w->keys.EspSas().OnNewSa([&classifier = w->oracle.Classifier()](const xfrm::EspSaRecord& sa) {
+    classifier.AddKey(sa.spi, sa.keymat);
+  });
   sim::WorldConfig config;
   config.nodeNames = sc.NodeNames();
   config.hostMtu = sc.cluster.hostMtu;
@@ -300,22 +305,17 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   config.family = UnderlayFamilyOf(sc.cluster);
   w->cluster = std::make_unique<sim::ClusterWorld>(config);
   w->underlay = InstallUnderlay(sc, *w->cluster);
-  const NatKeepaliveDefault keepalive(sc.cluster.natKeepaliveSeconds);
   if (sc.lifecycle) {
     w->lifecycle =
         std::make_unique<LifecycleRun>(sc, seed, *w->cluster, IssueIdentities(sc, seed, *w));
     w->stacks = w->lifecycle->Mesh().stacks;
+    w->keys.Watch(w->lifecycle->Mesh());
     w->oracle.RecordTimelines();
   } else if (sc.cluster.ipsecMode == IpsecMode::kFull) {
     InstallIpsec(sc, seed, *w);
   }
   const std::string keying =
       sc.lifecycle || sc.cluster.ipsecMode == IpsecMode::kFull ? "ike" : "none";
-  // The oracle reads ESP the way Wireshark does with keys/esp_sa.
-  w->oracle.SetKeyRefresh([consumed = size_t(0)](PacketClassifier& c) mutable {
-    const auto& sas = xfrm::RecordedEspSas();
-    for (; consumed < sas.size(); ++consumed) c.AddKey(sas[consumed].spi, sas[consumed].keymat);
-  });
   BuildEndpoints(sc, *w);
   // Every underlay link, in both directions: the node's NIC and its switch port.
   for (uint32_t i = 0; i < w->cluster->NodeCount(); ++i) {
@@ -362,8 +362,7 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   report.preflight = RunPreflight(sc);
   LinkPreflight(sc, report);
   if (options.pcap) {
-    xfrm::WriteEspSaUat(options.outDir + "/keys/esp_sa");
-    ike::WriteIkev2DecryptionTable(options.outDir + "/keys/ikev2_decryption_table");
+    w->keys.Write(options.outDir + "/keys");
   }
   if (options.pcap || options.certs) WriteCertificates(sc, seed, options.outDir);
   Simulator::Destroy();

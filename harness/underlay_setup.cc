@@ -16,9 +16,6 @@ using namespace ns3;
 
 namespace {
 
-constexpr const char* kKeepaliveAttribute = "ipsecsim::ike::IkeDaemon::NattKeepaliveInterval";
-constexpr double kLibreswanKeepaliveSeconds = 20;
-
 // The node's end and the far end of its uplink: the switch port, or the
 // NAT's inside device when a NAT stands in front of the node.
 struct Uplink {
@@ -121,14 +118,6 @@ std::vector<std::string> UnderlayInstallation::Report() const {
     lines.push_back(line.str());
   }
   return lines;
-}
-
-NatKeepaliveDefault::NatKeepaliveDefault(double seconds) {
-  Config::SetDefault(kKeepaliveAttribute, TimeValue(Seconds(seconds)));
-}
-
-NatKeepaliveDefault::~NatKeepaliveDefault() {
-  Config::SetDefault(kKeepaliveAttribute, TimeValue(Seconds(kLibreswanKeepaliveSeconds)));
 }
 
 }  // namespace ipsecsim::harness

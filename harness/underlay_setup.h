@@ -38,14 +38,4 @@ ns3::Ipv4Address NatPublicAddress(size_t n);
 // public address from then on (ClusterWorld::ReachVia).
 UnderlayInstallation InstallUnderlay(const Scenario& scenario, sim::ClusterWorld& world);
 
-// Sets the NAT-T keepalive period of every IKE daemon created while it
-// lives (ns-3 attribute default); restores Libreswan's 20 s after.
-class NatKeepaliveDefault {
- public:
-  explicit NatKeepaliveDefault(double seconds);
-  ~NatKeepaliveDefault();
-  NatKeepaliveDefault(const NatKeepaliveDefault&) = delete;
-  NatKeepaliveDefault& operator=(const NatKeepaliveDefault&) = delete;
-};
-
 }  // namespace ipsecsim::harness

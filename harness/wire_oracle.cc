@@ -36,7 +36,6 @@ void WireOracle::OnFrame(std::string link, uint32_t channel, bool entersUnderlay
   std::vector<uint8_t> bytes(frame->GetSize());
   frame->CopyData(bytes.data(), bytes.size());
   if (bytes.size() <= kEthernetHeader || !IsIp(bytes[12], bytes[13])) return;
-  if (keyRefresh_) keyRefresh_(classifier_);
   Classified c;
   if (!classifier_.Classify(bytes.data() + kEthernetHeader, bytes.size() - kEthernetHeader, &c,
                             channel)) {

@@ -5,7 +5,6 @@
 #include <ns3/net-device.h>
 #include <ns3/packet.h>
 
-#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -39,12 +38,9 @@ struct FlowWireEvidence {
 
 class WireOracle {
  public:
+  // Give it the keys of SAs negotiated during the run as they are installed,
+  // so it knows them by the time their packets appear.
   PacketClassifier& Classifier() { return classifier_; }
-  // Called before each frame is read, so keys of SAs negotiated during the
-  // run are known to the classifier by the time their packets appear.
-  void SetKeyRefresh(std::function<void(PacketClassifier&)> refresh) {
-    keyRefresh_ = std::move(refresh);
-  }
   // Observes every frame the NIC puts on the wire (once per frame). A node's
   // own NIC is where its packets enter the underlay: the flows' wire cost is
   // counted there.
@@ -61,7 +57,6 @@ class WireOracle {
                ns3::Ptr<const ns3::Packet> frame);
 
   PacketClassifier classifier_;
-  std::function<void(PacketClassifier&)> keyRefresh_;
   std::map<int, FlowWireEvidence> flows_;
   std::map<std::string, uint64_t> classTotals_;
   uint32_t taps_ = 0;

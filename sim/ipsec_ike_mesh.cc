@@ -30,19 +30,25 @@ IkeMesh PrepareIkeMesh(ClusterWorld& world, const std::vector<ike::IkeIdentity>&
   for (uint32_t i = 0; i < world.NodeCount(); ++i) {
     mesh.nodes.push_back(std::make_shared<NodeIpsec>(world, i, mesh.stacks[i], identities.at(i),
                                                      ids, options.seed, options.epochSeconds));
+    mesh.nodes.back()->SetDaemonAttribute("NattKeepaliveInterval",
+                                          TimeValue(Seconds(options.natKeepaliveSeconds)));
   }
   return mesh;
 }
 
-IkeMesh InstallIkeMesh(ClusterWorld& world, const std::vector<ike::IkeIdentity>& identities,
-                       const IkeMeshOptions& options) {
-  IkeMesh mesh = PrepareIkeMesh(world, identities, options);
+void StartIkeMesh(IkeMesh& mesh, const IkeMeshOptions& options) {
   const DaemonBehaviour behaviour = BehaviourOf(options);
   for (const auto& node : mesh.nodes) {
     node->StartDaemon(behaviour, false, Seconds(options.startSeconds));
     mesh.daemons.push_back(node->Daemon());
     mesh.monitors.push_back(node->Monitor());
   }
+}
+
+IkeMesh InstallIkeMesh(ClusterWorld& world, const std::vector<ike::IkeIdentity>& identities,
+                       const IkeMeshOptions& options) {
+  IkeMesh mesh = PrepareIkeMesh(world, identities, options);
+  StartIkeMesh(mesh, options);
   return mesh;
 }
 

@@ -32,6 +32,9 @@ struct IkeMeshOptions {
   double reconcileSeconds = 15;  // ovs-monitor-ipsec's period; 0 disables it
   ike::CrossingStreamsProfile crossing = ike::CrossingStreamsProfile::kRfc7296;
   bool modelledCrypto = false;
+  // Libreswan's keep-alive (config setup): the NAT-T keepalive period of
+  // every daemon; 0 sends none.
+  double natKeepaliveSeconds = 20;
 };
 
 struct IkeMesh {
@@ -48,7 +51,12 @@ DaemonBehaviour BehaviourOf(const IkeMeshOptions& options);
 IkeMesh PrepareIkeMesh(ClusterWorld& world, const std::vector<ike::IkeIdentity>& identities,
                        const IkeMeshOptions& options);
 
-// identities[i] is node i's (certificate, key, @system-id, CA bundle).
+// Starts every node's daemon of a prepared mesh (connections load at
+// options.startSeconds).
+void StartIkeMesh(IkeMesh& mesh, const IkeMeshOptions& options);
+
+// PrepareIkeMesh, then StartIkeMesh. identities[i] is node i's (certificate, key, @system-id, CA
+// bundle).
 IkeMesh InstallIkeMesh(ClusterWorld& world, const std::vector<ike::IkeIdentity>& identities,
                        const IkeMeshOptions& options);
 

@@ -17,7 +17,9 @@ NodeIpsec::NodeIpsec(ClusterWorld& world, uint32_t index, Ptr<xfrm::XfrmStack> s
       identity_(std::move(identity)),
       peerIds_(std::move(peerIds)),
       seed_(seed),
-      epochSeconds_(epochSeconds) {}
+      epochSeconds_(epochSeconds) {
+  daemonFactory_.SetTypeId(ike::IkeDaemon::GetTypeId());
+}
 
 // The two transport-mode connections per peer over Geneve (mechanics §2):
 //   out: local node IP, any UDP port  -> remote node IP, UDP 6081
@@ -46,13 +48,14 @@ void NodeIpsec::StartPluto(const DaemonBehaviour& behaviour) {
   if (running_) StopDaemon(false);
   ++starts_;
   if (daemon_) stopped_.push_back(daemon_);
-  daemon_ = CreateObject<ike::IkeDaemon>();
+  daemon_ = daemonFactory_.Create<ike::IkeDaemon>();
   daemon_->SetAttribute("EpochSeconds", IntegerValue(epochSeconds_));
   // Every process draws its own SPIs, nonces and exponents.
   daemon_->SetAttribute("Seed", UintegerValue(seed_ * 1000003u + index_ + 7919u * (starts_ - 1)));
   daemon_->SetAttribute("ForceEncapsulation", BooleanValue(behaviour.forceEncapsulation));
   daemon_->SetAttribute("CrossingStreamsProfile", EnumValue(int(behaviour.crossing)));
   if (behaviour.modelledCrypto) daemon_->SetAttribute("ModelledCrypto", BooleanValue(true));
+  for (const auto& observer : daemonObservers_) observer(daemon_);
   daemon_->Start(world_.Host(index_), identity_);
   running_ = true;
 }

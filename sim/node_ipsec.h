@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "cluster_world.h"
 #include "ike_connection.h"
 #include "ike_daemon.h"
+#include "ns3/object-factory.h"
 #include "ovs_monitor_ipsec.h"
 #include "xfrm_stack.h"
 
@@ -38,6 +40,17 @@ class NodeIpsec {
   NodeIpsec(ClusterWorld& world, uint32_t index, ns3::Ptr<xfrm::XfrmStack> stack,
             ike::IkeIdentity identity, std::vector<std::string> peerIds, uint64_t seed,
             int64_t epochSeconds);
+
+  // An IkeDaemon attribute for every daemon this node starts from now on
+  // (the node's ipsec.conf, e.g. NattKeepaliveInterval).
+  void SetDaemonAttribute(const std::string& name, const ns3::AttributeValue& value) {
+    daemonFactory_.Set(name, value);
+  }
+  // Hands every daemon this node starts from now on to `observer` before it
+  // starts, for trace subscriptions.
+  void WatchDaemons(std::function<void(ns3::Ptr<ike::IkeDaemon>)> observer) {
+    daemonObservers_.push_back(std::move(observer));
+  }
 
   // A new daemon and monitor start now; the monitor loads the connections
   // to every peer after loadDelay. flushFirst: the pod runs `ip xfrm state flush; ip xfrm policy
@@ -86,6 +99,8 @@ class NodeIpsec {
   bool running_ = false;
   bool monitorRunning_ = false;
   uint32_t starts_ = 0;
+  ns3::ObjectFactory daemonFactory_;
+  std::vector<std::function<void(ns3::Ptr<ike::IkeDaemon>)>> daemonObservers_;
   ns3::Ptr<ike::IkeDaemon> daemon_;
   std::shared_ptr<OvsMonitorIpsec> monitor_;
   // Stopped daemons stay alive: events scheduled before they stopped still

@@ -133,7 +133,11 @@ ns3::TypeId IkeDaemon::GetTypeId() {
                           "ipsecsim::ike::IkeDaemon::ConnectionTracedCallback")
           .AddTraceSource("ChildSaRekeyed", "A rekeyed Child SA was installed (new SPIs).",
                           ns3::MakeTraceSourceAccessor(&IkeDaemon::m_rekeyedTrace),
-                          "ipsecsim::ike::IkeDaemon::ChildSaTracedCallback");
+                          "ipsecsim::ike::IkeDaemon::ChildSaTracedCallback")
+          .AddTraceSource("IkeSaKeys",
+                          "An IKE SA, new or rekeyed, has its SPIs and encryption keys.",
+                          ns3::MakeTraceSourceAccessor(&IkeDaemon::m_ikeSaKeysTrace),
+                          "ipsecsim::ike::IkeDaemon::IkeSaKeysTracedCallback");
   return tid;
 }
 

@@ -14,6 +14,7 @@
 //   daemon->AddConnection(out);
 //   ...
 //   daemon->TrafficStatus();             // up/down, SPIs, bytes
+//   daemon->TraceConnectWithoutContext("IkeSaKeys", MakeCallback(&IkeSaKeyLog::Add, &log));
 //
 // Policies: for kRoute and kStart connections the daemon installs the out
 // and in protect policies itself when the connection is added (like
@@ -153,6 +154,7 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   typedef void (*ConnectionTracedCallback)(const ConnectionStatus& status);
   typedef void (*ChildSaTracedCallback)(const std::string& connection, uint32_t spiIn,
                                         uint32_t spiOut);
+  typedef void (*IkeSaKeysTracedCallback)(const IkeSaKeyRecord& keys);
 
  protected:
   void DoDispose() override;
@@ -211,6 +213,7 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   // a liveness check of the older IKE SAs with that peer (RFC 7296 §2.4).
   void HonourInitialContact(const SaSlot& slot);
   bool ModelledCrypto() const override { return m_modelledCrypto; }
+  void AnnounceIkeSaKeys(const IkeSaKeyRecord& keys) override { m_ikeSaKeysTrace(keys); }
 
   // ike_daemon_connections.cc: configuration, Acquire, xfrm and status
   void InstallPolicies(Connection& connection);
@@ -349,6 +352,7 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   ns3::TracedCallback<const ConnectionStatus&> m_failedTrace;
   ns3::TracedCallback<const ConnectionStatus&> m_downTrace;
   ns3::TracedCallback<const std::string&, uint32_t, uint32_t> m_rekeyedTrace;
+  ns3::TracedCallback<const IkeSaKeyRecord&> m_ikeSaKeysTrace;
 };
 
 }  // namespace ipsecsim::ike

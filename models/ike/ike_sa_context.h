@@ -12,6 +12,7 @@
 
 #include "dh_modp2048.h"
 #include "ike_connection.h"
+#include "ikev2_decryption_table.h"
 #include "ip_address.h"
 #include "key_derivation.h"
 
@@ -51,6 +52,9 @@ class IkeSaEnvironment {
   // Whether the IKE_AUTH request of our IKE SA `localSpi` carries
   // INITIAL_CONTACT: it was our only IKE SA with the peer when it began.
   virtual bool SendsInitialContact(uint64_t /*localSpi*/) const { return false; }
+  // An IKE SA now has its keys (IKE_SA_INIT, or a rekey): what the daemon
+  // announces so that captures can be decrypted.
+  virtual void AnnounceIkeSaKeys(const IkeSaKeyRecord& /*keys*/) {}
 };
 
 // A fresh D-H key pair, real or modelled as the environment says.

@@ -6,11 +6,6 @@
 namespace ipsecsim::ike {
 namespace {
 
-std::vector<IkeSaKeyRecord>& Records() {
-  static std::vector<IkeSaKeyRecord> records;
-  return records;
-}
-
 std::string SpiHex(uint64_t spi) {
   Bytes b(8);
   PutU64(b.data(), spi);
@@ -19,27 +14,21 @@ std::string SpiHex(uint64_t spi) {
 
 }  // namespace
 
-void RecordIkeSaKeys(const IkeSaKeyRecord& record) {
-  for (const auto& r : Records())
-    if (r.spiI == record.spiI && r.spiR == record.spiR) return;
-  Records().push_back(record);
+void IkeSaKeyLog::Add(const IkeSaKeyRecord& record) {
+  if (seen_.emplace(record.spiI, record.spiR).second) records_.push_back(record);
 }
-
-const std::vector<IkeSaKeyRecord>& RecordedIkeSaKeys() { return Records(); }
-
-void ClearRecordedIkeSaKeys() { Records().clear(); }
 
 std::string Ikev2DecryptionTableLine(const IkeSaKeyRecord& record) {
   return SpiHex(record.spiI) + "," + SpiHex(record.spiR) + "," + ToHex(record.skEi) + "," +
          ToHex(record.skEr) + ",\"AES-GCM-256 with 16 octet ICV [RFC5282]\",,,\"NONE [RFC4306]\"";
 }
 
-bool WriteIkev2DecryptionTable(const std::string& path) {
+bool IkeSaKeyLog::Write(const std::string& path) const {
   const std::filesystem::path file(path);
   std::error_code ec;
   if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
   std::ofstream out(path, std::ios::trunc);
-  for (const auto& r : Records()) out << Ikev2DecryptionTableLine(r) << "\n";
+  for (const auto& r : records_) out << Ikev2DecryptionTableLine(r) << "\n";
   return out.good();
 }
 

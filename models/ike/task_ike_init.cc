@@ -1,7 +1,6 @@
 // IKE_SA_INIT (RFC 7296 §1.2, §2.23): proposal, D-H, nonces, NAT detection.
 #include "ike_proposals.h"
 #include "ike_tasks.h"
-#include "ikev2_decryption_table.h"
 #include "nat_detection.h"
 
 namespace ipsecsim::ike {
@@ -98,7 +97,7 @@ class IkeInitTask : public IkeTask {
 
   void DeriveKeys(IkeSaContext& sa) {
     sa.keys = DeriveIkeSaKeys(sa.nonceI, sa.nonceR, *sharedSecret_, sa.spiI, sa.spiR);
-    RecordIkeSaKeys({sa.spiI, sa.spiR, sa.keys->skEi, sa.keys->skEr});
+    sa.env->AnnounceIkeSaKeys({sa.spiI, sa.spiR, sa.keys->skEi, sa.keys->skEr});
   }
 
   std::optional<Proposal> chosen_;

@@ -7,7 +7,6 @@
 // initiator deletes the old IKE SA.
 #include "ike_proposals.h"
 #include "ike_tasks.h"
-#include "ikev2_decryption_table.h"
 
 namespace ipsecsim::ike {
 namespace {
@@ -95,7 +94,7 @@ class IkeRekeyTask : public IkeTask {
     rekey.nonceI = nonceI;
     rekey.nonceR = nonceR;
     rekey.initiatedHere = initiatedHere;
-    RecordIkeSaKeys({spiI, spiR, rekey.keys.skEi, rekey.keys.skEr});
+    sa.env->AnnounceIkeSaKeys({spiI, spiR, rekey.keys.skEi, rekey.keys.skEr});
     sa.events.ikeRekey = std::move(rekey);
   }
 

@@ -4,18 +4,15 @@
 #include <fstream>
 #include <sstream>
 
+#include "ns3/callback.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/ipv6-address.h"
 #include "sad.h"
+#include "xfrm_stack.h"
 
 namespace ipsecsim::xfrm {
 
 namespace {
-std::vector<EspSaRecord>& Registry() {
-  static std::vector<EspSaRecord> records;
-  return records;
-}
-
 std::string AddressText(const ns3::Address& a) {
   std::ostringstream os;
   if (ns3::Ipv4Address::IsMatchingType(a)) os << ns3::Ipv4Address::ConvertFrom(a);
@@ -29,18 +26,17 @@ std::string FamilyText(const ns3::Address& a) {
 }
 }  // namespace
 
-void RecordEspSa(const EspSaRecord& record) {
-  for (const EspSaRecord& r : Registry()) {
-    if (r.spi == record.spi && r.src == record.src && r.dst == record.dst &&
-        r.keymat == record.keymat) {
-      return;
-    }
-  }
-  Registry().push_back(record);
+void EspSaLog::Watch(ns3::Ptr<XfrmStack> stack) {
+  stack->TraceConnectWithoutContext("StateAdded", ns3::MakeCallback(&EspSaLog::Add, this));
 }
 
-const std::vector<EspSaRecord>& RecordedEspSas() { return Registry(); }
-void ClearRecordedEspSas() { Registry().clear(); }
+void EspSaLog::Add(const StateConfig& state) {
+  EspSaRecord record{state.src, state.dst, state.spi, state.keymat};
+  // The UAT line names everything that makes two records the same SA.
+  if (!seen_.insert(EspSaUatLine(record)).second) return;
+  records_.push_back(std::move(record));
+  if (listener_) listener_(records_.back());
+}
 
 std::string EspSaUatLine(const EspSaRecord& r) {
   return "\"" + FamilyText(r.src) + "\",\"" + AddressText(r.src) + "\",\"" + AddressText(r.dst) +
@@ -48,13 +44,13 @@ std::string EspSaUatLine(const EspSaRecord& r) {
          ToHex(r.keymat) + "\",\"NULL\",\"\"";
 }
 
-bool WriteEspSaUat(const std::string& path) {
+bool EspSaLog::Write(const std::string& path) const {
   std::error_code ec;
   const auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   std::ofstream out(path);
   if (!out) return false;
-  for (const EspSaRecord& r : Registry()) out << EspSaUatLine(r) << "\n";
+  for (const EspSaRecord& r : records_) out << EspSaUatLine(r) << "\n";
   return bool(out);
 }
 

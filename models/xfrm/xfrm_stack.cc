@@ -2,7 +2,6 @@
 
 #include <type_traits>
 
-#include "esp_sa_uat.h"
 #include "l4_hooks.h"
 #include "ns3/boolean.h"
 #include "ns3/log.h"
@@ -57,6 +56,14 @@ ns3::TypeId XfrmStack::GetTypeId() {
           .AddTraceSource("Expire", "A state reached its soft or hard lifetime.",
                           ns3::MakeTraceSourceAccessor(&XfrmStack::m_expireTrace),
                           "ipsecsim::xfrm::XfrmStack::ExpireTracedCallback")
+          .AddTraceSource("StateAdded", "A state was installed (XFRM_MSG_NEWSA).",
+                          ns3::MakeTraceSourceAccessor(&XfrmStack::m_stateAddedTrace),
+                          "ipsecsim::xfrm::XfrmStack::StateTracedCallback")
+          .AddTraceSource("StateDeleted",
+                          "A state was removed: deleted, flushed or hard expired "
+                          "(XFRM_MSG_DELSA).",
+                          ns3::MakeTraceSourceAccessor(&XfrmStack::m_stateDeletedTrace),
+                          "ipsecsim::xfrm::XfrmStack::StateTracedCallback")
           .AddTraceSource("Deliver",
                           "A segment handed to an L4 protocol, with the IPv4 header it was "
                           "delivered with and whether it arrived as ESP.",
@@ -110,7 +117,8 @@ void XfrmStack::AttachIpv6(Ptr<ns3::Node> node) {
 }
 
 void XfrmStack::DoDispose() {
-  FlushStates();
+  // The object goes away with the simulation: nothing is announced.
+  for (auto& state : m_sad.Flush()) CancelTimers(*state);
   for (auto& [key, event] : m_pendingAcquires) event.Cancel();
   m_pendingAcquires.clear();
   m_held.TakeAll();
@@ -166,7 +174,7 @@ bool XfrmStack::AddState(const StateConfig& config, std::string* error) {
     if (error) *error = why;
     return false;
   }
-  RecordEspSa({config.src, config.dst, config.spi, config.keymat});
+  m_stateAddedTrace(state->config);
   const SadKey key{config.spi, config.dst, config.protocol};
   const Lifetime& life = config.lifetime;
   if (life.softTime.IsStrictlyPositive()) {
@@ -190,9 +198,14 @@ void XfrmStack::FlushStates() {
   for (auto& state : m_sad.Flush()) DropState(std::move(state));
 }
 
+void XfrmStack::CancelTimers(State& state) {
+  state.softTimer.Cancel();
+  state.hardTimer.Cancel();
+}
+
 void XfrmStack::DropState(std::unique_ptr<State> state) {
-  state->softTimer.Cancel();
-  state->hardTimer.Cancel();
+  CancelTimers(*state);
+  m_stateDeletedTrace(state->config);
 }
 
 void XfrmStack::Flush() {

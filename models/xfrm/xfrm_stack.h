@@ -14,6 +14,7 @@
 //   std::string error;
 //   if (!xfrm->AddState(sa, &error)) { ...error says why... }
 //   xfrm->TraceConnectWithoutContext("Acquire", MakeCallback(&OnAcquire));
+//   xfrm->TraceConnectWithoutContext("StateAdded", MakeCallback(&OnNewSa));
 //   std::cout << xfrm->FormatXfrmStat();
 //
 // Hook points (ns-3.37):
@@ -148,6 +149,10 @@ class XfrmStack : public ns3::Object {
   void SetNattIkeHandler(NattIkeHandler handler) { m_ikeHandler = handler; }
 
   typedef void (*AcquireTracedCallback)(const AcquireEvent& event);
+  // StateAdded / StateDeleted: what the kernel announces to its netlink
+  // listeners as XFRM_MSG_NEWSA / XFRM_MSG_DELSA (deleted, flushed or hard
+  // expired), with the state's configuration.
+  typedef void (*StateTracedCallback)(const StateConfig& state);
   typedef void (*ExpireTracedCallback)(const ExpireEvent& event);
   typedef void (*DeliverTracedCallback)(ns3::Ptr<const ns3::Packet> segment,
                                         const ns3::Ipv4Header& header, bool decrypted);
@@ -212,7 +217,8 @@ class XfrmStack : public ns3::Object {
   void Account(State* state, uint64_t bytes);
   void SoftExpire(SadKey key);
   void HardExpire(SadKey key);
-  void DropState(std::unique_ptr<State> state);
+  void DropState(std::unique_ptr<State> state);  // announced as StateDeleted
+  static void CancelTimers(State& state);
   void SetHoldLimit(uint32_t limit);
   uint32_t GetHoldLimit() const;
 
@@ -238,6 +244,8 @@ class XfrmStack : public ns3::Object {
   NattIkeHandler m_ikeHandler;
   ns3::TracedCallback<const AcquireEvent&> m_acquireTrace;
   ns3::TracedCallback<const ExpireEvent&> m_expireTrace;
+  ns3::TracedCallback<const StateConfig&> m_stateAddedTrace;
+  ns3::TracedCallback<const StateConfig&> m_stateDeletedTrace;
   ns3::TracedCallback<ns3::Ptr<const ns3::Packet>, const ns3::Ipv4Header&, bool> m_deliverTrace;
 };
 

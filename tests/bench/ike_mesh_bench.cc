@@ -69,7 +69,6 @@ struct MeshRun {
 
 MeshRun RunMesh(const std::vector<std::string>& names, const harness::ClusterCertificates& certs,
                 bool modelled) {
-  ike::ClearRecordedIkeSaKeys();
   sim::WorldConfig config;
   config.nodeNames = names;
   sim::ClusterWorld world(config);

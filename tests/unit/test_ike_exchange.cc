@@ -70,8 +70,8 @@ BOOST_AUTO_TEST_CASE(acquire_negotiates_and_the_flow_crosses_as_esp) {
                                       << " simulated from the trapped packet to the first ESP "
                                          "frame; whole run "
                                       << wall * 1000 << " ms wall");
-  BOOST_TEST(RecordedIkeSaKeys().size() == 1u);
-  BOOST_TEST(xfrm::RecordedEspSas().size() == 2u);
+  BOOST_TEST(w.keys.ike.Records().size() == 1u);
+  BOOST_TEST(w.keys.esp.Records().size() == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(auto_start_brings_the_connection_up_without_traffic) {

@@ -53,9 +53,9 @@ std::vector<TrafficSelector> AuthRequestSelectors(const IkeWorld& w) {
   const Bytes datagram = IkeAuthRequest(w);
   auto parsed = ParseMessage(datagram);
   BOOST_REQUIRE_MESSAGE(parsed.Ok(), parsed.Error().ToString());
-  BOOST_REQUIRE_EQUAL(RecordedIkeSaKeys().size(), 1u);
+  BOOST_REQUIRE_EQUAL(w.keys.ike.Records().size(), 1u);
   std::string error;
-  auto cipher = SkCipher::FromKeymat(RecordedIkeSaKeys()[0].skEi, &error);
+  auto cipher = SkCipher::FromKeymat(w.keys.ike.Records()[0].skEi, &error);
   BOOST_REQUIRE_MESSAGE(cipher, error);
   auto inner = cipher->Open(datagram, *BodyOf<EncryptedPayload>(&parsed.Value().payloads.back()));
   BOOST_REQUIRE_MESSAGE(inner.Ok(), inner.Error().ToString());

@@ -44,8 +44,8 @@ Capture RunAndCapture() {
     w.UdpSend(0, kReplyPort, kServicePort, 3, ns3::Seconds(1));
     w.Run(ns3::Seconds(3));
     BOOST_REQUIRE_EQUAL(atB.packets, 3u);
-    BOOST_REQUIRE(WriteIkev2DecryptionTable(c.home + "/.config/wireshark/ikev2_decryption_table"));
-    BOOST_REQUIRE(xfrm::WriteEspSaUat(c.dir + "/esp_sa"));
+    BOOST_REQUIRE(w.keys.ike.Write(c.home + "/.config/wireshark/ikev2_decryption_table"));
+    BOOST_REQUIRE(w.keys.esp.Write(c.dir + "/esp_sa"));
   }
   c.pcap = c.dir + "/ike-0-0.pcap";
   return c;

@@ -107,24 +107,35 @@ struct WireFrame : ipsecsim::test::IpFrame {
   }
 };
 
+// The keys the stacks and daemons of a test world announce through their
+// trace sources, collected as a run's key log does.
+struct KeyLogs {
+  xfrm::EspSaLog esp;
+  IkeSaKeyLog ike;
+  void Watch(ns3::Ptr<xfrm::XfrmStack> stack) { esp.Watch(stack); }
+  void Watch(ns3::Ptr<IkeDaemon> daemon) {
+    daemon->TraceConnectWithoutContext("IkeSaKeys", ns3::MakeCallback(&IkeSaKeyLog::Add, &ike));
+  }
+};
+
 class IkeWorld {
  public:
   explicit IkeWorld(const std::string& pcapPrefix = "", bool ipv6 = false) : ipv6(ipv6) {
     ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(true));
     ns3::Config::SetDefault("ns3::Icmpv6L4Protocol::DAD", ns3::BooleanValue(false));
-    xfrm::ClearRecordedEspSas();
-    ClearRecordedIkeSaKeys();
     devices = ipsecsim::test::InstallTwoHosts(nodes);
     address = ipsecsim::test::AssignIpv4(devices);
     if (ipv6) address6 = ipsecsim::test::AssignIpv6(devices);
     xfrm::XfrmHelper helper;
     helper.SetStackAttribute("HoldUntilSa", ns3::BooleanValue(true));
     stacks = helper.Install(nodes);
+    for (const auto& stack : stacks) keys.Watch(stack);
     ipsecsim::test::TapWire(
         devices, [this](ipsecsim::test::IpFrame f) { wire.push_back(WireFrame{std::move(f)}); });
     for (uint32_t i = 0; i < 2; ++i) {
       daemons[i] = ns3::CreateObject<IkeDaemon>();
       daemons[i]->SetAttribute("Seed", ns3::UintegerValue(42 + i));
+      keys.Watch(daemons[i]);
     }
     if (!pcapPrefix.empty()) ns3::PointToPointHelper().EnablePcapAll(pcapPrefix, false);
   }
@@ -215,6 +226,7 @@ class IkeWorld {
   std::array<ns3::Ipv6Address, 2> address6;  // with ipv6
   std::vector<ns3::Ptr<xfrm::XfrmStack>> stacks;
   ns3::Ptr<IkeDaemon> daemons[2];
+  KeyLogs keys;
   ConnectionConfig aConnection;
   ConnectionConfig bConnection;
   std::vector<WireFrame> wire;

@@ -37,7 +37,10 @@ void SetModelled(IkeWorld& w, bool modelled) {
 }
 
 // The happy path of test_ike_exchange: 5 datagrams trapped, echoed by b.
-Outcome RunExchange(bool modelled, const std::string& pcapPrefix = "") {
+// With `keysDir`, the run's keys go to KEYSDIR/home/.config/wireshark/
+// ikev2_decryption_table and KEYSDIR/esp_sa.
+Outcome RunExchange(bool modelled, const std::string& pcapPrefix = "",
+                    const std::string& keysDir = "") {
   IkeWorld w(pcapPrefix);
   SetModelled(w, modelled);
   w.ConfigureDefault();
@@ -54,6 +57,10 @@ Outcome RunExchange(bool modelled, const std::string& pcapPrefix = "") {
   o.echoed = atA.packets;
   o.a = w.daemons[0]->Status("a-to-b");
   o.log = DumpLogs(w);
+  if (!keysDir.empty()) {
+    BOOST_REQUIRE(w.keys.ike.Write(keysDir + "/home/.config/wireshark/ikev2_decryption_table"));
+    BOOST_REQUIRE(w.keys.esp.Write(keysDir + "/esp_sa"));
+  }
   return o;
 }
 
@@ -226,10 +233,8 @@ BOOST_AUTO_TEST_CASE(modelled_mode_still_refuses_a_wrong_id) {
 BOOST_AUTO_TEST_CASE(tshark_decrypts_a_modelled_run_with_the_recorded_keys) {
   const std::string dir = ipsecsim::test::MakeTempDir("ike-modelled");
   const std::string home = dir + "/home";
-  const Outcome o = RunExchange(true, dir + "/ike");
+  const Outcome o = RunExchange(true, dir + "/ike", dir);
   BOOST_REQUIRE_EQUAL(o.delivered, 5u);
-  BOOST_REQUIRE(WriteIkev2DecryptionTable(home + "/.config/wireshark/ikev2_decryption_table"));
-  BOOST_REQUIRE(xfrm::WriteEspSaUat(dir + "/esp_sa"));
   const std::string pcap = dir + "/ike-0-0.pcap";
 
   const auto ike =

@@ -39,8 +39,8 @@ BOOST_AUTO_TEST_CASE(tshark_decrypts_udp_encapsulated_esp_and_marked_ike) {
     w.SendFromB(2.0);
     w.Run(ns3::Seconds(3));
     BOOST_REQUIRE(w.atB.packets == 3u && w.atA.packets == 1u);
-    BOOST_REQUIRE(WriteIkev2DecryptionTable(home + "/.config/wireshark/ikev2_decryption_table"));
-    BOOST_REQUIRE(xfrm::WriteEspSaUat(home + "/.config/wireshark/esp_sa"));
+    BOOST_REQUIRE(w.keys.ike.Write(home + "/.config/wireshark/ikev2_decryption_table"));
+    BOOST_REQUIRE(w.keys.esp.Write(home + "/.config/wireshark/esp_sa"));
   }
   const std::string pcap = dir + "/natt-0-0.pcap";
 

@@ -63,8 +63,6 @@ inline int IkeExchange(const SeenFrame& f) {
 class NattWorld {
  public:
   explicit NattWorld(const WorldOptions& options) {
-    xfrm::ClearRecordedEspSas();
-    ClearRecordedIkeSaKeys();
     hosts.Create(2);
     switchNode = ns3::CreateObject<ns3::Node>();
     ns3::CsmaHelper csma;
@@ -97,6 +95,7 @@ class NattWorld {
     xfrm::XfrmHelper helper;
     helper.SetStackAttribute("HoldUntilSa", ns3::BooleanValue(true));
     stacks = helper.Install(hosts);
+    for (const auto& stack : stacks) keys.Watch(stack);
     aSends = std::make_unique<WireTap>(nics.Get(0), "PhyTxBegin");
     bSends = std::make_unique<WireTap>(nics.Get(1), "PhyTxBegin");
     bGets = std::make_unique<WireTap>(nics.Get(1), "PhyRxEnd");
@@ -107,6 +106,7 @@ class NattWorld {
       daemons[i]->SetAttribute("Seed", ns3::UintegerValue(7 + i));
       daemons[i]->SetAttribute("ForceEncapsulation", ns3::BooleanValue(options.forceEncapsulation));
       daemons[i]->SetAttribute("NattKeepaliveInterval", ns3::TimeValue(options.keepaliveInterval));
+      keys.Watch(daemons[i]);
     }
     Pki& pki = Pki::Get();
     daemons[0]->Start(hosts.Get(0), pki.IdentityOf(pki.a));
@@ -150,6 +150,7 @@ class NattWorld {
   std::vector<ns3::Ptr<natt::LinkFirewall>> firewalls;
   std::vector<ns3::Ptr<xfrm::XfrmStack>> stacks;
   ns3::Ptr<IkeDaemon> daemons[2];
+  ike_exchange_test::KeyLogs keys;
   std::unique_ptr<WireTap> aSends, bSends, bGets;
   Received atA, atB;  // a's client socket, b's service socket
 

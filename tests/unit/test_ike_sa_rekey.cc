@@ -98,10 +98,10 @@ BOOST_AUTO_TEST_CASE(stream_crosses_ike_sa_rekeys_without_loss_and_tshark_decryp
     BOOST_TEST(a.ikeSpiI == b.ikeSpiI);
     BOOST_TEST(a.ikeSpiR == b.ikeSpiR);
     BOOST_TEST(a.ikeSpiI == IkeSpiI(ike.back()));
-    BOOST_REQUIRE_EQUAL(RecordedIkeSaKeys().size(), 4u);
-    BOOST_TEST(RecordedIkeSaKeys().back().spiI == a.ikeSpiI);
-    BOOST_TEST(RecordedIkeSaKeys().back().spiR == a.ikeSpiR);
-    BOOST_REQUIRE(WriteIkev2DecryptionTable(table));
+    BOOST_REQUIRE_EQUAL(w.keys.ike.Records().size(), 4u);
+    BOOST_TEST(w.keys.ike.Records().back().spiI == a.ikeSpiI);
+    BOOST_TEST(w.keys.ike.Records().back().spiR == a.ikeSpiR);
+    BOOST_REQUIRE(w.keys.ike.Write(table));
   }
   const auto out = ipsecsim::test::RunCommand("HOME=" + home + " tshark -r " + dir +
                                               "/ike-0-0.pcap -V -Y isakmp 2>&1");
@@ -207,7 +207,7 @@ BOOST_AUTO_TEST_CASE(colliding_ike_sa_rekeys_leave_one_ike_sa) {
         BOOST_TEST(IkeSpiI(ike.back()) == a.ikeSpiI);
         BOOST_TEST(w.stacks[0]->States().Size() == 2u);
         BOOST_TEST(w.stacks[1]->States().Size() == 2u);
-        winners.insert(IkeSpiI(ike.back()) == RecordedIkeSaKeys()[1].spiI ? 1 : 2);
+        winners.insert(IkeSpiI(ike.back()) == w.keys.ike.Records()[1].spiI ? 1 : 2);
       }
     }
   }

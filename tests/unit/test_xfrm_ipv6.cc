@@ -30,10 +30,10 @@ class TwoIpv6Hosts {
  public:
   TwoIpv6Hosts() {
     ns3::Config::SetDefault("ns3::Icmpv6L4Protocol::DAD", ns3::BooleanValue(false));
-    ClearRecordedEspSas();
     devices = ipsecsim::test::InstallTwoHosts(hosts);
     address = ipsecsim::test::AssignIpv6(devices);
     xfrm = XfrmHelper().Install(hosts);
+    for (const auto& stack : xfrm) keys.Watch(stack);
     ipsecsim::test::TapWire(devices, [this](IpFrame f) {
       // IPv6 only, and ICMPv6 (neighbour discovery) left aside
       if (f.ipv6 && f.protocol != 58) wire.push_back(std::move(f));
@@ -96,6 +96,7 @@ class TwoIpv6Hosts {
   ns3::NetDeviceContainer devices;
   std::array<ns3::Ipv6Address, 2> address;
   std::vector<ns3::Ptr<XfrmStack>> xfrm;
+  EspSaLog keys;
   std::vector<ns3::Ptr<ns3::Socket>> sockets;
   std::vector<uint32_t> receivedBytes;
   std::vector<IpFrame> wire;
@@ -207,7 +208,7 @@ BOOST_AUTO_TEST_CASE(esp_in_udp_over_ipv6_decrypts_in_tshark_with_valid_checksum
     int udp4500 = 0;
     for (const IpFrame& f : w.wire) udp4500 += f.protocol == 17 && f.DstPort() == 4500;
     BOOST_TEST(udp4500 == 2);  // the first fragment of each datagram shows the port
-    BOOST_REQUIRE(WriteEspSaUat((dir / "esp_sa").string()));
+    BOOST_REQUIRE(w.keys.Write((dir / "esp_sa").string()));
   }
   std::string keys;
   std::ifstream uat(dir / "esp_sa");

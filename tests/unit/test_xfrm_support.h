@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "esp_sa_uat.h"
 #include "ns3/core-module.h"
 #include "ns3/internet-module.h"
 #include "ns3/network-module.h"
@@ -34,7 +33,6 @@ class TwoHosts {
  public:
   explicit TwoHosts(bool holdUntilSa = false) {
     ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(true));
-    ClearRecordedEspSas();
     devices = ipsecsim::test::InstallTwoHosts(hosts);
     const auto addresses = ipsecsim::test::AssignIpv4(devices);
     for (uint32_t i = 0; i < 2; ++i) {  // hosts, not routers

@@ -93,7 +93,6 @@ int main(int argc, char* argv[]) {
   cmd.Parse(int(argvFixed.size()), argvFixed.data());
 
   GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
-  ClearRecordedEspSas();
 
   NodeContainer hosts(2);
   PointToPointHelper p2p;
@@ -108,6 +107,8 @@ int main(int argc, char* argv[]) {
   const Ipv4Address b = ifaces.GetAddress(1);
 
   auto stacks = XfrmHelper().Install(hosts);
+  EspSaLog keyLog;  // keys/esp_sa
+  for (const auto& stack : stacks) keyLog.Watch(stack);
   if (ipsec) {
     for (int i = 0; i < 2; ++i) {
       XfrmStack& xfrm = *stacks[i];
@@ -197,7 +198,7 @@ int main(int argc, char* argv[]) {
     std::cout << "--- host" << i << " xfrm_stat\n" << stacks[i]->FormatXfrmStat();
   }
   const std::string keys = out + "/keys/esp_sa";
-  if (!WriteEspSaUat(keys)) {
+  if (!keyLog.Write(keys)) {
     std::cerr << "two-hosts: cannot write " << keys << "\n";
     return 1;
   }
