@@ -1,8 +1,5 @@
 #include "cli_run.h"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <functional>
@@ -42,27 +39,6 @@ int RunAndReport(const harness::Scenario& sc, const std::string& dir, harness::R
   return report.AllExpectationsPass() ? 0 : 1;
 }
 
-// Runs `work` in a child process and returns its exit status (128 + N when
-// signal N ended it).
-int InOwnProcess(const std::function<int()>& work, const std::string& name) {
-  std::cout.flush();
-  std::cerr.flush();
-  const pid_t pid = fork();
-  if (pid < 0) return work();  // no process to spare: run here
-  if (pid == 0) {
-    const int code = work();
-    std::cout.flush();
-    std::cerr.flush();
-    _exit(code);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  const int signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-  std::cerr << "ipsecsim: scenario " << name << " ended by signal " << signal << "\n";
-  return 128 + signal;
-}
-
 int Run(const RunArgs& a) {
   harness::RunOptions options;
   options.pcap = a.pcap;
@@ -93,15 +69,11 @@ int Run(const RunArgs& a) {
     }
     dirs.push_back(dir);
   }
-  int status = 0;  // the worst: 0 all hold, 1 an expectation failed, 128 + N a crash
+  int status = 0;  // the worst: 0 all hold, 1 an expectation failed
   for (size_t i = 0; i < scenarios.size(); ++i) {
-    const auto runOne = [&] { return RunAndReport(scenarios[i], dirs[i], options); };
-    // ns-3 numbers the random streams it hands out from a process-wide
-    // counter, so a scenario simulated after another would draw other random
-    // numbers than the same scenario alone: with several scenarios each runs
-    // in a process of its own, and the results do not depend on the batch.
-    const int code = scenarios.size() == 1 ? runOne() : InOwnProcess(runOne, scenarios[i].name);
-    status = std::max(status, code);
+    // Each run assigns its own random streams: a scenario reports the same
+    // here as alone, whatever ran before it.
+    status = std::max(status, RunAndReport(scenarios[i], dirs[i], options));
   }
   return status;
 }

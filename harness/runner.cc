@@ -332,6 +332,8 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   }
   TapSenderPorts(sc, *w);
   StartFlows(sc, *w);
+  // Every node is built: the run's random variables get the run's streams.
+  w->cluster->AssignStreams(0);
   if (options.pcap) {
     std::filesystem::create_directories(options.outDir + "/pcap");
     w->cluster->EnablePcap(options.outDir + "/pcap");

@@ -28,6 +28,7 @@ ClusterWorld::ClusterWorld(const WorldConfig& config) : config_(config) {
       loss->SetAttribute("ErrorUnit", StringValue("ERROR_UNIT_PACKET"));
       loss->AssignStreams(int64_t(i));
       switchPorts_.Get(i)->SetAttribute("ReceiveErrorModel", PointerValue(loss));
+      losses_.push_back(loss);
     }
   }
   InternetStackHelper internet;
@@ -37,6 +38,19 @@ ClusterWorld::ClusterWorld(const WorldConfig& config) : config_(config) {
     ovn_.push_back(std::make_unique<OvnNode>(i, plan_, *this, hosts_.Get(i), nics_.Get(i)));
     ovn_.back()->Setup(config.hostMtu, config.clusterMtu, config.tunnelDf, config.family);
   }
+}
+
+int64_t ClusterWorld::AssignStreams(int64_t stream) {
+  int64_t next = stream;
+  for (const Ptr<RateErrorModel>& loss : losses_) next += loss->AssignStreams(next);
+  for (auto node = NodeList::Begin(); node != NodeList::End(); ++node) {
+    next += InternetStackHelper().AssignStreams(NodeContainer(*node), next);
+    for (uint32_t d = 0; d < (*node)->GetNDevices(); ++d) {
+      if (auto csma = DynamicCast<CsmaNetDevice>((*node)->GetDevice(d)))
+        next += csma->AssignStreams(next);
+    }
+  }
+  return next - stream;
 }
 
 bool ClusterWorld::UnderlayMac(Ipv4Address ip, Mac48Address* mac) const {

@@ -81,6 +81,16 @@ class ClusterWorld : public ClusterDirectory {
   // capture of the NIC that sent it and of the NICs that received it).
   void EnablePcap(const std::string& dir) const;
 
+  // Gives every random variable of the simulation a stream of its own,
+  // numbered from `stream` (ns-3's AssignStreams convention; returns how many
+  // it used): the links' loss, then node by node in NodeList order, which
+  // takes in the pods and middleboxes built around the world, ARP request
+  // jitter, ICMPv6 timers and IPv6 fragment IDs of each internet stack and
+  // the backoff of each CSMA device. Without it ns-3 numbers streams from a
+  // process-wide counter, and a run would draw other numbers after another
+  // run in the same process. Call it once every node is built.
+  int64_t AssignStreams(int64_t stream);
+
  private:
   WorldConfig config_;
   AddressPlan plan_;
@@ -90,6 +100,7 @@ class ClusterWorld : public ClusterDirectory {
   ns3::NetDeviceContainer switchPorts_;
   mutable ns3::CsmaHelper csma_;  // EnablePcap is not const in ns-3
   std::vector<std::unique_ptr<OvnNode>> ovn_;
+  std::vector<ns3::Ptr<ns3::RateErrorModel>> losses_;  // cluster.link_loss, one per link
   struct NatFront {
     ns3::Ipv4Address address;
     ns3::Mac48Address mac;

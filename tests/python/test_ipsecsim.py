@@ -1,6 +1,9 @@
 """The Python API against the same oracles as the command line."""
 
+import json
+import os
 import pathlib
+import subprocess
 
 import pytest
 
@@ -101,3 +104,17 @@ def test_lifecycle_report_and_refused_procedure():
         ipsecsim.run_text(
             "name: x\ncluster: {version: \"4.15\", pools: [{name: w, nodes: 2}]}\n"
             "lifecycle: {procedure: {steps: [{upgrade: \"4.14\"}]}}\n", "x.yaml")
+
+
+def test_scenarios_report_the_same_in_one_process_as_alone(tmp_path):
+    """Two scenarios in both orders in this process, each against `ipsecsim run` alone."""
+    names = ["lifecycle-enable-after-install", "nat-natt"]
+    alone = {}
+    for name in names:
+        out = tmp_path / name
+        subprocess.run([os.environ["IPSECSIM_BINARY"], "run", f"scenarios/{name}.yaml",
+                        "--out", str(out)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        alone[name] = json.loads((out / "report.json").read_text())
+    for order in (names, names[::-1]):
+        for name in order:
+            assert ipsecsim.run_file(f"scenarios/{name}.yaml") == alone[name], (order, name)

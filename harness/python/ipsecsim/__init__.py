@@ -6,12 +6,9 @@
         print(flow["name"], flow["verdict"])
 
 Every function runs in this process; for sweeps across machines, submit
-run_text calls to Dask workers (python3-distributed). ns-3 numbers the random
-streams it hands out from a process-wide counter, so the second scenario run
-in one process draws other random numbers (CSMA backoffs, for instance) than
-the same scenario alone: timings can differ by microseconds from
-`ipsecsim run`, which simulates each scenario of a batch in its own process.
-For byte-identical reports, run one scenario per process.
+run_text calls to Dask workers (python3-distributed). A scenario and seed
+give the same report here as `ipsecsim run` gives, whatever ran before in
+the process: each run assigns the random streams it draws from.
 """
 
 from ._ipsecsim import ScenarioError, esp_decrypt, esp_encrypt, run_file, run_text
