@@ -3,6 +3,7 @@
 #include <functional>
 #include <iostream>
 
+#include "cli_check.h"
 #include "cli_esp.h"
 #include "cli_numbers.h"
 #include "cli_run.h"
@@ -13,6 +14,7 @@ int main(int argc, char** argv) {
   std::function<int()> action;
   ipsecsim::cli::AddEspCommand(app, &action);
   ipsecsim::cli::AddRunCommand(app, &action);
+  ipsecsim::cli::AddCheckCommand(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -11,6 +11,9 @@ PACKAGES=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   pybind11-dev python3-dev python3-pytest python3-numpy python3-matplotlib
   tshark openssl
+  # Oracles for `ipsecsim check`: Libreswan's own ipsec.conf reader
+  # (readwriteconf, addconn) and NSS's certutil/pk12util.
+  libreswan libnss3-tools
 )
 
 missing=()
@@ -24,6 +27,21 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   # tshark asks whether non-root users may capture; the answer does not matter here.
   echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
+  # libreswan's postinst enables and starts ipsec.service (pluto) on a
+  # systemd host. Only its configuration reader is wanted here, so the install
+  # runs under a policy-rc.d that forbids starting services (deb-systemd-invoke
+  # honours it), and the unit is disabled afterwards.
+  policy=/usr/sbin/policy-rc.d
+  own_policy=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+    $SUDO chmod 755 "$policy"
+    own_policy=yes
+    trap '$SUDO rm -f "$policy"' EXIT
+  fi
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  if [ -d /run/systemd/system ] && systemctl list-unit-files ipsec.service >/dev/null 2>&1; then
+    $SUDO systemctl disable --now ipsec.service >/dev/null 2>&1 || true
+  fi
 fi
