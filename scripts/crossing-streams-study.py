@@ -21,9 +21,9 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 # (nodes, seeds) per spread.
-PLAN = {"0.5s": [(3, 30), (5, 30), (10, 20), (20, 10), (30, 6), (50, 4)],
-        "4s": [(3, 30), (5, 30), (10, 20), (20, 10), (30, 6), (50, 4)],
-        "16s": [(3, 30), (10, 20), (20, 10)]}
+PLAN = {"0s": [(3, 20), (5, 20), (10, 10), (20, 5), (30, 3), (50, 2)],
+        "4s": [(3, 30), (5, 20), (10, 20), (20, 10), (30, 4), (50, 2)],
+        "16s": [(3, 20), (10, 10), (20, 5)]}
 QUICK_PLAN = {"4s": [(3, 4), (10, 2)]}
 BUILDS = ("4.6", "5.x")
 # libreswan/libreswan#1903: P(at least one SA not established) with every
@@ -114,7 +114,7 @@ def plot(summary, path):
             if not s:
                 continue
             colour, fmt = styles[build]
-            alpha = {"0.5s": 1.0, "4s": 0.7, "16s": 0.4}.get(spread, 0.8)
+            alpha = {"0s": 1.0, "4s": 0.7, "16s": 0.4}.get(spread, 0.8)
             err = [[r["p"] - r["p_low"] for r in s], [r["p_high"] - r["p"] for r in s]]
             ax.errorbar([r["nodes"] for r in s], [r["p"] for r in s], yerr=err, fmt=fmt,
                         color=colour, alpha=alpha, capsize=3,
