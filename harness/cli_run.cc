@@ -1,9 +1,14 @@
 #include "cli_run.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "artifact_kind.h"
@@ -23,18 +28,56 @@ struct RunArgs {
   bool pcap = false;
   bool certs = false;
   std::string seed;
+  bool outGiven = false;
+  bool seedGiven = false;
 };
+
+// What a run will write in `dir`, refused before any simulation: a report
+// path that is a directory, or an output directory that is a file.
+std::string OutputProblem(const std::string& dir, const harness::Scenario& sc,
+                          const harness::RunOptions& options) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files = {"report.json", "junit.xml"};
+  if (sc.lifecycle) files.push_back("timeline.csv");
+  std::vector<std::string> dirs;
+  if (options.pcap) dirs = {"pcap", "keys"};
+  if (options.certs) dirs.push_back("certs");
+  std::error_code error;
+  for (const std::string& name : files) {
+    const fs::path path = fs::path(dir) / name;
+    if (fs::exists(path, error) && !fs::is_regular_file(path, error))
+      return path.string() + ": expected a file that can be replaced, got a directory or device";
+  }
+  for (const std::string& name : dirs) {
+    const fs::path path = fs::path(dir) / name;
+    fs::create_directories(path, error);
+    if (error || !fs::is_directory(path))
+      return path.string() + ": expected a directory that can be created, got: " +
+             (error ? error.message() : "not a directory");
+  }
+  if (access(dir.c_str(), W_OK) != 0)
+    return dir + ": expected a directory this user can write to: " + std::strerror(errno);
+  return "";
+}
 
 // Simulates one scenario, writes its reports and prints its table; 0 when
 // every expectation holds, 1 otherwise.
 int RunAndReport(const harness::Scenario& sc, const std::string& dir, harness::RunOptions options) {
   options.outDir = dir;
-  const harness::RunReport report = harness::RunScenario(sc, options);
-  harness::WriteJsonReport(report, dir + "/report.json");
-  if (report.lifecycle)
-    harness::WriteReportFile(dir + "/timeline.csv",
-                             harness::LifecycleTimelineCsv(*report.lifecycle));
-  harness::WriteJunitReport(report, dir + "/junit.xml");
+  harness::RunReport report;
+  try {
+    // Outputs were checked before; what still fails (a full disk, a
+    // directory changed meanwhile) is reported, not thrown.
+    report = harness::RunScenario(sc, options);
+    harness::WriteJsonReport(report, dir + "/report.json");
+    if (report.lifecycle)
+      harness::WriteReportFile(dir + "/timeline.csv",
+                               harness::LifecycleTimelineCsv(*report.lifecycle));
+    harness::WriteJunitReport(report, dir + "/junit.xml");
+  } catch (const std::runtime_error& e) {
+    std::cerr << "ipsecsim: " << e.what() << "\n";
+    return 2;
+  }
   std::cout << harness::FormatTable(report) << "reports: " << dir << "/report.json, " << dir
             << "/junit.xml\n\n";
   return report.AllExpectationsPass() ? 0 : 1;
@@ -44,7 +87,13 @@ int Run(const RunArgs& a) {
   harness::RunOptions options;
   options.pcap = a.pcap;
   options.certs = a.certs;
-  if (!a.seed.empty()) options.seed = ParseUnsigned("--seed", a.seed, UINT64_MAX);
+  if (a.outGiven && a.out.empty())
+    throw UsageError{"--out: expected a directory, got an empty string"};
+  if (a.seedGiven) {
+    // The range of the scenario's seed: ns-3 seeds are 32-bit and not zero.
+    options.seed = ParseUnsigned("--seed", a.seed, 4294967295u);
+    if (*options.seed == 0) throw UsageError{"--seed: expected 1 to 4294967295, got 0"};
+  }
   // Load every file first, so a typo in the last one costs no simulation time.
   std::vector<harness::Scenario> scenarios;
   for (const std::string& file : a.files) {
@@ -65,6 +114,17 @@ int Run(const RunArgs& a) {
       return 2;
     }
   }
+  // Two scenarios of one name would write to one directory.
+  std::map<std::string, const std::string*> fileOfName;
+  for (const harness::Scenario& sc : scenarios) {
+    const auto [it, fresh] = fileOfName.emplace(sc.name, &sc.file);
+    if (!fresh) {
+      std::cerr << "ipsecsim: " << sc.file << ": scenario name '" << sc.name
+                << "' is also the name in " << *it->second
+                << "; expected unique names in one run (each names its results directory)\n";
+      return 2;
+    }
+  }
   // Every output directory before any simulation, for the same reason.
   std::vector<std::string> dirs;
   for (const harness::Scenario& sc : scenarios) {
@@ -76,6 +136,11 @@ int Run(const RunArgs& a) {
       std::cerr << "ipsecsim: " << (a.out.empty() ? "output directory" : "--out") << " " << dir
                 << ": expected a directory that can be created, got: "
                 << (error ? error.message() : "not a directory") << "\n";
+      return 2;
+    }
+    const std::string problem = OutputProblem(dir, sc, options);
+    if (!problem.empty()) {
+      std::cerr << "ipsecsim: " << problem << "\n";
       return 2;
     }
     dirs.push_back(dir);
@@ -95,14 +160,19 @@ void AddRunCommand(CLI::App& app, std::function<int()>* action) {
   auto args = std::make_shared<RunArgs>();
   auto* run = app.add_subcommand("run", "Simulate scenarios and report which flows are encrypted");
   run->add_option("files", args->files, "scenario YAML files")->required();
-  run->add_option("--out", args->out,
-                  "output directory (default results/<scenario name>; with several files, "
-                  "one subdirectory each)");
+  CLI::Option* out =
+      run->add_option("--out", args->out,
+                      "output directory (default results/<scenario name>; with several files, "
+                      "one subdirectory each)");
   run->add_flag("--pcap", args->pcap, "write DIR/pcap/*.pcap and the keys in DIR/keys/esp_sa");
   run->add_flag("--certs", args->certs,
                 "write the operator CA and node certificates to DIR/certs/*.pem");
-  run->add_option("--seed", args->seed, "override the scenario's seed");
-  run->callback([args, action] { *action = [args] { return Run(*args); }; });
+  CLI::Option* seed = run->add_option("--seed", args->seed, "override the scenario's seed");
+  run->callback([args, action, out, seed] {
+    args->outGiven = out->count() > 0;
+    args->seedGiven = seed->count() > 0;
+    *action = [args] { return Run(*args); };
+  });
 }
 
 }  // namespace ipsecsim::cli

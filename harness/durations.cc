@@ -1,6 +1,6 @@
 #include "durations.h"
 
-#include <regex>
+#include <cctype>
 #include <sstream>
 
 namespace ipsecsim::harness {
@@ -15,20 +15,46 @@ double UnitSeconds(const std::string& unit) {
   return 1;  // "s"
 }
 
+bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+
 }  // namespace
+
+std::optional<DecimalAndUnit> SplitDecimal(const std::string& text, bool signAllowed,
+                                           bool bareFractionAllowed) {
+  // A scan rather than std::regex: libstdc++'s regex recurses once per
+  // character and overflows the stack on long values.
+  size_t at = 0;
+  if (signAllowed && at < text.size() && (text[at] == '+' || text[at] == '-')) ++at;
+  const size_t integerStart = at;
+  while (at < text.size() && IsDigit(text[at])) ++at;
+  const size_t integerDigits = at - integerStart;
+  size_t fractionDigits = 0;
+  if (at < text.size() && text[at] == '.') {
+    ++at;
+    const size_t fractionStart = at;
+    while (at < text.size() && IsDigit(text[at])) ++at;
+    fractionDigits = at - fractionStart;
+    // "1." is a duration, not a rate; ".5" is neither when bare fractions are off.
+    if (!bareFractionAllowed && (integerDigits == 0 || fractionDigits == 0)) return std::nullopt;
+  }
+  if (integerDigits == 0 && fractionDigits == 0) return std::nullopt;
+  // istringstream with the classic locale: independent of the user's locale.
+  std::istringstream number(text.substr(0, at));
+  number.imbue(std::locale::classic());
+  DecimalAndUnit result;
+  number >> result.value;
+  if (number.fail()) return std::nullopt;
+  result.unit = text.substr(at);
+  return result;
+}
 
 std::optional<double> ParseDurationSeconds(const std::string& text) {
   if (text == "0") return 0.0;
-  static const std::regex kDuration(R"(^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(ns|us|ms|s|m|h)$)");
-  std::smatch match;
-  if (!std::regex_match(text, match, kDuration)) return std::nullopt;
-  // istringstream with the classic locale: independent of the user's locale.
-  std::istringstream number(match[1].str());
-  number.imbue(std::locale::classic());
-  double value = 0;
-  number >> value;
-  if (number.fail()) return std::nullopt;
-  return value * UnitSeconds(match[2].str());
+  const std::optional<DecimalAndUnit> parsed = SplitDecimal(text, true, true);
+  if (!parsed) return std::nullopt;
+  for (const char* unit : {"ns", "us", "ms", "s", "m", "h"})
+    if (parsed->unit == unit) return parsed->value * UnitSeconds(parsed->unit);
+  return std::nullopt;
 }
 
 }  // namespace ipsecsim::harness

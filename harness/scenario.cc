@@ -4,6 +4,22 @@
 
 namespace ipsecsim::harness {
 
+std::string PrintableText(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (c >= 0x20 && c != 0x7f) {
+      out.push_back(char(c));
+      continue;
+    }
+    static const char kHex[] = "0123456789abcdef";
+    out += "\\x";
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+  return out;
+}
+
 std::vector<std::string> Scenario::NodeNames() const {
   std::vector<std::string> names;
   for (const PoolSpec& pool : cluster.pools) {

@@ -15,13 +15,18 @@ namespace ipsecsim::harness {
 
 // Bad input: where it is and what was expected. The CLI prints
 // "FILE:LINE: KEY: MESSAGE" and exits 2.
+// Control characters in a message (a NUL in a name) would cut it short or
+// garble the terminal: they are written as \xNN.
+std::string PrintableText(const std::string& text);
+
 struct ScenarioError : std::runtime_error {
   ScenarioError(std::string file, int line, std::string key, std::string message)
-      : std::runtime_error(file + ":" + std::to_string(line) + ": " + key + ": " + message),
+      : std::runtime_error(PrintableText(file) + ":" + std::to_string(line) + ": " +
+                           PrintableText(key) + ": " + PrintableText(message)),
         file(std::move(file)),
         line(line),
         key(std::move(key)),
-        message(std::move(message)) {}
+        message(PrintableText(message)) {}
   std::string file;
   int line;         // 1-based; 0 when the whole file is at fault
   std::string key;  // dotted path, e.g. "flows[2].protocol"

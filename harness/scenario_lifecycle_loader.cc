@@ -8,11 +8,13 @@
 #include "ipsec_release.h"
 #include "network_operator.h"
 #include "ocp_zstreams.h"
+#include "scenario_limits.h"
 
 namespace ipsecsim::harness {
 namespace {
 
-constexpr double kMaxSeconds = 1000 * 3600.0;
+// A patch of the Network object is a few hundred bytes; oc reads -p whole.
+constexpr size_t kMaxPatchLength = 64 * 1024;
 const std::vector<std::string> kLifecycleKeys = {
     "daemon_fixes", "libreswan", "libreswan_unshipped", "modelled_crypto", "sample_interval",
     "settle",       "probes",    "daemonset",           "machine_config",  "procedure"};
@@ -136,10 +138,12 @@ ProcedureStepSpec ParseStep(const YamlValue& value) {
                               std::to_string(actions));
   if (auto v = m.Find("merge_patch")) {
     step.kind = ProcedureStepSpec::Kind::kMergePatch;
-    step.body = v->AsString("a JSON merge patch body, as given to oc patch --type=merge -p");
+    step.body = v->AsString("a JSON merge patch body, as given to oc patch --type=merge -p",
+                            kMaxPatchLength);
   } else if (auto v = m.Find("json_patch")) {
     step.kind = ProcedureStepSpec::Kind::kJsonPatch;
-    step.body = v->AsString("a JSON patch body, as given to oc patch --type=json -p");
+    step.body =
+        v->AsString("a JSON patch body, as given to oc patch --type=json -p", kMaxPatchLength);
   } else if (auto v = m.Find("delete_daemonsets")) {
     step.kind = ProcedureStepSpec::Kind::kDeleteDaemonSets;
     for (const YamlValue& name : v->AsList("a list of DaemonSet names"))
@@ -178,11 +182,23 @@ LifecycleSpec ParseLifecycle(const YamlValue& value, const std::string& version,
   if (auto v = m.Find("daemon_fixes"))
     spec.fixedDaemons = v->AsChoice({"stock", "fixed"}) == "fixed";
   if (auto v = m.Find("modelled_crypto")) spec.modelledCrypto = v->AsBool();
-  if (auto v = m.Find("sample_interval")) spec.sampleIntervalSeconds = Positive(*v, "an interval");
+  if (auto v = m.Find("sample_interval")) {
+    spec.sampleIntervalSeconds = Positive(*v, "an interval");
+    if (spec.sampleIntervalSeconds < kMinPeriodSeconds)
+      v->Fail(
+          "expected a sample interval of at least 10ms: every pair of nodes is sampled "
+          "each interval for the whole run");
+  }
   if (auto v = m.Find("settle")) spec.settleSeconds = v->AsDuration(kMaxSeconds);
   if (auto v = m.Find("probes")) {
     YamlMap p = v->AsMap(kProbeKeys, "a map {interval: 1s, size: 100} (interval 0s: no probes)");
-    if (auto i = p.Find("interval")) spec.probeIntervalSeconds = i->AsDuration(3600);
+    if (auto i = p.Find("interval")) {
+      spec.probeIntervalSeconds = i->AsDuration(3600);
+      if (spec.probeIntervalSeconds > 0 && spec.probeIntervalSeconds < kMinPeriodSeconds)
+        i->Fail(
+            "expected a probe interval of 0s (no probes) or at least 10ms: every pair of "
+            "nodes is probed each interval for the whole run");
+    }
     if (auto s = p.Find("size"))
       spec.probeSize = int(s->AsInteger(24, 1400, "probe payload bytes"));
   }

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
@@ -12,6 +13,7 @@
 #include "ocp_zstreams.h"
 #include "scenario.h"
 #include "scenario_lifecycle_loader.h"
+#include "scenario_limits.h"
 #include "scenario_underlay_loader.h"
 #include "scenario_units.h"
 #include "yaml_reader.h"
@@ -23,13 +25,10 @@ constexpr int kMinMtu = 576;
 constexpr int kMaxHostMtu = 9216;
 constexpr int kGeneveOverhead = 100;  // OVN-Kubernetes' budget for the Geneve encapsulation
 constexpr int kIpsecOverhead = 46;    // what OVN-Kubernetes subtracts for ESP when IPsec is Full
-constexpr int kMaxNodesPerPool = 500;
 constexpr int kFlowMarkerBytes = 16;
 constexpr int kMaxPacketSize = 65000;
 constexpr int kMinMinorVersion = 12;
 constexpr int kMaxMinorVersion = 19;
-constexpr double kMaxSeconds = 1000 * 3600.0;
-constexpr uintmax_t kMaxFileBytes = 16 * 1024 * 1024;
 constexpr double kMaxNatKeepaliveSeconds = 3600;
 
 const std::vector<std::string> kTopKeys = {"name",  "seed",   "duration", "cluster",  "pods",
@@ -84,6 +83,7 @@ class ScenarioParser {
       scenario_.lifecycle =
           ParseLifecycle(*lifecycle, scenario_.cluster.version, scenario_.ipsecConfigJson);
     }
+    CheckIpsecMeshSize(top);
     if (auto pods = top.Find("pods")) ParsePods(*pods);
     if (auto flows = top.Find("flows")) ParseFlows(*flows);
     if (auto expect = top.Find("expect")) ParseExpectations(*expect);
@@ -101,6 +101,17 @@ class ScenarioParser {
     }
   }
 
+  void CheckIpsecMeshSize(const YamlMap& top) const {
+    const bool ipsec = scenario_.cluster.ipsecMode == IpsecMode::kFull || scenario_.lifecycle;
+    const int nodes = int(scenario_.NodeNames().size());
+    if (!ipsec || nodes <= kMaxIpsecNodes) return;
+    top.FailAt(scenario_.lifecycle ? "lifecycle" : "cluster",
+               "expected at most " + std::to_string(kMaxIpsecNodes) +
+                   " nodes with IPsec Full or a lifecycle, got " + std::to_string(nodes) +
+                   ": every pair of nodes has its own IKE SA, so memory and time grow with the "
+                   "square of the node count (100 nodes: 1.6 GB)");
+  }
+
   void ParseCluster(const YamlValue& value) {
     YamlMap cluster =
         value.AsMap(kClusterKeys, "a cluster map with keys " + JoinWords(kClusterKeys));
@@ -110,8 +121,14 @@ class ScenarioParser {
     if (auto rate = cluster.Find("link_rate")) {
       spec.linkRate = rate->AsString(kDataRateExamples);
       std::optional<double> bps = ParseDataRateBitsPerSecond(spec.linkRate);
-      if (!bps || *bps <= 0) {
+      if (!bps) {
         rate->Fail(std::string("expected ") + kDataRateExamples + ", got '" + spec.linkRate + "'");
+      }
+      if (*bps < kMinLinkBitsPerSecond || *bps > kMaxLinkBitsPerSecond) {
+        rate->Fail("expected a link rate from 1Mbps to 1000Gbps, got '" + spec.linkRate +
+                   "': slower links are not cluster NICs (one 9216-byte frame at 100kbps takes "
+                   "longer than the 0.5 s IKE retransmission timer), and ns-3 counts rates in "
+                   "whole bits per second");
       }
     }
     if (auto delay = cluster.Find("link_delay")) spec.linkDelaySeconds = delay->AsDuration(1.0);
@@ -156,13 +173,21 @@ class ScenarioParser {
     std::vector<YamlValue> items = value.AsList("a list of machine-config pools");
     if (items.empty()) value.Fail("expected at least one pool, e.g. {name: worker, nodes: 3}");
     std::set<std::string> names;
+    int totalNodes = 0;
     for (const YamlValue& item : items) {
       YamlMap pool = item.AsMap(kPoolKeys, "a pool like {name: worker, nodes: 3}");
       YamlValue nameValue = pool.Require("name");
       YamlValue nodesValue = pool.Require("nodes");
       PoolSpec spec;
       spec.name = nameValue.AsString("a pool name");
-      spec.nodes = static_cast<int>(nodesValue.AsInteger(1, kMaxNodesPerPool, "a node count"));
+      spec.nodes = static_cast<int>(nodesValue.AsInteger(1, kMaxNodes, "a node count"));
+      totalNodes += spec.nodes;
+      if (totalNodes > kMaxNodes) {
+        nodesValue.Fail("expected at most " + std::to_string(kMaxNodes) +
+                        " nodes in all pools, got " + std::to_string(totalNodes) +
+                        " so far: the address plan gives each node a /23 of the cluster network "
+                        "10.128.0.0/14");
+      }
       std::string lastNode = spec.name + "-" + std::to_string(spec.nodes - 1);
       if (!IsDnsLabel(spec.name) || !IsDnsLabel(lastNode)) {
         nameValue.Fail(
@@ -213,6 +238,10 @@ class ScenarioParser {
     }
     if (auto keepalive = fullMap.Find("nat_keepalive")) {
       spec.natKeepaliveSeconds = keepalive->AsDuration(kMaxNatKeepaliveSeconds);
+      if (spec.natKeepaliveSeconds > 0 && spec.natKeepaliveSeconds < kMinPeriodSeconds)
+        keepalive->Fail(
+            "expected 0 (no keepalives) or at least 10ms: every node behind a NAT "
+            "sends one to each peer each period for the whole run");
     }
   }
 
@@ -257,7 +286,14 @@ class ScenarioParser {
 
   void ParsePods(const YamlValue& value) {
     std::set<std::string> nodes = NodeSet();
-    for (const YamlValue& item : value.AsList("a list of pods")) {
+    std::map<std::string, int> podsOnNode;
+    const std::vector<YamlValue> items = value.AsList("a list of pods");
+    if (items.size() > size_t(kMaxPods)) {
+      value.Fail("expected at most " + std::to_string(kMaxPods) + " pods, got " +
+                 std::to_string(items.size()) +
+                 ": every pod is a simulated host with its own IP stack");
+    }
+    for (const YamlValue& item : items) {
       YamlMap pod = item.AsMap(kPodKeys, "a pod like {name: a, node: worker-0}");
       YamlValue nameValue = pod.Require("name");
       YamlValue nodeValue = pod.Require("node");
@@ -275,13 +311,18 @@ class ScenarioParser {
             "pod '" +
             spec.name + "' from node '" + spec.name + "'");
       }
-      if (scenario_.FindPod(spec.name)) {
+      if (!podIndex_.emplace(spec.name, scenario_.pods.size()).second) {
         nameValue.Fail("expected unique pod names, '" + spec.name + "' is defined twice");
       }
       spec.node = nodeValue.AsString("a node name");
       if (!nodes.count(spec.node)) {
         nodeValue.Fail("expected a node of the cluster (" + NodeSummary() + "), got '" + spec.node +
                        "'");
+      }
+      if (++podsOnNode[spec.node] > kMaxPodsPerNode) {
+        nodeValue.Fail("expected at most " + std::to_string(kMaxPodsPerNode) + " pods on node '" +
+                       spec.node +
+                       "': its /23 of the cluster network has addresses .3 to .510 for pods");
       }
       if (auto host = pod.Find("host_network")) spec.hostNetwork = host->AsBool();
       scenario_.pods.push_back(spec);
@@ -295,24 +336,31 @@ class ScenarioParser {
 
   std::string ParseEndpoint(const YamlValue& value, const std::set<std::string>& nodes) {
     std::string name = value.AsString("a pod or node name");
-    if (!scenario_.FindPod(name) && !nodes.count(name)) {
-      std::string pods;
-      for (const PodSpec& pod : scenario_.pods) pods += (pods.empty() ? "" : ", ") + pod.name;
-      value.Fail("expected a pod (" + (pods.empty() ? std::string("none defined") : pods) +
+    if (!podIndex_.count(name) && !nodes.count(name)) {
+      std::vector<std::string> pods;
+      for (const PodSpec& pod : scenario_.pods) pods.push_back(pod.name);
+      value.Fail("expected a pod (" + (pods.empty() ? std::string("none defined") : FewOf(pods)) +
                  ") or a node (" + NodeSummary() + "), got '" + name + "'");
     }
     return name;
   }
 
   bool OnHostNetwork(const std::string& endpoint) const {
-    const PodSpec* pod = scenario_.FindPod(endpoint);
-    return pod == nullptr || pod->hostNetwork;
+    const auto pod = podIndex_.find(endpoint);
+    return pod == podIndex_.end() || scenario_.pods[pod->second].hostNetwork;
   }
 
   void ParseFlows(const YamlValue& value) {
     std::set<std::string> nodes = NodeSet();
     std::set<std::string> names;
-    for (const YamlValue& item : value.AsList("a list of flows")) {
+    const std::vector<YamlValue> items = value.AsList("a list of flows");
+    if (items.size() > size_t(kMaxFlows)) {
+      value.Fail("expected at most " + std::to_string(kMaxFlows) + " flows, got " +
+                 std::to_string(items.size()) +
+                 ": every flow has its own sockets and wire accounting");
+    }
+    long long packets = 0, bytes = 0;
+    for (const YamlValue& item : items) {
       YamlMap flow = item.AsMap(kFlowKeys, "a flow like {name: a-to-b, from: a, to: b}");
       FlowSpec spec;
       YamlValue nameValue = flow.Require("name");
@@ -331,6 +379,15 @@ class ScenarioParser {
         toValue.Fail("expected a destination other than the source '" + spec.from + "'");
       }
       ParseTraffic(flow, spec);
+      packets += spec.packets;
+      bytes += static_cast<long long>(spec.packets) * spec.size;
+      if (packets > kMaxScheduledPackets || bytes > kMaxScheduledBytes) {
+        item.Fail("expected at most " + std::to_string(kMaxScheduledPackets) +
+                  " packets and 1 GiB of payload (packets x size) in all flows, got " +
+                  std::to_string(packets) + " packets and " + std::to_string(bytes) +
+                  " bytes so far: every packet is scheduled with its payload when the "
+                  "simulation starts");
+      }
       scenario_.flows.push_back(spec);
     }
   }
@@ -402,8 +459,8 @@ class ScenarioParser {
       if (!flows.count(spec.flow)) {
         std::vector<std::string> known(flows.begin(), flows.end());
         flowValue.Fail("expected the name of a flow (" +
-                       (known.empty() ? std::string("none defined") : JoinWords(known)) +
-                       "), got '" + spec.flow + "'");
+                       (known.empty() ? std::string("none defined") : FewOf(known)) + "), got '" +
+                       spec.flow + "'");
       }
       if (!expected.insert(spec.flow).second) {
         flowValue.Fail("expected one expectation per flow, '" + spec.flow + "' already has one");
@@ -472,7 +529,16 @@ class ScenarioParser {
     scenario_.expectLifecycle.push_back(spec);
   }
 
+  // The first few of a long list, for error messages that stay one short line.
+  static std::string FewOf(const std::vector<std::string>& names) {
+    constexpr size_t kShown = 10;
+    if (names.size() <= kShown) return JoinWords(names);
+    return JoinWords({names.begin(), names.begin() + kShown}) + " and " +
+           std::to_string(names.size() - kShown) + " more";
+  }
+
   Scenario scenario_;
+  std::map<std::string, size_t> podIndex_;  // name -> index in scenario_.pods
 };
 
 int LineOf(const YAML::Mark& mark) { return mark.is_null() ? 0 : mark.line + 1; }
@@ -515,7 +581,9 @@ Scenario LoadScenarioFile(const std::string& path) {
                                                              : "does not exist"));
   }
   if (std::filesystem::file_size(path, error) > kMaxFileBytes) {
-    throw ScenarioError(path, 0, "(file)", "expected a scenario file of at most 16 MiB");
+    throw ScenarioError(path, 0, "(file)",
+                        "expected a scenario file of at most 4 MiB: the largest scenario within "
+                        "the limits (5000 pods, 5000 flows) takes about 1 MiB");
   }
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;

@@ -1,7 +1,8 @@
 #include "scenario_units.h"
 
 #include <regex>
-#include <sstream>
+
+#include "durations.h"
 
 namespace ipsecsim::harness {
 namespace {
@@ -23,15 +24,12 @@ double UnitBitsPerSecond(const std::string& unit) {
 }  // namespace
 
 std::optional<double> ParseDataRateBitsPerSecond(const std::string& text) {
-  static const std::regex kRate(R"(^([0-9]+(?:\.[0-9]+)?)((?:|k|K|M|G)(?:bps|b/s))$)");
-  std::smatch match;
-  if (!std::regex_match(text, match, kRate)) return std::nullopt;
-  std::istringstream number(match[1].str());
-  number.imbue(std::locale::classic());
-  double value = 0;
-  number >> value;
-  if (number.fail()) return std::nullopt;
-  return value * UnitBitsPerSecond(match[2].str());
+  const std::optional<DecimalAndUnit> parsed = SplitDecimal(text, false, false);
+  if (!parsed) return std::nullopt;
+  for (const char* unit :
+       {"bps", "kbps", "Kbps", "Mbps", "Gbps", "b/s", "kb/s", "Kb/s", "Mb/s", "Gb/s"})
+    if (parsed->unit == unit) return parsed->value * UnitBitsPerSecond(parsed->unit);
+  return std::nullopt;
 }
 
 bool IsDnsLabel(const std::string& name) {

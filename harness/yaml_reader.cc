@@ -11,6 +11,7 @@
 
 #include "durations.h"
 #include "scenario.h"
+#include "scenario_limits.h"
 
 namespace ipsecsim::harness {
 namespace {
@@ -45,6 +46,12 @@ std::string DidYouMean(const std::string& word, const std::vector<std::string>& 
   return match.empty() ? "" : " (did you mean '" + match + "'?)";
 }
 
+struct OpenCollection {
+  YAML::anchor_t anchor;  // YAML::NullAnchor for collections without one
+  YAML::Mark mark;
+  char bracket;  // '[' or '{' for flow style, 0 for block style
+};
+
 // Tracks the anchors of the collections being read (an alias to one of them
 // is self-referential) and where each document starts.
 class StreamScanner : public YAML::EventHandler {
@@ -68,26 +75,49 @@ class StreamScanner : public YAML::EventHandler {
   void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
                 const std::string&) override {}
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    if (std::find(open_.begin(), open_.end(), anchor) != open_.end()) {
+    if (anchor != YAML::NullAnchor &&
+        std::find_if(open_.begin(), open_.end(),
+                     [&](const OpenCollection& c) { return c.anchor == anchor; }) != open_.end()) {
       throw ScenarioError(file_, mark.line + 1, "(document)",
                           "expected aliases to refer to finished values, but this one refers to "
                           "a list or map that contains it");
     }
   }
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value) override {
-    open_.push_back(anchor);
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value style) override {
+    Open(mark, anchor, style == YAML::EmitterStyle::Flow ? '[' : 0);
   }
-  void OnSequenceEnd() override { open_.pop_back(); }
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value) override {
-    open_.push_back(anchor);
+  void OnSequenceEnd() override { Close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value style) override {
+    Open(mark, anchor, style == YAML::EmitterStyle::Flow ? '{' : 0);
   }
-  void OnMapEnd() override { open_.pop_back(); }
+  void OnMapEnd() override { Close(); }
+
+  // The innermost '[' or '{' still open, for "never closed" messages.
+  const OpenCollection* InnermostFlow() const {
+    for (auto it = open_.rbegin(); it != open_.rend(); ++it)
+      if (it->bracket) return &*it;
+    return nullptr;
+  }
 
  private:
+  void Open(const YAML::Mark& mark, YAML::anchor_t anchor, char bracket) {
+    // yaml-cpp builds and destroys documents recursively; a scenario is a
+    // few levels deep, so refuse deep nesting before anything recurses.
+    if (open_.size() >= kMaxYamlNesting) {
+      throw ScenarioError(file_, mark.line + 1, "(document)",
+                          "expected lists and maps nested at most " +
+                              std::to_string(kMaxYamlNesting) + " levels deep");
+    }
+    open_.push_back({anchor, mark, bracket});
+  }
+  void Close() {
+    if (!open_.empty()) open_.pop_back();
+  }
+
   std::string file_;
-  std::vector<YAML::anchor_t> open_;  // YAML::NullAnchor for collections without one
+  std::vector<OpenCollection> open_;
   std::vector<YAML::Mark> documentStarts_;
 };
 
@@ -97,7 +127,22 @@ YamlStreamShape ScanYamlStream(const std::string& text, const std::string& file)
   std::istringstream in(text);
   YAML::Parser parser(in);
   StreamScanner scanner(file);
-  while (scanner.DocumentStarts().size() < 3 && parser.HandleNextDocument(scanner)) {
+  try {
+    while (scanner.DocumentStarts().size() < 3 && parser.HandleNextDocument(scanner)) {
+    }
+  } catch (const YAML::ParserException& e) {
+    // yaml-cpp notices a missing ']' or '}' where the text ends or the next
+    // key starts; the user needs the line of the bracket left open.
+    const OpenCollection* open = scanner.InnermostFlow();
+    const bool unclosed =
+        e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW || e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW;
+    if (unclosed && open) {
+      throw ScenarioError(file, open->mark.line + 1, "(document)",
+                          std::string("invalid YAML: this '") + open->bracket +
+                              "' is never closed (yaml-cpp: " + e.msg + " at line " +
+                              std::to_string(e.mark.line + 1) + ")");
+    }
+    throw;
   }
   YamlStreamShape shape;
   shape.documents = static_cast<int>(scanner.DocumentStarts().size());
@@ -161,8 +206,12 @@ std::string YamlValue::Describe() const {
   }
 }
 
-std::string YamlValue::AsString(const std::string& expected) const {
+std::string YamlValue::AsString(const std::string& expected, size_t maxLength) const {
   if (!node_.IsScalar()) Fail("expected " + expected + ", got " + Describe());
+  if (node_.Scalar().size() > maxLength) {
+    Fail("expected " + expected + " of at most " + std::to_string(maxLength) + " characters, got " +
+         std::to_string(node_.Scalar().size()));
+  }
   return node_.Scalar();
 }
 
@@ -198,7 +247,11 @@ double YamlValue::AsDuration(double maxSeconds) const {
   if (*seconds < 0) Fail("expected a duration that is not negative, got " + text);
   if (*seconds > maxSeconds) {
     Fail("expected a duration of at most " + std::to_string(static_cast<long long>(maxSeconds)) +
-         "s, got " + text);
+         "s, got " + text +
+         (maxSeconds == kMaxSeconds
+              ? ": the simulation costs real time for every simulated second (IKE liveness, "
+                "probes, samples)"
+              : ""));
   }
   return *seconds;
 }
@@ -215,12 +268,12 @@ double YamlValue::AsProbability(double maxExclusive) const {
   const std::string expected =
       "a probability from 0 up to (not including) " + FormatNumber(maxExclusive) + ", e.g. 0.01";
   const std::string text = AsString(expected);
-  char* end = nullptr;
-  const double p = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size() || !(p >= 0 && p < maxExclusive)) {
+  // Plain decimals only: strtod would also take hex floats, "inf" and spaces.
+  const std::optional<DecimalAndUnit> p = SplitDecimal(text, false, true);
+  if (!p || !p->unit.empty() || !(p->value >= 0 && p->value < maxExclusive)) {
     Fail("expected " + expected + ", got " + Describe());
   }
-  return p;
+  return p->value;
 }
 
 std::string YamlValue::AsChoice(const std::vector<std::string>& allowed) const {

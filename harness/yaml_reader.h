@@ -14,6 +14,10 @@ namespace ipsecsim::harness {
 
 class YamlMap;
 
+// Limits on the shape of a scenario file (docs/scenario-reference.md, Limits).
+inline constexpr size_t kMaxScalarLength = 1024;
+inline constexpr size_t kMaxYamlNesting = 64;
+
 class YamlValue {
  public:
   // fallbackLine is used when yaml-cpp has no mark for the node (implicit nulls).
@@ -26,7 +30,8 @@ class YamlValue {
   [[noreturn]] void Fail(const std::string& message) const;
 
   // `expected` names what the scenario wants here, e.g. "a pod name".
-  std::string AsString(const std::string& expected) const;
+  // Longer scalars are refused: no value of a scenario needs more.
+  std::string AsString(const std::string& expected, size_t maxLength = kMaxScalarLength) const;
   // A decimal integer in [min, max]; `what` names it, e.g. "a port".
   long long AsInteger(long long min, long long max, const std::string& what) const;
   bool AsBool() const;
@@ -86,7 +91,10 @@ struct YamlStreamShape {
 //  - an alias to a collection that contains it (`&a [*a]`): yaml-cpp builds a
 //    reference cycle that is never freed;
 //  - a stray ',' outside any flow collection: yaml-cpp returns empty
-//    documents for it forever, so YAML::LoadAll never ends.
+//    documents for it forever, so YAML::LoadAll never ends;
+//  - lists and maps nested deeper than kMaxYamlNesting: yaml-cpp builds and
+//    frees them recursively.
+// A '[' or '{' never closed is reported at its own line.
 // Throws ScenarioError for those, YAML::ParserException for malformed YAML.
 YamlStreamShape ScanYamlStream(const std::string& text, const std::string& file);
 

@@ -49,6 +49,24 @@ void RequireEnum(const json& v, const std::string& field, const std::vector<std:
   Invalid(field, "Unsupported value: \"" + v.get<std::string>() + "\": supported values: " + list);
 }
 
+// Deeper JSON than any Network object holds (ipsecConfig.full.encapsulation
+// is six levels down); a limit keeps the recursive copies, merges and
+// comparisons of a patch within the stack.
+constexpr int kMaxPatchDepth = 64;
+
+// The member `key` of `object`, or null when absent or not an object.
+const json& Member(const json& object, const char* key) {
+  static const json kNull;
+  if (!object.is_object()) return kNull;
+  const auto it = object.find(key);
+  return it == object.end() ? kNull : *it;
+}
+
+void RequireObject(const json& parent, const char* key, const std::string& field) {
+  if (parent.is_object() && !parent.contains(key)) Invalid(field, "Required value");
+  RequireType(Member(parent, key), field, "object");
+}
+
 json Skeleton() {
   return json{
       {"apiVersion", "operator.openshift.io/v1"},
@@ -61,8 +79,14 @@ json Skeleton() {
 // The body of `oc patch -p`, refused the way the API server refuses it.
 json ParsePatch(const std::string& body, const char* shape, bool (json::*ok)() const noexcept) {
   json patch;
+  const json::parser_callback_t depthLimit = [](int depth, json::parse_event_t, json&) {
+    if (depth > kMaxPatchDepth)
+      throw OperatorApiError("error decoding patch: nested more than " +
+                             std::to_string(kMaxPatchDepth) + " levels deep");
+    return true;
+  };
   try {
-    patch = json::parse(body);
+    patch = json::parse(body, depthLimit);
   } catch (const json::parse_error& e) {
     throw OperatorApiError(std::string("error decoding patch: ") + e.what());
   }
@@ -98,9 +122,11 @@ NetworkOperatorConfig::NetworkOperatorConfig(OcpVersion version, const json& ips
 
 void NetworkOperatorConfig::Validate(const json& candidate) const {
   const IpsecRelease release = ReleaseFor(version_, DaemonFixes::kStock);
-  RequireType(candidate.at("spec"), "spec", "object");
-  const json& ovn = candidate["spec"]["defaultNetwork"]["ovnKubernetesConfig"];
-  RequireType(ovn, "spec.defaultNetwork.ovnKubernetesConfig", "object");
+  RequireObject(candidate, "spec", "spec");
+  const json& spec = Member(candidate, "spec");
+  RequireObject(spec, "defaultNetwork", "spec.defaultNetwork");
+  RequireObject(Member(spec, "defaultNetwork"), "ovnKubernetesConfig",
+                "spec.defaultNetwork.ovnKubernetesConfig");
   const json* ipsec = IpsecConfigOf(candidate);
   if (!ipsec || ipsec->is_null()) return;
   RequireType(*ipsec, kIpsecPath, "object");
@@ -143,8 +169,8 @@ void NetworkOperatorConfig::ApplyJsonPatch(const std::string& body) {
     std::string path;
     for (const json& op : patch)
       if (op.is_object() && op.contains("path") && op["path"].is_string()) path = op["path"];
-    const std::string op =
-        patch.size() == 1 && patch[0].is_object() ? patch[0].value("op", "") : "";
+    const json& opValue = patch.size() == 1 ? Member(patch[0], "op") : json();
+    const std::string op = opValue.is_string() ? opValue.get<std::string>() : "";
     if (op == "remove" || op == "replace")
       throw OperatorApiError("jsonpatch " + op +
                              " operation does not apply: doc is missing path: \"" + path +

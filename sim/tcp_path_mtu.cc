@@ -19,13 +19,14 @@ struct TcbAccess : TcpSocketBase {
   static Ptr<TcpSocketState> Of(TcpSocketBase* socket) { return socket->*(&TcbAccess::m_tcb); }
 };
 
-void OnIcmp(Ptr<Socket> socket, Ipv4Address, uint8_t, uint8_t type, uint8_t code,
-            uint32_t nextHopMtu) {
+// `socket` is a plain pointer: the socket owns this callback, and a counted
+// reference to itself would keep it (and its buffers) alive forever.
+void OnIcmp(Socket* socket, Ipv4Address, uint8_t, uint8_t type, uint8_t code, uint32_t nextHopMtu) {
   if (type != kDestinationUnreachable || code != kFragmentationNeeded) return;
   if (nextHopMtu <= kIpv4AndTcpHeaders) return;
-  Ptr<TcpSocketBase> tcp = DynamicCast<TcpSocketBase>(socket);
+  auto* tcp = dynamic_cast<TcpSocketBase*>(socket);
   if (!tcp) return;
-  Ptr<TcpSocketState> tcb = TcbAccess::Of(PeekPointer(tcp));
+  Ptr<TcpSocketState> tcb = TcbAccess::Of(tcp);
   const uint32_t mss = nextHopMtu - kIpv4AndTcpHeaders;
   if (mss >= tcb->m_segmentSize) return;
   tcb->m_segmentSize = mss;
@@ -35,7 +36,8 @@ void OnIcmp(Ptr<Socket> socket, Ipv4Address, uint8_t, uint8_t type, uint8_t code
 }  // namespace
 
 void FollowPathMtu(Ptr<Socket> tcpSocket) {
-  tcpSocket->SetAttribute("IcmpCallback", CallbackValue(MakeCallback(&OnIcmp).Bind(tcpSocket)));
+  tcpSocket->SetAttribute("IcmpCallback",
+                          CallbackValue(MakeCallback(&OnIcmp).Bind(PeekPointer(tcpSocket))));
 }
 
 }  // namespace ipsecsim::sim

@@ -73,12 +73,20 @@ bool ParseBody(WireReader& r, DeletePayload* out, ParseError* error) {
       !r.U8("Delete SPI size", &out->spiSize, error) || !r.U16("Delete SPI count", &count, error))
     return false;
   out->protocol = ProtocolId(protocol);
+  // RFC 7296 §3.11: the IKE SA is deleted with SPI size 0 and no SPIs. A
+  // count with size 0 would cost memory per SPI without a byte on the wire.
+  if (out->spiSize == 0 && count != 0) {
+    *error = r.ErrorHere("Delete SPI count 0 with SPI size 0 (the IKE SA itself)",
+                         std::to_string(count) + " SPIs of 0 bytes declared");
+    return false;
+  }
   if (size_t(count) * out->spiSize != r.Remaining()) {
     *error = r.ErrorHere("Delete SPIs", std::to_string(count) + " SPIs of " +
                                             std::to_string(out->spiSize) + " bytes declared, " +
                                             std::to_string(r.Remaining()) + " bytes present");
     return false;
   }
+  out->spis.reserve(count);
   for (unsigned i = 0; i < count; ++i) {
     Bytes spi;
     if (!r.Take("Delete SPI", out->spiSize, &spi, error)) return false;

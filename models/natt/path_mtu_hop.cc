@@ -133,7 +133,7 @@ TypeId PathMtuHop::GetTypeId() {
 }
 
 PathMtuHop::PathMtuHop(Ptr<NetDevice> port, const PathMtuHopConfig& config)
-    : port_(port), config_(config) {
+    : port_(ns3::PeekPointer(port)), config_(config) {
   if (config.mtu < kIpv6MinimumMtu) {
     throw std::invalid_argument("path-mtu hop: an MTU of " + std::to_string(config.mtu) +
                                 " is below the IPv6 minimum of 1280");

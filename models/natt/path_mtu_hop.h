@@ -76,7 +76,7 @@ class PathMtuHop : public ns3::ErrorModel {
   PathMtuHop(ns3::Ptr<ns3::NetDevice> port, const PathMtuHopConfig& config);
 
   const PathMtuHopConfig& Config() const { return config_; }
-  ns3::Ptr<ns3::NetDevice> Port() const { return port_; }
+  ns3::Ptr<ns3::NetDevice> Port() const { return ns3::Ptr<ns3::NetDevice>(port_); }
   const PathMtuHopCounters& Counters() const { return counters_; }
 
   // "path-mtu hop 1400: 3 packets too big, 3 Packet Too Big sent"
@@ -87,7 +87,9 @@ class PathMtuHop : public ns3::ErrorModel {
   void DoReset() override;
   void Send(ns3::Ptr<ns3::Packet> packetTooBig, ns3::Mac48Address to);
 
-  ns3::Ptr<ns3::NetDevice> port_;
+  // The port holds this hop as its receive filter; a counted reference back
+  // would be a cycle that is never freed.
+  ns3::NetDevice* port_;
   PathMtuHopConfig config_;
   PathMtuHopCounters counters_;
   std::vector<uint8_t> frameBytes_;

@@ -61,7 +61,8 @@ struct BadInput {
 std::vector<BadInput> BadInputs() {
   const std::string flow = "{name: a-to-b, from: a, to: b, protocol: udp, port: 8080";
   return {
-      {"yaml syntax", Edit("seed: 1", "seed: [1"), 3, "(document)", "invalid YAML"},
+      {"yaml syntax", Edit("seed: 1", "seed: [1"), 2, "(document)",
+       "invalid YAML: this '[' is never closed"},
       {"tab indentation", Edit("  platform", "\tplatform"), 5, "(document)", "invalid YAML"},
       {"empty file", "", 0, "(document)", "empty"},
       {"only a comment", "# nothing\n", 0, "(document)", "empty"},
@@ -82,7 +83,7 @@ std::vector<BadInput> BadInputs() {
       {"empty key", Edit("seed: 1", "seed: 1\n\"\": 2"), 3, "\"\"", "unknown key ''"},
       {"duplicate key", Edit("seed: 1", "seed: 1\nseed: 2"), 3, "seed", "given twice"},
       {"nodes not a number", Edit("worker, nodes: 3", "worker, nodes: three"), 9,
-       "cluster.pools[1].nodes", "expected a node count (an integer from 1 to 500), got 'three'"},
+       "cluster.pools[1].nodes", "expected a node count (an integer from 1 to 512), got 'three'"},
       {"host_mtu a list", Edit("host_mtu: 1500", "host_mtu: [1500]"), 6, "cluster.host_mtu",
        "got a list"},
       {"host_network not a bool", Edit("host_network: true", "host_network: maybe"), 14,
@@ -119,9 +120,11 @@ std::vector<BadInput> BadInputs() {
        Edit("pools:\n    - {name: master, nodes: 3}\n    - {name: worker, nodes: 3}", "pools: []"),
        7, "cluster.pools", "at least one pool"},
       {"zero nodes", Edit("worker, nodes: 3", "worker, nodes: 0"), 9, "cluster.pools[1].nodes",
-       "from 1 to 500, got 0"},
-      {"too many nodes", Edit("worker, nodes: 3", "worker, nodes: 501"), 9,
-       "cluster.pools[1].nodes", "from 1 to 500, got 501"},
+       "from 1 to 512, got 0"},
+      {"too many nodes", Edit("worker, nodes: 3", "worker, nodes: 513"), 9,
+       "cluster.pools[1].nodes", "from 1 to 512, got 513"},
+      {"too many nodes in all pools", Edit("worker, nodes: 3", "worker, nodes: 510"), 9,
+       "cluster.pools[1].nodes", "at most 512 nodes in all pools, got 513"},
       {"from equals to", Edit("to: b,", "to: a,"), 16, "flows[0].to", "other than the source"},
       {"port zero", Edit("port: 8080", "port: 0"), 16, "flows[0].port", "from 1 to 65535"},
       {"port too big", Edit("port: 8080", "port: 65536"), 16, "flows[0].port", "from 1 to 65535"},

@@ -1,0 +1,41 @@
+// The resource limits of a scenario (docs/scenario-reference.md, "Limits").
+// Each bounds what one run may cost; the loader's error for each says why.
+#pragma once
+
+#include <cstddef>
+
+namespace ipsecsim::harness {
+
+// yaml-cpp builds the whole document before the loader sees it; its time and
+// memory grow with the file.
+inline constexpr unsigned long long kMaxFileBytes = 4ULL * 1024 * 1024;
+// The address plan (sim/addressing.h) splits the cluster network 10.128.0.0/14
+// into one /23 per node: 512 nodes.
+inline constexpr int kMaxNodes = 512;
+// With IPsec every pair of nodes has its IKE SA and Child SAs (a full mesh):
+// memory and time grow with the square of the node count (100 nodes with
+// IPsec Full: 1.6 GB and 77 s of CPU to bring the mesh up).
+inline constexpr int kMaxIpsecNodes = 128;
+// A node's /23 holds the router port (.1), the management port (.2) and pods
+// from .3 to .510 (.511 is the broadcast address).
+inline constexpr int kMaxPodsPerNode = 508;
+// Every pod is an ns-3 node with its own IP stack.
+inline constexpr int kMaxPods = 5000;
+inline constexpr int kMaxFlows = 5000;
+// Every packet of every flow is scheduled, with its payload, when the
+// simulation starts: the sum over flows of packets and of packets x size.
+inline constexpr long long kMaxScheduledPackets = 2000000;
+inline constexpr long long kMaxScheduledBytes = 1LL << 30;  // 1 GiB
+// The longest simulated time any duration may name; periodic work (IKE
+// liveness, probes, samples) costs real time for every simulated second.
+inline constexpr double kMaxSeconds = 48 * 3600.0;
+// Probes and pair-state samples recur over the whole run, for every pair of
+// nodes: at most one every 10 ms.
+inline constexpr double kMinPeriodSeconds = 0.01;
+// Slower links are not cluster NICs: at 100kbps one 9216-byte frame takes
+// longer than the 0.5 s after which IKE retransmits.
+inline constexpr double kMinLinkBitsPerSecond = 1e6;
+// ns-3 counts link rates in whole bits per second (uint64_t).
+inline constexpr double kMaxLinkBitsPerSecond = 1e12;
+
+}  // namespace ipsecsim::harness
