@@ -74,10 +74,16 @@ def main():
     jobs = [(ipsecsim, os.path.abspath(p), seed) for p in args.scenarios
             for seed in range(1, args.seeds + 1)]
     started = time.monotonic()
-    with ProcessPoolExecutor(max_workers=args.workers) as pool:
-        rows = list(pool.map(run_one, jobs))
-    wall = time.monotonic() - started
     os.makedirs(args.out, exist_ok=True)
+    rows = []
+    # Seed by seed across the scenarios, and saved as they finish: a run cut
+    # short still leaves whole seeds of every scenario.
+    jobs.sort(key=lambda j: (j[2], j[1]))
+    with ProcessPoolExecutor(max_workers=args.workers) as pool:
+        for row in pool.map(run_one, jobs):
+            rows.append(row)
+            write_csv(os.path.join(args.out, "seeds.csv"), rows)
+    wall = time.monotonic() - started
     rows.sort(key=lambda r: (r["scenario"], r["seed"]))
     write_csv(os.path.join(args.out, "seeds.csv"), rows)
     summary = summarise(rows)
