@@ -12,9 +12,7 @@ namespace {
 
 mtu::Protection ProtectionOf(const ClusterSpec& c, bool natBetweenNodes) {
   if (c.ipsecMode != IpsecMode::kFull) return mtu::Protection::kNone;
-  const bool udp =
-      c.platform == "ibmcloud" || c.encapsulation == Encapsulation::kAlways || natBetweenNodes;
-  return udp ? mtu::Protection::kEspInUdp : mtu::Protection::kEsp;
+  return sim::ProtectionFor(c.platform, c.encapsulation, natBetweenNodes);
 }
 
 const char* Name(mtu::Protection p) {

@@ -5,7 +5,6 @@
 #include <sstream>
 
 #include "ipv4_view.h"
-#include "platform_profile.h"
 #include "preflight_merge.h"
 #include "underlay_rules.h"
 
@@ -34,6 +33,8 @@ std::string FormatSeconds(double seconds) {
   out << seconds << "s";
   return out.str();
 }
+
+std::string PlatformText(const Scenario& sc) { return sim::PlatformName(sc.cluster.platform); }
 
 class PairEvaluator {
  public:
@@ -65,15 +66,15 @@ class PairEvaluator {
   }
 
   bool Encapsulated(const std::string& a, const std::string& b) const {
-    return sc_.cluster.encapsulation == Encapsulation::kAlways ||
-           natt::PlatformDropsEsp(sc_.cluster.platform) || sc_.underlay.NatOf(a) ||
-           sc_.underlay.NatOf(b);
+    const bool natBetween = sc_.underlay.NatOf(a) || sc_.underlay.NatOf(b);
+    return sim::ProtectionFor(sc_.cluster.platform, sc_.cluster.encapsulation, natBetween) ==
+           sim::mtu::Protection::kEspInUdp;
   }
 
   std::string WhyEncapsulated(const std::string& a, const std::string& b) const {
     if (sc_.cluster.encapsulation == Encapsulation::kAlways) return "encapsulation Always";
-    if (natt::PlatformDropsEsp(sc_.cluster.platform))
-      return "platform " + sc_.cluster.platform + " forces encapsulation";
+    if (sim::ProfileOf(sc_.cluster.platform).dropsEsp)
+      return "platform " + PlatformText(sc_) + " forces encapsulation";
     const NatSpec* nat = sc_.underlay.NatOf(a) ? sc_.underlay.NatOf(a) : sc_.underlay.NatOf(b);
     return "IKE detects nat " + nat->name + " between them";
   }
@@ -110,7 +111,7 @@ class PreflightBuilder {
   std::vector<PreflightFinding> Build() {
     const std::vector<std::string> nodes = sc_.NodeNames();
     // The platform drops ESP on every link: one finding for every pair.
-    const bool platformDropsEsp = natt::PlatformDropsEsp(sc_.cluster.platform);
+    const bool platformDropsEsp = sim::ProfileOf(sc_.cluster.platform).dropsEsp;
     if (platformDropsEsp) AddPlatformEsp();
     for (const std::string& a : nodes) {
       for (const std::string& b : nodes) {
@@ -147,9 +148,9 @@ class PreflightBuilder {
     f.traffic = "esp";
     f.trafficName = "ESP (IP protocol 50)";
     f.status = "blocked";
-    f.cause = "platform " + sc_.cluster.platform + " (the underlay drops IP protocol 50)";
+    f.cause = "platform " + PlatformText(sc_) + " (the underlay drops IP protocol 50)";
     // The operator forces encapsulation on such a platform: ESP is never needed.
-    f.consequence = Full() ? "not used: platform " + sc_.cluster.platform +
+    f.consequence = Full() ? "not used: platform " + PlatformText(sc_) +
                                  " forces encapsulation, ESP travels in UDP 4500"
                            : std::string("not used: IPsec is ") + ToString(sc_.cluster.ipsecMode);
     pairs_.push_back(std::move(f));

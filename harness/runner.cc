@@ -42,10 +42,6 @@ sim::FlowProtocol ToSim(Protocol p) {
   return sim::FlowProtocol::kUdp;
 }
 
-bool UsesUdpEncapsulation(const ClusterSpec& c) {
-  return c.platform == "ibmcloud" || c.encapsulation == Encapsulation::kAlways;
-}
-
 std::vector<LinkEvidence> ToLinkEvidence(const FlowWireEvidence* e) {
   std::vector<LinkEvidence> out;
   if (!e) return out;
@@ -177,7 +173,7 @@ RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
   r.scenarioFile = sc.file;
   r.seed = seed;
   r.version = sc.cluster.version;
-  r.platform = sc.cluster.platform;
+  r.platform = sim::PlatformName(sc.cluster.platform);
   r.ipFamily = ToString(sc.cluster.ipFamily);
   r.ipsecMode = ToString(sc.cluster.ipsecMode);
   r.hostMtu = sc.cluster.hostMtu;
@@ -260,7 +256,8 @@ void InstallIpsec(const Scenario& sc, uint64_t seed, World& w) {
   sim::IkeMeshOptions options;
   options.seed = seed;
   options.epochSeconds = kInstallEpoch;
-  options.forceEncapsulation = UsesUdpEncapsulation(sc.cluster);
+  options.forceEncapsulation =
+      sim::ForcesEncapsulation(sc.cluster.platform, sc.cluster.encapsulation);
   options.natKeepaliveSeconds = sc.cluster.natKeepaliveSeconds;
   sim::IkeMesh mesh = sim::PrepareIkeMesh(*w.cluster, identities, options);
   w.keys.Watch(mesh);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "lifecycle_spec.h"
+#include "platform.h"
 #include "underlay_spec.h"
 
 namespace ipsecsim::harness {
@@ -34,7 +35,8 @@ struct ScenarioError : std::runtime_error {
 };
 
 enum class IpsecMode { kDisabled, kExternal, kFull };
-enum class Encapsulation { kAuto, kAlways };
+using sim::Encapsulation;
+using sim::Platform;
 enum class Protocol { kUdp, kTcp, kIcmp };
 // The DF bit on the Geneve tunnel's outer IP header.
 enum class TunnelDf { kSet, kClear, kInherit };
@@ -48,8 +50,8 @@ struct PoolSpec {
 };
 
 struct ClusterSpec {
-  std::string version = "4.15";        // OpenShift/OKD minor version modelled
-  std::string platform = "baremetal";  // baremetal | aws | gcp | azure | ibmcloud
+  std::string version = "4.15";  // OpenShift/OKD minor version modelled
+  Platform platform = Platform::kBaremetal;
   int hostMtu = 1500;
   int clusterMtu = 0;  // resolved: given, or host_mtu - 100 - (46 when IPsec is Full)
   bool clusterMtuGiven = false;

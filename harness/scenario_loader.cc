@@ -23,8 +23,8 @@ namespace {
 
 constexpr int kMinMtu = 576;
 constexpr int kMaxHostMtu = 9216;
-constexpr int kGeneveOverhead = 100;  // OVN-Kubernetes' budget for the Geneve encapsulation
-constexpr int kIpsecOverhead = 46;    // what OVN-Kubernetes subtracts for ESP when IPsec is Full
+constexpr int kGeneveOverhead = int(sim::mtu::kGeneveBudget);
+constexpr int kIpsecOverhead = int(sim::mtu::kIpsecBudget);
 constexpr int kFlowMarkerBytes = 16;
 constexpr int kMaxPacketSize = 65000;
 constexpr int kMinMinorVersion = 12;
@@ -50,7 +50,6 @@ const std::vector<std::string> kTunnelDf = {"set", "clear", "inherit"};
 const std::vector<std::string> kIpFamilies = {"ipv4", "ipv6"};
 constexpr long long kMaxCount = 1000000000000LL;
 
-const std::vector<std::string> kPlatforms = {"baremetal", "aws", "gcp", "azure", "ibmcloud"};
 const std::vector<std::string> kModes = {"Disabled", "External", "Full"};
 const std::vector<std::string> kEncapsulations = {"Always", "Auto"};
 const std::vector<std::string> kProtocols = {"udp", "tcp", "icmp"};
@@ -117,7 +116,11 @@ class ScenarioParser {
         value.AsMap(kClusterKeys, "a cluster map with keys " + JoinWords(kClusterKeys));
     ClusterSpec& spec = scenario_.cluster;
     if (auto version = cluster.Find("version")) ParseVersion(*version);
-    if (auto platform = cluster.Find("platform")) spec.platform = platform->AsChoice(kPlatforms);
+    if (auto platform = cluster.Find("platform")) {
+      std::vector<std::string> names;
+      for (const sim::PlatformProfile& p : sim::PlatformProfiles()) names.push_back(p.name);
+      spec.platform = *sim::PlatformNamed(platform->AsChoice(names));
+    }
     if (auto rate = cluster.Find("link_rate")) {
       spec.linkRate = rate->AsString(kDataRateExamples);
       std::optional<double> bps = ParseDataRateBitsPerSecond(spec.linkRate);
@@ -145,10 +148,10 @@ class ScenarioParser {
     if (auto ipsec = cluster.Find("ipsec")) ParseIpsec(*ipsec);
     if (auto family = cluster.Find("ip_family")) {
       spec.ipFamily = family->AsChoice(kIpFamilies) == "ipv6" ? IpFamily::kIpv6 : IpFamily::kIpv4;
-      if (spec.ipFamily == IpFamily::kIpv6 && spec.platform == "ibmcloud") {
-        family->Fail(
-            "expected ipv4 on platform ibmcloud (its ESP filter is modelled for IPv4; use "
-            "ipsec.full.encapsulation: Always for ESP in UDP 4500 over IPv6)");
+      if (spec.ipFamily == IpFamily::kIpv6 && sim::ProfileOf(spec.platform).dropsEsp) {
+        family->Fail(std::string("expected ipv4 on platform ") + sim::PlatformName(spec.platform) +
+                     " (its ESP filter is modelled for IPv4; use "
+                     "ipsec.full.encapsulation: Always for ESP in UDP 4500 over IPv6)");
       }
     }
     ResolveMtu(cluster);

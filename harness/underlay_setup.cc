@@ -60,7 +60,7 @@ UnderlayInstallation InstallUnderlay(const Scenario& sc, sim::ClusterWorld& worl
     index[world.NodeName(i)] = i;
     uplinks.push_back({world.Nic(i), world.SwitchPort(i)});
   }
-  out.firewalls = natt::ApplyPlatformProfile(sc.cluster.platform, links);
+  if (sim::ProfileOf(sc.cluster.platform).dropsEsp) out.firewalls = natt::ApplyEspFilter(links);
   for (size_t n = 0; n < sc.underlay.nats.size(); ++n) {
     const NatSpec& nat = sc.underlay.nats[n];
     for (const std::string& node : nat.nodes) {

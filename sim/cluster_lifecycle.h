@@ -40,7 +40,7 @@ struct RolloutTiming {
 };
 
 struct LifecycleConfig {
-  std::string platform = "baremetal";
+  Platform platform = Platform::kBaremetal;
   DaemonFixes fixes = DaemonFixes::kStock;
   Libreswan libreswan = Libreswan::kDefault;  // every pluto's build, instead of the release's
   RolloutTiming timing;

@@ -209,13 +209,14 @@ bool NetworkOperatorConfig::ForcesEncapsulation() const {
   return ipsec->at("full").value("encapsulation", "") == "Always";
 }
 
-RenderedIpsec NetworkOperatorConfig::Render(const std::string& platform, DaemonFixes fixes) const {
+RenderedIpsec NetworkOperatorConfig::Render(Platform platform, DaemonFixes fixes) const {
   const IpsecRelease release = ReleaseFor(version_, fixes);
   RenderedIpsec r;
   const IpsecIntent intent = Intent();
   if (intent == IpsecIntent::kFull) {
     r.nbGlobalIpsec = true;
-    r.nbGlobalIpsecEncapsulation = platform == "ibmcloud" || ForcesEncapsulation();
+    r.nbGlobalIpsecEncapsulation = sim::ForcesEncapsulation(
+        platform, ForcesEncapsulation() ? Encapsulation::kAlways : Encapsulation::kAuto);
     r.daemonSets = release.daemonSets;
   }
   if (intent != IpsecIntent::kDisabled && release.hostExtension)

@@ -10,6 +10,7 @@
 
 #include "ipsec_release.h"
 #include "ocp_version.h"
+#include "platform.h"
 
 namespace ipsecsim::sim {
 
@@ -45,7 +46,7 @@ class NetworkOperatorConfig {
   const nlohmann::json& Object() const { return object_; }
   OcpVersion Version() const { return version_; }
   // What the operator renders; ibmcloud always forces encapsulation.
-  RenderedIpsec Render(const std::string& platform, DaemonFixes fixes) const;
+  RenderedIpsec Render(Platform platform, DaemonFixes fixes) const;
 
  private:
   void Validate(const nlohmann::json& candidate) const;

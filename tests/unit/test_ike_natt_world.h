@@ -29,7 +29,7 @@ constexpr uint16_t kNattPort = 4500;
 
 struct WorldOptions {
   bool natInFrontOfA = false;
-  std::string platform;             // e.g. "ibmcloud"; empty: no firewall
+  bool platformDropsEsp = false;    // ibmcloud: the ESP filter on both links
   bool forceEncapsulation = false;  // on both daemons, as the operator does
   ns3::Time keepaliveInterval = ns3::Seconds(20);
   std::string pcapPrefix;  // pcap of a's NIC
@@ -84,10 +84,9 @@ class NattWorld {
     auto link = csma.Install(ns3::NodeContainer(hosts.Get(1), switchNode));
     nics.Add(link.Get(0));
     switchPorts.Add(link.Get(1));
-    if (!options.platform.empty() && !options.natInFrontOfA)
-      firewalls = natt::ApplyPlatformProfile(options.platform,
-                                             {{"a/eth0", nics.Get(0), switchPorts.Get(0)},
-                                              {"b/eth0", nics.Get(1), switchPorts.Get(1)}});
+    if (options.platformDropsEsp && !options.natInFrontOfA)
+      firewalls = natt::ApplyEspFilter({{"a/eth0", nics.Get(0), switchPorts.Get(0)},
+                                        {"b/eth0", nics.Get(1), switchPorts.Get(1)}});
     ns3::BridgeHelper().Install(switchNode, switchPorts);
     ns3::InternetStackHelper().Install(hosts);
     ns3::Ipv4AddressHelper addresses("10.0.0.0", "255.255.255.0", "0.0.0.11");

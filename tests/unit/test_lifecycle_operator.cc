@@ -38,11 +38,11 @@ BOOST_AUTO_TEST_CASE(documented_patches_turn_ipsec_on_and_off) {
   BOOST_TEST(ToString(c.Intent()) == std::string("Disabled"));
   c.ApplyMergePatch(kEnable);
   BOOST_TEST(ToString(c.Intent()) == std::string("Full"));  // the legacy {} means Full
-  BOOST_TEST(c.Render("baremetal", DaemonFixes::kStock).nbGlobalIpsec);
+  BOOST_TEST(c.Render(Platform::kBaremetal, DaemonFixes::kStock).nbGlobalIpsec);
   c.ApplyJsonPatch(kDisable);
   BOOST_TEST(ToString(c.Intent()) == std::string("Disabled"));
-  BOOST_TEST(!c.Render("baremetal", DaemonFixes::kStock).nbGlobalIpsec);
-  BOOST_TEST(c.Render("baremetal", DaemonFixes::kStock).daemonSets.empty());
+  BOOST_TEST(!c.Render(Platform::kBaremetal, DaemonFixes::kStock).nbGlobalIpsec);
+  BOOST_TEST(c.Render(Platform::kBaremetal, DaemonFixes::kStock).daemonSets.empty());
 }
 
 BOOST_AUTO_TEST_CASE(removing_a_path_that_is_not_there_fails_like_the_api_server) {
@@ -86,24 +86,28 @@ BOOST_AUTO_TEST_CASE(a_refused_patch_leaves_the_object_as_it_was) {
 }
 
 BOOST_AUTO_TEST_CASE(what_each_release_renders) {
-  const RenderedIpsec r13 = At("4.13", json::object()).Render("baremetal", DaemonFixes::kStock);
+  const RenderedIpsec r13 =
+      At("4.13", json::object()).Render(Platform::kBaremetal, DaemonFixes::kStock);
   BOOST_TEST(r13.daemonSets == std::vector<std::string>{"ovn-ipsec"});
   BOOST_TEST(r13.machineConfigs.empty());
-  const RenderedIpsec r14 = At("4.14", json::object()).Render("baremetal", DaemonFixes::kStock);
+  const RenderedIpsec r14 =
+      At("4.14", json::object()).Render(Platform::kBaremetal, DaemonFixes::kStock);
   BOOST_TEST(r14.daemonSets ==
              (std::vector<std::string>{"ovn-ipsec-host", "ovn-ipsec-containerized"}));
-  const RenderedIpsec r15 = At("4.15", json::object()).Render("baremetal", DaemonFixes::kStock);
+  const RenderedIpsec r15 =
+      At("4.15", json::object()).Render(Platform::kBaremetal, DaemonFixes::kStock);
   BOOST_TEST(r15.machineConfigs == (std::vector<std::string>{"80-ipsec-master-extensions",
                                                              "80-ipsec-worker-extensions"}));
   BOOST_TEST(!r15.nbGlobalIpsecEncapsulation);
   BOOST_TEST(At("4.15", json::object())
-                 .Render("ibmcloud", DaemonFixes::kStock)
+                 .Render(Platform::kIbmcloud, DaemonFixes::kStock)
                  .nbGlobalIpsecEncapsulation);
   const json always = {{"mode", "Full"}, {"full", {{"encapsulation", "Always"}}}};
-  BOOST_TEST(At("4.16", always).Render("aws", DaemonFixes::kStock).nbGlobalIpsecEncapsulation);
+  BOOST_TEST(
+      At("4.16", always).Render(Platform::kAws, DaemonFixes::kStock).nbGlobalIpsecEncapsulation);
   // External: the host extension, no east-west IPsec.
   const RenderedIpsec ext =
-      At("4.15", json{{"mode", "External"}}).Render("aws", DaemonFixes::kStock);
+      At("4.15", json{{"mode", "External"}}).Render(Platform::kAws, DaemonFixes::kStock);
   BOOST_TEST(!ext.nbGlobalIpsec);
   BOOST_TEST(ext.daemonSets.empty());
   BOOST_TEST(ext.machineConfigs.size() == 2u);

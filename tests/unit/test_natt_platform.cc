@@ -2,6 +2,7 @@
 // IKE (UDP 500) and NAT-T (UDP 4500) do.
 #include <boost/test/unit_test.hpp>
 
+#include "platform.h"
 #include "platform_profile.h"
 #include "test_natt_support.h"
 
@@ -17,7 +18,8 @@ BOOST_AUTO_TEST_CASE(ibmcloud_drops_esp_on_every_link_and_passes_udp_500_and_450
     links.push_back(
         {"host-" + std::to_string(i) + "/eth0", world.nics.Get(i), world.switchPorts.Get(i)});
   }
-  const auto firewalls = ApplyPlatformProfile("ibmcloud", links);
+  BOOST_REQUIRE(ipsecsim::sim::ProfileOf(ipsecsim::sim::Platform::kIbmcloud).dropsEsp);
+  const auto firewalls = ApplyEspFilter(links);
   BOOST_REQUIRE(firewalls.size() == 2u);
   WireTap sentBy0(world.nics.Get(0), "PhyTxBegin");
   WireTap sentBy1(world.nics.Get(1), "PhyTxBegin");
@@ -55,15 +57,14 @@ BOOST_AUTO_TEST_CASE(ibmcloud_drops_esp_on_every_link_and_passes_udp_500_and_450
 }
 
 BOOST_AUTO_TEST_CASE(other_platforms_forward_esp) {
-  BOOST_TEST(PlatformDropsEsp("ibmcloud"));
-  for (const char* platform : {"aws", "azure", "gcp", "baremetal", "none"}) {
-    BOOST_TEST(!PlatformDropsEsp(platform));
-    BOOST_TEST(!MakePlatformFirewall(platform, "x/eth0"));
+  using ipsecsim::sim::Platform;
+  BOOST_TEST(ipsecsim::sim::ProfileOf(Platform::kIbmcloud).dropsEsp);
+  for (const auto& profile : ipsecsim::sim::PlatformProfiles()) {
+    if (profile.platform == Platform::kIbmcloud) continue;
+    BOOST_TEST(!profile.dropsEsp, profile.name);
   }
-  SwitchedHosts world(2);
-  const auto firewalls =
-      ApplyPlatformProfile("aws", {{"host-0/eth0", world.nics.Get(0), world.switchPorts.Get(0)}});
-  BOOST_TEST(firewalls.empty());
+  BOOST_TEST(!ipsecsim::sim::PlatformNamed("none"));
+  SwitchedHosts world(2);  // aws: no filter on the link
   WireTap acceptedBy1(world.nics.Get(1), "MacRx");
   SendRawAt(1.0, world.hosts.Get(0), world.Ip(1), 50, FakeEsp(0x100, 1));
   ns3::Simulator::Stop(ns3::Seconds(2));

@@ -15,8 +15,12 @@ namespace ipsecsim::harness {
 // So that Boost.Test can print the enums when a comparison fails.
 std::ostream& operator<<(std::ostream& out, IpsecMode m) { return out << ToString(m); }
 std::ostream& operator<<(std::ostream& out, Protocol p) { return out << ToString(p); }
-std::ostream& operator<<(std::ostream& out, Encapsulation e) { return out << ToString(e); }
 }  // namespace ipsecsim::harness
+
+namespace ipsecsim::sim {
+std::ostream& operator<<(std::ostream& out, Encapsulation e) { return out << harness::ToString(e); }
+std::ostream& operator<<(std::ostream& out, Platform p) { return out << PlatformName(p); }
+}  // namespace ipsecsim::sim
 
 namespace {
 
@@ -224,7 +228,7 @@ BOOST_AUTO_TEST_CASE(full_example_loads_with_every_field) {
   BOOST_TEST(s.seed == 1u);
   BOOST_TEST(s.durationSeconds == 0.0);
   BOOST_TEST(s.cluster.version == "4.15");
-  BOOST_TEST(s.cluster.platform == "baremetal");
+  BOOST_TEST(s.cluster.platform == Platform::kBaremetal);
   BOOST_TEST(s.cluster.hostMtu == 1500);
   BOOST_TEST(s.cluster.clusterMtu == 1354);
   BOOST_TEST(!s.cluster.clusterMtuGiven);
@@ -289,7 +293,7 @@ BOOST_AUTO_TEST_CASE(optional_keys_take_their_defaults) {
   Scenario s = LoadScenarioText(minimal, "x");
   BOOST_TEST(s.seed == 1u);
   BOOST_TEST(s.cluster.version == "4.15");
-  BOOST_TEST(s.cluster.platform == "baremetal");
+  BOOST_TEST(s.cluster.platform == Platform::kBaremetal);
   BOOST_TEST(s.cluster.linkRate == "10Gbps");
   BOOST_TEST(s.cluster.linkDelaySeconds == 50e-6);
   BOOST_TEST(s.cluster.ipsecMode == IpsecMode::kDisabled);
