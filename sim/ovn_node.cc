@@ -11,7 +11,6 @@
 namespace ipsecsim::sim {
 
 using namespace ns3;
-namespace mtu = sim::mtu;
 
 namespace {
 
