@@ -66,6 +66,8 @@ Json LifecycleJson(const LifecycleReport& r) {
                      {"final", p.intervals.empty() ? "" : p.intervals.back().state},
                      {"reported_up", p.reportedUp},
                      {"ever_black_holed", p.everBlackHoled},
+                     {"cause_kind", p.causeKind},
+                     {"cause", p.cause},
                      {"intervals", intervals}});
   }
   Json probes = Json::array();
@@ -82,6 +84,8 @@ Json LifecycleJson(const LifecycleReport& r) {
       {"installed_version", r.installedVersion},
       {"final_version", r.finalVersion},
       {"daemon_fixes", r.daemonFixes},
+      {"libreswan", r.libreswan.empty() ? "per release" : r.libreswan},
+      {"warnings", r.warnings},
       {"ipsec_config", r.ipsecConfig},
       {"nb_global",
        {{"ipsec", r.nbGlobalIpsec}, {"options:ipsec_encapsulation", r.nbGlobalIpsecEncapsulation}}},
@@ -91,6 +95,7 @@ Json LifecycleJson(const LifecycleReport& r) {
        {{"pairs", r.pairs.size()},
         {"pairs_up", r.pairsUp},
         {"black_holed_pairs", r.blackHoledPairs},
+        {"clear_pairs", r.clearPairs},
         {"broken_pairs", r.brokenPairs},
         {"pairs_ever_black_holed", r.pairsEverBlackHoled},
         {"black_holed_pair_seconds", r.blackHoledPairSeconds},
@@ -116,11 +121,14 @@ Json LifecycleJson(const LifecycleReport& r) {
 std::string FormatLifecycle(const LifecycleReport& r) {
   std::ostringstream out;
   out << "LIFECYCLE " << r.installedVersion << " -> " << r.finalVersion << " (daemons "
-      << r.daemonFixes << "): rollout " << Seconds(r.rolloutSeconds) << ", " << r.reboots
+      << r.daemonFixes << (r.libreswan.empty() ? "" : ", libreswan " + r.libreswan) << "): rollout "
+      << Seconds(r.rolloutSeconds) << ", " << r.reboots
       << " reboots; NB_Global ipsec=" << (r.nbGlobalIpsec ? "true" : "false") << "\n";
+  for (const std::string& w : r.warnings) out << "WARNING " << w << "\n";
   out << "PAIRS " << r.pairsUp << "/" << r.pairs.size() << " up at the end, " << r.blackHoledPairs
-      << " black-holed, " << r.brokenPairs << " broken while every daemon reports up; "
-      << r.pairsEverBlackHoled << " ever black-holed\n";
+      << " black-holed, " << r.clearPairs << " in clear, " << r.brokenPairs
+      << " broken while every daemon reports up; " << r.pairsEverBlackHoled
+      << " ever black-holed\n";
   if (!r.probes.empty()) {
     out << "PROBES " << r.probesLost << " lost (" << Seconds(r.disruptionPairSeconds)
         << " of pair disruption, longest window " << Seconds(r.longestLossWindow) << "), "
@@ -129,7 +137,9 @@ std::string FormatLifecycle(const LifecycleReport& r) {
   for (const PairTimeline& p : r.pairs) {
     if (p.intervals.empty() || p.intervals.back().state == "up") continue;
     out << "  pair " << p.a << " <-> " << p.b << ": " << p.intervals.back().state << " since "
-        << Seconds(p.intervals.back().from) << (p.reportedUp ? " (daemons report up)" : "") << "\n";
+        << Seconds(p.intervals.back().from) << (p.reportedUp ? " (daemons report up)" : "")
+        << (p.causeKind.empty() ? "" : ", cause " + p.causeKind) << "\n";
+    for (const std::string& step : p.cause) out << "    " << step << "\n";
   }
   return out.str();
 }

@@ -30,6 +30,9 @@ struct PairTimeline {
   bool everBlackHoled = false;
   // At the end: every daemon reports the pair's four connections up.
   bool reportedUp = false;
+  // Not up at the end: why, as far as the model knows (lifecycle_causes.h).
+  std::string causeKind;
+  std::vector<std::string> cause;
 };
 
 struct ProbePairResult {
@@ -50,8 +53,10 @@ struct LifecycleEventLine {
 struct LifecycleReport {
   std::string installedVersion;
   std::string finalVersion;
-  std::string daemonFixes;  // stock | fixed
-  std::string ipsecConfig;  // the final ipsecConfig, as JSON ("null": absent)
+  std::string daemonFixes;            // stock | fixed
+  std::string libreswan;              // the override, or "" for each release's own
+  std::vector<std::string> warnings;  // what a real cluster would warn about
+  std::string ipsecConfig;            // the final ipsecConfig, as JSON ("null": absent)
   bool nbGlobalIpsec = false;
   bool nbGlobalIpsecEncapsulation = false;
   std::vector<std::string> daemonSets;
@@ -68,6 +73,7 @@ struct LifecycleReport {
   // Summary
   uint64_t pairsUp = 0;          // at the end
   uint64_t blackHoledPairs = 0;  // at the end
+  uint64_t clearPairs = 0;       // at the end: both directions in clear
   uint64_t brokenPairs = 0;      // not up at the end, yet reported up
   uint64_t pairsEverBlackHoled = 0;
   double blackHoledPairSeconds = 0;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "cluster_certificates.h"
+#include "lifecycle_causes.h"
 #include "verdict.h"
 
 namespace ipsecsim::harness {
@@ -43,6 +44,7 @@ sim::LifecycleConfig ConfigOf(const Scenario& sc, uint64_t seed) {
   sim::LifecycleConfig c;
   c.platform = sc.cluster.platform;
   c.fixes = l.fixedDaemons ? sim::DaemonFixes::kFixed : sim::DaemonFixes::kStock;
+  if (!l.libreswan.empty()) c.libreswan = *sim::ParseLibreswan(l.libreswan);
   c.seed = seed;
   c.modelledCrypto = l.modelledCrypto;
   c.timing.daemonSetMaxUnavailable = l.daemonSetMaxUnavailable;
@@ -161,6 +163,8 @@ LifecycleReport LifecycleRun::Collect(const WireOracle& oracle) {
   r.installedVersion = sc_.cluster.version;
   r.finalVersion = config.Version().ToString();
   r.daemonFixes = l.fixedDaemons ? "fixed" : "stock";
+  r.libreswan = l.libreswan;
+  r.warnings = l.warnings;
   const nlohmann::json::json_pointer ipsec("/spec/defaultNetwork/ovnKubernetesConfig/ipsecConfig");
   r.ipsecConfig = config.Object().contains(ipsec) ? config.Object().at(ipsec).dump() : "null";
   r.nbGlobalIpsec = lifecycle_->NbGlobalIpsec();
@@ -199,6 +203,13 @@ LifecycleReport LifecycleRun::Collect(const WireOracle& oracle) {
         h.intervals.empty() ? sim::PairState::kClear : h.intervals.back().state;
     r.pairsUp += last == sim::PairState::kUp;
     r.blackHoledPairs += last == sim::PairState::kBlackHoled;
+    r.clearPairs += last == sim::PairState::kClear;
+    if (last != sim::PairState::kUp && last != sim::PairState::kNodeDown) {
+      const PairCause cause = ExplainPair(world_, mesh_, *sampler_, lifecycle_->Log(),
+                                          lifecycle_->NbGlobalIpsec(), h.a, h.b);
+      p.causeKind = cause.kind;
+      p.cause = cause.chain;
+    }
     r.brokenPairs += last != sim::PairState::kUp && p.reportedUp;
     r.pairsEverBlackHoled += h.everBlackHoled;
     r.pairs.push_back(p);
@@ -227,6 +238,7 @@ std::string LifecycleRun::MetricValue(const std::string& metric, const Lifecycle
   auto flag = [](bool b) { return std::string(b ? "true" : "false"); };
   if (metric == "broken_pairs") return std::to_string(r.brokenPairs);
   if (metric == "black_holed_pairs") return std::to_string(r.blackHoledPairs);
+  if (metric == "clear_pairs") return std::to_string(r.clearPairs);
   if (metric == "pairs_up") return std::to_string(r.pairsUp);
   if (metric == "probe_pairs_losing") return std::to_string(r.probePairsLosing);
   if (metric == "nb_global_ipsec") return flag(r.nbGlobalIpsec);

@@ -22,6 +22,9 @@ struct ProcedureStepSpec {
 
 struct LifecycleSpec {
   bool fixedDaemons = false;  // daemon_fixes: fixed (the vendor's z-stream fixes)
+  std::string libreswan;      // "" (the release's), "4.5", "4.6", "4.9", "5.x"
+  // What a real cluster would only warn about (the update graph's risks).
+  std::vector<std::string> warnings;
   bool modelledCrypto = false;
   double sampleIntervalSeconds = 1;
   double settleSeconds = 120;       // simulated after the procedure has finished

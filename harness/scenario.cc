@@ -99,7 +99,7 @@ const std::vector<std::string>& LifecycleMetricNames() {
                                                  "nb_global_ipsec", "nb_global_ipsec_encapsulation",
                                                  "sa_count",        "policy_count",
                                                  "reboots",         "daemonsets",
-                                                 "version"};
+                                                 "version",         "clear_pairs"};
   return names;
 }
 

@@ -1,10 +1,13 @@
 #include "scenario_lifecycle_loader.h"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <regex>
 
+#include "ipsec_release.h"
 #include "network_operator.h"
+#include "ocp_zstreams.h"
 #include "scenario_limits.h"
 
 namespace ipsecsim::harness {
@@ -13,8 +16,8 @@ namespace {
 // A patch of the Network object is a few hundred bytes; oc reads -p whole.
 constexpr size_t kMaxPatchLength = 64 * 1024;
 const std::vector<std::string> kLifecycleKeys = {
-    "daemon_fixes", "modelled_crypto", "sample_interval", "settle",
-    "probes",       "daemonset",       "machine_config",  "procedure"};
+    "daemon_fixes", "libreswan", "libreswan_unshipped", "modelled_crypto", "sample_interval",
+    "settle",       "probes",    "daemonset",           "machine_config",  "procedure"};
 const std::vector<std::string> kProbeKeys = {"interval", "size"};
 const std::vector<std::string> kDaemonSetKeys = {"max_unavailable", "pod_start", "pod_start_jitter",
                                                  "pod_stop"};
@@ -64,7 +67,7 @@ class Rehearsal {
       : version_(*sim::OcpVersion::Parse(version)),
         config_(version_, nlohmann::json::parse(ipsecConfigJson)) {}
 
-  void Apply(const ProcedureStepSpec& step, const YamlValue& at) {
+  void Apply(const ProcedureStepSpec& step, const YamlValue& at, LifecycleSpec& spec) {
     try {
       switch (step.kind) {
         case ProcedureStepSpec::Kind::kMergePatch:
@@ -75,27 +78,53 @@ class Rehearsal {
           break;
         case ProcedureStepSpec::Kind::kDeleteDaemonSets:
           break;
-        case ProcedureStepSpec::Kind::kUpgrade:
-          if (!(version_ < step.to))
-            at.Fail("expected a version newer than " + version_.ToString() + ", got " +
-                    step.to.ToString() + ": a cluster cannot be updated to an older version");
-          if (step.to.major != version_.major || step.to.minor != version_.minor + 1)
-            at.Fail("expected " + version_.ToString() + " -> " +
-                    sim::OcpVersion{version_.major, version_.minor + 1}.ToString() +
-                    ": OpenShift updates one minor version at a time");
+        case ProcedureStepSpec::Kind::kUpgrade: {
+          const sim::OcpVersion from = sim::Resolve(version_);
+          const sim::OcpVersion to = sim::Resolve(step.to);
+          if (auto why = sim::UpdateNotAllowed(from, to))
+            at.Fail("expected an update the update graph allows: " + *why);
+          const bool ipsecOn = config_.Intent() != sim::IpsecIntent::kDisabled;
+          for (const sim::UpdateRisk& risk : sim::IpsecUpdateRisks(from, to)) {
+            if (!ipsecOn) continue;
+            spec.warnings.push_back("line " + std::to_string(at.Line()) + ": update " +
+                                    from.ToString() + " -> " + to.ToString() +
+                                    " is not recommended (" + risk.name + ": " + risk.message +
+                                    " " + risk.url + ")");
+          }
           config_.SetVersion(step.to);
           version_ = step.to;
+          versions_.push_back(version_);
           break;
+        }
       }
     } catch (const sim::OperatorApiError& e) {
       at.Fail(std::string("the API server refuses this: ") + e.what());
     }
   }
+  const std::vector<sim::OcpVersion>& Versions() const { return versions_; }
 
  private:
   sim::OcpVersion version_;
   sim::NetworkOperatorConfig config_;
+  std::vector<sim::OcpVersion> versions_{version_};
 };
+
+// The libreswan override must be a build some release of each minor the
+// run passes through shipped, unless libreswan_unshipped says otherwise.
+void CheckLibreswan(const YamlValue& value, const std::string& text,
+                    const std::vector<sim::OcpVersion>& versions) {
+  const sim::Libreswan build = *sim::ParseLibreswan(text);
+  for (const sim::OcpVersion& v : versions) {
+    const std::vector<sim::Libreswan> shipped = sim::ShippedLibreswan(v);
+    if (shipped.empty()) continue;
+    if (std::find(shipped.begin(), shipped.end(), build) != shipped.end()) continue;
+    std::string list;
+    for (sim::Libreswan s : shipped) list += (list.empty() ? "" : ", ") + sim::ToString(s);
+    value.Fail("expected a libreswan that " + std::to_string(v.major) + "." +
+               std::to_string(v.minor) + " shipped (" + list + "), got '" + text +
+               "'; set libreswan_unshipped: true to model a build no such release shipped");
+  }
+}
 
 ProcedureStepSpec ParseStep(const YamlValue& value) {
   YamlMap m = value.AsMap(kStepKeys,
@@ -123,10 +152,11 @@ ProcedureStepSpec ParseStep(const YamlValue& value) {
     if (step.names.empty()) v->Fail("expected at least one DaemonSet name");
   } else if (auto v = m.Find("upgrade")) {
     step.kind = ProcedureStepSpec::Kind::kUpgrade;
-    const std::string text = v->AsString("a version such as \"4.15\"");
+    const std::string text = v->AsString("a version such as \"4.15\" or \"4.15.42\"");
     auto version = sim::OcpVersion::Parse(text);
     if (!version || version->major != 4 || version->minor < 12 || version->minor > 19)
-      v->Fail("expected a version \"4.N\" with 12 <= N <= 19, got '" + text + "'");
+      v->Fail("expected a version \"4.N\" or \"4.N.Z\" with 12 <= N <= 19, got '" + text + "'");
+    if (auto why = sim::NotShipped(*version)) v->Fail("expected a released z-stream: " + *why);
     step.to = *version;
   }
   if (auto v = m.Find("after")) step.afterSeconds = v->AsDuration(kMaxSeconds);
@@ -138,7 +168,7 @@ void ParseProcedure(const YamlValue& value, LifecycleSpec& spec, Rehearsal& rehe
   if (auto v = m.Find("start")) spec.startSeconds = v->AsDuration(kMaxSeconds);
   for (const YamlValue& item : m.Require("steps").AsList("a list of steps")) {
     ProcedureStepSpec step = ParseStep(item);
-    rehearsal.Apply(step, item);
+    rehearsal.Apply(step, item, spec);
     spec.steps.push_back(step);
   }
 }
@@ -182,6 +212,14 @@ LifecycleSpec ParseLifecycle(const YamlValue& value, const std::string& version,
                " refuses it: " + e.what());
   }
   if (auto v = m.Find("procedure")) ParseProcedure(*v, spec, *rehearsal);
+  if (auto v = m.Find("libreswan")) {
+    spec.libreswan = v->AsChoice({"4.5", "4.6", "4.9", "5.x"});
+    bool unshipped = false;
+    if (auto u = m.Find("libreswan_unshipped")) unshipped = u->AsBool();
+    if (!unshipped) CheckLibreswan(*v, spec.libreswan, rehearsal->Versions());
+  } else if (auto u = m.Find("libreswan_unshipped")) {
+    u->Fail("expected libreswan_unshipped only beside libreswan");
+  }
   return spec;
 }
 

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "ocp_zstreams.h"
 #include "scenario.h"
 #include "scenario_lifecycle_loader.h"
 #include "scenario_limits.h"
@@ -157,15 +158,17 @@ class ScenarioParser {
   }
 
   void ParseVersion(const YamlValue& value) {
-    std::string version = value.AsString("an OpenShift/OKD minor version such as \"4.15\"");
-    static const std::regex kMinor(R"(^4\.([0-9]{1,3})$)");
+    std::string version = value.AsString("an OpenShift/OKD version such as \"4.15\" or \"4.15.42\"");
+    static const std::regex kVersion(R"(^4\.([0-9]{1,3})(\.[0-9]{1,3})?$)");
     std::smatch match;
-    std::string expected =
-        "an OpenShift/OKD minor version \"4.N\" with " + std::to_string(kMinMinorVersion) +
-        " <= N <= " + std::to_string(kMaxMinorVersion) + ", got '" + version + "'";
-    if (!std::regex_match(version, match, kMinor)) value.Fail("expected " + expected);
+    std::string expected = "an OpenShift/OKD minor \"4.N\" or z-stream \"4.N.Z\" with " +
+                           std::to_string(kMinMinorVersion) + " <= N <= " +
+                           std::to_string(kMaxMinorVersion) + ", got '" + version + "'";
+    if (!std::regex_match(version, match, kVersion)) value.Fail("expected " + expected);
     int minor = std::stoi(match[1].str());
     if (minor < kMinMinorVersion || minor > kMaxMinorVersion) value.Fail("expected " + expected);
+    if (auto why = sim::NotShipped(*sim::OcpVersion::Parse(version)))
+      value.Fail("expected a released z-stream: " + *why);
     scenario_.cluster.version = version;
   }
 

@@ -36,10 +36,16 @@ ClusterLifecycle::ClusterLifecycle(ClusterWorld& world, IkeMesh& mesh, NetworkOp
       mesh_(mesh),
       config_(std::move(config)),
       lifecycle_(std::move(lifecycle)),
-      nodes_(world.NodeCount()) {}
+      nodes_(world.NodeCount()),
+      pools_(lifecycle_.pools.size()) {}
 
 void ClusterLifecycle::Say(const std::string& text) {
   log_.push_back({Simulator::Now().GetSeconds(), text});
+}
+
+void ClusterLifecycle::SayNode(uint32_t node, const std::string& text, bool touchesIpsec) {
+  log_.push_back({Simulator::Now().GetSeconds(), world_.NodeName(node) + ": " + text, int(node),
+                  touchesIpsec});
 }
 
 double ClusterLifecycle::Jitter(double max) {
@@ -65,15 +71,8 @@ uint32_t ClusterLifecycle::DaemonSetBatch() const {
 
 std::vector<std::string> ClusterLifecycle::DaemonSets() const {
   std::vector<std::string> out;
-  for (const auto& [name, version] : daemonSets_) out.push_back(name);
+  for (const auto& [name, made] : daemonSets_) out.push_back(name);
   return out;
-}
-
-std::string ClusterLifecycle::ActiveDaemonSet(uint32_t node) const {
-  if (daemonSets_.count(kDaemonSetLegacy)) return kDaemonSetLegacy;
-  if (nodes_[node].hostLibreswan && daemonSets_.count(kDaemonSetHost)) return kDaemonSetHost;
-  if (daemonSets_.count(kDaemonSetContainerized)) return kDaemonSetContainerized;
-  return "";
 }
 
 void ClusterLifecycle::SetLinkUp(uint32_t node, bool up) {
@@ -88,28 +87,44 @@ void ClusterLifecycle::SetLinkUp(uint32_t node, bool up) {
   world_.Ovn(node).SetIpv6LinkUp(up);
 }
 
-// The node's daemon runs when the pod of its active IPsec DaemonSet runs
-// and NB_Global asks for IPsec; ovs-monitor-ipsec deletes every connection
-// when it stops asking.
-void ClusterLifecycle::SyncDaemon(uint32_t node) {
-  NodeState& n = nodes_[node];
-  NodeIpsec& ipsec = *mesh_.nodes.at(node);
-  auto pod = n.pods.find(ActiveDaemonSet(node));
-  const bool wanted = n.up && pod != n.pods.end() && pod->second.ready && nbIpsec_;
-  if (wanted && !ipsec.Running()) {
-    const IpsecRelease release = ReleaseFor(pod->second.version, lifecycle_.fixes);
-    DaemonBehaviour b;
-    b.initiation =
-        release.initiatesBothSides ? InitiationPolicy::kBoth : InitiationPolicy::kOutOnly;
-    b.crossing = release.crossingStreamsDefect ? ike::CrossingStreamsProfile::kLibreswan4xDefect
-                                               : ike::CrossingStreamsProfile::kRfc7296;
-    b.reconcileChecksKernel = release.reconcileChecksKernel;
-    b.forceEncapsulation = nbEncapsulation_;
-    b.modelledCrypto = lifecycle_.modelledCrypto;
-    ipsec.StartDaemon(b, false);
-  } else if (!wanted && ipsec.Running()) {
-    ipsec.StopDaemon(true);
+// status.configuration of every pool includes the extension, and (4.15.25
+// to 4.15.48) no pool has machines left to update.
+bool ClusterLifecycle::ExtensionActive(bool poolCountCondition) const {
+  if (pools_.empty()) return false;
+  for (const PoolState& p : pools_) {
+    if (!p.extensionDone) return false;
+    if (poolCountCondition && p.rolling) return false;
   }
+  return true;
+}
+
+// shouldRenderIPsec, per release (docs/lifecycle.md, "The operator").
+ClusterLifecycle::Wanted ClusterLifecycle::Render() const {
+  const IpsecRelease release = Release();
+  const bool full = config_.Intent() == IpsecIntent::kFull;
+  Wanted w;
+  if (!config_.Version().AtLeast(4, 15)) {
+    if (full) w.daemonSets.insert(release.daemonSets.begin(), release.daemonSets.end());
+    w.nbIpsec = full;
+    return w;
+  }
+  const IpsecOperatorRules& rules = release.rules;
+  const bool active = ExtensionActive(rules.poolCountCondition);
+  if (rules.bothUntilExtensionActive) {
+    if (full) w.daemonSets.insert(kDaemonSetHost);
+    if (full && !active) w.daemonSets.insert(kDaemonSetContainerized);
+    w.serviceCheck = w.daemonSets.size() == 2;
+    w.nbIpsec = full;
+    return w;
+  }
+  const bool legacyUpgrade =
+      daemonSets_.count(kDaemonSetHost) && daemonSets_.count(kDaemonSetContainerized);
+  const bool notActiveOnUpgrade = rules.createWaitDuringLegacyUpgrade && legacyUpgrade && !active;
+  if ((full && active) || notActiveOnUpgrade) w.daemonSets.insert(kDaemonSetHost);
+  if (notActiveOnUpgrade) w.daemonSets.insert(kDaemonSetContainerized);
+  w.createWait = notActiveOnUpgrade;
+  w.nbIpsec = full && !w.daemonSets.empty();
+  return w;
 }
 
 void ClusterLifecycle::SetNbGlobal(bool ipsec) {
@@ -119,24 +134,37 @@ void ClusterLifecycle::SetNbGlobal(bool ipsec) {
   nbIpsec_ = ipsec;
   nbEncapsulation_ = r.nbGlobalIpsecEncapsulation;
   for (uint32_t i = 0; i < nodes_.size(); ++i) {
-    if (encapsulationChanged && mesh_.nodes[i]->Running()) mesh_.nodes[i]->StopDaemon(true);
-    SyncDaemon(i);
+    if (encapsulationChanged && nodes_[i].pluto != Pluto::kNone) {
+      // pluto takes the new encapsulation only when it starts again.
+      mesh_.nodes[i]->StopDaemon(true);
+      const Libreswan build =
+          nodes_[i].pluto == Pluto::kHost
+              ? HostLibreswan(i)
+              : ReleaseFor(config_.Version(), lifecycle_.fixes, lifecycle_.libreswan)
+                    .containerLibreswan;
+      mesh_.nodes[i]->StartPluto(Behaviour(config_.Version(), build));
+    }
+    SyncMonitor(i);
   }
 }
 
 void ClusterLifecycle::Install(double seconds) {
   const RenderedIpsec r = Rendered();
-  nbIpsec_ = r.nbGlobalIpsec;
   nbEncapsulation_ = r.nbGlobalIpsecEncapsulation;
   for (NodeState& n : nodes_) {
     n.os = config_.Version();
     n.hostLibreswan = !r.machineConfigs.empty();
   }
-  for (const std::string& ds : WantedDaemonSets()) daemonSets_[ds] = config_.Version();
+  for (PoolState& p : pools_) p.extensionDone = !r.machineConfigs.empty();
+  const Wanted w = Render();
+  nbIpsec_ = w.nbIpsec;
+  for (const std::string& ds : w.daemonSets) daemonSets_[ds] = {config_.Version(), w.serviceCheck};
   Simulator::Schedule(Seconds(seconds), [this] {
     Say("installed " + config_.Version().ToString() + ", IPsec " + ToString(config_.Intent()));
-    for (uint32_t i = 0; i < nodes_.size(); ++i)
-      for (const auto& [ds, version] : daemonSets_) StartPod(i, ds, [] {});
+    for (uint32_t i = 0; i < nodes_.size(); ++i) {
+      BootHostPluto(i);
+      for (const auto& [ds, made] : daemonSets_) StartPod(i, ds, [] {});
+    }
   });
 }
 
@@ -190,49 +218,24 @@ void ClusterLifecycle::RunStep(size_t index) {
   Converge(next);
 }
 
-bool ClusterLifecycle::AllNodesHaveLibreswan() const {
-  for (const NodeState& n : nodes_)
-    if (!n.hostLibreswan) return false;
-  return true;
-}
-
-// The rendered DaemonSets, less the containerized one once every host runs
-// pluto itself (4.15+).
-std::set<std::string> ClusterLifecycle::WantedDaemonSets() const {
-  const RenderedIpsec r = Rendered();
-  std::set<std::string> wanted(r.daemonSets.begin(), r.daemonSets.end());
-  if (config_.Version().AtLeast(4, 15) && AllNodesHaveLibreswan())
-    wanted.erase(kDaemonSetContainerized);
-  return wanted;
-}
-
-// What the operator does after its input changed: NB_Global at once, then
-// the DaemonSets, then the MachineConfigs through the MCO (the order of a
-// cluster update: the network operator before the machine config operator).
-// Enabling IPsec on 4.15+ is the other way round: the operator waits for
-// the ipsec extension on every node before it deploys the DaemonSets.
+// What the operator does after its input changed: the DaemonSets, then the
+// MachineConfigs through the MCO (the order of a cluster update: the
+// network operator before the machine config operator), then the
+// DaemonSets again, which the pools' progress may have changed.
 void ClusterLifecycle::Converge(Done done) {
-  const RenderedIpsec r = Rendered();
-  SetNbGlobal(r.nbGlobalIpsec);
-  const bool freshEnable = daemonSets_.empty() && !r.daemonSets.empty() &&
-                           !r.machineConfigs.empty() && !AllNodesHaveLibreswan();
-  if (freshEnable) {
-    Say("operator waits for the ipsec MachineConfigs before deploying its DaemonSets");
-    RollMachineConfigs([this, done] { ReconcileDaemonSets(done); });
-    return;
-  }
   ReconcileDaemonSets(
       [this, done] { RollMachineConfigs([this, done] { ReconcileDaemonSets(done); }); });
 }
 
 void ClusterLifecycle::ReconcileDaemonSets(Done done) {
-  const OcpVersion version = config_.Version();
-  const std::set<std::string> wanted = WantedDaemonSets();
+  const Wanted w = Render();
+  SetNbGlobal(w.nbIpsec);
+  const Template made{config_.Version(), w.serviceCheck};
+  // Legacy DaemonSets of a release before 4.15 stay once IPsec is disabled
+  // (why the documented procedure deletes them by hand).
+  const bool prunes = config_.Version().AtLeast(4, 15) || !w.daemonSets.empty();
   for (auto it = daemonSets_.begin(); it != daemonSets_.end();) {
-    // Releases before 4.15 replace the IPsec DaemonSets of an older release
-    // but leave them in place once IPsec is disabled (why the documented
-    // procedure deletes them by hand).
-    if (!wanted.count(it->first) && (version.AtLeast(4, 15) || !wanted.empty())) {
+    if (!w.daemonSets.count(it->first) && prunes) {
       Say("operator deletes DaemonSet " + it->first);
       const std::string name = it->first;
       it = daemonSets_.erase(it);
@@ -241,16 +244,21 @@ void ClusterLifecycle::ReconcileDaemonSets(Done done) {
       ++it;
     }
   }
-  for (const std::string& ds : wanted) {
-    auto it = daemonSets_.find(ds);
-    if (it == daemonSets_.end()) {
-      Say("operator creates DaemonSet " + ds);
-      daemonSets_[ds] = version;
-      for (uint32_t i = 0; i < nodes_.size(); ++i)  // a new DaemonSet starts everywhere at once
-        if (nodes_[i].up) StartPod(i, ds, [] {});
-    } else if (!(it->second == version)) {
-      Say("operator updates DaemonSet " + ds + " to " + version.ToString());
-      it->second = version;
+  if (w.createWait) {
+    Say("IPsec DaemonSets rendered create-wait: the operator skips applying them");
+  } else {
+    for (const std::string& ds : w.daemonSets) {
+      auto it = daemonSets_.find(ds);
+      if (it == daemonSets_.end()) {
+        Say("operator creates DaemonSet " + ds);
+        daemonSets_[ds] = made;
+        for (uint32_t i = 0; i < nodes_.size(); ++i)  // a new DaemonSet starts everywhere at once
+          if (nodes_[i].up) StartPod(i, ds, [] {});
+      } else if (!(it->second == made)) {
+        Say("operator updates DaemonSet " + ds + " to " + made.version.ToString() +
+            (made.serviceCheck ? " (with the ipsec.service check)" : ""));
+        it->second = made;
+      }
     }
   }
   std::vector<uint32_t> outdated;
@@ -259,44 +267,11 @@ void ClusterLifecycle::ReconcileDaemonSets(Done done) {
     bool old = false;
     for (const auto& [ds, pod] : nodes_[i].pods) {
       auto it = daemonSets_.find(ds);
-      old |= it != daemonSets_.end() && !(pod.version == it->second);
+      old |= it != daemonSets_.end() && !(pod.made == it->second);
     }
     if (old) outdated.push_back(i);
   }
   RollDaemonSets(outdated, done);
-}
-
-void ClusterLifecycle::StopPod(uint32_t node, const std::string& daemonSet) {
-  if (!nodes_[node].pods.erase(daemonSet)) return;
-  SyncDaemon(node);
-}
-
-void ClusterLifecycle::StartPod(uint32_t node, const std::string& daemonSet, Done ready) {
-  NodeState& n = nodes_[node];
-  auto ds = daemonSets_.find(daemonSet);
-  if (ds == daemonSets_.end()) return ready();
-  PodState& pod = n.pods[daemonSet];
-  pod = PodState{ds->second, false, ++podGenerations_};
-  const double delay =
-      lifecycle_.timing.podStartSeconds + Jitter(lifecycle_.timing.podStartJitterSeconds);
-  const uint64_t generation = pod.generation;
-  Simulator::Schedule(Seconds(delay), [this, node, daemonSet, generation, ready] {
-    NodeState& s = nodes_[node];
-    auto it = s.pods.find(daemonSet);
-    if (!s.up || it == s.pods.end() || it->second.generation != generation) return ready();
-    ++podStarts_;
-    it->second.ready = true;
-    // The containerized pod flushes the node's xfrm state and policy when it
-    // starts, whether or not it is the one that runs pluto here.
-    const bool flushes = daemonSet == kDaemonSetContainerized &&
-                         ReleaseFor(it->second.version, lifecycle_.fixes).containerizedFlushes;
-    const bool active = ActiveDaemonSet(node) == daemonSet;
-    Say(world_.NodeName(node) + ": " + daemonSet + " pod running" + (active ? "" : " (idle)") +
-        (flushes ? ", xfrm state and policy flushed" : ""));
-    if (flushes) mesh_.nodes[node]->Stack()->Flush();
-    SyncDaemon(node);
-    ready();
-  });
 }
 
 // A rolling update replaces a node's outdated IPsec pods: stop, then start.
@@ -304,7 +279,7 @@ void ClusterLifecycle::ReplaceOutdatedPods(uint32_t node, Done ready) {
   std::vector<std::string> outdated;
   for (const auto& [ds, pod] : nodes_[node].pods) {
     auto it = daemonSets_.find(ds);
-    if (it != daemonSets_.end() && !(pod.version == it->second)) outdated.push_back(ds);
+    if (it != daemonSets_.end() && !(pod.made == it->second)) outdated.push_back(ds);
   }
   for (const std::string& ds : outdated) StopPod(node, ds);
   auto left = std::make_shared<size_t>(outdated.size());
@@ -348,39 +323,54 @@ bool ClusterLifecycle::NodeNeedsUpdate(uint32_t node) const {
 void ClusterLifecycle::RollMachineConfigs(Done done) {
   auto left = std::make_shared<size_t>(lifecycle_.pools.size());
   bool any = false;
-  for (const auto& pool : lifecycle_.pools) {
-    std::vector<uint32_t> pending;
-    for (uint32_t node : pool)
-      if (NodeNeedsUpdate(node)) pending.push_back(node);
-    any |= !pending.empty();
-    RollPool(pending, [left, done] {
+  std::vector<std::vector<uint32_t>> pending(lifecycle_.pools.size());
+  for (size_t p = 0; p < lifecycle_.pools.size(); ++p) {
+    for (uint32_t node : lifecycle_.pools[p])
+      if (NodeNeedsUpdate(node)) pending[p].push_back(node);
+    any |= !pending[p].empty();
+  }
+  if (lifecycle_.pools.empty() || !any) return done();
+  Say("machine config operator rolls the pools");
+  // A pool's new target makes every machine of it not yet updated at once.
+  for (size_t p = 0; p < pending.size(); ++p) {
+    pools_[p].rolling = !pending[p].empty();
+    for (uint32_t node : pending[p]) nodes_[node].updating = true;
+  }
+  ReconcileDaemonSets([] {});
+  for (size_t p = 0; p < pending.size(); ++p) {
+    RollPool(p, pending[p], [left, done] {
       if (--*left == 0) done();
     });
   }
-  if (lifecycle_.pools.empty() || !any) {
-    if (lifecycle_.pools.empty()) done();
-    return;
-  }
-  Say("machine config operator rolls the pools");
 }
 
-void ClusterLifecycle::RollPool(std::vector<uint32_t> pending, Done done) {
+void ClusterLifecycle::RollPool(size_t pool, std::vector<uint32_t> pending, Done done) {
+  const bool wasRolling = !pending.empty();
   RollInBatches(
       std::move(pending), size_t(lifecycle_.timing.mcoMaxUnavailable),
-      [this](uint32_t node, Done ready) { UpdateNode(node, ready); }, done);
+      [this](uint32_t node, Done ready) { UpdateNode(node, ready); },
+      [this, pool, wasRolling, done] {
+        if (wasRolling) {
+          pools_[pool].rolling = false;
+          pools_[pool].extensionDone = !Rendered().machineConfigs.empty();
+          ReconcileDaemonSets([] {});
+        }
+        done();
+      });
 }
 
 // Cordon and drain, reboot into the new configuration, wait for Ready.
 // DaemonSet pods are not drained: the IPsec pod goes down with the node.
 void ClusterLifecycle::UpdateNode(uint32_t node, Done done) {
-  Say(world_.NodeName(node) + ": cordon and drain");
+  SayNode(node, "cordon and drain", false);
   const RolloutTiming& t = lifecycle_.timing;
   Simulator::Schedule(Seconds(t.drainSeconds), [this, node, done, t] {
-    Say(world_.NodeName(node) + ": reboot");
+    SayNode(node, "reboot: " + PlutoName(node) + " dies, the kernel forgets every SA", true);
     ++reboots_;
     NodeState& n = nodes_[node];
     n.up = false;
     n.pods.clear();
+    n.pluto = Pluto::kNone;
     mesh_.nodes[node]->LoseEverything();
     SetLinkUp(node, false);
     const double down = t.rebootSeconds + Jitter(t.rebootJitterSeconds);
@@ -390,11 +380,14 @@ void ClusterLifecycle::UpdateNode(uint32_t node, Done done) {
       s.os = config_.Version();
       s.hostLibreswan = !Rendered().machineConfigs.empty();
       SetLinkUp(node, true);
-      Say(world_.NodeName(node) + ": up on " + s.os.ToString() +
-          (s.hostLibreswan ? " with the ipsec extension" : ""));
-      for (const auto& [ds, version] : daemonSets_) StartPod(node, ds, [] {});
+      SayNode(node,
+              "up on " + s.os.ToString() + (s.hostLibreswan ? " with the ipsec extension" : ""),
+              false);
+      BootHostPluto(node);
+      for (const auto& [ds, made] : daemonSets_) StartPod(node, ds, [] {});
       Simulator::Schedule(Seconds(t.readySeconds), [this, node, done] {
-        Say(world_.NodeName(node) + ": updated and ready");
+        nodes_[node].updating = false;
+        SayNode(node, "updated and ready", false);
         done();
       });
     });

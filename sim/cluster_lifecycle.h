@@ -1,10 +1,12 @@
 // The control plane around the nodes' IPsec (docs/lifecycle.md): the Network
 // operator renders NB_Global, the IPsec DaemonSets and the extension
-// MachineConfigs from its configuration object and the cluster version; the
-// DaemonSet controller rolls IPsec pods node by node; the Machine Config
-// Operator cordons, drains and reboots nodes one batch per pool at a time.
-// Every pod start and reboot stops or starts a node's IKE daemon, so what
-// the data plane suffers follows from this sequence and from IKE itself.
+// MachineConfigs from its configuration object, the cluster's z-stream and
+// the pools' progress; the DaemonSet controller rolls IPsec pods node by
+// node; the Machine Config Operator cordons, drains and reboots nodes one
+// batch per pool at a time. Each IPsec pod runs its release's script
+// (cluster_lifecycle_pods.cc): it may sleep, flush the kernel's xfrm state,
+// run or restart a pluto and run ovs-monitor-ipsec. What the data plane
+// suffers follows from that sequence and from IKE itself.
 #pragma once
 
 #include <functional>
@@ -40,6 +42,7 @@ struct RolloutTiming {
 struct LifecycleConfig {
   Platform platform = Platform::kBaremetal;
   DaemonFixes fixes = DaemonFixes::kStock;
+  Libreswan libreswan = Libreswan::kDefault;  // every pluto's build, instead of the release's
   RolloutTiming timing;
   std::vector<std::vector<uint32_t>> pools;  // node indexes per MachineConfigPool
   uint64_t seed = 1;
@@ -61,6 +64,9 @@ struct LifecycleStep {
 struct LifecycleLogLine {
   double seconds;
   std::string text;
+  int node = -1;  // the node it concerns, or -1
+  // What it did to the node's IPsec: a flush, a pluto (re)start or stop, ...
+  bool touchesIpsec = false;
 };
 
 class ClusterLifecycle {
@@ -78,6 +84,10 @@ class ClusterLifecycle {
   RenderedIpsec Rendered() const { return config_.Render(lifecycle_.platform, lifecycle_.fixes); }
   bool NbGlobalIpsec() const { return nbIpsec_; }
   std::vector<std::string> DaemonSets() const;  // those that exist now
+  // The release every pod and pluto behaves as (a bare minor resolved).
+  IpsecRelease Release() const {
+    return ReleaseFor(config_.Version(), lifecycle_.fixes, lifecycle_.libreswan);
+  }
   const std::vector<LifecycleLogLine>& Log() const { return log_; }
   bool NodeUp(uint32_t node) const { return nodes_.at(node).up; }
   // When the procedure finished (nullopt while it runs), and how long the
@@ -88,48 +98,87 @@ class ClusterLifecycle {
   uint32_t PodStarts() const { return podStarts_; }
 
  private:
-  struct PodState {
-    OcpVersion version;  // of the DaemonSet template it was made from
-    bool ready = false;
-    uint64_t generation = 0;
+  // What a DaemonSet's pods are made from: the release, and (4.15.49+)
+  // whether the template carries the ipsec.service check.
+  struct Template {
+    OcpVersion version;
+    bool serviceCheck = false;
+    bool operator==(const Template& o) const {
+      return version == o.version && serviceCheck == o.serviceCheck;
+    }
   };
+  enum class PodRole { kStarting, kSleeping, kRunsPluto, kRunsMonitor, kCrashLoop };
+  struct PodState {
+    Template made;
+    PodRole role = PodRole::kStarting;
+    uint64_t generation = 0;
+    double backoff = 10;  // CrashLoopBackOff: doubles up to 300 s
+  };
+  enum class Pluto { kNone, kHost, kContainer };
   struct NodeState {
     bool up = true;
     bool hostLibreswan = false;            // the ipsec extension is installed
+    bool updating = false;                 // the MCO has yet to update it (UpdatedMachineCount)
+    bool confCommented = false;            // a 4.15.49+ host pod edited /etc/ipsec.conf
+    Pluto pluto = Pluto::kNone;            // whose pluto runs the node's IKE
     OcpVersion os;                         // the release its OS image belongs to
     std::map<std::string, PodState> pods;  // IPsec DaemonSet -> its pod here
+  };
+  struct PoolState {
+    bool extensionDone = false;  // status.configuration includes the extension
+    bool rolling = false;
+  };
+  struct Wanted {
+    std::set<std::string> daemonSets;
+    bool createWait = false;  // rendered, but the operator skips applying them
+    bool serviceCheck = false;
+    bool nbIpsec = false;
   };
   using Done = std::function<void()>;
   using PerNode = std::function<void(uint32_t node, Done done)>;
 
   void RunStep(size_t index);
   void Converge(Done done);  // the operator reconciles after a change
+  Wanted Render() const;
+  bool ExtensionActive(bool poolCountCondition) const;
   void SetNbGlobal(bool ipsec);
-  std::set<std::string> WantedDaemonSets() const;
-  bool AllNodesHaveLibreswan() const;
   void ReconcileDaemonSets(Done done);
   void RollInBatches(std::vector<uint32_t> nodes, size_t batch, PerNode each, Done done);
   void RollDaemonSets(std::vector<uint32_t> nodes, Done done);
   void ReplaceOutdatedPods(uint32_t node, Done ready);
-  void StopPod(uint32_t node, const std::string& daemonSet);
-  void StartPod(uint32_t node, const std::string& daemonSet, Done ready);
-  std::string ActiveDaemonSet(uint32_t node) const;
   void RollMachineConfigs(Done done);
-  void RollPool(std::vector<uint32_t> pending, Done done);
+  void RollPool(size_t pool, std::vector<uint32_t> pending, Done done);
   void UpdateNode(uint32_t node, Done done);
-  void SyncDaemon(uint32_t node);
   bool NodeNeedsUpdate(uint32_t node) const;
   void SetLinkUp(uint32_t node, bool up);
   double Jitter(double max);
   uint32_t DaemonSetBatch() const;
   void Say(const std::string& text);
+  void SayNode(uint32_t node, const std::string& text, bool touchesIpsec);
+
+  // cluster_lifecycle_pods.cc: what each pod's script does.
+  void StartPod(uint32_t node, const std::string& daemonSet, Done ready);
+  void RunPodScript(uint32_t node, const std::string& daemonSet, uint64_t generation);
+  void RunContainerized(uint32_t node, PodState& pod);
+  void RunHost(uint32_t node, PodState& pod, const std::string& daemonSet, uint64_t generation);
+  void RunLegacy(uint32_t node, PodState& pod);
+  void StopPod(uint32_t node, const std::string& daemonSet);
+  void BootHostPluto(uint32_t node);
+  void RestartHostPluto(uint32_t node, const std::string& why);
+  void Flush(uint32_t node, const std::string& who);
+  DaemonBehaviour Behaviour(const OcpVersion& release, Libreswan pluto) const;
+  Libreswan HostLibreswan(uint32_t node) const;
+  std::string PlutoName(uint32_t node) const;
+  void SyncMonitor(uint32_t node);
+  bool MonitorWanted(uint32_t node) const;
 
   ClusterWorld& world_;
   IkeMesh& mesh_;
   NetworkOperatorConfig config_;
   LifecycleConfig lifecycle_;
   std::vector<NodeState> nodes_;
-  std::map<std::string, OcpVersion> daemonSets_;  // existing DaemonSet -> template release
+  std::vector<PoolState> pools_;
+  std::map<std::string, Template> daemonSets_;  // existing DaemonSet -> its template
   bool nbIpsec_ = false;
   bool nbEncapsulation_ = false;
   std::vector<LifecycleStep> steps_;

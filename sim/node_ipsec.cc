@@ -40,6 +40,12 @@ ike::ConnectionConfig NodeIpsec::Connection(uint32_t remote, bool out) const {
 void NodeIpsec::StartDaemon(const DaemonBehaviour& behaviour, bool flushFirst, Time loadDelay) {
   if (running_) StopDaemon(false);
   if (flushFirst) stack_->Flush();
+  StartPluto(behaviour);
+  StartMonitor(behaviour, loadDelay);
+}
+
+void NodeIpsec::StartPluto(const DaemonBehaviour& behaviour) {
+  if (running_) StopDaemon(false);
   ++starts_;
   if (daemon_) stopped_.push_back(daemon_);
   daemon_ = daemonFactory_.Create<ike::IkeDaemon>();
@@ -51,6 +57,12 @@ void NodeIpsec::StartDaemon(const DaemonBehaviour& behaviour, bool flushFirst, T
   if (behaviour.modelledCrypto) daemon_->SetAttribute("ModelledCrypto", BooleanValue(true));
   for (const auto& observer : daemonObservers_) observer(daemon_);
   daemon_->Start(world_.Host(index_), identity_);
+  running_ = true;
+}
+
+void NodeIpsec::StartMonitor(const DaemonBehaviour& behaviour, Time loadDelay) {
+  if (!running_) return;
+  if (monitorRunning_) monitor_->Stop();
   monitor_ = std::make_shared<OvsMonitorIpsec>(daemon_, Seconds(behaviour.reconcileSeconds),
                                                behaviour.reconcileChecksKernel ? stack_ : nullptr);
   const bool startIn = behaviour.initiation == InitiationPolicy::kBoth;
@@ -63,12 +75,26 @@ void NodeIpsec::StartDaemon(const DaemonBehaviour& behaviour, bool flushFirst, T
     monitor_->Add(Connection(peer, false), startIn || world_.BehindNat(index_));
   }
   monitor_->Start(loadDelay);
-  running_ = true;
+  monitorRunning_ = true;
+}
+
+void NodeIpsec::StopMonitor() {
+  if (monitorRunning_) monitor_->Stop();
+  monitorRunning_ = false;
+}
+
+void NodeIpsec::DeleteAllConnections() {
+  if (!running_) return;
+  for (uint32_t peer = 0; peer < world_.NodeCount(); ++peer) {
+    if (peer == index_) continue;
+    daemon_->DeleteConnection(Connection(peer, true).name);
+    daemon_->DeleteConnection(Connection(peer, false).name);
+  }
 }
 
 void NodeIpsec::StopDaemon(bool graceful) {
   if (!running_) return;
-  monitor_->Stop();
+  StopMonitor();
   daemon_->Stop(graceful);
   running_ = false;
 }
@@ -76,6 +102,12 @@ void NodeIpsec::StopDaemon(bool graceful) {
 void NodeIpsec::LoseEverything() {
   StopDaemon(false);
   stack_->Flush();
+}
+
+std::vector<Ptr<ike::IkeDaemon>> NodeIpsec::Daemons() const {
+  std::vector<Ptr<ike::IkeDaemon>> all = stopped_;
+  if (daemon_) all.push_back(daemon_);
+  return all;
 }
 
 ike::IkeDaemonCounters NodeIpsec::TotalCounters() const {

@@ -54,9 +54,20 @@ class NodeIpsec {
 
   // A new daemon and monitor start now; the monitor loads the connections
   // to every peer after loadDelay. flushFirst: the pod runs `ip xfrm state flush; ip xfrm policy
-  // flush` before starting (the containerized daemon of 4.14 and later).
+  // flush` before starting.
   void StartDaemon(const DaemonBehaviour& behaviour, bool flushFirst,
                    ns3::Time loadDelay = ns3::Time());
+  // pluto alone (the host's ipsec.service at boot, or `ipsec restart`): it
+  // knows no connection until a monitor loads them.
+  void StartPluto(const DaemonBehaviour& behaviour);
+  // A new ovs-monitor-ipsec beside the running pluto (none: nothing).
+  void StartMonitor(const DaemonBehaviour& behaviour, ns3::Time loadDelay = ns3::Time());
+  // The monitor's process ends (the host pod's preStop); pluto keeps going.
+  void StopMonitor();
+  bool MonitorRunning() const { return monitorRunning_; }
+  // ovs-monitor-ipsec deletes every connection (`ipsec auto --delete`:
+  // Deletes sent, states and policies removed); pluto keeps running.
+  void DeleteAllConnections();
   // graceful: `ipsec stop` (Deletes sent, states and policies removed);
   // otherwise the process just ends and the kernel keeps its state.
   void StopDaemon(bool graceful);
@@ -70,6 +81,8 @@ class NodeIpsec {
   std::shared_ptr<OvsMonitorIpsec> Monitor() const { return monitor_; }
   ns3::Ptr<xfrm::XfrmStack> Stack() const { return stack_; }
   uint32_t Starts() const { return starts_; }
+  // Every pluto this node has run, the oldest first.
+  std::vector<ns3::Ptr<ike::IkeDaemon>> Daemons() const;
   // Counters summed over every daemon this node has run.
   ike::IkeDaemonCounters TotalCounters() const;
 
@@ -84,6 +97,7 @@ class NodeIpsec {
   uint64_t seed_;
   int64_t epochSeconds_;
   bool running_ = false;
+  bool monitorRunning_ = false;
   uint32_t starts_ = 0;
   ns3::ObjectFactory daemonFactory_;
   std::vector<std::function<void(ns3::Ptr<ike::IkeDaemon>)>> daemonObservers_;

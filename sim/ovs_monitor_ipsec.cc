@@ -41,8 +41,12 @@ void OvsMonitorIpsec::Start(ns3::Time at) {
 void OvsMonitorIpsec::Load() {
   if (stopped_) return;
   for (Tracked& t : connections_) {
-    daemon_->AddConnection(t.config);
     t.startedAt = ns3::Simulator::Now();
+    const ConnectionState state = daemon_->Status(t.config.name).state;
+    if (state == ConnectionState::kUp || state == ConnectionState::kConnecting) continue;
+    // `ipsec auto --add` replaces what pluto still holds of the connection.
+    daemon_->DeleteConnection(t.config.name);
+    daemon_->AddConnection(t.config);
   }
   if (interval_.IsStrictlyPositive()) {
     ns3::Simulator::Schedule(interval_, [self = shared_from_this()] { self->Reconcile(); });

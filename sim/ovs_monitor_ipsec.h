@@ -37,7 +37,9 @@ class OvsMonitorIpsec : public std::enable_shared_from_this<OvsMonitorIpsec> {
                   ns3::Ptr<xfrm::XfrmStack> kernel = nullptr);
   // `initiate`: whether this version's monitor starts the connection, or only loads it.
   void Add(const ike::ConnectionConfig& connection, bool initiate);
-  // Loads everything at `at`, then reconciles every interval.
+  // Loads everything at `at`, then reconciles every interval. A monitor
+  // started beside a pluto that already runs leaves the connections pluto
+  // has up (or is bringing up) as they are.
   void Start(ns3::Time at);
   // The monitor's process ends with its pod: no more loading or reconciling.
   void Stop() { stopped_ = true; }

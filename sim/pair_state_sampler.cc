@@ -29,12 +29,26 @@ PairStateSampler::PairStateSampler(ClusterWorld& world, IkeMesh& mesh, NodeUp no
       pairs_.push_back(PairHistory{a, b, {}, false});
 }
 
+namespace {
+
+// Towards the address the sender's tunnel uses: a NAT's public one, if any.
+xfrm::XfrmStack::OutboundDecision GeneveDecision(ClusterWorld& world, IkeMesh& mesh, uint32_t from,
+                                                 uint32_t to) {
+  const xfrm::FlowTuple geneve = xfrm::FlowTuple::Between(
+      world.UnderlayIp(from), world.ReachableUnderlayIp(to), 17, 49152, geneve::kUdpPort);
+  return mesh.stacks.at(from)->DecideOutbound(geneve);
+}
+
+}  // namespace
+
+uint32_t PairStateSampler::OutboundSpi(uint32_t from, uint32_t to) const {
+  const auto decision = GeneveDecision(world_, mesh_, from, to);
+  return decision.kind == xfrm::XfrmStack::OutboundDecision::Kind::kProtected ? decision.spi : 0;
+}
+
 DirectionState PairStateSampler::Direction(uint32_t from, uint32_t to) const {
   if (!nodeUp_(from) || !nodeUp_(to)) return DirectionState::kNodeDown;
-  // Towards the address the sender's tunnel uses: a NAT's public one, if any.
-  const xfrm::FlowTuple geneve = xfrm::FlowTuple::Between(
-      world_.UnderlayIp(from), world_.ReachableUnderlayIp(to), 17, 49152, geneve::kUdpPort);
-  const auto decision = mesh_.stacks.at(from)->DecideOutbound(geneve);
+  const auto decision = GeneveDecision(world_, mesh_, from, to);
   using Kind = xfrm::XfrmStack::OutboundDecision::Kind;
   switch (decision.kind) {
     case Kind::kClear:

@@ -47,6 +47,8 @@ class PairStateSampler {
   void Finish();
 
   DirectionState Direction(uint32_t from, uint32_t to) const;
+  // The SPI of the outbound SA `from` sends Geneve to `to` on (0: none).
+  uint32_t OutboundSpi(uint32_t from, uint32_t to) const;
   const std::vector<PairHistory>& Pairs() const { return pairs_; }
   double IntervalSeconds() const { return interval_; }
 

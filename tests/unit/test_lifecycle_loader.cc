@@ -75,6 +75,47 @@ BOOST_AUTO_TEST_CASE(bad_procedures_name_the_step_and_the_reason) {
   BOOST_TEST(e.find("exactly one of") != std::string::npos);
   e = ErrorOf(ScenarioText("4.14", "", "      - {delete_daemonsets: [ovn-ipsec-hots]}\n"));
   BOOST_TEST(e.find("ovn-ipsec-host") != std::string::npos);
+  // Z-streams: one that never shipped, an older one, the same one.
+  e = ErrorOf(ScenarioText("4.14", "", "      - {upgrade: \"4.15.4\"}\n"));
+  BOOST_TEST(e.find("s.yaml:9:") == 0);
+  BOOST_TEST(e.find("4.15.4 was never released") != std::string::npos);
+  e = ErrorOf(ScenarioText("4.15.40", "", "      - {upgrade: \"4.15.30\"}\n"));
+  BOOST_TEST(e.find("older version: 4.15.40 -> 4.15.30") != std::string::npos);
+  e = ErrorOf(ScenarioText("4.15.40", "", "      - {upgrade: \"4.15.40\"}\n"));
+  BOOST_TEST(e.find("already runs 4.15.40") != std::string::npos);
+  e = ErrorOf(ScenarioText("4.15.99", "", "      - {upgrade: \"4.16\"}\n"));
+  BOOST_TEST(e.find("cluster.version") != std::string::npos);
+  BOOST_TEST(e.find("4.15.99 was never released: 4.15 ends at 4.15.67") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_libreswan_the_release_never_shipped_needs_saying_so) {
+  auto text = [](const std::string& extra) {
+    return "name: s\ncluster:\n  version: \"4.15\"\n  pools: [{name: worker, nodes: 2}]\n"
+           "  ipsec: {mode: Full}\nlifecycle:\n" +
+           extra;
+  };
+  std::string e = ErrorOf(text("  libreswan: \"5.x\"\n"));
+  BOOST_TEST(e.find("expected a libreswan that 4.15 shipped (4.6, 4.9), got '5.x'") !=
+             std::string::npos);
+  BOOST_TEST(ErrorOf(text("  libreswan: \"5.x\"\n  libreswan_unshipped: true\n")).empty());
+  BOOST_TEST(ErrorOf(text("  libreswan: \"4.6\"\n")).empty());
+  e = ErrorOf(text("  libreswan: \"4.7\"\n"));
+  BOOST_TEST(e.find("4.5") != std::string::npos);
+  e = ErrorOf(text("  libreswan_unshipped: true\n"));
+  BOOST_TEST(e.find("only beside libreswan") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_not_recommended_update_is_a_warning) {
+  Scenario sc = LoadScenarioText(
+      ScenarioText("4.14.12", "  ipsec: {}\n", "      - {upgrade: \"4.15.0\"}\n"), "s.yaml");
+  BOOST_TEST_REQUIRE(sc.lifecycle->warnings.size() == 2u);
+  BOOST_TEST(sc.lifecycle->warnings[0].find("OVNIPsecConnectivity") != std::string::npos);
+  sc = LoadScenarioText(
+      ScenarioText("4.14.12", "  ipsec: {}\n", "      - {upgrade: \"4.15.49\"}\n"), "s.yaml");
+  BOOST_TEST(sc.lifecycle->warnings.empty());
+  // With IPsec off the risk does not apply.
+  sc = LoadScenarioText(ScenarioText("4.14.12", "", "      - {upgrade: \"4.15.0\"}\n"), "s.yaml");
+  BOOST_TEST(sc.lifecycle->warnings.empty());
 }
 
 BOOST_AUTO_TEST_CASE(metric_and_probe_expectations_are_checked) {

@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "network_operator.h"
+#include "ocp_zstreams.h"
 
 using namespace ipsecsim::sim;
 using nlohmann::json;
@@ -113,12 +114,79 @@ BOOST_AUTO_TEST_CASE(what_each_release_renders) {
 }
 
 BOOST_AUTO_TEST_CASE(release_profiles_of_the_daemons) {
-  BOOST_TEST(!ReleaseFor(*OcpVersion::Parse("4.13"), DaemonFixes::kStock).crossingStreamsDefect);
-  BOOST_TEST(ReleaseFor(*OcpVersion::Parse("4.14"), DaemonFixes::kStock).crossingStreamsDefect);
-  BOOST_TEST(ReleaseFor(*OcpVersion::Parse("4.15"), DaemonFixes::kStock).initiatesBothSides);
-  const IpsecRelease fixed = ReleaseFor(*OcpVersion::Parse("4.15"), DaemonFixes::kFixed);
-  BOOST_TEST(!fixed.crossingStreamsDefect);
+  auto at = [](const char* v, DaemonFixes f = DaemonFixes::kStock) {
+    return ReleaseFor(*OcpVersion::Parse(v), f);
+  };
+  BOOST_TEST(!HasCrossingStreamsDefect(at("4.13").containerLibreswan));
+  BOOST_TEST(HasCrossingStreamsDefect(at("4.14").containerLibreswan));
+  BOOST_TEST(at("4.15").initiatesBothSides);
+  const IpsecRelease fixed = at("4.15", DaemonFixes::kFixed);
   BOOST_TEST(!fixed.initiatesBothSides);
   BOOST_TEST(fixed.reconcileChecksKernel);
-  BOOST_TEST(!ReleaseFor(*OcpVersion::Parse("4.16"), DaemonFixes::kStock).crossingStreamsDefect);
+  BOOST_TEST(!HasCrossingStreamsDefect(at("4.16").hostLibreswan));
+  // libreswan issue #1903: 4.6 to 4.15 have the defect, 4.5 and 5 do not.
+  BOOST_TEST(HasCrossingStreamsDefect(Libreswan::k4_6));
+  BOOST_TEST(HasCrossingStreamsDefect(Libreswan::k4_9));
+  BOOST_TEST(!HasCrossingStreamsDefect(Libreswan::k4_5));
+  BOOST_TEST(!HasCrossingStreamsDefect(Libreswan::k5));
+  const IpsecRelease v5 =
+      ReleaseFor(*OcpVersion::Parse("4.15"), DaemonFixes::kStock, Libreswan::k5);
+  BOOST_TEST(!HasCrossingStreamsDefect(v5.hostLibreswan));
+  BOOST_TEST(!HasCrossingStreamsDefect(v5.containerLibreswan));
+}
+
+BOOST_AUTO_TEST_CASE(z_streams_parse_and_a_bare_minor_is_its_first_z_stream) {
+  const auto v = *OcpVersion::Parse("4.15.42");
+  BOOST_TEST(v.patch == 42);
+  BOOST_TEST(v.ToString() == "4.15.42");
+  BOOST_TEST(!OcpVersion::Parse("4.15."));
+  BOOST_TEST(!OcpVersion::Parse("4.15.1.2"));
+  BOOST_TEST(Resolve(*OcpVersion::Parse("4.15")).ZStream() == "4.15.0");
+  BOOST_TEST(Resolve(*OcpVersion::Parse("4.18")).ZStream() == "4.18.1");  // 4.18.0 never shipped
+  BOOST_TEST(!NotShipped(*OcpVersion::Parse("4.15.41")));
+  BOOST_TEST(NotShipped(*OcpVersion::Parse("4.15.1")).value_or("").find("skipped") !=
+             std::string::npos);
+  BOOST_TEST(NotShipped(*OcpVersion::Parse("4.15.99")).value_or("").find("ends at 4.15.67") !=
+             std::string::npos);
+  BOOST_TEST(ReleaseFor(*OcpVersion::Parse("4.15"), DaemonFixes::kStock).version.patch == 0);
+}
+
+BOOST_AUTO_TEST_CASE(update_graph_rules_and_risks) {
+  auto v = [](const char* t) { return Resolve(*OcpVersion::Parse(t)); };
+  BOOST_TEST(!UpdateNotAllowed(v("4.14.30"), v("4.15.42")));
+  BOOST_TEST(!UpdateNotAllowed(v("4.15.30"), v("4.15.40")));
+  BOOST_TEST(UpdateNotAllowed(v("4.15.40"), v("4.15.30")).has_value());
+  BOOST_TEST(UpdateNotAllowed(v("4.13"), v("4.15")).has_value());
+  BOOST_TEST(UpdateNotAllowed(v("4.15.3"), v("4.15.3")).has_value());
+  // blocked-edges: OVNIPsecConnectivity up to 4.15.41, the paused-pool risk up to 4.15.48.
+  BOOST_TEST(IpsecUpdateRisks(v("4.14"), v("4.15.41")).size() == 2u);
+  BOOST_TEST(IpsecUpdateRisks(v("4.14"), v("4.15.42")).size() == 1u);
+  BOOST_TEST(IpsecUpdateRisks(v("4.14"), v("4.15.49")).empty());
+  BOOST_TEST(IpsecUpdateRisks(v("4.15.2"), v("4.15.10")).empty());
+}
+
+BOOST_AUTO_TEST_CASE(pod_scripts_and_operator_rules_per_z_stream) {
+  auto at = [](const char* t) { return ReleaseFor(*OcpVersion::Parse(t), DaemonFixes::kStock); };
+  // release-4.14: both pods check the host's libreswan rpm; #2152 adds the restart at 4.14.7.
+  BOOST_TEST(int(at("4.14.6").pods.containerizedSleepsWhenHost) == int(PodGate::kHostLibreswanRpm));
+  BOOST_TEST(int(at("4.14.6").pods.hostRestartsPluto) == int(PlutoRestart::kNever));
+  BOOST_TEST(int(at("4.14.7").pods.hostRestartsPluto) == int(PlutoRestart::kEveryStart));
+  // 4.15.0 (#2255): no rpm checks; the host pod flushes and restarts pluto; create-wait.
+  const IpsecRelease r0 = at("4.15.0");
+  BOOST_TEST(int(r0.pods.containerizedSleepsWhenHost) == int(PodGate::kNone));
+  BOOST_TEST(r0.pods.hostFlushesAtStart);
+  BOOST_TEST(r0.rules.createWaitDuringLegacyUpgrade);
+  BOOST_TEST(!r0.rules.poolCountCondition);
+  BOOST_TEST(at("4.15.25").rules.poolCountCondition);
+  // 4.15.42 (#2596): no flush at start; the sidecar flushes on SIGTERM.
+  BOOST_TEST(!at("4.15.42").pods.hostFlushesAtStart);
+  BOOST_TEST(int(at("4.15.42").pods.hostSidecar) == int(SigtermFlush::kAlways));
+  // 4.15.49 (#2658): restart only when needed, ipsec.service checks, no create-wait.
+  const IpsecRelease r49 = at("4.15.49");
+  BOOST_TEST(int(r49.pods.hostRestartsPluto) == int(PlutoRestart::kFirstStartOnNode));
+  BOOST_TEST(int(r49.pods.containerizedSleepsWhenHost) == int(PodGate::kHostIpsecServiceActive));
+  BOOST_TEST(!r49.rules.createWaitDuringLegacyUpgrade);
+  BOOST_TEST(!r49.rules.poolCountCondition);
+  BOOST_TEST(r49.rules.keepsNbIpsecInFullMode);
+  BOOST_TEST(int(r49.pods.hostSidecar) == int(SigtermFlush::kOnlyWhenNotFull));
 }

@@ -49,26 +49,27 @@ BOOST_AUTO_TEST_CASE(enable_and_disable_after_install) {
 }
 
 BOOST_AUTO_TEST_CASE(update_scenarios_hold_and_fail_when_the_daemons_are_swapped) {
-  const auto stock = Run(Scenario("lifecycle-upgrade-4.14-to-4.15"), 0);
-  BOOST_TEST(stock["lifecycle"]["summary"]["broken_pairs"].get<int>() >= 1);
+  Run(Scenario("lifecycle-upgrade-4.14-to-4.15"), 0);
   Run(Scenario("lifecycle-upgrade-4.14-to-4.15-fixed-daemons"), 0);
-  Run(Scenario("lifecycle-upgrade-safe-procedure"), 0);
-  // The stock scenario's expectations with fixed daemons, and the other way
-  // round: the expectations are about the mechanism, and fail without it.
+  Run(Scenario("lifecycle-upgrade-4.14-to-4.15.49"), 0);
+  Run(Scenario("lifecycle-zstream-update-4.15.30-to-4.15.40"), 0);
+  const auto safe = Run(Scenario("lifecycle-upgrade-safe-procedure"), 0);
+  BOOST_TEST(safe["lifecycle"]["summary"]["broken_pairs"].get<int>() >= 1);
+  // The safe procedure's broken pair comes from both ends initiating with
+  // libreswan 4.x: with the fixed daemons, or with libreswan 5.x, the same
+  // expectations fail (no pair is broken).
   const std::string dir = MakeTempDir("swapped");
-  const std::string stockText = Read(Scenario("lifecycle-upgrade-4.14-to-4.15"));
-  std::ofstream(dir + "/a.yaml") << std::regex_replace(stockText, std::regex("daemon_fixes: stock"),
+  const std::string text = Read(Scenario("lifecycle-upgrade-safe-procedure"));
+  std::ofstream(dir + "/a.yaml") << std::regex_replace(text, std::regex("daemon_fixes: stock"),
                                                        "daemon_fixes: fixed");
   const auto a = Run(dir + "/a.yaml", 1);
   BOOST_TEST(a["lifecycle"]["summary"]["broken_pairs"] == 0);
-  const std::string fixedText = Read(Scenario("lifecycle-upgrade-4.14-to-4.15-fixed-daemons"));
-  std::ofstream(dir + "/b.yaml") << std::regex_replace(fixedText, std::regex("daemon_fixes: fixed"),
-                                                       "daemon_fixes: stock");
+  std::ofstream(dir + "/b.yaml") << std::regex_replace(
+      text, std::regex("daemon_fixes: stock"),
+      "daemon_fixes: stock\n  libreswan: \"5.x\"\n  libreswan_unshipped: true");
   const auto b = Run(dir + "/b.yaml", 1);
-  bool windowFailed = false;
-  for (const auto& e : b["expectations"])
-    windowFailed |= e["flow"].get<std::string>().rfind("probes all [1300s", 0) == 0 && !e["pass"];
-  BOOST_TEST(windowFailed);
+  BOOST_TEST(b["lifecycle"]["summary"]["broken_pairs"] == 0);
+  BOOST_TEST(b["lifecycle"]["libreswan"] == "5.x");
 }
 
 // A node behind a NAT: its peers' tunnels and SAs go to the NAT's public
@@ -79,7 +80,7 @@ BOOST_AUTO_TEST_CASE(update_scenarios_hold_and_fail_when_the_daemons_are_swapped
 BOOST_AUTO_TEST_CASE(an_ipv6_underlay_goes_through_the_update_as_ipv4_does) {
   const std::string name = "lifecycle-upgrade-4.14-to-4.15";
   std::string yaml = Read(Scenario(name));
-  const std::string version = "  version: \"4.14\"\n";
+  const std::string version = "  version: \"4.14.12\"\n";
   BOOST_REQUIRE(yaml.find(version) != std::string::npos);
   yaml.replace(yaml.find(version), version.size(), version + "  ip_family: ipv6\n");
   const std::string path = MakeTempDir("lifecycle-ipv6") + "/" + name + "-ipv6.yaml";
@@ -92,7 +93,6 @@ BOOST_AUTO_TEST_CASE(an_ipv6_underlay_goes_through_the_update_as_ipv4_does) {
   for (const char* key : {"pairs_up", "broken_pairs", "black_holed_pairs", "pairs_ever_black_holed",
                           "reboots", "ipsec_pod_starts", "probes_lost", "sa_count", "policy_count"})
     BOOST_TEST(v6["lifecycle"]["summary"][key] == v4["lifecycle"]["summary"][key], key);
-  BOOST_TEST(v6["lifecycle"]["summary"]["broken_pairs"] == 10);
   BOOST_REQUIRE_EQUAL(v6["lifecycle"]["pairs"].size(), v4["lifecycle"]["pairs"].size());
   for (size_t i = 0; i < v4["lifecycle"]["pairs"].size(); ++i)
     BOOST_TEST(v6["lifecycle"]["pairs"][i]["final"] == v4["lifecycle"]["pairs"][i]["final"]);

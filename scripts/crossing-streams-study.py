@@ -1,0 +1,175 @@
+#!/usr/bin/python3
+"""Crossing-streams study: a 4.14 cluster installed with IPsec on, where every
+node's ovn-ipsec-containerized pod starts its pluto within `spread` seconds
+of the others (pod_start_jitter), and both ends start both connections of
+every pair: the situation of libreswan issue #1903. For each node count and
+spread, many seeds, with libreswan 4.6 (the crossing-streams defect) and 5.x
+(without it). Writes results/crossing-streams/study.csv, summary.csv and
+study.png, and prints the wall time.
+
+    /usr/bin/python3 scripts/crossing-streams-study.py [--ipsecsim build/ipsecsim]
+        [--out results/crossing-streams] [--workers 2] [--quick]
+"""
+import argparse
+import csv
+import json
+import math
+import os
+import subprocess
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+# (nodes, seeds) per spread.
+PLAN = {"0s": [(3, 20), (5, 20), (10, 10), (20, 5), (30, 3), (50, 2)],
+        "4s": [(3, 30), (5, 20), (10, 20), (20, 10), (30, 4), (50, 2)],
+        "16s": [(3, 20), (10, 10), (20, 5)]}
+QUICK_PLAN = {"4s": [(3, 4), (10, 2)]}
+BUILDS = ("4.6", "5.x")
+# libreswan/libreswan#1903: P(at least one SA not established) with every
+# node starting at once, libreswan 4.6 - 4.15.
+ISSUE_1903 = [(3, 1 / 30, 1 / 20), (10, 0.5, 0.5), (20, 1.0, 1.0), (50, 1.0, 1.0)]
+
+
+def scenario(nodes, spread, build):
+    masters = min(3, nodes)
+    workers = nodes - masters
+    pools = f"    - {{name: master, nodes: {masters}}}\n"
+    if workers:
+        pools += f"    - {{name: worker, nodes: {workers}}}\n"
+    unshipped = "  libreswan_unshipped: true\n" if build == "5.x" else ""
+    return (
+        f"name: crossing-{nodes}-{spread}-{build}\n"
+        "duration: 150s\n"
+        "cluster:\n"
+        "  version: \"4.14\"\n"
+        "  pools:\n" + pools +
+        "  ipsec: {}\n"
+        "lifecycle:\n"
+        f"  libreswan: \"{build}\"\n" + unshipped +
+        "  modelled_crypto: true\n"
+        "  probes: {interval: 0s}\n"
+        "  sample_interval: 5s\n"
+        f"  daemonset: {{pod_start: 8s, pod_start_jitter: {spread}}}\n")
+
+
+def run_one(job):
+    ipsecsim, nodes, spread, build, seed = job
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "s.yaml")
+        with open(path, "w") as f:
+            f.write(scenario(nodes, spread, build))
+        started = time.monotonic()
+        done = subprocess.run([ipsecsim, "run", path, "--out", tmp + "/out", "--seed", str(seed)],
+                              capture_output=True, text=True)
+        wall = time.monotonic() - started
+        if done.returncode not in (0, 1):
+            raise RuntimeError(f"ipsecsim failed ({done.returncode}): {done.stderr}")
+        with open(tmp + "/out/report.json") as f:
+            life = json.load(f)["lifecycle"]
+    s = life["summary"]
+    kinds = [p["cause_kind"] for p in life["pairs"] if p["final"] != "up"]
+    return {"nodes": nodes, "spread": spread, "libreswan": build, "seed": seed,
+            "pairs": s["pairs"], "pairs_up": s["pairs_up"], "broken_pairs": s["broken_pairs"],
+            "black_holed_pairs": s["black_holed_pairs"],
+            "not_up": s["pairs"] - s["pairs_up"],
+            "crossing_streams": kinds.count("crossing-streams"),
+            "wall_seconds": round(wall, 2)}
+
+
+def wilson(k, n, z=1.96):
+    if n == 0:
+        return (0.0, 0.0)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def summarise(rows):
+    out = []
+    keys = sorted({(r["libreswan"], r["spread"], r["nodes"]) for r in rows},
+                  key=lambda k: (k[0], float(k[1].rstrip("s")), k[2]))
+    for build, spread, nodes in keys:
+        g = [r for r in rows if (r["libreswan"], r["spread"], r["nodes"]) == (build, spread, nodes)]
+        k = sum(1 for r in g if r["not_up"] > 0)
+        low, high = wilson(k, len(g))
+        out.append({"libreswan": build, "spread": spread, "nodes": nodes, "runs": len(g),
+                    "runs_with_a_pair_not_up": k, "p": round(k / len(g), 3),
+                    "p_low": round(low, 3), "p_high": round(high, 3),
+                    "mean_pairs_not_up": round(sum(r["not_up"] for r in g) / len(g), 2),
+                    "mean_broken_pairs": round(sum(r["broken_pairs"] for r in g) / len(g), 2)})
+    return out
+
+
+def plot(summary, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    styles = {"4.6": ("#c62828", "o-"), "5.x": ("#2e7d32", "s--")}
+    for build in BUILDS:
+        for spread in sorted({r["spread"] for r in summary}, key=lambda s: float(s.rstrip("s"))):
+            s = [r for r in summary if r["libreswan"] == build and r["spread"] == spread]
+            if not s:
+                continue
+            colour, fmt = styles[build]
+            alpha = {"0s": 1.0, "4s": 0.7, "16s": 0.4}.get(spread, 0.8)
+            err = [[r["p"] - r["p_low"] for r in s], [r["p_high"] - r["p"] for r in s]]
+            ax.errorbar([r["nodes"] for r in s], [r["p"] for r in s], yerr=err, fmt=fmt,
+                        color=colour, alpha=alpha, capsize=3,
+                        label=f"libreswan {build}, starts within {spread}")
+    for nodes, low, high in ISSUE_1903:
+        ax.plot([nodes, nodes], [low, high], color="black", lw=3)
+    ax.plot([n for n, _, _ in ISSUE_1903], [(lo + hi) / 2 for _, lo, hi in ISSUE_1903], "k*",
+            ms=10, label="libreswan #1903 (4.6-4.15, all at once)")
+    ax.set_xlabel("nodes")
+    ax.set_ylabel("P(at least one pair not up)")
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_title("Every node's pluto starts at once (4.14 install, both ends initiate)")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def write_csv(path, rows):
+    with open(path, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ipsecsim", default="build/ipsecsim")
+    parser.add_argument("--out", default="results/crossing-streams")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--max-nodes", type=int, default=1000)
+    args = parser.parse_args()
+    ipsecsim = os.path.abspath(args.ipsecsim)
+    plan = QUICK_PLAN if args.quick else PLAN
+    jobs = [(ipsecsim, nodes, spread, build, seed)
+            for spread, sizes in plan.items() for nodes, seeds in sizes if nodes <= args.max_nodes
+            for build in BUILDS for seed in range(1, seeds + 1)]
+    jobs.sort(key=lambda j: -j[1])
+    started = time.monotonic()
+    with ProcessPoolExecutor(max_workers=args.workers) as pool:
+        rows = list(pool.map(run_one, jobs))
+    wall = time.monotonic() - started
+    rows.sort(key=lambda r: (r["libreswan"], r["spread"], r["nodes"], r["seed"]))
+    os.makedirs(args.out, exist_ok=True)
+    write_csv(os.path.join(args.out, "study.csv"), rows)
+    summary = summarise(rows)
+    write_csv(os.path.join(args.out, "summary.csv"), summary)
+    plot(summary, os.path.join(args.out, "study.png"))
+    for r in summary:
+        print(f"libreswan {r['libreswan']} spread {r['spread']:>4} {r['nodes']:3} nodes: "
+              f"{r['runs_with_a_pair_not_up']}/{r['runs']} runs with a pair not up "
+              f"(P {r['p']:.2f} [{r['p_low']:.2f}, {r['p_high']:.2f}]), "
+              f"mean {r['mean_pairs_not_up']} pairs")
+    print(f"{len(jobs)} runs in {wall:.0f} s wall with {args.workers} workers")
+
+
+if __name__ == "__main__":
+    main()
