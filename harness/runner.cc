@@ -224,7 +224,7 @@ RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
       nc.saCount = w.stacks[n]->States().Size();
       nc.policyCount = w.stacks[n]->Policies().Size();
     }
-    if (n < w.daemons.size()) {
+    if (n < w.daemons.size() && w.daemons[n]) {  // a lifecycle node whose pod never started
       for (const ike::ConnectionStatus& c : w.daemons[n]->TrafficStatus()) {
         nc.connectionsUp += c.state == ike::ConnectionState::kUp;
       }
