@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } catch (const OperatorApiError&) {
       __builtin_trap();
     }
-    config->Render("baremetal", DaemonFixes::kStock);
+    config->Render(Platform::kBaremetal, DaemonFixes::kStock);
   }
   return 0;
 }
