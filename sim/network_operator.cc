@@ -87,7 +87,7 @@ json ParsePatch(const std::string& body, const char* shape, bool (json::*ok)() c
   };
   try {
     patch = json::parse(body, depthLimit);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // a syntax error, or a number out of range (1e999)
     throw OperatorApiError(std::string("error decoding patch: ") + e.what());
   }
   if (!(patch.*ok)()) throw OperatorApiError(std::string("error decoding patch: ") + shape);
