@@ -147,10 +147,12 @@ def plot(directory, out, title, heatmap_above, columns, dpi):
         top.annotate(str(number), (at, -0.5), fontsize=8, xytext=(2, 2),
                      textcoords="offset points", va="bottom", annotation_clip=False)
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in COLOURS.values()]
-    # Above the pair panel, outside every axis: it covers no data.
-    top.legend(handles, COLOURS.keys(), loc="lower right", bbox_to_anchor=(1.0, 1.02),
-               ncol=len(COLOURS), fontsize=8, frameon=False, borderaxespad=0)
-    top.set_title(f"{title}: SA state of each node pair", loc="left", pad=18)
+    # Right of the pair panel, outside every axis: it covers no data, nor
+    # the step numbers above the panel, nor the title.
+    top.legend(handles, COLOURS.keys(), loc="upper left", bbox_to_anchor=(1.005, 1.0),
+               fontsize=8, frameon=False, borderaxespad=0, title="pair state",
+               title_fontsize=8)
+    top.set_title(f"{title}: SA state of each node pair", loc="left", pad=14)
 
     lost = lost_per_second(losses, end)
     bottom.plot(np.arange(len(lost)), lost, color="#c62828", linewidth=0.8)
