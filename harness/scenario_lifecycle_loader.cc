@@ -6,7 +6,6 @@
 #include <fstream>
 #include <optional>
 #include <regex>
-#include <sstream>
 
 #include "ipsec_release.h"
 #include "network_operator.h"
@@ -163,15 +162,18 @@ std::string PatchFileBody(const YamlValue& at, const std::string& name) {
     at.Fail("expected a readable patch file, but '" + path.string() + "' " +
             (fs::exists(path, ec) ? "is not a regular file" : "does not exist") +
             " (a relative path is taken from the scenario's folder)");
-  if (fs::file_size(path, ec) > kMaxPatchLength)
+  // Read at most one byte past the limit: a file's reported size can lie
+  // (/proc), its content cannot.
+  std::ifstream in(path, std::ios::binary);
+  std::string text(kMaxPatchLength + 1, '\0');
+  in.read(text.data(), std::streamsize(text.size()));
+  text.resize(size_t(in.gcount()));
+  if (text.size() > kMaxPatchLength)
     at.Fail("expected a patch file of at most " + std::to_string(kMaxPatchLength) + " bytes");
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
   YAML::Node root;
   try {
-    ScanYamlStream(text.str(), path.string());
-    root = YAML::Load(text.str());
+    ScanYamlStream(text, path.string());
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw ScenarioError(path.string(), e.mark.is_null() ? 0 : e.mark.line + 1, "(document)",
                         "invalid JSON or YAML patch: " + e.msg);

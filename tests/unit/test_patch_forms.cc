@@ -232,6 +232,14 @@ BOOST_AUTO_TEST_CASE(a_bad_patch_file_is_reported_at_its_own_line) {
   BOOST_TEST(r.output.find(dir + "/p.yaml:3: (document): invalid YAML: this '[' is never closed") !=
                  std::string::npos,
              r.output);
+  // Larger than any patch.
+  std::ofstream(dir + "/p.yaml") << "{\"spec\": \"" << std::string(70000, 'x') << "\"}\n";
+  const auto big = ipsecsim::test::RunCommand(ipsecsim::test::IpsecsimBinary() + " run " + dir +
+                                              "/s.yaml --out " + dir + "/out 2>&1");
+  BOOST_TEST(big.exitCode == 2);
+  BOOST_TEST(big.output.find("s.yaml:9: lifecycle.procedure.steps[0].patch_file: expected a patch "
+                             "file of at most 65536 bytes") != std::string::npos,
+             big.output);
   // Valid YAML that is no patch.
   std::ofstream(dir + "/p.yaml") << "just text\n";
   const auto text = ipsecsim::test::RunCommand(ipsecsim::test::IpsecsimBinary() + " run " + dir +
