@@ -1,4 +1,5 @@
-"""The scripts' command lines and the timeline plotter on a small generated run."""
+"""The scripts' command lines, the studies on the smallest plan they are given, and the
+timeline plotter on a small generated run."""
 import importlib.util
 import os
 import re
@@ -123,3 +124,25 @@ def test_a_folder_without_a_timeline_is_a_usage_error(tmp_path):
                           capture_output=True, text=True)
     assert done.returncode == 2
     assert "timeline.csv does not exist" in done.stderr
+
+
+def read_csv(path):
+    import csv
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.parametrize("name,args", [
+    ("upgrade-study.py", ["--plan", "2:1", "--masters", "1", "--variants", "4.15.49:fixed"]),
+    ("crossing-streams-study.py", ["--plan", "1s=2:1", "--masters", "1", "--builds", "5.x"]),
+])
+def test_the_studies_run_the_plan_they_are_given(tmp_path, name, args):
+    """Two nodes, one of them a master: one pair, whatever the script's defaults."""
+    done = subprocess.run(["/usr/bin/python3", script(name), "--ipsecsim", IPSECSIM,
+                           "--workers", "1", "--out", str(tmp_path)] + args,
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    rows = read_csv(tmp_path / "study.csv")
+    assert len(rows) == 1
+    assert rows[0]["nodes"] == "2" and rows[0]["pairs"] == "1"
+    assert (tmp_path / "study.png").exists()
