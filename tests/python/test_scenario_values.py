@@ -109,3 +109,11 @@ def test_the_module_is_typed_and_documented():
         assert getattr(ipsecsim, name).__doc__, name
     assert "scenario" in ipsecsim.run.__annotations__
     assert "processes" in ipsecsim.sweep.__annotations__
+
+
+def test_a_path_is_run_as_a_file(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(YAML)
+    assert ipsecsim.run(path) == ipsecsim.run(YAML, name=str(path))
+    with pytest.raises(TypeError, match="run_file"):
+        ipsecsim.run(42)
