@@ -42,6 +42,27 @@ int Encrypt(const EncryptArgs& a) {
   return 0;
 }
 
+// Bytes copied past the ICV (an Ethernet FCS, the rest of a frame) are the
+// usual cause of an ICV mismatch with the right key. Only the right length
+// authenticates, so a shorter prefix that opens tells how many there were.
+std::string TrailingBytesHint(esp::GcmKey& key, const Bytes& packet, bool esn, uint32_t high) {
+  constexpr size_t kMaxTrailing = 64;
+  Bytes payload;
+  uint8_t nh = 0;
+  for (size_t extra = 1; extra <= kMaxTrailing && packet.size() - extra >= esp::kMinPacketLen;
+       ++extra) {
+    if (key.Open(packet.data(), packet.size() - extra, esn, high, &payload, &nh) ==
+        esp::GcmKey::OpenResult::kOk) {
+      return "  the packet authenticates without its last " + std::to_string(extra) +
+             " bytes: --packet must end at the ICV; the hex carries " + std::to_string(extra) +
+             " bytes past it (4: an Ethernet FCS)\n";
+    }
+  }
+  return "  --packet must be the ESP packet alone, from the SPI to the ICV (the IP payload, "
+         "after the UDP header with ESP in UDP 4500); bytes past it, such as an Ethernet FCS, "
+         "make the ICV check fail, as would a wrong --keymat or --esn-high\n";
+}
+
 int Decrypt(const DecryptArgs& a) {
   const auto spi = uint32_t(ParseUnsigned("--spi", a.spi, UINT32_MAX));
   const Bytes packet = ParseHexOption("--packet", a.packet);
@@ -66,6 +87,8 @@ int Decrypt(const DecryptArgs& a) {
     const char* counter =
         r == esp::GcmKey::OpenResult::kTruncated ? "XfrmInHdrError" : "XfrmInStateProtoError";
     std::cerr << "ipsecsim esp decrypt: " << esp::OpenResultName(r) << " (" << counter << ")\n";
+    if (r == esp::GcmKey::OpenResult::kIcvMismatch)
+      std::cerr << TrailingBytesHint(*key, packet, esn, high);
     return 1;
   }
   std::cout << "next-header " << unsigned(nh) << " payload " << ToHex(payload) << "\n";

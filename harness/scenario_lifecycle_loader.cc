@@ -2,13 +2,18 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <regex>
 
 #include "ipsec_release.h"
 #include "network_operator.h"
+#include "oc_patch_command.h"
 #include "ocp_zstreams.h"
+#include "scenario.h"
 #include "scenario_limits.h"
+#include "yaml_json.h"
 
 namespace ipsecsim::harness {
 namespace {
@@ -24,10 +29,11 @@ const std::vector<std::string> kDaemonSetKeys = {"max_unavailable", "pod_start",
 const std::vector<std::string> kMachineConfigKeys = {"max_unavailable", "drain", "reboot",
                                                      "reboot_jitter", "ready"};
 const std::vector<std::string> kProcedureKeys = {"start", "steps"};
-const std::vector<std::string> kStepKeys = {"merge_patch", "json_patch", "delete_daemonsets",
-                                            "upgrade", "after"};
-const std::vector<std::string> kActions = {"merge_patch", "json_patch", "delete_daemonsets",
-                                           "upgrade"};
+const std::vector<std::string> kStepKeys = {
+    "merge_patch",       "json_patch", "patch_file", "oc",
+    "delete_daemonsets", "upgrade",    "type",       "after"};
+const std::vector<std::string> kActions = {"merge_patch", "json_patch",        "patch_file",
+                                           "oc",          "delete_daemonsets", "upgrade"};
 
 double Positive(const YamlValue& v, const std::string& what) {
   const double s = v.AsDuration(kMaxSeconds);
@@ -126,6 +132,72 @@ void CheckLibreswan(const YamlValue& value, const std::string& text,
   }
 }
 
+// A patch body given as a string (verbatim, as to oc patch -p) or as YAML
+// (a map for a merge patch, a list for a JSON patch), which becomes JSON.
+std::string PatchBody(const YamlValue& v, bool json) {
+  const YAML::Node& node = v.Node();
+  if (node.IsScalar())
+    return v.AsString(json ? "a JSON patch body, as given to oc patch --type=json -p"
+                           : "a JSON merge patch body, as given to oc patch --type=merge -p",
+                      kMaxPatchLength);
+  if (json ? !node.IsSequence() : !node.IsMap())
+    v.Fail(json ? "expected a JSON patch: a list of operations, or its JSON text"
+                : "expected a merge patch: a map such as {spec: {...}}, or its JSON text");
+  const std::string body = YamlToJson(v).dump();
+  if (body.size() > kMaxPatchLength)
+    v.Fail("expected a patch of at most " + std::to_string(kMaxPatchLength) + " bytes");
+  return body;
+}
+
+// A patch file named by the scenario, relative to the scenario's folder, in
+// JSON or YAML as oc patch --patch-file takes it; its errors cite its lines.
+std::string PatchFileBody(const YamlValue& at, const std::string& name) {
+  namespace fs = std::filesystem;
+  const fs::path scenario(at.File());
+  const fs::path path = fs::path(name).is_absolute() || !scenario.has_parent_path()
+                            ? fs::path(name)
+                            : scenario.parent_path() / name;
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    at.Fail("expected a readable patch file, but '" + path.string() + "' " +
+            (fs::exists(path, ec) ? "is not a regular file" : "does not exist") +
+            " (a relative path is taken from the scenario's folder)");
+  // Read at most one byte past the limit: a file's reported size can lie
+  // (/proc), its content cannot.
+  std::ifstream in(path, std::ios::binary);
+  std::string text(kMaxPatchLength + 1, '\0');
+  in.read(text.data(), std::streamsize(text.size()));
+  text.resize(size_t(in.gcount()));
+  if (text.size() > kMaxPatchLength)
+    at.Fail("expected a patch file of at most " + std::to_string(kMaxPatchLength) + " bytes");
+  YAML::Node root;
+  try {
+    ScanYamlStream(text, path.string());
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ScenarioError(path.string(), e.mark.is_null() ? 0 : e.mark.line + 1, "(document)",
+                        "invalid JSON or YAML patch: " + e.msg);
+  }
+  if (!root.IsMap() && !root.IsSequence())
+    throw ScenarioError(path.string(), 1, "(document)",
+                        "expected a patch: a map (merge patch) or a list (JSON patch)");
+  return YamlToJson(YamlValue(root, "", path.string(), 1)).dump();
+}
+
+void ParseOcCommand(const YamlValue& v, ProcedureStepSpec& step) {
+  std::string error;
+  auto command = ParseOcPatchCommand(
+      v.AsString("an oc patch command line, as in the documentation", kMaxPatchLength), &error);
+  if (!command)
+    v.Fail(
+        "expected `oc patch networks.operator.openshift.io cluster --type=merge "
+        "-p '{...}'`: " +
+        error);
+  step.kind =
+      command->json ? ProcedureStepSpec::Kind::kJsonPatch : ProcedureStepSpec::Kind::kMergePatch;
+  step.body = command->patchFile.empty() ? command->body : PatchFileBody(v, command->patchFile);
+}
+
 ProcedureStepSpec ParseStep(const YamlValue& value) {
   YamlMap m = value.AsMap(kStepKeys,
                           "a step with one of merge_patch, json_patch, delete_daemonsets, upgrade");
@@ -136,14 +208,20 @@ ProcedureStepSpec ParseStep(const YamlValue& value) {
   if (actions != 1)
     m.FailAt(kActions[0], "expected exactly one of " + JoinWords(kActions) + " in a step, found " +
                               std::to_string(actions));
+  if (m.Has("type") && !m.Has("patch_file"))
+    m.FailAt("type", "expected type only beside patch_file");
   if (auto v = m.Find("merge_patch")) {
     step.kind = ProcedureStepSpec::Kind::kMergePatch;
-    step.body = v->AsString("a JSON merge patch body, as given to oc patch --type=merge -p",
-                            kMaxPatchLength);
+    step.body = PatchBody(*v, false);
   } else if (auto v = m.Find("json_patch")) {
     step.kind = ProcedureStepSpec::Kind::kJsonPatch;
-    step.body =
-        v->AsString("a JSON patch body, as given to oc patch --type=json -p", kMaxPatchLength);
+    step.body = PatchBody(*v, true);
+  } else if (auto v = m.Find("patch_file")) {
+    const bool json = m.Has("type") && m.Find("type")->AsChoice({"merge", "json"}) == "json";
+    step.kind = json ? ProcedureStepSpec::Kind::kJsonPatch : ProcedureStepSpec::Kind::kMergePatch;
+    step.body = PatchFileBody(*v, v->AsString("a patch file name"));
+  } else if (auto v = m.Find("oc")) {
+    ParseOcCommand(*v, step);
   } else if (auto v = m.Find("delete_daemonsets")) {
     step.kind = ProcedureStepSpec::Kind::kDeleteDaemonSets;
     for (const YamlValue& name : v->AsList("a list of DaemonSet names"))

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "network_operator.h"
 #include "ocp_zstreams.h"
 #include "scenario.h"
 #include "scenario_lifecycle_loader.h"
@@ -158,12 +159,14 @@ class ScenarioParser {
   }
 
   void ParseVersion(const YamlValue& value) {
-    std::string version = value.AsString("an OpenShift/OKD version such as \"4.15\" or \"4.15.42\"");
+    std::string version =
+        value.AsString("an OpenShift/OKD version such as \"4.15\" or \"4.15.42\"");
     static const std::regex kVersion(R"(^4\.([0-9]{1,3})(\.[0-9]{1,3})?$)");
     std::smatch match;
     std::string expected = "an OpenShift/OKD minor \"4.N\" or z-stream \"4.N.Z\" with " +
-                           std::to_string(kMinMinorVersion) + " <= N <= " +
-                           std::to_string(kMaxMinorVersion) + ", got '" + version + "'";
+                           std::to_string(kMinMinorVersion) +
+                           " <= N <= " + std::to_string(kMaxMinorVersion) + ", got '" + version +
+                           "'";
     if (!std::regex_match(version, match, kVersion)) value.Fail("expected " + expected);
     int minor = std::stoi(match[1].str());
     if (minor < kMinMinorVersion || minor > kMaxMinorVersion) value.Fail("expected " + expected);
@@ -223,16 +226,20 @@ class ScenarioParser {
     }
     std::optional<YamlValue> full = ipsec.Find("full");
     scenario_.ipsecConfigJson = api.dump();
-    if (!full) return;
+    if (!full) {
+      RequireApiAccepts(value, api);
+      return;
+    }
     if (!mode || spec.ipsecMode != IpsecMode::kFull) {
       full->Fail(std::string("expected 'full' only together with mode: Full, but mode is ") +
                  (mode ? ToString(spec.ipsecMode) : "not set"));
     }
     YamlMap fullMap =
         full->AsMap(kFullKeys, "a map such as {encapsulation: Always, nat_keepalive: 20s}");
-    api["full"] = nlohmann::json::object();
+    // nat_keepalive is Libreswan's keep-alive, not a field of the API.
     if (fullMap.Has("encapsulation"))
-      api["full"]["encapsulation"] = fullMap.Find("encapsulation")->AsChoice(kEncapsulations);
+      api["full"] = {{"encapsulation", fullMap.Find("encapsulation")->AsChoice(kEncapsulations)}};
+    RequireApiAccepts(value, api);
     scenario_.ipsecConfigJson = api.dump();
     if (auto encapsulation = fullMap.Find("encapsulation")) {
       spec.encapsulation = encapsulation->AsChoice(kEncapsulations) == "Always"
@@ -245,6 +252,19 @@ class ScenarioParser {
         keepalive->Fail(
             "expected 0 (no keepalives) or at least 10ms: every node behind a NAT "
             "sends one to each peer each period for the whole run");
+    }
+  }
+
+  // The install-time ipsecConfig meets the rules of the release's API, the
+  // same the lifecycle's patches are held to (sim::NetworkOperatorConfig).
+  void RequireApiAccepts(const YamlValue& value, const nlohmann::json& ipsecConfig) const {
+    const std::string& version = scenario_.cluster.version;
+    try {
+      sim::NetworkOperatorConfig(*sim::OcpVersion::Parse(version), ipsecConfig);
+    } catch (const sim::OperatorApiError& e) {
+      value.Fail(
+          "expected an ipsecConfig the " + version +
+          " API accepts at install, by the rules it applies to an oc patch of it: " + e.what());
     }
   }
 

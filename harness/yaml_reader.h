@@ -24,6 +24,8 @@ class YamlValue {
   YamlValue(YAML::Node node, std::string path, std::string file, int fallbackLine);
 
   const std::string& Path() const { return path_; }
+  const std::string& File() const { return file_; }
+  const YAML::Node& Node() const { return node_; }
   int Line() const;  // 1-based
   bool IsNull() const { return node_.IsNull(); }
 

@@ -1,14 +1,17 @@
 #!/usr/bin/python3
-"""Crossing-streams study: a 4.14 cluster installed with IPsec on, where every
-node's ovn-ipsec-containerized pod starts its pluto within `spread` seconds
-of the others (pod_start_jitter), and both ends start both connections of
-every pair: the situation of libreswan issue #1903. For each node count and
-spread, many seeds, with libreswan 4.6 (the crossing-streams defect) and 5.x
-(without it). Writes results/crossing-streams/study.csv, summary.csv and
-study.png, and prints the wall time.
+"""Crossing-streams study: how often a pair is left without its SAs when every
+node's pluto starts at once, against cluster size, start spread and libreswan.
 
-    /usr/bin/python3 scripts/crossing-streams-study.py [--ipsecsim build/ipsecsim]
-        [--out results/crossing-streams] [--workers 2] [--quick]
+A cluster installed with IPsec on, where every node's ovn-ipsec-containerized
+pod starts its pluto within SPREAD seconds of the others (pod_start_jitter),
+and both ends start both connections of every pair: the situation of
+libreswan issue #1903. For each node count and spread, many seeds, with each
+libreswan build (4.6 has the crossing-streams defect, 5.x does not). Writes
+OUT/study.csv (one row per run), summary.csv and study.png, and prints the
+wall time.
+
+example:
+    /usr/bin/python3 scripts/crossing-streams-study.py --plan 4s=3:4,10:2 --plan 0s=5:4
 """
 import argparse
 import csv
@@ -20,19 +23,26 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 
+import study_options
+
 # (nodes, seeds) per spread.
 PLAN = {"0s": [(3, 20), (5, 20), (10, 10), (20, 5), (30, 3), (50, 2)],
         "4s": [(3, 30), (5, 20), (10, 20), (20, 10), (30, 4), (50, 2)],
         "16s": [(3, 20), (10, 10), (20, 5)]}
 QUICK_PLAN = {"4s": [(3, 4), (10, 2)]}
 BUILDS = ("4.6", "5.x")
+VERSION = "4.14"
+MASTERS = 3
+DURATION = "150s"
+POD_START = "8s"
 # libreswan/libreswan#1903: P(at least one SA not established) with every
 # node starting at once, libreswan 4.6 - 4.15.
 ISSUE_1903 = [(3, 1 / 30, 1 / 20), (10, 0.5, 0.5), (20, 1.0, 1.0), (50, 1.0, 1.0)]
 
 
-def scenario(nodes, spread, build):
-    masters = min(3, nodes)
+def scenario(nodes, spread, build, shape):
+    version, masters, duration, pod_start = shape
+    masters = min(masters, nodes)
     workers = nodes - masters
     pools = f"    - {{name: master, nodes: {masters}}}\n"
     if workers:
@@ -40,9 +50,9 @@ def scenario(nodes, spread, build):
     unshipped = "  libreswan_unshipped: true\n" if build == "5.x" else ""
     return (
         f"name: crossing-{nodes}-{spread}-{build}\n"
-        "duration: 150s\n"
+        f"duration: {duration}\n"
         "cluster:\n"
-        "  version: \"4.14\"\n"
+        f"  version: \"{version}\"\n"
         "  pools:\n" + pools +
         "  ipsec: {}\n"
         "lifecycle:\n"
@@ -50,15 +60,15 @@ def scenario(nodes, spread, build):
         "  modelled_crypto: true\n"
         "  probes: {interval: 0s}\n"
         "  sample_interval: 5s\n"
-        f"  daemonset: {{pod_start: 8s, pod_start_jitter: {spread}}}\n")
+        f"  daemonset: {{pod_start: {pod_start}, pod_start_jitter: {spread}}}\n")
 
 
 def run_one(job):
-    ipsecsim, nodes, spread, build, seed = job
+    ipsecsim, nodes, spread, build, seed, shape = job
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "s.yaml")
         with open(path, "w") as f:
-            f.write(scenario(nodes, spread, build))
+            f.write(scenario(nodes, spread, build, shape))
         started = time.monotonic()
         done = subprocess.run([ipsecsim, "run", path, "--out", tmp + "/out", "--seed", str(seed)],
                               capture_output=True, text=True)
@@ -102,18 +112,18 @@ def summarise(rows):
     return out
 
 
-def plot(summary, path):
+def plot(summary, path, builds=BUILDS, version=VERSION):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(8, 4.5))
     styles = {"4.6": ("#c62828", "o-"), "5.x": ("#2e7d32", "s--")}
-    for build in BUILDS:
+    for number, build in enumerate(builds):
         for spread in sorted({r["spread"] for r in summary}, key=lambda s: float(s.rstrip("s"))):
             s = [r for r in summary if r["libreswan"] == build and r["spread"] == spread]
             if not s:
                 continue
-            colour, fmt = styles[build]
+            colour, fmt = styles.get(build, (f"C{number}", "d-."))
             alpha = {"0s": 1.0, "4s": 0.7, "16s": 0.4}.get(spread, 0.8)
             err = [[r["p"] - r["p_low"] for r in s], [r["p_high"] - r["p"] for r in s]]
             ax.errorbar([r["nodes"] for r in s], [r["p"] for r in s], yerr=err, fmt=fmt,
@@ -126,7 +136,7 @@ def plot(summary, path):
     ax.set_xlabel("nodes")
     ax.set_ylabel("P(at least one pair not up)")
     ax.set_ylim(-0.05, 1.05)
-    ax.set_title("Every node's pluto starts at once (4.14 install, both ends initiate)")
+    ax.set_title(f"Every node's pluto starts at once ({version} install, both ends initiate)")
     ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -139,19 +149,48 @@ def write_csv(path, rows):
         writer.writerows(rows)
 
 
+def spread_plan(text):
+    """'4s=3:30,10:20' -> ('4s', [(3, 30), (10, 20)])."""
+    spread, sep, sizes = text.partition("=")
+    if not sep or not spread.endswith("s"):
+        raise argparse.ArgumentTypeError(
+            f"expected SPREAD=NODES:SEEDS,... such as 4s=3:30,10:20, got '{text}'")
+    return spread, study_options.plan(sizes)
+
+
+def plan_help(plan):
+    return " ".join(f"{spread}={study_options.plan_text(sizes)}" for spread, sizes in plan.items())
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ipsecsim", default="build/ipsecsim")
-    parser.add_argument("--out", default="results/crossing-streams")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--max-nodes", type=int, default=1000)
+    parser = study_options.parser_for(__doc__)
+    study_options.add_common(parser, "results/crossing-streams", 2)
+    parser.add_argument("--plan", type=spread_plan, action="append", metavar="SPREAD=NODES:SEEDS,...",
+                        help="a start spread and its cluster sizes with seeds per size; repeat "
+                             f"for more spreads (default: {plan_help(PLAN)})")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"the plan {plan_help(QUICK_PLAN)}, for a smoke test")
+    parser.add_argument("--max-nodes", type=int, default=1000,
+                        help="leave out clusters larger than this (default: %(default)s)")
+    parser.add_argument("--masters", type=int, default=MASTERS,
+                        help="master nodes; the rest of each size are workers "
+                             "(default: %(default)s)")
+    parser.add_argument("--builds", default=",".join(BUILDS), metavar="BUILD,...",
+                        help="libreswan builds, each run on every size (default: %(default)s)")
+    parser.add_argument("--version", default=VERSION,
+                        help="the cluster's OpenShift version (default: %(default)s)")
+    parser.add_argument("--duration", default=DURATION,
+                        help="simulated time of each run (default: %(default)s)")
+    parser.add_argument("--pod-start", default=POD_START,
+                        help="time from pod creation to pluto's start (default: %(default)s)")
     args = parser.parse_args()
     ipsecsim = os.path.abspath(args.ipsecsim)
-    plan = QUICK_PLAN if args.quick else PLAN
-    jobs = [(ipsecsim, nodes, spread, build, seed)
+    plan = QUICK_PLAN if args.quick else dict(args.plan) if args.plan else PLAN
+    builds = args.builds.split(",")
+    shape = (args.version, args.masters, args.duration, args.pod_start)
+    jobs = [(ipsecsim, nodes, spread, build, seed, shape)
             for spread, sizes in plan.items() for nodes, seeds in sizes if nodes <= args.max_nodes
-            for build in BUILDS for seed in range(1, seeds + 1)]
+            for build in builds for seed in range(1, seeds + 1)]
     jobs.sort(key=lambda j: -j[1])
     started = time.monotonic()
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
@@ -162,7 +201,7 @@ def main():
     write_csv(os.path.join(args.out, "study.csv"), rows)
     summary = summarise(rows)
     write_csv(os.path.join(args.out, "summary.csv"), summary)
-    plot(summary, os.path.join(args.out, "study.png"))
+    plot(summary, os.path.join(args.out, "study.png"), builds, args.version)
     for r in summary:
         print(f"libreswan {r['libreswan']} spread {r['spread']:>4} {r['nodes']:3} nodes: "
               f"{r['runs_with_a_pair_not_up']}/{r['runs']} runs with a pair not up "

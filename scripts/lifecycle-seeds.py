@@ -1,15 +1,16 @@
 #!/usr/bin/python3
-"""Every lifecycle reference scenario over many seeds: the seed draws the
-pod-start and reboot jitters, so one seed is one realisation of the timings.
-Each run is the scenario as committed (`ipsecsim run --seed N`); its
-expectations are ignored here (they state seed 1). Writes
-results/lifecycle-seeds/seeds.csv (one row per run) and summary.csv (per
+"""Every lifecycle reference scenario over many seeds: how much of what each
+shows depends on the timings.
+
+The seed draws the pod-start and reboot jitters, so one seed is one
+realisation of the timings. Each run is the scenario as committed (`ipsecsim
+run --seed N`); its expectations are ignored here (they state seed 1). Writes
+OUT/seeds.csv (one row per run, saved as runs finish) and summary.csv (per
 scenario), and prints the wall time.
 
-    /usr/bin/python3 scripts/lifecycle-seeds.py [--ipsecsim build/ipsecsim]
-        [--out results/lifecycle-seeds] [--seeds 20] [--workers 2]
+example:
+    /usr/bin/python3 scripts/lifecycle-seeds.py --seeds 6 scenarios/lifecycle-enable-after-install.yaml
 """
-import argparse
 import csv
 import glob
 import json
@@ -18,6 +19,8 @@ import subprocess
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+
+import study_options
 
 
 def run_one(job):
@@ -63,16 +66,19 @@ def write_csv(path, rows):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ipsecsim", default="build/ipsecsim")
-    parser.add_argument("--out", default="results/lifecycle-seeds")
-    parser.add_argument("--seeds", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("scenarios", nargs="*", default=sorted(glob.glob("scenarios/lifecycle-*.yaml")))
+    parser = study_options.parser_for(__doc__)
+    study_options.add_common(parser, "results/lifecycle-seeds", 2)
+    parser.add_argument("--seeds", type=int, default=20,
+                        help="how many seeds for every scenario, from --first-seed (default: %(default)s)")
+    parser.add_argument("--first-seed", type=int, default=1,
+                        help="the first seed, to extend a study (default: %(default)s)")
+    parser.add_argument("scenarios", nargs="*", default=sorted(glob.glob("scenarios/lifecycle-*.yaml")),
+                        metavar="SCENARIO",
+                        help="lifecycle scenario files (default: scenarios/lifecycle-*.yaml)")
     args = parser.parse_args()
     ipsecsim = os.path.abspath(args.ipsecsim)
     jobs = [(ipsecsim, os.path.abspath(p), seed) for p in args.scenarios
-            for seed in range(1, args.seeds + 1)]
+            for seed in range(args.first_seed, args.first_seed + args.seeds)]
     started = time.monotonic()
     os.makedirs(args.out, exist_ok=True)
     rows = []

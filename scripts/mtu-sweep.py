@@ -1,14 +1,26 @@
 #!/usr/bin/python3
-"""MTU sweep: underlay family (IPv4, IPv6) x UDP payload size x pod MTU x
-protection (IPsec off, ESP, ESP in UDP 4500) x underlay loss, each run by
-`ipsecsim run`, measured by its wire oracle, and one TCP bulk flow per family,
-protection and pod MTU. Writes results/mtu/sweep.csv, results/mtu/tcp.csv and
-results/mtu/mtu.png, and checks that the measured thresholds land where the
-byte arithmetic puts them and that TCP never fragments its own segments.
+"""MTU sweep: goodput, fragments per packet and delivered fraction against UDP
+payload size, pod MTU, protection, underlay loss and the underlay's family.
 
-    /usr/bin/python3 scripts/mtu-sweep.py [--ipsecsim build-mtu/ipsecsim] [--out results/mtu]
+Underlay family (IPv4, IPv6) x UDP payload size x pod MTU x protection (IPsec
+off, ESP, ESP in UDP 4500) x underlay loss, each run by `ipsecsim run`,
+measured by its wire oracle, and one TCP bulk flow per family, protection and
+pod MTU. Writes OUT/sweep.csv, OUT/tcp.csv and OUT/mtu.png, and exits 1 if
+the measured thresholds do not land where the byte arithmetic puts them or
+if TCP fragments its own segments.
+
+The pod MTUs default to the underlay MTU less 100 (Geneve: not reduced for
+IPsec) and less 146 (reduced by the documented 46 bytes); the TCP pod MTUs
+to the underlay MTU less 300, 200, 146 and 100. The arithmetic assumes that
+a pod packet of the pod MTU fits the underlay once encapsulated; where it
+does not (ESP in UDP 4500 with the pod MTU left at 8901 on 9001: the tunnel
+refuses the first full-size datagram, as scenarios/mtu-natt-9001-unreduced.yaml
+shows), the sweep reports the rows as MISMATCH and exits 1.
+
+example:
+    /usr/bin/python3 scripts/mtu-sweep.py --ipsecsim build/ipsecsim --underlay-mtu 9001 \\
+        --families ipv4 --losses 0 --out /tmp/mtu-9001
 """
-import argparse
 import csv
 import itertools
 import json
@@ -17,6 +29,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import study_options
 
 HOST_MTU = 1500
 FAMILIES = ["ipv4", "ipv6"]  # underlay (node IP) family; pods stay IPv4
@@ -32,6 +46,7 @@ SERIES = {
 # cluster.link_loss: per-frame loss on each node's uplink.
 LOSSES = [0.0, 0.02]
 PACKETS = 200
+NODES = 2  # worker-0 sends to worker-1; more nodes only add IPsec peers
 # One datagram of every size every INTERVAL. The underlay links are ns-3 CSMA: a NIC
 # waits out the 25 us propagation (plus backoff) between frames, about 30 frames per
 # ms; more in a burst fill its 100-packet queue and drop before the wire. So each run
@@ -94,23 +109,23 @@ def expected_wire(payload, pod_mtu, series, family):
     return packets, fragments, largest
 
 
-def largest_payload_in_one_packet(series, family="ipv4", underlay=HOST_MTU):
-    inner = underlay - 38 - OUTER_IP[family]
-    while outer_ip_length(inner, series, family) > underlay:
+def largest_payload_in_one_packet(series, family="ipv4"):
+    inner = HOST_MTU - 38 - OUTER_IP[family]
+    while outer_ip_length(inner, series, family) > HOST_MTU:
         inner -= 1
     return inner - 28
 
 
-def pod_steps(pod_mtu, largest=LARGEST_SIZE):
+def pod_steps(pod_mtu):
     """Payloads after which the pod sends one more piece."""
-    return [p for p in range(1, largest)
+    return [p for p in range(1, LARGEST_SIZE)
             if expected_pieces(p + 1, pod_mtu) != expected_pieces(p, pod_mtu)]
 
 
-def host_steps(pod_mtu, series, family, largest=LARGEST_SIZE):
+def host_steps(pod_mtu, series, family):
     """Payloads after which the underlay packet count grows with the same pod pieces:
     a piece's ESP packet passes HOST_MTU and the (IPv6) host fragments it."""
-    return [p for p in range(1, largest)
+    return [p for p in range(1, LARGEST_SIZE)
             if expected_pieces(p + 1, pod_mtu) == expected_pieces(p, pod_mtu)
             and expected_wire(p + 1, pod_mtu, series, family)[0]
             != expected_wire(p, pod_mtu, series, family)[0]]
@@ -148,7 +163,7 @@ def scenario(family, pod_mtu, series, loss, sizes):
     return (f"name: sweep-{family}-{pod_mtu}-{series}-{loss}-{sizes[0]}\nseed: 5\ncluster:\n"
             f"  version: \"{VERSION}\"\n{family_line}"
             f"  host_mtu: {HOST_MTU}\n  cluster_mtu: {pod_mtu}\n{loss_line}"
-            f"  pools:\n    - {{name: worker, nodes: 2}}\n{SERIES[series]}"
+            f"  pools:\n    - {{name: worker, nodes: {NODES}}}\n{SERIES[series]}"
             f"pods:\n  - {{name: a, node: worker-0}}\n  - {{name: b, node: worker-1}}\n"
             f"flows:\n{flows}")
 
@@ -303,7 +318,7 @@ def tcp_scenario(family, pod_mtu, series):
     return (f"name: sweep-tcp-{family}-{pod_mtu}-{series}\nseed: 5\ncluster:\n"
             f"  version: \"{VERSION}\"\n{family_line}"
             f"  host_mtu: {HOST_MTU}\n  cluster_mtu: {pod_mtu}\n"
-            f"  pools:\n    - {{name: worker, nodes: 2}}\n{SERIES[series]}"
+            f"  pools:\n    - {{name: worker, nodes: {NODES}}}\n{SERIES[series]}"
             f"pods:\n  - {{name: a, node: worker-0}}\n  - {{name: b, node: worker-1}}\n"
             f"flows:\n  - {{name: bulk, from: a, to: b, protocol: tcp, port: 9000, "
             f"packets: {TCP_WRITES}, size: {TCP_WRITE}}}\n")
@@ -352,11 +367,63 @@ def check_tcp(rows):
     return problems
 
 
+def configure(args):
+    """The sweep's grid from the command line; the functions above read it."""
+    global HOST_MTU, FAMILIES, VERSION, POD_MTUS, LOSSES, PACKETS, NODES, TCP_POD_MTUS
+    global IPV6_FRAGMENT_DATA, LARGEST_SIZE
+    HOST_MTU = args.underlay_mtu
+    FAMILIES = args.families
+    VERSION = args.version
+    POD_MTUS = args.pod_mtus or [HOST_MTU - 100, HOST_MTU - 146]
+    TCP_POD_MTUS = args.tcp_pod_mtus or [HOST_MTU - d for d in (300, 200, 146, 100)]
+    LOSSES = args.losses
+    PACKETS = args.packets
+    NODES = args.nodes
+    IPV6_FRAGMENT_DATA = (HOST_MTU - 40 - 8) // 8 * 8
+    # Past the pod's second step at any MTU (4000 at 1500).
+    LARGEST_SIZE = max(4000, 2 * HOST_MTU + 1000)
+
+
+def parse_args(argv=None):
+    parser = study_options.parser_for(__doc__)
+    study_options.add_common(parser, "results/mtu", None)
+    parser.add_argument("--underlay-mtu", type=int, default=HOST_MTU,
+                        help="the nodes' MTU, cluster.host_mtu (default: %(default)s)")
+    parser.add_argument("--pod-mtus", type=study_options.int_list, metavar="MTU,...",
+                        help="pod MTUs of the UDP grid, cluster.cluster_mtu (default: the "
+                             "underlay MTU less 100 and less 146)")
+    parser.add_argument("--tcp-pod-mtus", type=study_options.int_list, metavar="MTU,...",
+                        help="pod MTUs of the TCP flows (default: the underlay MTU less 300, "
+                             "200, 146 and 100)")
+    parser.add_argument("--families", type=lambda t: t.split(","), default=FAMILIES,
+                        metavar="FAMILY,...",
+                        help="underlay families, ipv4 and/or ipv6 (default: %s)" %
+                             ",".join(FAMILIES))
+    parser.add_argument("--losses", type=study_options.float_list, default=LOSSES,
+                        metavar="P,...",
+                        help="cluster.link_loss values; the last one draws the (1-p)^k curve "
+                             "(default: %s)" % ",".join(f"{v:g}" for v in LOSSES))
+    parser.add_argument("--packets", type=int, default=PACKETS,
+                        help="datagrams per size and run (default: %(default)s)")
+    parser.add_argument("--nodes", type=int, default=NODES,
+                        help="worker nodes; the flows go from worker-0 to worker-1 "
+                             "(default: %(default)s)")
+    parser.add_argument("--version", default=VERSION,
+                        help="the cluster's OpenShift version; ESP in UDP 4500 needs 4.16 "
+                             "(default: %(default)s)")
+    args = parser.parse_args(argv)
+    if args.nodes < 2:
+        parser.error("--nodes must be at least 2")
+    if any(f not in OUTER_IP for f in args.families):
+        parser.error(f"--families: expected ipv4 and/or ipv6, got {','.join(args.families)}")
+    if not args.losses or any(not 0 <= p < 0.5 for p in args.losses):
+        parser.error("--losses: expected probabilities from 0 to below 0.5")
+    return args
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ipsecsim", default="build-mtu/ipsecsim")
-    parser.add_argument("--out", default="results/mtu")
-    args = parser.parse_args()
+    args = parse_args()
+    configure(args)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="ipsecsim-mtu-") as workdir:
         rows = run_all(os.path.abspath(args.ipsecsim), workdir)

@@ -2,6 +2,8 @@
 
 #include <ns3/error-model.h>
 
+#include "nic_pcap.h"
+
 namespace ipsecsim::sim {
 
 using namespace ns3;
@@ -106,7 +108,8 @@ Endpoint ClusterWorld::AddClusterPod(uint32_t nodeIndex) {
 
 void ClusterWorld::EnablePcap(const std::string& dir) const {
   for (uint32_t i = 0; i < NodeCount(); ++i) {
-    csma_.EnablePcap(dir + "/" + config_.nodeNames[i] + "-eth0.pcap", nics_.Get(i), false, true);
+    CaptureWithoutFcs(DynamicCast<CsmaNetDevice>(nics_.Get(i)),
+                      dir + "/" + config_.nodeNames[i] + "-eth0.pcap");
   }
 }
 

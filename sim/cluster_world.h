@@ -79,7 +79,8 @@ class ClusterWorld : public ClusterDirectory {
   Endpoint AddClusterPod(uint32_t nodeIndex);
 
   // Writes DIR/<node>-eth0.pcap for every NIC (each frame appears in the
-  // capture of the NIC that sent it and of the NICs that received it).
+  // capture of the NIC that sent it and of the NICs that received it), as
+  // tcpdump on the node would write it: no FCS trailer.
   void EnablePcap(const std::string& dir) const;
 
   // Gives every random variable of the simulation a stream of its own,
@@ -99,7 +100,7 @@ class ClusterWorld : public ClusterDirectory {
   ns3::Ptr<ns3::Node> switch_;
   ns3::NetDeviceContainer nics_;
   ns3::NetDeviceContainer switchPorts_;
-  mutable ns3::CsmaHelper csma_;  // EnablePcap is not const in ns-3
+  ns3::CsmaHelper csma_;
   std::vector<std::unique_ptr<OvnNode>> ovn_;
   std::vector<ns3::Ptr<ns3::RateErrorModel>> losses_;  // cluster.link_loss, one per link
   struct NatFront {

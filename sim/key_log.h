@@ -28,7 +28,8 @@ class KeyLog {
   const xfrm::EspSaLog& EspSas() const { return esp_; }
   const ike::IkeSaKeyLog& IkeSas() const { return ike_; }
 
-  // DIR/esp_sa and DIR/ikev2_decryption_table. False on I/O error.
+  // DIR/esp_sa, DIR/ikev2_decryption_table and DIR/preferences (ESP
+  // decryption on): DIR is a Wireshark configuration folder. False on I/O error.
   bool Write(const std::string& dir) const;
 
  private:

@@ -30,13 +30,25 @@ void RequireType(const json& v, const std::string& field, const char* type) {
   }
 }
 
+// Where a field of ipsecConfig that a release does not declare first appears.
+std::string AppearsIn(const std::string& key) {
+  if (key == "mode")
+    return " (ipsecConfig.mode appears in 4.15; 4.14 and earlier take only the empty object {}, "
+           "which turns IPsec on: leave ipsecConfig out for IPsec off)";
+  if (key == "full") return " (ipsecConfig.full, with full.encapsulation, appears in 4.16)";
+  return "";
+}
+
 void RejectUnknown(const json& object, const std::string& field,
                    const std::vector<std::string>& known) {
   for (auto it = object.begin(); it != object.end(); ++it) {
     bool ok = false;
     for (const std::string& k : known) ok |= it.key() == k;
-    if (!ok)
-      throw OperatorApiError(".spec: " + field + "." + it.key() + ": field not declared in schema");
+    if (!ok) {
+      const bool ipsecConfig = field == kIpsecPath;
+      throw OperatorApiError(".spec: " + field + "." + it.key() + ": field not declared in schema" +
+                             (ipsecConfig ? AppearsIn(it.key()) : ""));
+    }
   }
 }
 

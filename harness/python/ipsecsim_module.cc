@@ -74,6 +74,14 @@ PYBIND11_MODULE(_ipsecsim, m) {
       "Runs a scenario given as YAML text; returns report.json as a dict.");
 
   m.def(
+      "load_text",
+      [](const std::string& yaml, const std::string& name) {
+        harness::LoadScenarioText(yaml, name);
+      },
+      py::arg("yaml"), py::arg("name") = "<string>",
+      "Loads a scenario without running it; raises ScenarioError if it does not load.");
+
+  m.def(
       "esp_encrypt",
       [](uint32_t spi, const py::bytes& keymat, uint64_t seq, const py::bytes& iv,
          uint8_t nextHeader, const py::bytes& payload, bool esn) {

@@ -71,8 +71,8 @@ BOOST_AUTO_TEST_CASE(geneve_in_clear_and_esp_in_udp_4500) {
   const harness::RunReport off = RunYaml(TwoNodeYaml("", Flows()));
   BOOST_TEST(Flow(off, "u800").wire.largestPacket == 20 + Udp6081Segment(InnerIp(800)));
   BOOST_TEST(Flow(off, "u800").wire.largestPacket == 886u);
-  const harness::RunReport natt =
-      RunYaml(TwoNodeYaml("  ipsec: {mode: Full, full: {encapsulation: Always}}\n", Flows()));
+  const harness::RunReport natt = RunYaml(TwoNodeYaml(
+      "  version: \"4.16\"\n  ipsec: {mode: Full, full: {encapsulation: Always}}\n", Flows()));
   for (uint32_t size : {800u, 803u}) {
     const uint32_t expected = 20 + 8 + EspPacket(Udp6081Segment(InnerIp(size)));
     BOOST_TEST(Flow(natt, "u" + std::to_string(size)).wire.largestPacket == expected);

@@ -20,14 +20,14 @@ namespace {
 constexpr int kPackets = 8;
 
 std::string Cluster(const std::string& df) {
-  return "  host_mtu: 9001\n  cluster_mtu: 8901\n  tunnel_df: " + df +
+  return "  version: \"4.16\"\n  host_mtu: 9001\n  cluster_mtu: 8901\n  tunnel_df: " + df +
          "\n  ipsec: {mode: Full, full: {encapsulation: Always}}\n";
 }
 
 // 4.14 has no full.encapsulation; IBM Cloud forces NAT-T all the same.
 const std::string kCluster414 =
     "  version: \"4.14\"\n  platform: ibmcloud\n  host_mtu: 9001\n  cluster_mtu: 8901\n"
-    "  ipsec: {mode: Full}\n";
+    "  ipsec: {}\n";  // 4.14: the empty object turns IPsec on
 
 const std::string kFlows =
     "  - {name: full, from: a, to: b, port: 7000, packets: 8, size: 8873}\n"

@@ -19,7 +19,8 @@ std::vector<PreflightFinding> Preflight(const std::string& cluster, const std::s
 }
 
 const std::string kFull = "  ipsec: {mode: Full}\n";
-const std::string kAlways = "  ipsec: {mode: Full, full: {encapsulation: Always}}\n";
+const std::string kAlways =
+    "  version: \"4.16\"\n  ipsec: {mode: Full, full: {encapsulation: Always}}\n";
 
 size_t Count(const std::vector<PreflightFinding>& fs, const std::string& traffic,
              const std::string& status) {

@@ -19,8 +19,8 @@ namespace {
 const std::string kValid =
     "name: underlay\n"                                                         // 1
     "cluster:\n"                                                               // 2
-    "  pools:\n"                                                               // 3
-    "    - {name: worker, nodes: 3}\n"                                         // 4
+    "  pools: [{name: worker, nodes: 3}]\n"                                    // 3
+    "  version: \"4.16\"\n"                                                    // 4: full needs 4.16
     "  ipsec: {mode: Full, full: {encapsulation: Auto, nat_keepalive: 5s}}\n"  // 5
     "underlay:\n"                                                              // 6
     "  firewalls:\n"                                                           // 7
