@@ -199,8 +199,7 @@ void ParseOcCommand(const YamlValue& v, ProcedureStepSpec& step) {
 }
 
 ProcedureStepSpec ParseStep(const YamlValue& value) {
-  YamlMap m = value.AsMap(kStepKeys,
-                          "a step with one of merge_patch, json_patch, delete_daemonsets, upgrade");
+  YamlMap m = value.AsMap(kStepKeys, "a step with one of " + JoinWords(kActions));
   ProcedureStepSpec step;
   step.line = value.Line();
   int actions = 0;
