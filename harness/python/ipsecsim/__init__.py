@@ -11,6 +11,7 @@ give the same report here as `ipsecsim run` gives, whatever ran before in
 the process: each run assigns the random streams it draws from.
 """
 
+from ._ipsecsim import __build__, __version__
 from ._ipsecsim import ScenarioError, esp_decrypt, esp_encrypt, run_file, run_text
 
 __all__ = ["ScenarioError", "esp_decrypt", "esp_encrypt", "run_file", "run_text", "verdicts"]
