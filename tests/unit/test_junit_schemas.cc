@@ -129,4 +129,17 @@ BOOST_AUTO_TEST_CASE(lifecycle_failures_hold_the_measured_state) {
   BOOST_TEST(body.find("pair worker-0 &lt;-&gt; worker-1: clear since") != std::string::npos, body);
 }
 
+// A scenario that checks nothing still writes a file both schemas take.
+BOOST_AUTO_TEST_CASE(a_scenario_without_expectations_validates_too) {
+  std::string yaml = kFlows;
+  yaml.erase(yaml.find("expect:"));
+  const std::string dir = test::MakeTempDir("junit-empty");
+  std::ofstream(dir + "/empty.yaml") << yaml;
+  auto run = test::RunCommand(test::IpsecsimBinary() + " run " + dir + "/empty.yaml --out " + dir +
+                              " > /dev/null 2>&1");
+  BOOST_TEST(run.exitCode == 0);
+  ValidatesAgainstBoth(dir + "/junit-flows/junit.xml");
+  BOOST_TEST(Slurp(dir + "/junit-flows/junit.xml").find("tests=\"0\"") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
