@@ -85,9 +85,10 @@ Outcome RunAndReport(const harness::Scenario& sc, const std::string& dir,
   table.columns = TerminalColumns();
   table.verbose = a.verbose;
   table.sas = a.sas;
-  // On a terminal unless --quiet; elsewhere (CI logs) only with --progress.
+  // On a terminal unless --quiet; elsewhere (CI logs, stderr to a file)
+  // only with --progress.
   std::unique_ptr<ProgressLine> progress;
-  if (a.progress || (!a.quiet && StdoutIsTerminal())) {
+  if (a.progress || (!a.quiet && StdoutIsTerminal() && StderrIsTerminal())) {
     progress = std::make_unique<ProgressLine>(std::cerr, sc.name, table.columns);
     options.onProgress = [&progress](const harness::RunProgress& p) { progress->Update(p); };
   }

@@ -13,6 +13,7 @@ constexpr size_t kMaxColumns = 10000;  // a COLUMNS beyond this is a mistake
 }  // namespace
 
 bool StdoutIsTerminal() { return isatty(STDOUT_FILENO) == 1; }
+bool StderrIsTerminal() { return isatty(STDERR_FILENO) == 1; }
 
 size_t TerminalColumns() {
   if (const char* env = std::getenv("COLUMNS")) {

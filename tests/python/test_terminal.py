@@ -62,11 +62,14 @@ def write(tmp_path, text):
     return path
 
 
-def run_in_pty(args, columns="100"):
-    """Runs args with stdout and stderr on a pseudo-terminal; returns (exit code, output)."""
+def run_in_pty(args, columns="100", stderr_to=None):
+    """Runs args with stdout and stderr (unless stderr_to names a file) on a
+    pseudo-terminal; returns (exit code, output)."""
     pid, fd = pty.fork()
     if pid == 0:
         os.environ["COLUMNS"] = columns
+        if stderr_to:
+            os.dup2(os.open(stderr_to, os.O_WRONLY | os.O_CREAT), 2)
         os.execv(BINARY, [BINARY] + args)
     chunks = []
     while True:
@@ -116,6 +119,11 @@ def test_quiet_on_a_terminal_and_silence_in_a_pipe(tmp_path):
     scenario = write(tmp_path, SHORT)
     code, out = run_in_pty(["run", str(scenario), "--out", str(tmp_path / "q"), "--quiet"])
     assert code == 0 and "events/s" not in out, out[:500]
+    # stdout on a terminal, stderr to a file: nothing drawn into the file.
+    err = tmp_path / "stderr.txt"
+    code, out = run_in_pty(["run", str(scenario), "--out", str(tmp_path / "e")],
+                           stderr_to=str(err))
+    assert code == 0 and "events/s" not in out and err.read_text() == ""
     piped = subprocess.run([BINARY, "run", str(scenario), "--out", str(tmp_path / "p")],
                            capture_output=True, text=True)
     assert piped.returncode == 0, piped.stdout
