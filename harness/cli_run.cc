@@ -13,10 +13,12 @@
 
 #include "artifact_kind.h"
 #include "cli_numbers.h"
+#include "progress_line.h"
 #include "report.h"
 #include "report_files.h"
 #include "runner.h"
 #include "scenario.h"
+#include "terminal.h"
 
 namespace ipsecsim::cli {
 
@@ -28,8 +30,22 @@ struct RunArgs {
   bool pcap = false;
   bool certs = false;
   std::string seed;
+  bool strict = false;
+  bool progress = false;  // forced on
+  bool quiet = false;     // forced off
+  bool verbose = false;
+  bool sas = false;
   bool outGiven = false;
   bool seedGiven = false;
+};
+
+// What one scenario of a batch came to, for the summary.
+struct Outcome {
+  std::string name;
+  int status = 0;  // 0 held, 1 an expectation failed (or none, with --strict), 2 not written
+  int passed = 0;
+  int failed = 0;
+  bool checksNothing = false;  // no expectations
 };
 
 // What a run will write in `dir`, refused before any simulation: a report
@@ -60,10 +76,24 @@ std::string OutputProblem(const std::string& dir, const harness::Scenario& sc,
   return "";
 }
 
-// Simulates one scenario, writes its reports and prints its table; 0 when
-// every expectation holds, 1 otherwise.
-int RunAndReport(const harness::Scenario& sc, const std::string& dir, harness::RunOptions options) {
+// Simulates one scenario, writes its reports and prints its table.
+Outcome RunAndReport(const harness::Scenario& sc, const std::string& dir,
+                     harness::RunOptions options, const RunArgs& a) {
   options.outDir = dir;
+  const bool strict = a.strict;
+  harness::TableOptions table;
+  table.columns = TerminalColumns();
+  table.verbose = a.verbose;
+  table.sas = a.sas;
+  // On a terminal unless --quiet; elsewhere (CI logs, stderr to a file)
+  // only with --progress.
+  std::unique_ptr<ProgressLine> progress;
+  if (a.progress || (!a.quiet && StdoutIsTerminal() && StderrIsTerminal())) {
+    progress = std::make_unique<ProgressLine>(std::cerr, sc.name, table.columns);
+    options.onProgress = [&progress](const harness::RunProgress& p) { progress->Update(p); };
+  }
+  Outcome outcome;
+  outcome.name = sc.name;
   harness::RunReport report;
   try {
     // Outputs were checked before; what still fails (a full disk, a
@@ -76,11 +106,46 @@ int RunAndReport(const harness::Scenario& sc, const std::string& dir, harness::R
     harness::WriteJunitReport(report, dir + "/junit.xml");
   } catch (const std::runtime_error& e) {
     std::cerr << "ipsecsim: " << e.what() << "\n";
-    return 2;
+    outcome.status = 2;
+    return outcome;
   }
-  std::cout << harness::FormatTable(report) << "reports: " << dir << "/report.json, " << dir
-            << "/junit.xml\n\n";
-  return report.AllExpectationsPass() ? 0 : 1;
+  outcome.passed = report.PassedExpectations();
+  outcome.failed = report.FailedExpectations();
+  outcome.checksNothing = report.expectations.empty();
+  outcome.status = outcome.failed > 0 || (strict && outcome.checksNothing) ? 1 : 0;
+  std::cout << harness::FormatTable(report, table);
+  if (outcome.checksNothing && strict)
+    std::cout << "FAIL (--strict: a scenario must check something)\n";
+  std::cout << "reports: " << dir << "/report.json, " << dir << "/junit.xml\n\n";
+  return outcome;
+}
+
+std::string Names(const std::vector<Outcome>& outcomes, bool (*pick)(const Outcome&)) {
+  std::string names;
+  for (const Outcome& o : outcomes)
+    if (pick(o)) names += (names.empty() ? "" : ", ") + o.name;
+  return names;
+}
+
+// The batch's totals, after the last scenario's table.
+void PrintSummary(const std::vector<Outcome>& outcomes, bool strict) {
+  int held = 0, failed = 0, empty = 0, passedChecks = 0, failedChecks = 0;
+  for (const Outcome& o : outcomes) {
+    held += o.status == 0 && !o.checksNothing;
+    failed += o.status != 0 && !o.checksNothing;
+    empty += o.checksNothing;
+    passedChecks += o.passed;
+    failedChecks += o.failed;
+  }
+  std::cout << "SUMMARY " << outcomes.size() << " scenarios: " << held << " passed, " << failed
+            << " failed, " << empty << " with no expectations"
+            << (strict && empty > 0 ? " (failed: --strict)" : "") << "; expectations "
+            << passedChecks << " passed, " << failedChecks << " failed\n";
+  const std::string failing =
+      Names(outcomes, [](const Outcome& o) { return o.status != 0 && !o.checksNothing; });
+  if (!failing.empty()) std::cout << "failed: " << failing << "\n";
+  const std::string unchecked = Names(outcomes, [](const Outcome& o) { return o.checksNothing; });
+  if (!unchecked.empty()) std::cout << "no expectations: " << unchecked << "\n";
 }
 
 int Run(const RunArgs& a) {
@@ -126,10 +191,17 @@ int Run(const RunArgs& a) {
     }
   }
   // Every output directory before any simulation, for the same reason.
+  std::error_code outError;
+  if (!a.out.empty() && std::filesystem::exists(a.out, outError) &&
+      !std::filesystem::is_directory(a.out, outError)) {
+    std::cerr << "ipsecsim: --out " << a.out
+              << ": expected a directory that can be created, got: not a directory\n";
+    return 2;
+  }
   std::vector<std::string> dirs;
   for (const harness::Scenario& sc : scenarios) {
-    std::string dir = "results/" + sc.name;
-    if (!a.out.empty()) dir = scenarios.size() == 1 ? a.out : a.out + "/" + sc.name;
+    // One layout whatever the number of files: DIR/<scenario name>/.
+    const std::string dir = (a.out.empty() ? std::string("results") : a.out) + "/" + sc.name;
     std::error_code error;
     std::filesystem::create_directories(dir, error);
     if (error || !std::filesystem::is_directory(dir)) {
@@ -145,12 +217,15 @@ int Run(const RunArgs& a) {
     }
     dirs.push_back(dir);
   }
-  int status = 0;  // the worst: 0 all hold, 1 an expectation failed
+  int status = 0;  // the worst: 0 all hold, 1 an expectation failed, 2 a report not written
+  std::vector<Outcome> outcomes;
   for (size_t i = 0; i < scenarios.size(); ++i) {
     // Each run assigns its own random streams: a scenario reports the same
     // here as alone, whatever ran before it.
-    status = std::max(status, RunAndReport(scenarios[i], dirs[i], options));
+    outcomes.push_back(RunAndReport(scenarios[i], dirs[i], options, a));
+    status = std::max(status, outcomes.back().status);
   }
+  if (outcomes.size() > 1) PrintSummary(outcomes, a.strict);
   return status;
 }
 
@@ -162,12 +237,22 @@ void AddRunCommand(CLI::App& app, std::function<int()>* action) {
   run->add_option("files", args->files, "scenario YAML files")->required();
   CLI::Option* out =
       run->add_option("--out", args->out,
-                      "output directory (default results/<scenario name>; with several files, "
-                      "one subdirectory each)");
+                      "write each scenario's reports in DIR/<scenario name>/ (default DIR: "
+                      "results)");
   run->add_flag("--pcap", args->pcap, "write DIR/pcap/*.pcap and the keys in DIR/keys/esp_sa");
   run->add_flag("--certs", args->certs,
                 "write the operator CA and node certificates to DIR/certs/*.pem");
   CLI::Option* seed = run->add_option("--seed", args->seed, "override the scenario's seed");
+  run->add_flag("--strict", args->strict, "fail (exit 1) a scenario that has no expectations");
+  CLI::Option* progress =
+      run->add_flag("--progress", args->progress,
+                    "show the progress line on stderr even when stdout is not a terminal");
+  run->add_flag("--quiet", args->quiet, "no progress line, even on a terminal")->excludes(progress);
+  run->add_flag("--verbose", args->verbose,
+                "list every lifecycle pair that is not up, with its cause (always in report.json)");
+  run->add_flag("--sas", args->sas,
+                "list every node's IKE and Child SAs at the end, like swanctl --list-sas (always "
+                "in report.json)");
   run->callback([args, action, out, seed] {
     args->outGiven = out->count() > 0;
     args->seedGiven = seed->count() > 0;

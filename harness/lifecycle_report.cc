@@ -1,19 +1,18 @@
 #include "lifecycle_report.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <map>
 #include <sstream>
+#include <tuple>
+
+#include "report_text.h"
 
 namespace ipsecsim::harness {
 
 using Json = nlohmann::ordered_json;
 
 namespace {
-
-std::string Seconds(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f s", s);
-  return buf;
-}
 
 // Runs of consecutive items for which `pick` holds, as time windows.
 template <typename Pick>
@@ -118,7 +117,38 @@ Json LifecycleJson(const LifecycleReport& r) {
       {"probes", probes}};
 }
 
-std::string FormatLifecycle(const LifecycleReport& r) {
+namespace {
+
+// The pairs not up at the end, one line per (state, cause, daemons' view):
+// how many, and since when.
+void WritePairGroups(std::ostringstream& out, const LifecycleReport& r) {
+  struct Group {
+    size_t pairs = 0;
+    double first = 0, last = 0;
+  };
+  std::map<std::tuple<std::string, std::string, bool>, Group> groups;
+  for (const PairTimeline& p : r.pairs) {
+    if (p.intervals.empty() || p.intervals.back().state == "up") continue;
+    Group& g = groups[{p.intervals.back().state, p.causeKind, p.reportedUp}];
+    const double since = p.intervals.back().from;
+    g.first = g.pairs == 0 ? since : std::min(g.first, since);
+    g.last = g.pairs == 0 ? since : std::max(g.last, since);
+    ++g.pairs;
+  }
+  for (const auto& [key, g] : groups) {
+    const auto& [state, cause, reportedUp] = key;
+    out << "  " << g.pairs << (g.pairs == 1 ? " pair " : " pairs ") << state << " since "
+        << Seconds(g.first) << (g.last > g.first ? " to " + Seconds(g.last) : "")
+        << (reportedUp ? " (daemons report up)" : "") << (cause.empty() ? "" : ", cause " + cause)
+        << "\n";
+  }
+  if (!groups.empty())
+    out << "  (each pair: ipsecsim run --verbose, or report.json lifecycle.pairs)\n";
+}
+
+}  // namespace
+
+std::string FormatLifecycle(const LifecycleReport& r, LifecycleDetail detail) {
   std::ostringstream out;
   out << "LIFECYCLE " << r.installedVersion << " -> " << r.finalVersion << " (daemons "
       << r.daemonFixes << (r.libreswan.empty() ? "" : ", libreswan " + r.libreswan) << "): rollout "
@@ -133,6 +163,10 @@ std::string FormatLifecycle(const LifecycleReport& r) {
     out << "PROBES " << r.probesLost << " lost (" << Seconds(r.disruptionPairSeconds)
         << " of pair disruption, longest window " << Seconds(r.longestLossWindow) << "), "
         << r.probePairsLosing << " pairs still losing at the end\n";
+  }
+  if (detail == LifecycleDetail::kSummary) {
+    WritePairGroups(out, r);
+    return out.str();
   }
   for (const PairTimeline& p : r.pairs) {
     if (p.intervals.empty() || p.intervals.back().state == "up") continue;

@@ -95,8 +95,13 @@ std::vector<TimeWindow> ClearWindows(const std::vector<std::pair<double, bool>>&
 nlohmann::ordered_json WindowsJson(const std::vector<TimeWindow>& windows);
 
 nlohmann::ordered_json LifecycleJson(const LifecycleReport& report);
+// kSummary groups the pairs that are not up by state and cause, e.g.
+// "15 pairs clear since 812.0 s, cause ipsec-off"; kFull lists every pair
+// with its cause chain (ipsecsim run --verbose, and junit.xml failures).
+enum class LifecycleDetail { kSummary, kFull };
 // The terminal's lines for it.
-std::string FormatLifecycle(const LifecycleReport& report);
+std::string FormatLifecycle(const LifecycleReport& report,
+                            LifecycleDetail detail = LifecycleDetail::kSummary);
 // One row per pair interval and per probe loss window, for plots.
 std::string LifecycleTimelineCsv(const LifecycleReport& report);
 

@@ -105,6 +105,31 @@ void LifecycleRun::Start(double duration, double flowsEnd) {
   }
 }
 
+ClusterSpec LifecycleRun::EndCluster() const {
+  ClusterSpec end = sc_.cluster;
+  const sim::NetworkOperatorConfig& config = lifecycle_->Config();
+  end.version = config.Version().ToString();
+  switch (config.Intent()) {
+    case sim::IpsecIntent::kDisabled:
+      end.ipsecMode = IpsecMode::kDisabled;
+      break;
+    case sim::IpsecIntent::kExternal:
+      end.ipsecMode = IpsecMode::kExternal;
+      break;
+    case sim::IpsecIntent::kFull:
+      end.ipsecMode = IpsecMode::kFull;
+      break;
+  }
+  end.encapsulation = config.ForcesEncapsulation() ? Encapsulation::kAlways : Encapsulation::kAuto;
+  return end;
+}
+
+double LifecycleRun::ExpectedEnd(double duration, double flowsEnd) const {
+  if (duration > 0) return duration;
+  const auto finished = lifecycle_->FinishedAt();
+  return finished ? std::max(*finished + sc_.lifecycle->settleSeconds, flowsEnd) : 0;
+}
+
 void LifecycleRun::WatchForEnd(double flowsEnd) {
   const auto finished = lifecycle_->FinishedAt();
   const double now = Simulator::Now().GetSeconds();

@@ -29,6 +29,13 @@ class LifecycleRun {
   // still sending (`flowsEnd`).
   void Start(double duration, double flowsEnd);
   const sim::IkeMesh& Mesh() const { return mesh_; }
+  std::string CurrentStep() const { return lifecycle_->CurrentStep(); }
+  // The scenario's cluster as the procedure left it: its release, IPsec
+  // mode and encapsulation from the network operator's final configuration.
+  ClusterSpec EndCluster() const;
+  // When the run will stop, once known: the duration, or the procedure's
+  // end plus lifecycle.settle (and no flow still sending); 0 while unknown.
+  double ExpectedEnd(double duration, double flowsEnd) const;
   LifecycleReport Collect(const WireOracle& oracle);
   std::vector<ExpectationResult> Check(const LifecycleReport& report) const;
 

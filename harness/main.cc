@@ -3,13 +3,16 @@
 #include <functional>
 #include <iostream>
 
+#include "build_info.h"
 #include "cli_check.h"
 #include "cli_esp.h"
 #include "cli_numbers.h"
 #include "cli_run.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"ipsecsim: IPsec in OpenShift/OKD OVN-Kubernetes clusters, simulated"};
+  const std::string version = "ipsecsim " + ipsecsim::harness::BuildSummary();
+  CLI::App app{version + "\nIPsec in OpenShift/OKD OVN-Kubernetes clusters, simulated"};
+  app.set_version_flag("--version", version, "print the version and build, then exit");
   app.require_subcommand(1);
   std::function<int()> action;
   ipsecsim::cli::AddEspCommand(app, &action);
@@ -20,6 +23,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);

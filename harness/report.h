@@ -85,6 +85,34 @@ struct ExpectationResult {
   int line = 0;
 };
 
+// One Child SA in one direction, as the node's kernel holds it (`ip xfrm
+// state`, `swanctl --list-sas`).
+struct ChildSaView {
+  std::string connection;  // the IKE connection that installed it ("" when retiring)
+  std::string direction;   // in | out
+  std::string spi;         // "0x0000abcd"
+  uint32_t reqid = 0;
+  std::string src, dst;
+  std::string protocol = "ESP";
+  std::string algorithm;  // e.g. AES-GCM-16-256, from the key length
+  std::string mode = "transport";
+  std::string encapsulation;                                // "" or "UDP 4500"
+  std::vector<std::string> trafficSelectors;                // the protect policies using it
+  double installedSeconds = 0;                              // when it was added
+  double softLifetimeSeconds = 0, hardLifetimeSeconds = 0;  // from install; 0: none
+  uint64_t bytes = 0;
+  uint64_t packets = 0;
+};
+
+// One IKE SA of a node's daemon and the connections it carries.
+struct IkeSaView {
+  std::string spiI, spiR;  // 16 hex digits each
+  std::string peerId;
+  std::string algorithms;  // e.g. AES_GCM_16_256/PRF_HMAC_SHA2_256/MODP_2048
+  double upSinceSeconds = 0;
+  std::vector<std::string> connections;
+};
+
 struct NodeCounters {
   std::string node;
   std::map<std::string, uint64_t> xfrmStat;  // non-zero /proc/net/xfrm_stat counters
@@ -93,9 +121,29 @@ struct NodeCounters {
   // The node's IKE daemon, one line per connection like `ipsec trafficstatus`.
   std::vector<std::string> ipsecStatus;
   uint64_t connectionsUp = 0;
+  // At the end of the run, like `swanctl --list-sas`.
+  std::vector<IkeSaView> ikeSas;
+  std::vector<ChildSaView> childSas;
+};
+
+// When and where a run happened, for CI files only: report.json stays
+// byte-identical for the same scenario and seed.
+struct RunClock {
+  std::string startedUtc;  // ISO 8601 without a zone, e.g. "2026-01-01T00:00:00" (UTC)
+  double wallSeconds = 0;  // real time the simulation took
+  std::string hostname = "localhost";
+};
+
+// The cluster at install, beside the top-level fields, which describe it at
+// the end (they differ after a lifecycle procedure).
+struct InstallState {
+  std::string version;
+  std::string ipsecMode;
+  MtuBudget mtuBudget;
 };
 
 struct RunReport {
+  RunClock clock;
   std::string scenario;
   std::string scenarioFile;
   uint64_t seed = 0;
@@ -125,6 +173,7 @@ struct RunReport {
   std::vector<ExpectationResult> expectations;
   std::vector<NodeCounters> nodes;
   std::optional<LifecycleReport> lifecycle;  // scenarios with a lifecycle section
+  InstallState install;
 
   bool AllExpectationsPass() const;  // true when there are none
   int PassedExpectations() const;
@@ -137,9 +186,17 @@ struct RunReport {
 void WriteJsonReport(const RunReport& report, const std::string& path);
 // junit.xml: one testsuite per scenario, one testcase per expectation.
 void WriteJunitReport(const RunReport& report, const std::string& path);
+struct TableOptions {
+  size_t columns = 100;  // the terminal's width
+  bool verbose = false;  // every lifecycle pair that is not up, with its cause
+  bool sas = false;      // the SAS section (FormatSas)
+};
 // The terminal table: flows with verdict, sent/delivered and evidence summary,
 // then each expectation with PASS/FAIL.
-std::string FormatTable(const RunReport& report);
+std::string FormatTable(const RunReport& report, const TableOptions& options = {});
+
+// Every node's IKE and Child SAs at the end of the run, at `nowSeconds`.
+std::string FormatSas(const RunReport& report, double nowSeconds);
 
 // The same documents as strings, for callers that do not want files.
 std::string FormatJsonReport(const RunReport& report);

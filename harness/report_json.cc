@@ -1,6 +1,7 @@
 // report.json: every RunReport field in a fixed key order.
 #include <nlohmann/json.hpp>
 
+#include "build_info.h"
 #include "report.h"
 #include "report_files.h"
 
@@ -11,6 +12,15 @@ using Json = nlohmann::ordered_json;
 
 // Bumped whenever a key is renamed or removed.
 constexpr int kReportVersion = 1;
+
+// Which ipsecsim wrote the report.
+Json BuildJson() {
+  const BuildInfo& b = Build();
+  return {{"version", b.version},
+          {"git", b.git},
+          {"compiler", b.compiler},
+          {"build_type", b.buildType}};
+}
 
 Json CountsJson(const std::map<std::string, uint64_t>& counts) {
   Json json = Json::object();
@@ -95,12 +105,46 @@ Json ExpectationJson(const ExpectationResult& e) {
           {"line", e.line}};
 }
 
+Json IkeSaJson(const IkeSaView& sa) {
+  return {{"spi_i", sa.spiI},
+          {"spi_r", sa.spiR},
+          {"state", "ESTABLISHED"},
+          {"peer_id", sa.peerId},
+          {"algorithms", sa.algorithms},
+          {"up_since", sa.upSinceSeconds},
+          {"connections", sa.connections}};
+}
+
+Json ChildSaJson(const ChildSaView& sa) {
+  return {{"connection", sa.connection},
+          {"direction", sa.direction},
+          {"spi", sa.spi},
+          {"reqid", sa.reqid},
+          {"src", sa.src},
+          {"dst", sa.dst},
+          {"protocol", sa.protocol},
+          {"algorithm", sa.algorithm},
+          {"mode", sa.mode},
+          {"encapsulation", sa.encapsulation},
+          {"traffic_selectors", sa.trafficSelectors},
+          {"installed_at", sa.installedSeconds},
+          {"soft_lifetime", sa.softLifetimeSeconds},
+          {"hard_lifetime", sa.hardLifetimeSeconds},
+          {"bytes", sa.bytes},
+          {"packets", sa.packets}};
+}
+
 Json NodeJson(const NodeCounters& node) {
+  Json ike = Json::array(), child = Json::array();
+  for (const IkeSaView& sa : node.ikeSas) ike.push_back(IkeSaJson(sa));
+  for (const ChildSaView& sa : node.childSas) child.push_back(ChildSaJson(sa));
   return {{"node", node.node},
           {"sa_count", node.saCount},
           {"policy_count", node.policyCount},
           {"connections_up", node.connectionsUp},
           {"ipsec_status", node.ipsecStatus},
+          {"ike_sas", ike},
+          {"child_sas", child},
           {"xfrm_stat", CountsJson(node.xfrmStat)}};
 }
 
@@ -117,6 +161,7 @@ std::string FormatJsonReport(const RunReport& report) {
   for (const NodeCounters& node : report.nodes) nodes.push_back(NodeJson(node));
 
   Json json = {{"report_version", kReportVersion},
+               {"ipsecsim", BuildJson()},
                {"scenario", report.scenario},
                {"scenario_file", report.scenarioFile},
                {"seed", report.seed},
@@ -135,6 +180,10 @@ std::string FormatJsonReport(const RunReport& report) {
                {"failed", report.FailedExpectations()},
                {"tunnel_df", report.tunnelDf},
                {"mtu_budget", BudgetJson(report.mtuBudget)},
+               {"install",
+                {{"version", report.install.version},
+                 {"ipsec_mode", report.install.ipsecMode},
+                 {"mtu_budget", BudgetJson(report.install.mtuBudget)}}},
                {"underlay_packets", CountsJson(report.underlayPackets)},
                {"underlay_filters", report.underlayFilters},
                {"preflight", preflight},

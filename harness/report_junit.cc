@@ -1,6 +1,7 @@
 // junit.xml: one testsuite for the scenario, one testcase per expectation.
 #include <sstream>
 
+#include "build_info.h"
 #include "report.h"
 #include "report_files.h"
 
@@ -64,11 +65,22 @@ std::string Attr(const std::string& name, const std::string& value) {
   return " " + name + "=\"" + XmlEscape(value, true) + "\"";
 }
 
+// Where the expectation is written, as compilers and CI tools print it.
+std::string Location(const RunReport& report, const ExpectationResult& e) {
+  std::string file = report.scenarioFile.empty() ? report.scenario : report.scenarioFile;
+  return e.line > 0 ? file + ":" + std::to_string(e.line) : file;
+}
+
+std::string TestcaseName(const ExpectationResult& e) { return e.flow + ": expect " + e.expected; }
+
 void WriteProperties(std::ostringstream& out, const RunReport& report) {
   std::ostringstream seconds;
   seconds.imbue(std::locale::classic());
   seconds << report.simulatedSeconds;
   const std::pair<const char*, std::string> properties[] = {
+      {"ipsecsim_version", Build().version},
+      {"ipsecsim_build",
+       std::string("git ") + Build().git + ", " + Build().compiler + ", " + Build().buildType},
       {"scenario_file", report.scenarioFile},
       {"seed", std::to_string(report.seed)},
       {"version", report.version},
@@ -82,6 +94,10 @@ void WriteProperties(std::ostringstream& out, const RunReport& report) {
   out << "    <properties>\n";
   for (const auto& [name, value] : properties) {
     out << "      <property" << Attr("name", name) << Attr("value", value) << "/>\n";
+  }
+  for (const ExpectationResult& e : report.expectations) {
+    out << "      <property" << Attr("name", "location: " + TestcaseName(e))
+        << Attr("value", Location(report, e)) << "/>\n";
   }
   out << "    </properties>\n";
 }
@@ -98,37 +114,70 @@ std::string PreflightText(const RunReport& report, const FlowResult& flow) {
   return text;
 }
 
+// What the run measured that bears on the expectation: a flow's wire
+// evidence, or for a lifecycle check the lifecycle's measured state.
+std::string Evidence(const RunReport& report, const ExpectationResult& e) {
+  if (const FlowResult* flow = report.FindFlow(e.flow))
+    return DescribeEvidence(*flow) + PreflightText(report, *flow);
+  std::string text = e.flow + ": measured " + (e.actual.empty() ? "nothing" : e.actual) + "\n";
+  if (report.lifecycle) text += FormatLifecycle(*report.lifecycle, LifecycleDetail::kFull);
+  return text;
+}
+
+std::string DecimalSeconds(double seconds) {
+  std::ostringstream out;
+  out.imbue(std::locale::classic());
+  out.setf(std::ios::fixed);
+  out.precision(3);
+  out << (seconds > 0 ? seconds : 0.0);
+  return out.str();
+}
+
+// No file or line attribute: the Jenkins xunit and Ant schemas allow none on
+// a testcase. Both are in the failure's first line and in the suite's
+// properties ("location: <testcase name>").
 void WriteTestcase(std::ostringstream& out, const RunReport& report, const ExpectationResult& e) {
-  out << "    <testcase" << Attr("classname", report.scenario)
-      << Attr("name", e.flow + ": expect " + e.expected);
-  if (!report.scenarioFile.empty()) out << Attr("file", report.scenarioFile);
-  if (e.line > 0) out << Attr("line", std::to_string(e.line));
-  out << ">\n";
-  const FlowResult* flow = report.FindFlow(e.flow);
-  std::string evidence = flow ? DescribeEvidence(*flow) + PreflightText(report, *flow)
-                              : "no result for flow " + e.flow + "\n";
-  if (!e.pass) {
-    out << "      <failure" << Attr("message", "expected " + e.expected + ", got " + e.actual)
-        << Attr("type", "verdict") << ">" << XmlEscape(evidence, false) << "</failure>\n";
-  } else {
-    out << "      <system-out>" << XmlEscape(evidence, false) << "</system-out>\n";
+  out << "    <testcase" << Attr("classname", report.scenario) << Attr("name", TestcaseName(e))
+      << Attr("time", "0");
+  if (e.pass) {
+    out << "/>\n";
+    return;
   }
+  out << ">\n";
+  const std::string text = Location(report, e) + ": expected " + e.expected + ", got " + e.actual +
+                           "\n" + Evidence(report, e);
+  out << "      <failure" << Attr("message", "expected " + e.expected + ", got " + e.actual)
+      << Attr("type", "verdict") << ">" << XmlEscape(text, false) << "</failure>\n";
   out << "    </testcase>\n";
 }
 
 }  // namespace
 
+// One <testsuite> inside a <testsuites> without attributes: the form both
+// the Jenkins xunit schema and the Ant schema accept (tests/data/junit).
 std::string FormatJunitReport(const RunReport& report) {
-  std::string tests = std::to_string(report.expectations.size());
-  std::string failures = std::to_string(report.FailedExpectations());
+  const std::string tests = std::to_string(report.expectations.size());
+  const std::string failures = std::to_string(report.FailedExpectations());
+  const RunClock& clock = report.clock;
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << "<testsuites" << Attr("name", "ipsecsim") << Attr("tests", tests)
-      << Attr("failures", failures) << Attr("errors", "0") << ">\n";
-  out << "  <testsuite" << Attr("name", report.scenario) << Attr("tests", tests)
-      << Attr("failures", failures) << Attr("errors", "0") << Attr("skipped", "0") << ">\n";
+  out << "<testsuites>\n";
+  out << "  <testsuite" << Attr("name", report.scenario.empty() ? "ipsecsim" : report.scenario)
+      << Attr("package", "ipsecsim") << Attr("id", "0") << Attr("tests", tests)
+      << Attr("failures", failures) << Attr("errors", "0") << Attr("skipped", "0")
+      << Attr("time", DecimalSeconds(clock.wallSeconds))
+      << Attr("timestamp", clock.startedUtc.empty() ? "1970-01-01T00:00:00" : clock.startedUtc)
+      << Attr("hostname", clock.hostname.empty() ? "localhost" : clock.hostname) << ">\n";
   WriteProperties(out, report);
   for (const ExpectationResult& e : report.expectations) WriteTestcase(out, report, e);
+  // The passing expectations' evidence, which the Ant schema allows only here.
+  std::string passed;
+  for (const ExpectationResult& e : report.expectations)
+    if (e.pass)
+      passed += "PASS " + TestcaseName(e) + " (" + Location(report, e) + ")\n" +
+                Evidence(report, e) + "\n";
+  out << "    <system-out>" << XmlEscape(passed, false) << "</system-out>\n";
+  out << "    <system-err></system-err>\n";
   out << "  </testsuite>\n</testsuites>\n";
   return out.str();
 }

@@ -1,41 +1,29 @@
-// The terminal table: fits a 100-column terminal, truncating long names.
+// The terminal table: its columns follow the terminal's width, and only
+// the names that do not fit are cut (report.json has them whole).
 #include <algorithm>
 #include <sstream>
 
 #include "report.h"
+#include "report_text.h"
 
 namespace ipsecsim::harness {
 namespace {
 
-// Terminal columns taken by UTF-8 text: one per code point (no wide glyphs here).
-size_t DisplayWidth(const std::string& s) {
-  return std::count_if(s.begin(), s.end(),
-                       [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
-}
-
-std::string Truncate(const std::string& s, size_t width) {
-  if (DisplayWidth(s) <= width) return s;
-  std::string out;
-  size_t columns = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    bool starts = (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
-    if (starts && ++columns > width - 1) break;
-    out += s[i];
-  }
-  return out + "\xE2\x80\xA6";  // "…"
-}
-
 struct Column {
   std::string title;
-  size_t maxWidth;
+  bool shrinks;
   bool rightAligned;
 };
 
+constexpr size_t kGap = 2;             // spaces between columns
+constexpr size_t kMinShrunkWidth = 6;  // a cut name still shows its start
+
+// FLOW and FROM → TO give way when the terminal is narrow; the others are
+// short and keep their width.
 const Column kColumns[] = {
-    {"FLOW", 18, false},      {"FROM \xE2\x86\x92 TO", 24, false},
-    {"PROTO", 5, false},      {"VERDICT", 9, false},
-    {"SENT/DELIV", 15, true}, {"PROTECTED", 9, true},
-    {"CLEAR", 7, true},
+    {"FLOW", true, false},     {"FROM \xE2\x86\x92 TO", true, false}, {"PROTO", false, false},
+    {"VERDICT", false, false}, {"SENT/DELIV", false, true},           {"PROTECTED", false, true},
+    {"CLEAR", false, true},
 };
 constexpr size_t kColumnCount = sizeof(kColumns) / sizeof(kColumns[0]);
 using Row = std::vector<std::string>;
@@ -50,24 +38,33 @@ Row FlowRow(const FlowResult& flow) {
           std::to_string(flow.clearPackets)};
 }
 
-std::string Pad(const std::string& text, size_t width, bool right) {
-  std::string cell = Truncate(text, width);
-  std::string fill(width - DisplayWidth(cell), ' ');
-  return right ? fill + cell : cell + fill;
-}
-
-void WriteRows(std::ostringstream& out, const std::vector<Row>& rows) {
-  size_t widths[kColumnCount];
+// Each column as wide as its widest cell; when that is more than the
+// terminal has, the shrinking columns share what the others leave (at
+// least kMinShrunkWidth each, or their own width if smaller).
+void ColumnWidths(const std::vector<Row>& rows, size_t columns, size_t* widths) {
+  size_t fixed = kGap * (kColumnCount - 1), natural = 0;
   for (size_t c = 0; c < kColumnCount; ++c) {
     widths[c] = DisplayWidth(kColumns[c].title);
     for (const Row& row : rows) widths[c] = std::max(widths[c], DisplayWidth(row[c]));
-    widths[c] =
-        std::min(widths[c], std::max(kColumns[c].maxWidth, DisplayWidth(kColumns[c].title)));
+    (kColumns[c].shrinks ? natural : fixed) += widths[c];
   }
+  const size_t room = columns > fixed ? columns - fixed : 0;
+  if (natural <= room) return;
+  for (size_t c = 0; c < kColumnCount; ++c) {
+    if (!kColumns[c].shrinks) continue;
+    // Its share of the room, in proportion to its natural width.
+    const size_t share = natural > 0 ? room * widths[c] / natural : 0;
+    widths[c] = std::min(widths[c], std::max(share, kMinShrunkWidth));
+  }
+}
+
+void WriteRows(std::ostringstream& out, const std::vector<Row>& rows, size_t columns) {
+  size_t widths[kColumnCount];
+  ColumnWidths(rows, columns, widths);
   auto writeRow = [&](const Row& row) {
     std::string line;
     for (size_t c = 0; c < kColumnCount; ++c) {
-      line += (c ? "  " : "") + Pad(row[c], widths[c], kColumns[c].rightAligned);
+      line += (c ? std::string(kGap, ' ') : "") + Pad(row[c], widths[c], kColumns[c].rightAligned);
     }
     line.erase(line.find_last_not_of(' ') + 1);
     out << line << "\n";
@@ -82,19 +79,28 @@ void WriteHeader(std::ostringstream& out, const RunReport& report) {
   std::ostringstream seconds;
   seconds.imbue(std::locale::classic());
   seconds << report.simulatedSeconds;
-  out << "scenario " << Truncate(report.scenario, 40) << "  seed " << report.seed
-      << "  OpenShift/OKD " << report.version << " " << report.platform
+  out << "scenario " << report.scenario << "  seed " << report.seed << "  OpenShift/OKD "
+      << report.version << " " << report.platform
       << (report.ipFamily == "ipv6" ? "  IPv6 underlay" : "") << "\n";
   out << "IPsec " << report.ipsecMode << "  MTU host " << report.hostMtu << " cluster "
       << report.clusterMtu << "  crypto " << report.cryptoMode << "  simulated " << seconds.str()
       << "s\n";
+  if (!report.install.version.empty() &&
+      (report.install.ipsecMode != report.ipsecMode || report.install.version != report.version)) {
+    out << "installed as OpenShift/OKD " << report.install.version << ", IPsec "
+        << report.install.ipsecMode << "; the lines above and below describe the end\n";
+  }
   if (!report.mtuBudget.note.empty()) out << "MTU " << report.mtuBudget.note << "\n";
   out << "\n";
 }
 
 // One line per flow that crossed the underlay, e.g.
 // "a-to-b  18400 B wire / 16000 B payload = 1.150, 20 pkts, 0 frags, 0 DF drops".
-void WriteWireCost(std::ostringstream& out, const RunReport& report) {
+void WriteWireCost(std::ostringstream& out, const RunReport& report, size_t columns) {
+  size_t nameWidth = 0;
+  for (const FlowResult& flow : report.flows)
+    nameWidth = std::max(nameWidth, DisplayWidth(flow.name));
+  nameWidth = std::min(nameWidth, std::max(kMinShrunkWidth, columns / 3));
   bool any = false;
   for (const FlowResult& flow : report.flows) {
     const WireAccounting& w = flow.wire;
@@ -106,9 +112,9 @@ void WriteWireCost(std::ostringstream& out, const RunReport& report) {
     ratio.setf(std::ios::fixed);
     ratio.precision(3);
     ratio << w.BytesPerPayloadByte(flow.bytesDelivered);
-    out << Pad(flow.name, 18, false) << "  " << w.bytes << " B wire / " << flow.bytesDelivered
-        << " B payload = " << ratio.str() << ", " << w.packets << " pkts, " << w.fragments
-        << " frags, " << w.dfDrops << " DF drops\n";
+    out << Pad(flow.name, nameWidth, false) << "  " << w.bytes << " B wire / "
+        << flow.bytesDelivered << " B payload = " << ratio.str() << ", " << w.packets << " pkts, "
+        << w.fragments << " frags, " << w.dfDrops << " DF drops\n";
   }
   if (any) out << "\n";
 }
@@ -140,20 +146,20 @@ void WriteUnderlay(std::ostringstream& out, const RunReport& report) {
   if (!report.preflight.empty() || !report.underlayFilters.empty()) out << "\n";
 }
 
-void WriteExpectations(std::ostringstream& out, const RunReport& report) {
-  if (report.expectations.empty()) {
-    out << "no expectations\n";
-    return;
-  }
+// A value as the scenario would write it: "" rather than nothing.
+std::string Shown(const std::string& value) { return value.empty() ? "\"\"" : value; }
+
+void WriteExpectations(std::ostringstream& out, const RunReport& report, size_t columns) {
+  if (report.expectations.empty()) return;
   size_t flowWidth = 4;
   for (const ExpectationResult& e : report.expectations) {
     flowWidth = std::max(flowWidth, DisplayWidth(e.flow));
   }
-  flowWidth = std::min<size_t>(flowWidth, 40);
+  flowWidth = std::min(flowWidth, std::max(kMinShrunkWidth, columns / 2));
   out << "EXPECTATIONS\n";
   for (const ExpectationResult& e : report.expectations) {
     out << (e.pass ? "PASS" : "FAIL") << "  " << Pad(e.flow, flowWidth, false) << "  expected "
-        << e.expected << ", got " << e.actual;
+        << Shown(e.expected) << ", got " << Shown(e.actual);
     if (e.line > 0) out << "  (line " << e.line << ")";
     out << "\n";
   }
@@ -161,19 +167,29 @@ void WriteExpectations(std::ostringstream& out, const RunReport& report) {
 
 }  // namespace
 
-std::string FormatTable(const RunReport& report) {
+std::string FormatTable(const RunReport& report, const TableOptions& options) {
   std::ostringstream out;
   WriteHeader(out, report);
-  std::vector<Row> rows;
-  for (const FlowResult& flow : report.flows) rows.push_back(FlowRow(flow));
-  WriteRows(out, rows);
-  out << "\n";
-  WriteWireCost(out, report);
+  if (!report.flows.empty()) {  // a lifecycle-only scenario has none
+    std::vector<Row> rows;
+    for (const FlowResult& flow : report.flows) rows.push_back(FlowRow(flow));
+    WriteRows(out, rows, options.columns);
+    out << "\n";
+  }
+  WriteWireCost(out, report, options.columns);
   WriteUnderlay(out, report);
-  if (report.lifecycle) out << FormatLifecycle(*report.lifecycle);
-  WriteExpectations(out, report);
-  out << "\n"
-      << report.PassedExpectations() << " passed, " << report.FailedExpectations() << " failed\n";
+  if (report.lifecycle)
+    out << FormatLifecycle(*report.lifecycle,
+                           options.verbose ? LifecycleDetail::kFull : LifecycleDetail::kSummary)
+        << "\n";
+  if (options.sas) out << FormatSas(report, report.simulatedSeconds) << "\n";
+  WriteExpectations(out, report, options.columns);
+  if (report.expectations.empty()) {
+    out << "no expectations: this scenario checks nothing (ipsecsim run --strict fails it)\n";
+  } else {
+    out << "\n"
+        << report.PassedExpectations() << " passed, " << report.FailedExpectations() << " failed\n";
+  }
   return out.str();
 }
 

@@ -1,7 +1,10 @@
 #include "runner.h"
 
 #include <ns3/core-module.h>
+#include <unistd.h>
 
+#include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -18,6 +21,7 @@
 #include "lifecycle_run.h"
 #include "mtu_budget.h"
 #include "preflight.h"
+#include "sa_view.h"
 #include "traffic.h"
 #include "underlay_setup.h"
 #include "verdict.h"
@@ -230,6 +234,13 @@ RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
       }
       std::istringstream lines(w.daemons[n]->FormatTrafficStatus());
       for (std::string line; std::getline(lines, line);) nc.ipsecStatus.push_back(line);
+      if (!w.daemons[n]->Stopped()) nc.ikeSas = ReadIkeSas(*w.daemons[n]);
+    }
+    if (n < w.stacks.size()) {
+      const ike::IkeDaemon* daemon =
+          n < w.daemons.size() && w.daemons[n] && !w.daemons[n]->Stopped() ? &*w.daemons[n]
+                                                                           : nullptr;
+      nc.childSas = ReadChildSas(*w.stacks[n], daemon);
     }
     r.nodes.push_back(nc);
   }
@@ -274,9 +285,42 @@ void WriteCertificates(const Scenario& sc, uint64_t seed, const std::string& dir
   }
 }
 
+// The progress event: reports, then schedules itself again. It draws no
+// random number and touches no model, so what the run measures is the same.
+void ReportProgress(const RunOptions& options, const World& w, double duration, double flowsEnd) {
+  RunProgress p;
+  p.now = Simulator::Now().GetSeconds();
+  p.events = Simulator::GetEventCount();
+  if (w.lifecycle) {
+    p.step = w.lifecycle->CurrentStep();
+    p.end = w.lifecycle->ExpectedEnd(duration, flowsEnd);
+  } else {
+    p.end = flowsEnd;
+  }
+  options.onProgress(p);
+  Simulator::Schedule(Seconds(options.progressInterval), [&options, &w, duration, flowsEnd] {
+    ReportProgress(options, w, duration, flowsEnd);
+  });
+}
+
+RunClock StartClock() {
+  RunClock clock;
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  clock.startedUtc = text;
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) == 0 && host[0] != '\0') clock.hostname = host;
+  return clock;
+}
+
 }  // namespace
 
 RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
+  const RunClock clock = StartClock();
+  const auto wallStart = std::chrono::steady_clock::now();
   const uint64_t seed = options.seed.value_or(sc.seed);
   RngSeedManager::SetSeed(uint32_t(seed % 4294967295u) + 1);
   RngSeedManager::SetRun(1);
@@ -346,7 +390,19 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   } else {
     Simulator::Stop(Seconds(seconds));
   }
+  if (options.onProgress) {
+    Simulator::Schedule(Seconds(0), [&options, &w = *w, duration = sc.durationSeconds, seconds] {
+      ReportProgress(options, w, duration, seconds);
+    });
+  }
   Simulator::Run();
+  if (options.onProgress) {
+    RunProgress done;
+    done.now = done.end = Simulator::Now().GetSeconds();
+    done.events = Simulator::GetEventCount();
+    done.finished = true;
+    options.onProgress(done);
+  }
   if (w->lifecycle) {
     seconds = Simulator::Now().GetSeconds();
     w->daemons.clear();
@@ -357,6 +413,15 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
     report.lifecycle = w->lifecycle->Collect(w->oracle);
     for (ExpectationResult& e : w->lifecycle->Check(*report.lifecycle))
       report.expectations.push_back(e);
+  }
+  // The top-level fields describe the end; the install is kept beside them.
+  report.install = {report.version, report.ipsecMode, report.mtuBudget};
+  if (w->lifecycle) {
+    const ClusterSpec end = w->lifecycle->EndCluster();
+    report.version = end.version;
+    report.ipsecMode = ToString(end.ipsecMode);
+    report.mtuBudget = ComputeMtuBudget(end, !sc.underlay.nats.empty(), UnderlayFamilyOf(end),
+                                        sc.underlay.pathMtu);
   }
   report.keying = keying;
   // ARCHITECTURE rule 3: a run whose IKE used modelled public-key crypto says so.
@@ -370,6 +435,9 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   if (options.pcap || options.certs) WriteCertificates(sc, seed, options.outDir);
   Simulator::Destroy();
   Names::Clear();
+  report.clock = clock;
+  report.clock.wallSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
   return report;
 }
 

@@ -1,6 +1,8 @@
 // Runs one scenario on the simulated cluster and returns what the wire showed.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -8,6 +10,15 @@
 #include "scenario.h"
 
 namespace ipsecsim::harness {
+
+// Where a running simulation is, for a progress line.
+struct RunProgress {
+  double now = 0;         // simulated seconds
+  double end = 0;         // when it stops, simulated seconds; 0 while unknown
+  uint64_t events = 0;    // ns-3 events executed so far
+  std::string step;       // lifecycle runs: the procedure's current step
+  bool finished = false;  // the last call: the simulation has stopped
+};
 
 struct RunOptions {
   std::string outDir;            // where pcaps and keys go (report files: the caller)
@@ -17,6 +28,11 @@ struct RunOptions {
   // ns-3 computes and verifies every checksum; off only to measure what they
   // cost (tests/bench), never for results.
   bool checksums = true;
+  // Called from a periodic simulator event (every progressInterval simulated
+  // seconds) and once at the end. The event reads the simulation and changes
+  // nothing in it: a run reports the same with or without it.
+  std::function<void(const RunProgress&)> onProgress;
+  double progressInterval = 0.05;
 };
 
 RunReport RunScenario(const Scenario& scenario, const RunOptions& options);

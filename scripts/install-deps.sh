@@ -11,6 +11,8 @@ PACKAGES=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   pybind11-dev python3-dev python3-pytest python3-numpy python3-matplotlib
   tshark openssl
+  # xmllint --schema: junit.xml against the Jenkins xunit and Ant schemas.
+  libxml2-utils
   # Oracles for `ipsecsim check`: Libreswan's own ipsec.conf reader
   # (readwriteconf, addconn) and NSS's certutil/pk12util.
   libreswan libnss3-tools

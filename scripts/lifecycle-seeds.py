@@ -30,7 +30,8 @@ def run_one(job):
                               capture_output=True, text=True)
         if done.returncode not in (0, 1):
             raise RuntimeError(f"{path} seed {seed}: exit {done.returncode}: {done.stderr}")
-        with open(os.path.join(tmp, "report.json")) as f:
+        # DIR/<scenario name>/report.json, the run's only scenario
+        with open(glob.glob(os.path.join(tmp, "*", "report.json"))[0]) as f:
             life = json.load(f)["lifecycle"]
     s = life["summary"]
     kinds = [p["cause_kind"] for p in life["pairs"] if p["final"] != "up"]

@@ -4,7 +4,7 @@ ipsecsim's own captures, certificates and scenarios.
 
     build/ipsecsim run scenarios/flow-matrix.yaml --pcap --certs --out /tmp/fm
     build/ipsecsim run scenarios/nat-natt.yaml --pcap --out /tmp/natt
-    scripts/make-fuzz-corpus.py /tmp/fm /tmp/natt ...
+    scripts/make-fuzz-corpus.py /tmp/fm/flow-matrix /tmp/natt/nat-natt ...
 
 Each seed is one small file named by its content's hash; at most MAX_SEEDS
 per kind, the most varied (by leading bytes and size) first.

@@ -180,7 +180,7 @@ def run_all(ipsecsim, workdir):
             with open(path, "w") as f:
                 f.write(scenario(family, pod_mtu, series, loss, sizes))
             out = os.path.join(workdir, "out", name)
-            subprocess.run([ipsecsim, "run", path, "--out", out], check=True,
+            subprocess.run([ipsecsim, "run", path, "--out", os.path.dirname(out)], check=True,
                            stdout=subprocess.DEVNULL)
             with open(os.path.join(out, "report.json")) as f:
                 report = json.load(f)
@@ -332,7 +332,7 @@ def run_tcp(ipsecsim, workdir):
         with open(path, "w") as f:
             f.write(tcp_scenario(family, pod_mtu, series))
         out = os.path.join(workdir, "out", name)
-        subprocess.run([ipsecsim, "run", path, "--out", out], check=True,
+        subprocess.run([ipsecsim, "run", path, "--out", os.path.dirname(out)], check=True,
                        stdout=subprocess.DEVNULL)
         with open(os.path.join(out, "report.json")) as f:
             flow = json.load(f)["flows"][0]

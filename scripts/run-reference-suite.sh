@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
 status=0
-build/ipsecsim run scenarios/*.yaml --out results "$@" || status=$?
+build/ipsecsim run scenarios/*.yaml --out results --strict "$@" || status=$?
 # Lifecycle scenarios also get a timeline plot (Debian's matplotlib).
 for timeline in results/*/timeline.csv; do
   [ -e "$timeline" ] || continue

@@ -38,7 +38,7 @@ scenarios=0
 for scenario in scenarios/*.yaml; do
   name=$(basename "$scenario" .yaml)
   rc=0
-  build-asan/ipsecsim run "$scenario" --out "build-asan/results/$name" \
+  build-asan/ipsecsim run "$scenario" --out build-asan/results \
     >"build-asan/results-$name.log" 2>&1 || rc=$?
   scenarios=$((scenarios + 1))
   if [ "$rc" -ne 0 ]; then

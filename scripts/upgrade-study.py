@@ -75,7 +75,8 @@ def run_one(job):
         wall = time.monotonic() - started
         if done.returncode not in (0, 1):
             raise RuntimeError(f"ipsecsim failed ({done.returncode}): {done.stderr}")
-        with open(tmp + "/out/report.json") as f:
+        # DIR/<scenario name>/report.json, the run's only scenario
+        with open(os.path.join(tmp, "out", os.listdir(tmp + "/out")[0], "report.json")) as f:
             life = json.load(f)["lifecycle"]
     report = life["summary"]
     kinds = [p["cause_kind"] for p in life["pairs"] if p["final"] != "up"]

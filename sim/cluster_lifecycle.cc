@@ -168,6 +168,13 @@ void ClusterLifecycle::Install(double seconds) {
   });
 }
 
+std::string ClusterLifecycle::CurrentStep() const {
+  if (finishedAt_) return "finished";
+  if (stepsStarted_ == 0) return "install";
+  return "step " + std::to_string(stepsStarted_) + "/" + std::to_string(steps_.size()) + ": " +
+         steps_[stepsStarted_ - 1].Describe();
+}
+
 void ClusterLifecycle::RunProcedure(std::vector<LifecycleStep> steps, double firstSeconds) {
   steps_ = std::move(steps);
   Simulator::Schedule(Seconds(firstSeconds), [this] { RunStep(0); });
@@ -180,6 +187,7 @@ void ClusterLifecycle::RunStep(size_t index) {
     return;
   }
   const LifecycleStep& step = steps_[index];
+  stepsStarted_ = index + 1;
   Say(step.Describe());
   const double started = Simulator::Now().GetSeconds();
   auto next = [this, index, started] {

@@ -93,6 +93,9 @@ class ClusterLifecycle {
   // When the procedure finished (nullopt while it runs), and how long the
   // rollouts of each step took, summed.
   std::optional<double> FinishedAt() const { return finishedAt_; }
+  // What the procedure is at, for a progress line: "install", "step 2/3:
+  // <the step>" (until the next one starts) or "finished".
+  std::string CurrentStep() const;
   double RolloutSeconds() const { return rolloutSeconds_; }
   uint32_t Reboots() const { return reboots_; }
   uint32_t PodStarts() const { return podStarts_; }
@@ -182,6 +185,7 @@ class ClusterLifecycle {
   bool nbIpsec_ = false;
   bool nbEncapsulation_ = false;
   std::vector<LifecycleStep> steps_;
+  size_t stepsStarted_ = 0;
   std::vector<LifecycleLogLine> log_;
   std::optional<double> finishedAt_;
   double rolloutSeconds_ = 0;

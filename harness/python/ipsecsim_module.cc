@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "build_info.h"
 #include "esp_codec.h"
 #include "report.h"
 #include "runner.h"
@@ -48,6 +49,8 @@ std::unique_ptr<esp::GcmKey> Key(const py::bytes& keymat) {
 
 PYBIND11_MODULE(_ipsecsim, m) {
   m.doc() = "ipsecsim: IPsec in OpenShift/OKD OVN-Kubernetes clusters, simulated";
+  m.attr("__version__") = harness::Build().version;
+  m.attr("__build__") = harness::BuildSummary();
   py::register_exception<harness::ScenarioError>(m, "ScenarioError", PyExc_ValueError);
 
   m.def(

@@ -114,7 +114,7 @@ def test_scenarios_report_the_same_in_one_process_as_alone(tmp_path):
         out = tmp_path / name
         subprocess.run([os.environ["IPSECSIM_BINARY"], "run", f"scenarios/{name}.yaml",
                         "--out", str(out)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-        alone[name] = json.loads((out / "report.json").read_text())
+        alone[name] = json.loads((out / name / "report.json").read_text())
     for order in (names, names[::-1]):
         for name in order:
             assert ipsecsim.run_file(f"scenarios/{name}.yaml") == alone[name], (order, name)

@@ -150,12 +150,13 @@ BOOST_AUTO_TEST_CASE(the_output_checks_leave_a_good_run_alone) {
       test::RunCommand(test::IpsecsimBinary() + " run " + kBadDir +
                        "/good.yaml --pcap --certs --out " + dir + " 2>&1");
   BOOST_TEST(r.exitCode == 0, r.output);
+  const std::string reports = dir + "/good";  // DIR/<scenario name>
   for (const char* file : {"report.json", "junit.xml"})
-    BOOST_TEST(std::filesystem::is_regular_file(dir + "/" + file), file);
+    BOOST_TEST(std::filesystem::is_regular_file(reports + "/" + file), file);
   for (const char* sub : {"pcap", "keys", "certs"})
-    BOOST_TEST(!std::filesystem::is_empty(dir + "/" + sub), sub);
+    BOOST_TEST(!std::filesystem::is_empty(reports + "/" + sub), sub);
   // No temporary file is left beside the reports.
-  for (const auto& entry : std::filesystem::directory_iterator(dir))
+  for (const auto& entry : std::filesystem::directory_iterator(reports))
     BOOST_TEST(entry.path().string().find(".tmp") == std::string::npos, entry.path());
   std::filesystem::remove_all(dir);
 }

@@ -52,7 +52,7 @@ BOOST_AUTO_TEST_SUITE(cli_run)
 BOOST_AUTO_TEST_CASE(expectations_met_exit_0_and_reports_are_written) {
   auto o = RunYaml(With("EXPECTED", "encrypted"));
   BOOST_TEST(o.exitCode == 0, o.output);
-  std::ifstream junit(o.dir + "/out/junit.xml");
+  std::ifstream junit(o.dir + "/out/cli-test/junit.xml");
   std::string xml((std::istreambuf_iterator<char>(junit)), {});
   BOOST_TEST(xml.find("<testcase") != std::string::npos);
   BOOST_TEST(xml.find("<failure") == std::string::npos);
@@ -62,7 +62,7 @@ BOOST_AUTO_TEST_CASE(a_failed_expectation_exits_1_and_junit_shows_it) {
   auto o = RunYaml(With("EXPECTED", "plaintext"));
   BOOST_TEST(o.exitCode == 1);
   BOOST_TEST(o.output.find("FAIL") != std::string::npos);
-  std::ifstream junit(o.dir + "/out/junit.xml");
+  std::ifstream junit(o.dir + "/out/cli-test/junit.xml");
   std::string xml((std::istreambuf_iterator<char>(junit)), {});
   BOOST_TEST(xml.find("<failure") != std::string::npos);
 }
@@ -75,7 +75,7 @@ BOOST_AUTO_TEST_CASE(certs_flag_writes_certificates_openssl_accepts) {
   BOOST_REQUIRE_EQUAL(r.exitCode, 0);
   // One second after install (2026-01-01T00:00:00Z), and once expired.
   for (const char* node : {"worker-0", "worker-1"}) {
-    const std::string certs = dir + "/out/certs/";
+    const std::string certs = dir + "/out/cli-test/certs/";
     auto ok = test::RunCommand("openssl verify -attime 1767225601 -CAfile " + certs + "ca.pem " +
                                certs + node + ".pem 2>&1");
     BOOST_TEST(ok.exitCode == 0, ok.output);
@@ -113,7 +113,7 @@ BOOST_AUTO_TEST_CASE(a_scenario_reports_the_same_alone_and_after_another) {
     BOOST_REQUIRE_EQUAL(run.exitCode, 0);
     for (const std::string& name : names) {
       for (const char* report : {"report.json", "timeline.csv"}) {
-        const std::string soloText = FileText(alone[name] + "/" + report);
+        const std::string soloText = FileText(alone[name] + "/" + name + "/" + report);
         if (std::string(report) == "report.json") BOOST_TEST(!soloText.empty());
         BOOST_TEST((FileText(batch + "/" + name + "/" + report) == soloText),
                    first << " then " << second << ": " << name << "/" << report);

@@ -21,9 +21,11 @@ struct Capture {
 
 Capture RunWithPcap(const std::string& scenario) {
   Capture c;
-  c.dir = test::MakeTempDir("cluster-tshark");
+  const std::string parent = test::MakeTempDir("cluster-tshark");
   auto r = test::RunCommand(test::IpsecsimBinary() + " run scenarios/" + scenario + " --out " +
-                            c.dir + " --pcap > /dev/null");
+                            parent + " --pcap > /dev/null");
+  // Each reference scenario is named after its file: DIR/<name>/.
+  c.dir = parent + "/" + fs::path(scenario).stem().string();
   BOOST_REQUIRE_EQUAL(r.exitCode, 0);
   // Wireshark reads its ESP SA table from the personal configuration folder.
   fs::create_directories(c.dir + "/home/.config/wireshark");

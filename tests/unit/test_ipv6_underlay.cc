@@ -51,12 +51,15 @@ std::string LoaderError(const std::string& yaml) {
 // Runs the YAML with --pcap into a fresh directory whose home/.config/wireshark
 // holds the run's esp_sa and ikev2_decryption_table; returns the directory.
 std::string RunWithKeys(const std::string& name, const std::string& yamlText) {
-  const std::string dir = test::MakeTempDir(name);
-  fs::create_directories(dir);
-  const std::string yaml = dir + "/ipv6.yaml";
+  const std::string parent = test::MakeTempDir(name);
+  const std::string yaml = parent + "/ipv6.yaml";
   std::ofstream(yaml) << yamlText;
-  auto run = test::RunCommand(test::IpsecsimBinary() + " run " + yaml + " --out " + dir +
+  auto run = test::RunCommand(test::IpsecsimBinary() + " run " + yaml + " --out " + parent +
                               " --pcap > /dev/null");
+  std::string dir;  // DIR/<scenario name>, the only directory the run made
+  for (const auto& entry : fs::directory_iterator(parent))
+    if (entry.is_directory()) dir = entry.path().string();
+  BOOST_REQUIRE(!dir.empty());
   BOOST_REQUIRE_EQUAL(run.exitCode, 0);
   fs::create_directories(dir + "/home/.config/wireshark");
   for (const char* keys : {"esp_sa", "ikev2_decryption_table"})

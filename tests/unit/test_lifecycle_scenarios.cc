@@ -3,6 +3,7 @@
 // SPD contents, broken pairs), and the same expectations fail when the
 // mechanism is switched (stock daemons expected to be fixed, and back).
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -27,7 +28,11 @@ nlohmann::json Run(const std::string& scenario, int expectExit) {
   const std::string dir = MakeTempDir("lifecycle");
   const auto r = RunCommand(IpsecsimBinary() + " run " + scenario + " --out " + dir + " 2>&1");
   BOOST_TEST(r.exitCode == expectExit, scenario << "\n" << r.output);
-  return nlohmann::json::parse(Read(dir + "/report.json"));
+  // The only scenario of the run: its directory is the only one under DIR.
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    return nlohmann::json::parse(Read(entry.path().string() + "/report.json"));
+  BOOST_FAIL("no report under " << dir);
+  return {};
 }
 
 std::string Scenario(const std::string& name) {

@@ -97,7 +97,7 @@ std::string JunitCounts(const std::string& path) {
       "r = E.parse(sys.argv[1]).getroot()\n"
       "s = r.find('testsuite')\n"
       "cases = s.findall('testcase')\n"
-      "print(r.get('tests'), r.get('failures'), s.get('tests'), s.get('failures'), len(cases),"
+      "print(r.tag, s.get('tests'), s.get('failures'), len(cases),"
       " sum(1 for c in cases if c.find('failure') is not None))\n";
   std::string dir = MakeTempDir("junit-check");
   std::ofstream(dir + "/check.py") << script;
@@ -183,7 +183,7 @@ BOOST_AUTO_TEST_CASE(junit_parses_and_counts_failures) {
   report.flows[1].explanation += " \x01 control and \xC3 broken UTF-8";
   std::string path = MakeTempDir("junit") + "/out/junit.xml";
   WriteJunitReport(report, path);
-  BOOST_TEST(JunitCounts(path) == "3 1 3 1 3 1\n");
+  BOOST_TEST(JunitCounts(path) == "testsuites 3 1 3 1\n");
 
   std::string xml = ReadFile(path);
   BOOST_TEST(xml.find("classname=\"flow-matrix\" name=\"h-to-b: expect encrypted\"") !=
@@ -205,7 +205,7 @@ BOOST_AUTO_TEST_CASE(junit_parses_and_counts_failures) {
 
   report.expectations[1].pass = true;
   WriteJunitReport(report, path);
-  BOOST_TEST(JunitCounts(path) == "3 0 3 0 3 0\n");
+  BOOST_TEST(JunitCounts(path) == "testsuites 3 0 3 0\n");
 }
 
 BOOST_AUTO_TEST_CASE(same_report_gives_identical_files) {
@@ -253,6 +253,72 @@ BOOST_AUTO_TEST_CASE(table_columns_align_and_fit_100_columns) {
   }
   BOOST_TEST(rows == 3);
   BOOST_TEST(FormatTable(report).find("\xE2\x80\xA6") != std::string::npos);  // truncated name
+}
+
+BOOST_AUTO_TEST_CASE(table_columns_follow_the_terminal_width) {
+  RunReport report = SampleReport();
+  report.flows[2].name = "pod-to-pod-cross-node-pool-worker-to-master-udp";
+  report.flows[2].from = std::string(40, 'p');
+  // Wide: every name whole.
+  TableOptions wide;
+  wide.columns = 200;
+  const std::string table = FormatTable(report, wide);
+  BOOST_TEST(table.find(report.flows[2].name + "  ") != std::string::npos, table);
+  BOOST_TEST(table.find("\xE2\x80\xA6") == std::string::npos, table);
+  std::istringstream lines(table);
+  for (std::string line; std::getline(lines, line);) BOOST_TEST(Columns(line) <= 200u, line);
+  // Every width, down to none at all: names are cut, nothing breaks, and
+  // the table's rows never grow wider than the widest fixed columns need.
+  for (size_t columns : {0, 1, 2, 5, 20, 40, 60, 80}) {
+    TableOptions narrow;
+    narrow.columns = columns;
+    const std::string cut = FormatTable(report, narrow);
+    BOOST_TEST(cut.find("FAIL  h-to-b") != std::string::npos, columns);
+    std::istringstream rows(cut);
+    for (std::string line; std::getline(rows, line);) {
+      if (line.find("udp") != std::string::npos && line.find("/50") != std::string::npos)
+        BOOST_TEST(Columns(line) <= std::max<size_t>(columns, 70), columns << ": " << line);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_lifecycle_only_report_prints_no_empty_sections) {
+  RunReport report;
+  report.scenario = "life";
+  report.version = report.install.version = "4.15";
+  report.lifecycle = LifecycleReport{};
+  report.lifecycle->installedVersion = report.lifecycle->finalVersion = "4.15";
+  for (int i = 0; i < 15; ++i) {
+    PairTimeline p;
+    p.a = "worker-" + std::to_string(i);
+    p.b = "master-0";
+    p.intervals = {{0, 800 + double(i), "up"}, {812 + double(i), 900, "clear"}};
+    p.causeKind = "ipsec-off";
+    p.cause = {"step: IPsec disabled"};
+    report.lifecycle->pairs.push_back(p);
+  }
+  ExpectationResult e;
+  e.flow = "metric daemonsets";
+  e.pass = true;
+  report.expectations.push_back(e);
+  const std::string table = FormatTable(report);
+  BOOST_TEST(table.find("FLOW") == std::string::npos, table);
+  BOOST_TEST(table.find("WIRE") == std::string::npos, table);
+  BOOST_TEST(table.find("PASS  metric daemonsets  expected \"\", got \"\"") != std::string::npos,
+             table);
+  // The 15 pairs in clear: one line in the terminal, each pair with --verbose.
+  BOOST_TEST(table.find("  15 pairs clear since 812.0 s to 826.0 s, cause ipsec-off\n") !=
+                 std::string::npos,
+             table);
+  BOOST_TEST(table.find("  pair worker-") == std::string::npos, table);
+  TableOptions verbose;
+  verbose.verbose = true;
+  const std::string full = FormatTable(report, verbose);
+  size_t pairs = 0;
+  for (size_t at = full.find("  pair worker-"); at != std::string::npos;
+       at = full.find("  pair worker-", at + 1))
+    ++pairs;
+  BOOST_TEST(pairs == 15u, full);
 }
 
 BOOST_AUTO_TEST_CASE(writing_under_a_file_fails_with_the_path) {

@@ -25,9 +25,11 @@ struct Capture {
 };
 
 Capture RunWithPcap(const std::string& scenario) {
-  Capture c{test::MakeTempDir("underlay-tshark")};
+  const std::string parent = test::MakeTempDir("underlay-tshark");
   auto r = test::RunCommand(test::IpsecsimBinary() + " run scenarios/" + scenario + " --out " +
-                            c.dir + " --pcap > /dev/null");
+                            parent + " --pcap > /dev/null");
+  // Each reference scenario is named after its file: DIR/<name>/.
+  Capture c{parent + "/" + fs::path(scenario).stem().string()};
   BOOST_REQUIRE_EQUAL(r.exitCode, 0);
   // Wireshark reads esp_sa and ikev2_decryption_table from its personal folder.
   fs::create_directories(c.dir + "/home/.config/wireshark");

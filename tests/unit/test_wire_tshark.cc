@@ -22,9 +22,11 @@ struct Capture {
 
 Capture RunWithPcap(const std::string& scenario) {
   Capture c;
-  c.dir = test::MakeTempDir("wire-tshark");
+  const std::string parent = test::MakeTempDir("wire-tshark");
   auto r = test::RunCommand(test::IpsecsimBinary() + " run scenarios/" + scenario + " --out " +
-                            c.dir + " --pcap > /dev/null");
+                            parent + " --pcap > /dev/null");
+  // Each reference scenario is named after its file: DIR/<name>/.
+  c.dir = parent + "/" + fs::path(scenario).stem().string();
   BOOST_REQUIRE(r.exitCode == 0 || r.exitCode == 1);  // 1: an expectation failed
   fs::create_directories(c.dir + "/home/.config/wireshark");
   fs::copy_file(c.dir + "/keys/esp_sa", c.dir + "/home/.config/wireshark/esp_sa");

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from typing import Any, Dict, Optional
 
+from ._ipsecsim import __build__, __version__
 from ._ipsecsim import ScenarioError, esp_decrypt, esp_encrypt, run_file, run_text
 from .scenario import Scenario, ScenarioLike, as_yaml, label, to_yaml
 from .sweep import sweep
