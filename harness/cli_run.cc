@@ -238,15 +238,17 @@ void AddRunCommand(CLI::App& app, std::function<int()>* action) {
   CLI::Option* out =
       run->add_option("--out", args->out,
                       "write each scenario's reports in DIR/<scenario name>/ (default DIR: "
-                      "results)");
-  run->add_flag("--pcap", args->pcap, "write DIR/pcap/*.pcap and the keys in DIR/keys/esp_sa");
+                      "results)")
+          ->type_name("DIR");
+  run->add_flag("--pcap", args->pcap,
+                "write pcap/*.pcap and the keys for Wireshark in keys/, beside the reports");
   run->add_flag("--certs", args->certs,
-                "write the operator CA and node certificates to DIR/certs/*.pem");
+                "write the operator CA and node certificates in certs/*.pem, beside the reports");
   CLI::Option* seed = run->add_option("--seed", args->seed, "override the scenario's seed");
   run->add_flag("--strict", args->strict, "fail (exit 1) a scenario that has no expectations");
-  CLI::Option* progress =
-      run->add_flag("--progress", args->progress,
-                    "show the progress line on stderr even when stdout is not a terminal");
+  CLI::Option* progress = run->add_flag(
+      "--progress", args->progress,
+      "show the progress line on stderr even when stdout or stderr is not a terminal");
   run->add_flag("--quiet", args->quiet, "no progress line, even on a terminal")->excludes(progress);
   run->add_flag("--verbose", args->verbose,
                 "list every lifecycle pair that is not up, with its cause (always in report.json)");

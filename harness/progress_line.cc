@@ -25,7 +25,8 @@ std::string Rate(double perSecond) {
 }
 
 std::string Duration(double seconds) {
-  const long s = long(seconds + 0.5);
+  // An early estimate can be absurd; it must still convert to a long.
+  const long s = long(std::min(std::max(seconds, 0.0), 3.6e8) + 0.5);
   char text[32];
   if (s >= 3600)
     std::snprintf(text, sizeof text, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);

@@ -240,7 +240,7 @@ RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
       const ike::IkeDaemon* daemon =
           n < w.daemons.size() && w.daemons[n] && !w.daemons[n]->Stopped() ? &*w.daemons[n]
                                                                            : nullptr;
-      nc.childSas = ReadChildSas(*w.stacks[n], daemon);
+      nc.childSas = ReadChildSas(*w.stacks[n], daemon, w.cluster->UnderlayIp(n));
     }
     r.nodes.push_back(nc);
   }

@@ -60,7 +60,8 @@ std::string IkeAlgorithms() {
 
 }  // namespace
 
-std::vector<ChildSaView> ReadChildSas(const xfrm::XfrmStack& stack, const ike::IkeDaemon* daemon) {
+std::vector<ChildSaView> ReadChildSas(const xfrm::XfrmStack& stack, const ike::IkeDaemon* daemon,
+                                      const ns3::Address& local) {
   // SPI -> (connection, direction), from the daemon's own view.
   std::map<uint32_t, std::pair<std::string, std::string>> owner;
   if (daemon) {
@@ -78,8 +79,8 @@ std::vector<ChildSaView> ReadChildSas(const xfrm::XfrmStack& stack, const ike::I
       sa.connection = it->second.first;
       sa.direction = it->second.second;
     } else {
-      // A retiring state: inbound when the kernel decrypts with it.
-      sa.direction = state->inbound ? "in" : "out";
+      // No connection names it (retiring, or no pluto): its addresses tell.
+      sa.direction = c.dst == local ? "in" : "out";
     }
     sa.spi = xfrm::SpiText(c.spi);
     sa.reqid = c.reqid;

@@ -14,8 +14,10 @@
 namespace ipsecsim::harness {
 
 // The node's Child SAs, one per xfrm state. `daemon` may be null (no pluto
-// runs): the states are still listed, without their connection.
-std::vector<ChildSaView> ReadChildSas(const xfrm::XfrmStack& stack, const ike::IkeDaemon* daemon);
+// runs): the states are still listed, without their connection. `local` is
+// the node's underlay address: a state to it is inbound.
+std::vector<ChildSaView> ReadChildSas(const xfrm::XfrmStack& stack, const ike::IkeDaemon* daemon,
+                                      const ns3::Address& local);
 // The IKE SAs carrying the daemon's established connections.
 std::vector<IkeSaView> ReadIkeSas(const ike::IkeDaemon& daemon);
 

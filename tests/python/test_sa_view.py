@@ -35,6 +35,11 @@ def test_child_sas_match_the_xfrm_state_and_the_wire():
             assert sa["traffic_selectors"], sa
             assert sa["hard_lifetime"] > sa["soft_lifetime"] > 0
             by_spi.setdefault(sa["spi"], {})[sa["direction"]] = (node["node"], sa)
+    # In and out as the addresses say: to the node's own address, or from it.
+    for node in nodes:
+        local = {sa["src"] for sa in node["child_sas"] if sa["direction"] == "out"}
+        assert local == {sa["dst"] for sa in node["child_sas"] if sa["direction"] == "in"}
+        assert len(local) == 1
     # Each SPI is one node's out SA and its peer's in SA, which counted the same packets.
     for spi, ends in by_spi.items():
         (out_node, out_sa), (in_node, in_sa) = ends["out"], ends["in"]
