@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "address_rewrite.h"
+#include "checksum_offload.h"
 #include "geneve_header.h"
 #include "icmp_frag_needed.h"
 #include "mtu_arithmetic.h"
@@ -105,6 +106,7 @@ void OvnNode::Setup(int hostMtu, int clusterMtu, TunnelDfPolicy tunnelDf, Underl
   tunnelDf_ = tunnelDf;
   family_ = family;
   const bool ipv6 = family == UnderlayFamily::kIpv6;
+  if (checksums_) xfrm::ChecksumOffload::Install(host_);
   brEx_ = MakePort(host_, Mac48Address::ConvertFrom(nic_->GetAddress()),
                    ipv6 ? hostMtu : kBrExDeviceMtu);
   brEx_->SetSendCallback(MakeCallback(&OvnNode::FromBrEx, this));
@@ -149,6 +151,7 @@ void OvnNode::Setup(int hostMtu, int clusterMtu, TunnelDfPolicy tunnelDf, Underl
 
 Ipv4Address OvnNode::AttachPod(Ptr<Node> pod, int clusterMtu) {
   const Ipv4Address ip = plan_.PodIp(index_, nextPod_++);
+  if (checksums_) xfrm::ChecksumOffload::Install(pod);
   Ptr<VirtualNetDevice> eth0 = MakePort(pod, OvnMac(ip), clusterMtu);
   InstallLinuxOutput(pod)->SetLinkMtu(uint32_t(clusterMtu));
   eth0->SetSendCallback(SendCallback([this, eth0 = PeekPointer(eth0)](
@@ -169,7 +172,10 @@ void OvnNode::FromStack(Ptr<NetDevice> link, Ptr<Packet> packet,
   if (packet->GetSize() < 20) return;
   Ptr<LinuxIpv4Output> output = link->GetNode()->GetObject<LinuxIpv4Output>();
   const uint64_t dropsBefore = output->LocalDfDrops();
-  for (const Ptr<Packet>& piece : output->Output(packet)) next(piece);
+  for (const Ptr<Packet>& piece : output->Output(packet)) {
+    if (checksums_) xfrm::FillIpv4HeaderChecksum(piece);  // the veth's
+    next(piece);
+  }
   if (output->LocalDfDrops() == dropsBefore) return;
   // ip_fragment's icmp_send for a DF packet that no longer fits: the stack
   // tells its own socket, as the kernel does.
@@ -457,6 +463,7 @@ void OvnNode::SendOnUnderlay(Ptr<Packet> ipPacket, Ipv4Address dst) {
     ++counters_.noRoute;
     return;
   }
+  if (checksums_) xfrm::FillIpv4HeaderChecksum(ipPacket);  // the NIC's
   nic_->Send(ipPacket, mac, kIpv4EtherType);
 }
 

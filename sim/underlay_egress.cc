@@ -1,7 +1,5 @@
 #include "underlay_egress.h"
 
-#include <ns3/node.h>
-
 namespace ipsecsim::sim {
 
 using namespace ns3;
@@ -21,7 +19,6 @@ std::vector<Ptr<Packet>> FitToMtu(Ptr<const Packet> ipPacket, uint32_t mtu) {
     const uint32_t len = std::min(chunk, total - at);
     Ptr<Packet> piece = payload->CreateFragment(at, len);
     Ipv4Header h = ip;
-    if (Node::ChecksumEnabled()) h.EnableChecksum();
     h.SetFragmentOffset(uint16_t(ip.GetFragmentOffset() + at));
     h.SetPayloadSize(uint16_t(len));
     if (at + len < total || originalHasMore) {
@@ -38,7 +35,6 @@ std::vector<Ptr<Packet>> FitToMtu(Ptr<const Packet> ipPacket, uint32_t mtu) {
 void SetDontFragment(Ptr<Packet> ipPacket, bool dontFragment) {
   Ipv4Header ip;
   ipPacket->RemoveHeader(ip);
-  if (Node::ChecksumEnabled()) ip.EnableChecksum();
   if (dontFragment) {
     ip.SetDontFragment();
   } else {

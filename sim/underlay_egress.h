@@ -2,7 +2,8 @@
 // MTU is enforced the way a Linux host does it: an IPv4 packet that does not
 // fit is cut into RFC 791 fragments, unless DF is set, in which case it is
 // dropped. ns-3's own fragmentation ignores DF, so br-ex hands whole datagrams
-// here instead.
+// here instead. Neither fills the IPv4 header checksum: the device that
+// sends each piece does (xfrm::FillIpv4HeaderChecksum).
 #pragma once
 
 #include <ns3/ipv4-header.h>
