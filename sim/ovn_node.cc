@@ -78,12 +78,15 @@ Ptr<VirtualNetDevice> MakePort(Ptr<Node> node, Mac48Address mac, int mtu) {
 
 using SendCallback = Callback<bool, Ptr<Packet>, const Address&, const Address&, uint16_t>;
 
-Ptr<LinuxIpv4Output> InstallLinuxOutput(Ptr<Node> node) {
+// A stack's Linux IPv4 output, and with checksums its ChecksumOffload.
+Ptr<LinuxIpv4Output> InstallLinuxOutput(Ptr<Node> node, bool checksums) {
+  if (checksums) xfrm::ChecksumOffload::Install(node);
   Ptr<LinuxIpv4Output> output = node->GetObject<LinuxIpv4Output>();
   if (!output) {
     output = CreateObject<LinuxIpv4Output>();
     node->AggregateObject(output);
   }
+  output->SetHeaderChecksums(checksums);
   return output;
 }
 
@@ -106,7 +109,7 @@ void OvnNode::Setup(int hostMtu, int clusterMtu, TunnelDfPolicy tunnelDf, Underl
   tunnelDf_ = tunnelDf;
   family_ = family;
   const bool ipv6 = family == UnderlayFamily::kIpv6;
-  if (checksums_) xfrm::ChecksumOffload::Install(host_);
+  hostOutput_ = InstallLinuxOutput(host_, checksums_);
   brEx_ = MakePort(host_, Mac48Address::ConvertFrom(nic_->GetAddress()),
                    ipv6 ? hostMtu : kBrExDeviceMtu);
   brEx_->SetSendCallback(MakeCallback(&OvnNode::FromBrEx, this));
@@ -121,7 +124,6 @@ void OvnNode::Setup(int hostMtu, int clusterMtu, TunnelDfPolicy tunnelDf, Underl
                                    false);
   }
 
-  hostOutput_ = InstallLinuxOutput(host_);
   hostOutput_->SetLinkMtu(uint32_t(hostMtu));
   hostOutput_->AddLink(plan_.clusterNetwork, plan_.clusterMask, uint32_t(clusterMtu));
   const Ipv4Address mp0Ip = plan_.ManagementPortIp(index_);
@@ -151,9 +153,8 @@ void OvnNode::Setup(int hostMtu, int clusterMtu, TunnelDfPolicy tunnelDf, Underl
 
 Ipv4Address OvnNode::AttachPod(Ptr<Node> pod, int clusterMtu) {
   const Ipv4Address ip = plan_.PodIp(index_, nextPod_++);
-  if (checksums_) xfrm::ChecksumOffload::Install(pod);
   Ptr<VirtualNetDevice> eth0 = MakePort(pod, OvnMac(ip), clusterMtu);
-  InstallLinuxOutput(pod)->SetLinkMtu(uint32_t(clusterMtu));
+  InstallLinuxOutput(pod, checksums_)->SetLinkMtu(uint32_t(clusterMtu));
   eth0->SetSendCallback(SendCallback([this, eth0 = PeekPointer(eth0)](
                                          Ptr<Packet> packet, const Address& from, const Address& to,
                                          uint16_t protocol) {
@@ -172,10 +173,7 @@ void OvnNode::FromStack(Ptr<NetDevice> link, Ptr<Packet> packet,
   if (packet->GetSize() < 20) return;
   Ptr<LinuxIpv4Output> output = link->GetNode()->GetObject<LinuxIpv4Output>();
   const uint64_t dropsBefore = output->LocalDfDrops();
-  for (const Ptr<Packet>& piece : output->Output(packet)) {
-    if (checksums_) xfrm::FillIpv4HeaderChecksum(piece);  // the veth's
-    next(piece);
-  }
+  for (const Ptr<Packet>& piece : output->Output(packet)) next(piece);
   if (output->LocalDfDrops() == dropsBefore) return;
   // ip_fragment's icmp_send for a DF packet that no longer fits: the stack
   // tells its own socket, as the kernel does.
@@ -441,8 +439,8 @@ bool OvnNode::FromBrEx(Ptr<Packet> packet, const Address&, const Address&, uint1
     tunnelInner_->PeekHeader(inner);
     df = inner.IsDontFragment();
   }
-  SetDontFragment(packet, df);
-  const std::vector<Ptr<Packet>> pieces = FitToMtu(packet, uint32_t(hostMtu_));
+  SetDontFragment(packet, df, checksums_);
+  const std::vector<Ptr<Packet>> pieces = FitToMtu(packet, uint32_t(hostMtu_), checksums_);
   if (pieces.empty()) DropForDf(packet);
   for (const Ptr<Packet>& piece : pieces) SendOnUnderlay(piece, ip.GetDestination());
   return true;
@@ -463,7 +461,6 @@ void OvnNode::SendOnUnderlay(Ptr<Packet> ipPacket, Ipv4Address dst) {
     ++counters_.noRoute;
     return;
   }
-  if (checksums_) xfrm::FillIpv4HeaderChecksum(ipPacket);  // the NIC's
   nic_->Send(ipPacket, mac, kIpv4EtherType);
 }
 

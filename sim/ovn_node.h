@@ -86,10 +86,10 @@ class OvnNode {
   void Setup(int hostMtu, int clusterMtu, TunnelDfPolicy tunnelDf = TunnelDfPolicy::kSet,
              UnderlayFamily family = UnderlayFamily::kIpv4);
   void SetDfDropCallback(DfDropCallback callback) { onDfDrop_ = std::move(callback); }
-  // Whether the node's stacks and links fill checksums (before Setup): the
-  // L4 ones through each stack's ChecksumOffload, the IPv4 header's where a
-  // packet leaves a stack (pod eth0, mp0) or the node (its NIC). Off leaves
-  // every checksum zero, to measure what filling costs.
+  // Whether the node's stacks fill checksums (before Setup): the L4 ones
+  // through each stack's ChecksumOffload, the IPv4 headers in each stack's
+  // LinuxIpv4Output and where br-ex fits the tunnel to the underlay. Off
+  // leaves every checksum zero, to measure what filling costs.
   void SetChecksums(bool filled) { checksums_ = filled; }
   // Whether OVN forwards the tunnel's ICMP "fragmentation needed" to the
   // inner sender (tunnel PMTUD, ovn-org/ovn 221476a01) or drops it.

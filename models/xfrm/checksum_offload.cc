@@ -162,18 +162,4 @@ void ChecksumOffload::FillBytes(uint8_t* segment, size_t len, ns3::Ipv6Address s
   WriteChecksum(segment, len, at, PseudoHeaderSum(s, d, 16, protocol, len), protocol == kProtoUdp);
 }
 
-void FillIpv4HeaderChecksum(Ptr<Packet> ipPacket) {
-  uint8_t header[60];
-  const uint32_t got = ipPacket->CopyData(header, sizeof header);
-  const size_t ihl = got == 0 ? 0 : size_t(header[0] & 0xF) * 4;
-  if (ihl < 20 || got < ihl) return;
-  if (InternetChecksum(header, ihl) == 0) return;  // already right
-  header[10] = header[11] = 0;
-  const uint16_t checksum = InternetChecksum(header, ihl);
-  header[10] = uint8_t(checksum >> 8);
-  header[11] = uint8_t(checksum);
-  ipPacket->RemoveAtStart(uint32_t(ihl));
-  ipPacket->AddHeader(RawBytesHeader(header, ihl));
-}
-
 }  // namespace ipsecsim::xfrm

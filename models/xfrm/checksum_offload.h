@@ -16,8 +16,7 @@
 // to IP. ns-3's own checksums (its global ChecksumEnabled) stay off, and
 // with them its receivers' verification: a NIC with receive offload, on a
 // wire that never corrupts a bit. ICMPv6 needs nothing: ns-3 always
-// computes it. IPv4 header checksums belong to the device
-// (FillIpv4HeaderChecksum).
+// computes it. IPv4 header checksums belong to IP (sim/linux_ip_output).
 #pragma once
 
 #include <cstdint>
@@ -70,10 +69,5 @@ class ChecksumOffload : public ns3::Object {
   std::map<uint8_t, ns3::IpL4Protocol::DownTargetCallback6> m_lower6;
   std::vector<uint8_t> m_scratch;  // the segment being summed; never held across calls
 };
-
-// Fills the header checksum of an IPv4 packet (header included), as the
-// device does for every packet and fragment it sends; a header whose
-// checksum is already right is left as it is.
-void FillIpv4HeaderChecksum(ns3::Ptr<ns3::Packet> ipPacket);
 
 }  // namespace ipsecsim::xfrm

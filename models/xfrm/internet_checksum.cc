@@ -6,28 +6,44 @@ namespace ipsecsim::xfrm {
 
 namespace {
 
-// The sum of the 16-bit words of data in host byte order, unfolded. 32-bit
-// words in 64-bit accumulators cannot overflow below 2^34 bytes, so no carry
-// needs handling until the fold; two accumulators let the adds overlap.
+// a + b in one's complement arithmetic on 64 bits: the carry out wraps
+// around (add, then add-with-carry on x86-64).
+uint64_t AddWithCarry(uint64_t a, uint64_t b) {
+  uint64_t sum;
+  const bool carry = __builtin_add_overflow(a, b, &sum);
+  return sum + carry;
+}
+
+// The one's complement sum of the 16-bit words of data in host byte order,
+// on 64 bits (RFC 1071 §2 (C): wider words fold to the same sum).
 uint64_t HostOrderSum(const uint8_t* data, size_t len) {
-  uint64_t a = 0, b = 0;
-  for (; len >= 16; data += 16, len -= 16) {
-    uint32_t w[4];
+  uint64_t sum = 0;
+  for (; len >= 32; data += 32, len -= 32) {
+    uint64_t w[4];
     std::memcpy(w, data, sizeof w);
-    a += w[0];
-    b += w[1];
-    a += w[2];
-    b += w[3];
+    sum = AddWithCarry(sum, w[0]);
+    sum = AddWithCarry(sum, w[1]);
+    sum = AddWithCarry(sum, w[2]);
+    sum = AddWithCarry(sum, w[3]);
   }
-  for (; len >= 4; data += 4, len -= 4) {
+  for (; len >= 8; data += 8, len -= 8) {
+    uint64_t w;
+    std::memcpy(&w, data, sizeof w);
+    sum = AddWithCarry(sum, w);
+  }
+  // At most 7 bytes are left: their words cannot carry out of 64 bits twice.
+  uint64_t tail = 0;
+  if (len >= 4) {
     uint32_t w;
     std::memcpy(&w, data, sizeof w);
-    a += w;
+    tail += w;
+    data += 4;
+    len -= 4;
   }
   if (len >= 2) {
     uint16_t w;
     std::memcpy(&w, data, sizeof w);
-    b += w;
+    tail += w;
     data += 2;
     len -= 2;
   }
@@ -35,9 +51,9 @@ uint64_t HostOrderSum(const uint8_t* data, size_t len) {
     const uint8_t last[2] = {data[0], 0};
     uint16_t w;
     std::memcpy(&w, last, sizeof w);
-    b += w;
+    tail += w;
   }
-  return a + b;
+  return AddWithCarry(sum, tail);
 }
 
 uint16_t Fold(uint64_t sum) {

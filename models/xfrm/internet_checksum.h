@@ -1,9 +1,9 @@
 // The Internet checksum (RFC 1071): the one's complement of the one's
 // complement sum of 16-bit big-endian words, and the upper-layer checksums
 // built on it with the pseudo-headers of IPv4 (RFC 768, RFC 9293 §3.1) and
-// IPv6 (RFC 8200 §8.1). The sum runs over 32-bit words in the host's byte
-// order and folds at the end (RFC 1071 §2 (B) and (C)), as the kernel's
-// csum_partial does, instead of adding one byte at a time.
+// IPv6 (RFC 8200 §8.1). The sum runs over 64-bit words in the host's byte
+// order with end-around carry and folds at the end (RFC 1071 §2 (B), (C)),
+// as the kernel's csum_partial does, instead of adding one byte at a time.
 #pragma once
 
 #include <cstddef>

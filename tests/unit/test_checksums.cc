@@ -140,28 +140,6 @@ BOOST_AUTO_TEST_CASE(a_udp_checksum_that_computes_to_zero_is_sent_as_all_ones) {
   BOOST_TEST(segment[7] == 0xffu);
 }
 
-BOOST_AUTO_TEST_CASE(ipv4_header_checksum_matches_ns3_and_is_left_alone_when_right) {
-  const auto datagram = [](bool ns3) {
-    Ptr<Packet> p = Create<Packet>(100);
-    Ipv4Header ip;
-    ip.SetSource(kSrc);
-    ip.SetDestination(kDst);
-    ip.SetProtocol(17);
-    ip.SetPayloadSize(100);
-    ip.SetIdentification(4242);
-    ip.SetDontFragment();
-    if (ns3) ip.EnableChecksum();
-    p->AddHeader(ip);
-    return p;
-  };
-  Ptr<Packet> p = datagram(false);
-  BOOST_TEST(BytesOf(p)[10] == 0u);
-  FillIpv4HeaderChecksum(p);
-  BOOST_TEST(BytesOf(p) == BytesOf(datagram(true)));
-  FillIpv4HeaderChecksum(p);
-  BOOST_TEST(BytesOf(p) == BytesOf(datagram(true)));
-}
-
 BOOST_AUTO_TEST_CASE(installed_on_a_node_it_fills_what_a_socket_sends_with_ns3_checksums_off) {
   GlobalValue::Bind("ChecksumEnabled", BooleanValue(false));
   // The UDP segment IP sends (Ipv4L3Protocol's SendOutgoing), from a node
