@@ -12,7 +12,7 @@
 //
 // The object becomes the down target of the node's UDP, TCP (both IP
 // versions) and ICMP, below whatever hooks itself in later. XfrmStack fills
-// through it (Fill) before it seals a segment, since it sends ESP straight
+// with FillBytes before it seals a segment, since it sends ESP straight
 // to IP. ns-3's own checksums (its global ChecksumEnabled) stay off, and
 // with them its receivers' verification: a NIC with receive offload, on a
 // wire that never corrupts a bit. ICMPv6 needs nothing: ns-3 always
