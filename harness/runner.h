@@ -25,8 +25,9 @@ struct RunOptions {
   bool pcap = false;             // write DIR/pcap/*.pcap and DIR/keys/esp_sa
   bool certs = false;            // write DIR/certs/*.pem (also done with pcap)
   std::optional<uint64_t> seed;  // overrides the scenario's seed
-  // ns-3 computes and verifies every checksum; off only to measure what they
-  // cost (tests/bench), never for results.
+  // Every IPv4, UDP, TCP and ICMP checksum is filled (sim::OvnNode::SetChecksums);
+  // off leaves them zero, only to measure what they cost (tests/bench), never
+  // for results.
   bool checksums = true;
   // Called from a periodic simulator event (every progressInterval simulated
   // seconds) and once at the end. The event reads the simulation and changes

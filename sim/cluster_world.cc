@@ -38,6 +38,7 @@ ClusterWorld::ClusterWorld(const WorldConfig& config) : config_(config) {
   for (uint32_t i = 0; i < n; ++i) {
     Names::Add(config.nodeNames[i], hosts_.Get(i));
     ovn_.push_back(std::make_unique<OvnNode>(i, plan_, *this, hosts_.Get(i), nics_.Get(i)));
+    ovn_.back()->SetChecksums(config.checksums);
     ovn_.back()->Setup(config.hostMtu, config.clusterMtu, config.tunnelDf, config.family);
     ovn_.back()->SetTunnelPmtud(config.ovnTunnelPmtud);
   }

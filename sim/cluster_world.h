@@ -33,6 +33,7 @@ struct WorldConfig {
   double linkLoss = 0;
   UnderlayFamily family = UnderlayFamily::kIpv4;
   bool ovnTunnelPmtud = true;  // the release's OVN forwards the tunnel's ICMP
+  bool checksums = true;       // OvnNode::SetChecksums
 };
 
 struct Endpoint {

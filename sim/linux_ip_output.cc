@@ -92,19 +92,19 @@ std::vector<Ptr<Packet>> LinuxIpv4Output::Output(Ptr<const Packet> ipPacket) {
   const bool fragment = !ip.IsLastFragment() || ip.GetFragmentOffset() != 0;
   // ns-3 cut a datagram larger than the device: it never had DF.
   if (fragment) {
-    SetDontFragment(packet, false);
-    return FitToMtu(packet, mtu);
+    SetDontFragment(packet, false, headerChecksums_);
+    return FitToMtu(packet, mtu, headerChecksums_);
   }
   const bool fits = packet->GetSize() <= mtu;
   const bool tcp = ip.GetProtocol() == kTcp;
   const bool dontFragment = !lockedRoute && (tcp || fits);
-  SetDontFragment(packet, dontFragment);
+  SetDontFragment(packet, dontFragment, headerChecksums_);
   if (fits) return {packet};
   if (dontFragment) {
     ++localDfDrops_;
     return {};
   }
-  return FitToMtu(packet, mtu);
+  return FitToMtu(packet, mtu, headerChecksums_);
 }
 
 }  // namespace ipsecsim::sim

@@ -9,7 +9,10 @@
 //   segments always carry it (ip_queue_xmit), a UDP or ICMP datagram when it
 //   fits the route's MTU (__ip_make_skb);
 // - local fragmentation at the route's MTU, the cached one included
-//   (ip_fragment), where ns-3 fragments at the device's MTU only.
+//   (ip_fragment), where ns-3 fragments at the device's MTU only;
+// - the IPv4 header checksum of every packet and fragment it passes
+//   (ip_send_check in __ip_local_out and ip_do_fragment), which ns-3 leaves
+//   zero with its own checksums off.
 // One object per IPv4 stack (pod or host), aggregated to its node; the node's
 // links (OvnNode) call Output for what the stack sends and Inspect for what
 // it receives.
@@ -53,6 +56,8 @@ class LinuxIpv4Output : public ns3::Object {
   std::vector<ns3::Ptr<ns3::Packet>> Output(ns3::Ptr<const ns3::Packet> ipPacket);
 
   uint64_t LocalDfDrops() const { return localDfDrops_; }
+  // Off leaves the header checksums zero (OvnNode::SetChecksums).
+  void SetHeaderChecksums(bool computed) { headerChecksums_ = computed; }
 
   typedef void (*PathMtuTracedCallback)(ns3::Ipv4Address destination, uint32_t mtu);
 
@@ -68,6 +73,7 @@ class LinuxIpv4Output : public ns3::Object {
   std::map<std::pair<uint32_t, uint32_t>, uint32_t> links_;  // (mask, network) -> MTU
   std::map<uint32_t, CachedMtu> cache_;
   uint64_t localDfDrops_ = 0;
+  bool headerChecksums_ = true;
   ns3::TracedCallback<ns3::Ipv4Address, uint32_t> pathMtuTrace_;
 };
 

@@ -76,12 +76,8 @@ void AdvertiseMss(Ptr<Node> node) {
           segment->RemoveHeader(header);
           Ptr<TcpOptionMSS> mss = CreateObject<TcpOptionMSS>();
           mss->SetMSS(uint16_t(MssForMtu(routes->RouteMtu(dst))));
-          TcpHeader syn = WithMssFirst(header, mss);
-          if (Node::ChecksumEnabled()) {
-            syn.EnableChecksums();
-            syn.InitializeChecksum(src, dst, protocol);
-          }
-          segment->AddHeader(syn);
+          // The checksum is filled below, by the node's ChecksumOffload.
+          segment->AddHeader(WithMssFirst(header, mss));
         }
         lower(segment, src, dst, protocol, route);
       }));

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "address_rewrite.h"
+#include "checksum_offload.h"
 #include "geneve_header.h"
 #include "icmp_frag_needed.h"
 #include "mtu_arithmetic.h"
@@ -77,12 +78,15 @@ Ptr<VirtualNetDevice> MakePort(Ptr<Node> node, Mac48Address mac, int mtu) {
 
 using SendCallback = Callback<bool, Ptr<Packet>, const Address&, const Address&, uint16_t>;
 
-Ptr<LinuxIpv4Output> InstallLinuxOutput(Ptr<Node> node) {
+// A stack's Linux IPv4 output, and with checksums its ChecksumOffload.
+Ptr<LinuxIpv4Output> InstallLinuxOutput(Ptr<Node> node, bool checksums) {
+  if (checksums) xfrm::ChecksumOffload::Install(node);
   Ptr<LinuxIpv4Output> output = node->GetObject<LinuxIpv4Output>();
   if (!output) {
     output = CreateObject<LinuxIpv4Output>();
     node->AggregateObject(output);
   }
+  output->SetHeaderChecksums(checksums);
   return output;
 }
 
@@ -105,6 +109,7 @@ void OvnNode::Setup(int hostMtu, int clusterMtu, TunnelDfPolicy tunnelDf, Underl
   tunnelDf_ = tunnelDf;
   family_ = family;
   const bool ipv6 = family == UnderlayFamily::kIpv6;
+  hostOutput_ = InstallLinuxOutput(host_, checksums_);
   brEx_ = MakePort(host_, Mac48Address::ConvertFrom(nic_->GetAddress()),
                    ipv6 ? hostMtu : kBrExDeviceMtu);
   brEx_->SetSendCallback(MakeCallback(&OvnNode::FromBrEx, this));
@@ -119,7 +124,6 @@ void OvnNode::Setup(int hostMtu, int clusterMtu, TunnelDfPolicy tunnelDf, Underl
                                    false);
   }
 
-  hostOutput_ = InstallLinuxOutput(host_);
   hostOutput_->SetLinkMtu(uint32_t(hostMtu));
   hostOutput_->AddLink(plan_.clusterNetwork, plan_.clusterMask, uint32_t(clusterMtu));
   const Ipv4Address mp0Ip = plan_.ManagementPortIp(index_);
@@ -150,7 +154,7 @@ void OvnNode::Setup(int hostMtu, int clusterMtu, TunnelDfPolicy tunnelDf, Underl
 Ipv4Address OvnNode::AttachPod(Ptr<Node> pod, int clusterMtu) {
   const Ipv4Address ip = plan_.PodIp(index_, nextPod_++);
   Ptr<VirtualNetDevice> eth0 = MakePort(pod, OvnMac(ip), clusterMtu);
-  InstallLinuxOutput(pod)->SetLinkMtu(uint32_t(clusterMtu));
+  InstallLinuxOutput(pod, checksums_)->SetLinkMtu(uint32_t(clusterMtu));
   eth0->SetSendCallback(SendCallback([this, eth0 = PeekPointer(eth0)](
                                          Ptr<Packet> packet, const Address& from, const Address& to,
                                          uint16_t protocol) {
@@ -435,8 +439,8 @@ bool OvnNode::FromBrEx(Ptr<Packet> packet, const Address&, const Address&, uint1
     tunnelInner_->PeekHeader(inner);
     df = inner.IsDontFragment();
   }
-  SetDontFragment(packet, df);
-  const std::vector<Ptr<Packet>> pieces = FitToMtu(packet, uint32_t(hostMtu_));
+  SetDontFragment(packet, df, checksums_);
+  const std::vector<Ptr<Packet>> pieces = FitToMtu(packet, uint32_t(hostMtu_), checksums_);
   if (pieces.empty()) DropForDf(packet);
   for (const Ptr<Packet>& piece : pieces) SendOnUnderlay(piece, ip.GetDestination());
   return true;

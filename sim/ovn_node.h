@@ -86,6 +86,11 @@ class OvnNode {
   void Setup(int hostMtu, int clusterMtu, TunnelDfPolicy tunnelDf = TunnelDfPolicy::kSet,
              UnderlayFamily family = UnderlayFamily::kIpv4);
   void SetDfDropCallback(DfDropCallback callback) { onDfDrop_ = std::move(callback); }
+  // Whether the node's stacks fill checksums (before Setup): the L4 ones
+  // through each stack's ChecksumOffload, the IPv4 headers in each stack's
+  // LinuxIpv4Output and where br-ex fits the tunnel to the underlay. Off
+  // leaves every checksum zero, to measure what filling costs.
+  void SetChecksums(bool filled) { checksums_ = filled; }
   // Whether OVN forwards the tunnel's ICMP "fragmentation needed" to the
   // inner sender (tunnel PMTUD, ovn-org/ovn 221476a01) or drops it.
   void SetTunnelPmtud(bool forwarded) { tunnelPmtud_ = forwarded; }
@@ -155,6 +160,7 @@ class OvnNode {
   UnderlayFamily family_ = UnderlayFamily::kIpv4;
   bool ipv6LinkUp_ = true;
   bool tunnelPmtud_ = true;
+  bool checksums_ = true;
   ns3::Ptr<LinuxIpv4Output> hostOutput_;
   // The inner packet while SendGeneve hands its tunnel packet to the host
   // stack (which reaches br-ex synchronously unless xfrm holds it).

@@ -1,12 +1,10 @@
 #include "underlay_egress.h"
 
-#include <ns3/node.h>
-
 namespace ipsecsim::sim {
 
 using namespace ns3;
 
-std::vector<Ptr<Packet>> FitToMtu(Ptr<const Packet> ipPacket, uint32_t mtu) {
+std::vector<Ptr<Packet>> FitToMtu(Ptr<const Packet> ipPacket, uint32_t mtu, bool headerChecksum) {
   if (ipPacket->GetSize() <= mtu) return {ipPacket->Copy()};
   Ptr<Packet> payload = ipPacket->Copy();
   Ipv4Header ip;
@@ -21,7 +19,7 @@ std::vector<Ptr<Packet>> FitToMtu(Ptr<const Packet> ipPacket, uint32_t mtu) {
     const uint32_t len = std::min(chunk, total - at);
     Ptr<Packet> piece = payload->CreateFragment(at, len);
     Ipv4Header h = ip;
-    if (Node::ChecksumEnabled()) h.EnableChecksum();
+    if (headerChecksum) h.EnableChecksum();
     h.SetFragmentOffset(uint16_t(ip.GetFragmentOffset() + at));
     h.SetPayloadSize(uint16_t(len));
     if (at + len < total || originalHasMore) {
@@ -35,10 +33,10 @@ std::vector<Ptr<Packet>> FitToMtu(Ptr<const Packet> ipPacket, uint32_t mtu) {
   return pieces;
 }
 
-void SetDontFragment(Ptr<Packet> ipPacket, bool dontFragment) {
+void SetDontFragment(Ptr<Packet> ipPacket, bool dontFragment, bool headerChecksum) {
   Ipv4Header ip;
   ipPacket->RemoveHeader(ip);
-  if (Node::ChecksumEnabled()) ip.EnableChecksum();
+  if (headerChecksum) ip.EnableChecksum();
   if (dontFragment) {
     ip.SetDontFragment();
   } else {

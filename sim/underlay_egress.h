@@ -15,9 +15,13 @@ namespace ipsecsim::sim {
 
 // The pieces of ipPacket (IPv4 header included) that fit mtu: the packet
 // itself when it fits, its fragments otherwise, nothing when DF forbids it.
-std::vector<ns3::Ptr<ns3::Packet>> FitToMtu(ns3::Ptr<const ns3::Packet> ipPacket, uint32_t mtu);
+// Each fragment's header checksum is computed when `headerChecksum` is set
+// (ip_do_fragment's ip_send_check), and left zero otherwise.
+std::vector<ns3::Ptr<ns3::Packet>> FitToMtu(ns3::Ptr<const ns3::Packet> ipPacket, uint32_t mtu,
+                                            bool headerChecksum = true);
 
-// Rewrites the DF bit of an IPv4 packet in place.
-void SetDontFragment(ns3::Ptr<ns3::Packet> ipPacket, bool dontFragment);
+// Rewrites the DF bit of an IPv4 packet in place, with its header checksum
+// computed again, or zero without `headerChecksum`.
+void SetDontFragment(ns3::Ptr<ns3::Packet> ipPacket, bool dontFragment, bool headerChecksum = true);
 
 }  // namespace ipsecsim::sim

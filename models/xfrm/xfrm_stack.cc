@@ -2,6 +2,7 @@
 
 #include <type_traits>
 
+#include "checksum_offload.h"
 #include "internet_checksum.h"
 #include "l4_hooks.h"
 #include "ns3/boolean.h"
@@ -104,6 +105,7 @@ void XfrmStack::Attach(Ptr<ns3::Node> node) {
   }
   m_espProtocol = ns3::CreateObject<EspL4Protocol>(this);
   m_ipv4->Insert(m_espProtocol);
+  m_fillsChecksums = node->GetObject<ChecksumOffload>() != nullptr;
   AttachIpv6(node);
 }
 
@@ -358,7 +360,15 @@ std::optional<uint8_t> XfrmStack::Seal(State* state, Ptr<Packet> p, const FlowTu
   Bytes& wire = m_scratch;
   wire.resize(espOffset + esp::SealedLength(payloadLen));
   uint8_t* espPacket = wire.data() + espOffset;
-  p->CopyData(espPacket + esp::kPayloadOffset, uint32_t(payloadLen));
+  uint8_t* payload = espPacket + esp::kPayloadOffset;
+  p->CopyData(payload, uint32_t(payloadLen));
+  // xfrm_output's skb_checksum_help: a segment the device would have
+  // checksummed is checksummed before the device can no longer see it.
+  if (m_fillsChecksums && flow.ipv6) {
+    ChecksumOffload::FillBytes(payload, payloadLen, flow.src6, flow.dst6, flow.protocol);
+  } else if (m_fillsChecksums) {
+    ChecksumOffload::FillBytes(payload, payloadLen, flow.src, flow.dst, flow.protocol);
+  }
   const std::optional<size_t> espLen =
       state->outbound->ProtectInPlace(flow.protocol, espPacket, payloadLen);
   if (!espLen) {

@@ -30,6 +30,9 @@
 //   the real protocols, so nothing else changes. UDP 4500 is taken in the UDP
 //   wrapper, before socket demultiplexing, like the kernel's encap socket.
 // Raw sockets (V4Ping) send through Ipv4 directly and bypass the stack.
+// Checksums: on a node with a ChecksumOffload (installed before the stack,
+// so below it), cleartext segments are checksummed by it on their way
+// down, and protected ones by Seal before they are encrypted.
 // IPv6 (when the node has it): the same hooks in Ipv6L3Protocol for UDP and
 // TCP (down target 6, ESP as protocol 50 after reassembly, policy-checked
 // wrappers). ICMPv6 is not wrapped: Ipv6L3Protocol finds its ICMPv6 object
@@ -236,6 +239,8 @@ class XfrmStack : public ns3::Object {
   XfrmStackStats m_stats;
 
   bool m_holdUntilSa = false;
+  // The node has a ChecksumOffload: segments are checksummed before sealing.
+  bool m_fillsChecksums = false;
   uint64_t m_seqivSeed = 0;
   ns3::Time m_acquireTimeout;
   HoldQueue m_held;

@@ -1,6 +1,6 @@
 // Benchmark: a 6-node cluster with 20 cross-node pod flows, IPsec Full versus
-// Disabled, Full on an IPv6 underlay, and both IPv4 modes with checksums off,
-// in one invocation. Reports
+// Disabled, Full on an IPv6 underlay, and both IPv4 modes with checksums off
+// (none filled: RunOptions::checksums), in one invocation. Reports
 // simulated underlay packets per wall second, the ratios Full / Disabled and
 // Full IPv6 / Full IPv4, and peak RSS per node. Each run is a forked child so
 // that its peak RSS is its own.
@@ -120,7 +120,7 @@ int main(int argc, char** argv) {
               rate(total[1]) / rate(total[0]));
   std::printf("ratio Full IPv6 / Full IPv4 (wire packets per wall second): %.3f\n",
               rate(total[2]) / rate(total[1]));
-  // Checksums computed and verified (every run's default) against none, in
+  // Checksums filled (every run's default) against none, in
   // CPU seconds of each child (setup included), which other load on the
   // machine does not inflate.
   for (int c = 0; c < kConfigs; ++c) {

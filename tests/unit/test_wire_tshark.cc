@@ -72,6 +72,10 @@ void ExpectCleanCapture(const std::string& scenario) {
       // Checksums are present, not merely unverified.
       const auto zeroIp = Tshark(c, pcap, "-Y 'ip.checksum == 0' -T fields -e frame.number");
       BOOST_TEST(zeroIp.empty());
+      // UDP without a checksum is only ESP in UDP over IPv4 (RFC 3948 §3.1.2).
+      const auto zeroUdp =
+          Tshark(c, pcap, "-Y 'udp.checksum == 0 && !esp' -T fields -e frame.number");
+      BOOST_TEST(zeroUdp.empty(), zeroUdp.size() << " UDP datagrams without a checksum");
     }
   }
 }
