@@ -93,7 +93,7 @@ def run_dir(tmp_path_factory):
     done = subprocess.run([IPSECSIM, "run", str(tmp / "s.yaml"), "--out", str(tmp / "out")],
                           capture_output=True, text=True)
     assert done.returncode in (0, 1), done.stderr
-    return tmp / "out"
+    return tmp / "out" / "plot-smoke"
 
 
 def png_size(path):

@@ -76,11 +76,12 @@ struct Run {
 const Run& RunWithPcap() {
   static const Run run = [] {
     Run r;
-    r.dir = ipsecsim::test::MakeTempDir("capture-recipe");
+    const std::string out = ipsecsim::test::MakeTempDir("capture-recipe");
     auto done = RunCommand(ipsecsim::test::IpsecsimBinary() +
-                           " run scenarios/mtu-ipsec-1500-reduced.yaml --out " + r.dir +
+                           " run scenarios/mtu-ipsec-1500-reduced.yaml --out " + out +
                            " --pcap > /dev/null");
     BOOST_REQUIRE_EQUAL(done.exitCode, 0);
+    r.dir = out + "/mtu-ipsec-1500-reduced";
     r.pcap = r.dir + "/pcap/worker-0-eth0.pcap";
     return r;
   }();
