@@ -24,6 +24,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 import study_options
+import study_progress
 
 # (nodes, seeds) per spread.
 PLAN = {"0s": [(3, 20), (5, 20), (10, 10), (20, 5), (30, 3), (50, 2)],
@@ -195,7 +196,8 @@ def main():
     jobs.sort(key=lambda j: -j[1])
     started = time.monotonic()
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
-        rows = list(pool.map(run_one, jobs))
+        rows = study_progress.ordered(pool, run_one, jobs,
+                                      study_progress.Progress(len(jobs), args.progress))
     wall = time.monotonic() - started
     rows.sort(key=lambda r: (r["libreswan"], r["spread"], r["nodes"], r["seed"]))
     os.makedirs(args.out, exist_ok=True)

@@ -21,6 +21,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 import study_options
+import study_progress
 
 
 def run_one(job):
@@ -86,10 +87,13 @@ def main():
     # Seed by seed across the scenarios, and saved as they finish: a run cut
     # short still leaves whole seeds of every scenario.
     jobs.sort(key=lambda j: (j[2], j[1]))
+    progress = study_progress.Progress(len(jobs), args.progress)
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         for row in pool.map(run_one, jobs):
             rows.append(row)
             write_csv(os.path.join(args.out, "seeds.csv"), rows)
+            progress.tick(f"{row['scenario']} seed {row['seed']}")
+    progress.close()
     wall = time.monotonic() - started
     rows.sort(key=lambda r: (r["scenario"], r["seed"]))
     write_csv(os.path.join(args.out, "seeds.csv"), rows)

@@ -31,6 +31,7 @@ import tempfile
 import time
 
 import study_options
+import study_progress
 
 HOST_MTU = 1500
 FAMILIES = ["ipv4", "ipv6"]  # underlay (node IP) family; pods stay IPv4
@@ -168,42 +169,51 @@ def scenario(family, pod_mtu, series, loss, sizes):
             f"flows:\n{flows}")
 
 
-def run_all(ipsecsim, workdir):
+def udp_runs():
+    """(family, pod MTU, series, loss, sizes) of each UDP run."""
+    return [(family, pod_mtu, series, loss, sizes)
+            for family, pod_mtu, series, loss in itertools.product(FAMILIES, POD_MTUS, SERIES,
+                                                                   LOSSES)
+            for sizes in (sizes_for(pod_mtu), host_step_sizes_for(pod_mtu)) if sizes]
+
+
+def tcp_runs():
+    return list(itertools.product(FAMILIES, SERIES, TCP_POD_MTUS))
+
+
+def run_all(ipsecsim, workdir, progress):
     rows = []
-    cells = itertools.product(FAMILIES, POD_MTUS, SERIES, LOSSES)
-    for family, pod_mtu, series, loss in cells:
-        for sizes in (sizes_for(pod_mtu), host_step_sizes_for(pod_mtu)):
-            if not sizes:
-                continue
-            name = f"sweep-{family}-{pod_mtu}-{series}-{loss}-{sizes[0]}"
-            path = os.path.join(workdir, name + ".yaml")
-            with open(path, "w") as f:
-                f.write(scenario(family, pod_mtu, series, loss, sizes))
-            out = os.path.join(workdir, "out", name)
-            subprocess.run([ipsecsim, "run", path, "--out", os.path.dirname(out)], check=True,
-                           stdout=subprocess.DEVNULL)
-            with open(os.path.join(out, "report.json")) as f:
-                report = json.load(f)
-            if report.get("ip_family", family) != family:
-                sys.exit(f"{name}: report says ip_family {report['ip_family']}")
-            for flow in report["flows"]:
-                w = flow["wire"]
-                rows.append({
-                    "family": family,
-                    "pod_mtu": pod_mtu, "protection": series, "loss": loss,
-                    "payload": int(flow["name"][1:]),
-                    "sent": flow["sent"], "delivered": flow["delivered"],
-                    "verdict": flow["verdict"],
-                    "delivered_fraction": flow["delivered"] / flow["sent"],
-                    "payload_bytes_delivered": w["payload_bytes_delivered"],
-                    "wire_bytes": w["wire_bytes"],
-                    "goodput": (w["payload_bytes_delivered"] / w["wire_bytes"]
-                                if w["wire_bytes"] else 0.0),
-                    "underlay_packets": w["underlay_packets"],
-                    "packets_per_datagram": w["underlay_packets"] / max(flow["sent"], 1),
-                    "ip_fragments": w["ip_fragments"],
-                    "largest_packet": w["largest_packet"],
-                })
+    for family, pod_mtu, series, loss, sizes in udp_runs():
+        name = f"sweep-{family}-{pod_mtu}-{series}-{loss}-{sizes[0]}"
+        path = os.path.join(workdir, name + ".yaml")
+        with open(path, "w") as f:
+            f.write(scenario(family, pod_mtu, series, loss, sizes))
+        out = os.path.join(workdir, "out", name)
+        subprocess.run([ipsecsim, "run", path, "--out", os.path.dirname(out)], check=True,
+                       stdout=subprocess.DEVNULL)
+        with open(os.path.join(out, "report.json")) as f:
+            report = json.load(f)
+        if report.get("ip_family", family) != family:
+            sys.exit(f"{name}: report says ip_family {report['ip_family']}")
+        for flow in report["flows"]:
+            w = flow["wire"]
+            rows.append({
+                "family": family,
+                "pod_mtu": pod_mtu, "protection": series, "loss": loss,
+                "payload": int(flow["name"][1:]),
+                "sent": flow["sent"], "delivered": flow["delivered"],
+                "verdict": flow["verdict"],
+                "delivered_fraction": flow["delivered"] / flow["sent"],
+                "payload_bytes_delivered": w["payload_bytes_delivered"],
+                "wire_bytes": w["wire_bytes"],
+                "goodput": (w["payload_bytes_delivered"] / w["wire_bytes"]
+                            if w["wire_bytes"] else 0.0),
+                "underlay_packets": w["underlay_packets"],
+                "packets_per_datagram": w["underlay_packets"] / max(flow["sent"], 1),
+                "ip_fragments": w["ip_fragments"],
+                "largest_packet": w["largest_packet"],
+            })
+        progress.tick(name)
     return rows
 
 
@@ -324,9 +334,9 @@ def tcp_scenario(family, pod_mtu, series):
             f"packets: {TCP_WRITES}, size: {TCP_WRITE}}}\n")
 
 
-def run_tcp(ipsecsim, workdir):
+def run_tcp(ipsecsim, workdir, progress):
     rows = []
-    for family, series, pod_mtu in itertools.product(FAMILIES, SERIES, TCP_POD_MTUS):
+    for family, series, pod_mtu in tcp_runs():
         name = f"sweep-tcp-{family}-{pod_mtu}-{series}"
         path = os.path.join(workdir, name + ".yaml")
         with open(path, "w") as f:
@@ -344,6 +354,7 @@ def run_tcp(ipsecsim, workdir):
                      "underlay_packets": w["underlay_packets"],
                      "ip_fragments": w["ip_fragments"],
                      "largest_packet": w["largest_packet"]})
+        progress.tick(name)
     return rows
 
 
@@ -426,8 +437,10 @@ def main():
     configure(args)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="ipsecsim-mtu-") as workdir:
-        rows = run_all(os.path.abspath(args.ipsecsim), workdir)
-        tcp_rows = run_tcp(os.path.abspath(args.ipsecsim), workdir)
+        progress = study_progress.Progress(len(udp_runs()) + len(tcp_runs()), args.progress)
+        rows = run_all(os.path.abspath(args.ipsecsim), workdir, progress)
+        tcp_rows = run_tcp(os.path.abspath(args.ipsecsim), workdir, progress)
+        progress.close()
     wall = time.monotonic() - started
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "sweep.csv"), "w", newline="") as f:

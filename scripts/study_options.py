@@ -1,6 +1,8 @@
 """Command-line option types shared by the study scripts."""
 import argparse
 
+import study_progress
+
 
 def plan(text):
     """'3:20,5:20' -> [(3, 20), (5, 20)]: cluster sizes and seeds per size."""
@@ -39,6 +41,7 @@ def plan_text(pairs):
 
 
 def add_common(parser, out, workers):
+    study_progress.add_options(parser)
     parser.add_argument("--ipsecsim", default="build/ipsecsim",
                         help="the ipsecsim binary (default: %(default)s)")
     parser.add_argument("--out", default=out, help="folder for the results (default: %(default)s)")

@@ -27,6 +27,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 import study_options
+import study_progress
 
 # (nodes, seeds): more seeds where a run is cheap.
 PLAN = [(3, 20), (5, 20), (8, 20), (12, 12), (20, 6), (30, 3), (50, 2)]
@@ -224,10 +225,12 @@ def main():
     if args.dask:
         from distributed import Client
         client = Client(args.dask)
-        rows = client.gather(client.map(run_one, jobs, pure=False))
+        rows = study_progress.ordered(client, run_one, jobs,
+                                      study_progress.Progress(len(jobs), args.progress))
     else:
         with ProcessPoolExecutor(max_workers=args.workers) as pool:
-            rows = list(pool.map(run_one, jobs))
+            rows = study_progress.ordered(pool, run_one, jobs,
+                                          study_progress.Progress(len(jobs), args.progress))
     wall = time.monotonic() - started
     rows.sort(key=lambda r: (r["to"], r["daemons"], r["nodes"], r["seed"]))
     os.makedirs(args.out, exist_ok=True)

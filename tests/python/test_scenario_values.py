@@ -117,3 +117,11 @@ def test_a_path_is_run_as_a_file(tmp_path):
     assert ipsecsim.run(path) == ipsecsim.run(YAML, name=str(path))
     with pytest.raises(TypeError, match="run_file"):
         ipsecsim.run(42)
+
+
+def test_a_sweep_reports_its_progress_as_runs_end():
+    calls = []
+    reports = ipsecsim.sweep([DICT], seeds=[1, 2, 3], processes=2,
+                             progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 3), (2, 3), (3, 3)]
+    assert [r["seed"] for r in reports] == [1, 2, 3]

@@ -146,3 +146,23 @@ def test_the_studies_run_the_plan_they_are_given(tmp_path, name, args):
     assert len(rows) == 1
     assert rows[0]["nodes"] == "2" and rows[0]["pairs"] == "1"
     assert (tmp_path / "study.png").exists()
+
+
+@pytest.mark.parametrize("flag,drawn", [([], False), (["--progress"], True), (["--quiet"], False)])
+def test_a_study_draws_its_progress_only_on_a_terminal_or_when_asked(tmp_path, flag, drawn):
+    """stderr is a pipe here: silent unless --progress forces the line."""
+    done = subprocess.run(["/usr/bin/python3", script("upgrade-study.py"), "--ipsecsim", IPSECSIM,
+                           "--workers", "1", "--out", str(tmp_path), "--plan", "2:2",
+                           "--masters", "1", "--variants", "4.15.49:fixed"] + flag,
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert ("2/2 runs (100%)" in done.stderr) == drawn
+    assert ("1/2 runs (50%)" in done.stderr) == drawn
+    assert len(read_csv(tmp_path / "study.csv")) == 2
+
+
+def test_the_progress_line_estimates_from_the_runs_done():
+    progress = load("study_progress.py")
+    assert progress.line(1, 4, 30.0) == "1/4 runs (25%)  0:30 elapsed  ETA 1:30"
+    assert progress.line(4, 4, 3725.0, "done") == "4/4 runs (100%)  1:02:05 elapsed  done"
+    assert progress.line(0, 4, 0.0) == "0/4 runs (0%)  0:00 elapsed"

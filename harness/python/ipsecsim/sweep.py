@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .scenario import ScenarioLike, as_yaml, label
 
@@ -18,7 +18,8 @@ def _run_one(job: Tuple[str, str, Optional[int]]) -> Dict[str, Any]:
 
 
 def sweep(scenarios: Iterable[ScenarioLike], *, seeds: Optional[Sequence[int]] = None,
-          processes: Optional[int] = None) -> List[Dict[str, Any]]:
+          processes: Optional[int] = None,
+          progress: Optional[Callable[[int, int], None]] = None) -> List[Dict[str, Any]]:
     """Run every scenario (for every seed of `seeds`, if given) in a pool of
     `processes` worker processes (default: the CPU count) and return the
     reports in order: scenario by scenario, seed by seed within one.
@@ -26,6 +27,9 @@ def sweep(scenarios: Iterable[ScenarioLike], *, seeds: Optional[Sequence[int]] =
     Each report is the one `run` gives for the same scenario and seed: a run
     draws only from the random streams it assigns itself. A scenario that
     does not load raises ScenarioError before anything runs.
+
+    `progress`, if given, is called as progress(done, total) each time a run
+    ends, in the calling process, in the order the runs end.
     """
     jobs = []
     for scenario in scenarios:
@@ -39,7 +43,11 @@ def sweep(scenarios: Iterable[ScenarioLike], *, seeds: Optional[Sequence[int]] =
     # spawn: a fresh interpreter per worker, whatever this process ran before.
     with ProcessPoolExecutor(max_workers=workers,
                              mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(_run_one, jobs))
+        futures = [pool.submit(_run_one, job) for job in jobs]
+        if progress is not None:
+            for done, _ in enumerate(as_completed(futures), start=1):
+                progress(done, len(jobs))
+        return [f.result() for f in futures]
 
 
 def _check(yaml: str, name: str) -> None:
