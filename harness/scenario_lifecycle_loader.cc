@@ -153,7 +153,6 @@ class Rehearsal {
     const sim::IpsecIntent after = config_.Intent();
     const bool on = after != sim::IpsecIntent::kDisabled;
     if (on) KeepDaemonSets();
-    if (!on && version_.AtLeast(4, 15)) left_.clear();  // the operator deletes them itself
     if (step.kind == ProcedureStepSpec::Kind::kUpgrade) {
       const sim::OcpVersion to = sim::Resolve(step.to);
       if (fromVersion.AtLeast(4, 15) || !to.AtLeast(4, 15) || to.AtLeast(4, 16)) return;
@@ -167,6 +166,7 @@ class Rehearsal {
       }
       return;
     }
+    if (!on && version_.AtLeast(4, 15)) left_.clear();  // the operator deletes them itself
     if (after == sim::IpsecIntent::kFull && before != sim::IpsecIntent::kFull) {
       const sim::OvnMtu mtu = config_.RenderedMtu();
       if (mtu.machineMtu - mtu.RouteMtu() < kGeneveBudget + kIpsecBudget) {

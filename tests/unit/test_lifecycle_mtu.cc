@@ -28,7 +28,8 @@ std::string Read(const std::string& path) {
 }
 
 // IPsec Full on an IPv6 underlay with the pod MTU left at 1400, then the
-// procedure to 1354. A full-size (1400-byte) datagram every second.
+// procedure to 1354. A full-size (1400-byte) datagram every second, once
+// the SAs are up, from the node the MCO reboots last.
 const char kScenario[] = R"(name: mtu-migration
 seed: 1
 cluster:
@@ -39,10 +40,10 @@ cluster:
   ipsec: {mode: Full}
   pools: [{name: worker, nodes: 3}]
 pods:
-  - {name: a, node: worker-0}
-  - {name: b, node: worker-1}
+  - {name: a, node: worker-2}
+  - {name: b, node: worker-0}
 flows:
-  - {name: full-size, from: a, to: b, packets: 900, size: 1372, start: 1s, interval: 1s}
+  - {name: full-size, from: a, to: b, packets: 900, size: 1372, start: 15s, interval: 1s}
 lifecycle:
   probes: {interval: 0s}
   settle: 60s
@@ -134,8 +135,9 @@ BOOST_AUTO_TEST_CASE(full_size_packets_fragment_only_while_the_arithmetic_says_t
   // Before: every full-size datagram leaves as `pieces` IPv6 fragments.
   BOOST_TEST(uint64_t(before["datagrams"]) > 10u);
   BOOST_TEST(uint64_t(before["fragments"]) == pieces * uint64_t(before["datagrams"]));
-  // While a sender keeps 1400 its packets still fragment.
+  // While the sender keeps 1400 (the other nodes have 1354) they still fragment.
   BOOST_TEST(uint64_t(mixed["fragments"]) > 0u);
+  BOOST_TEST(uint64_t(mixed["fragments"]) == pieces * uint64_t(mixed["datagrams"]));
   // After: the pod's route MTU is 1354 and nothing fragments on the underlay.
   BOOST_TEST(uint64_t(after["datagrams"]) > 100u);
   BOOST_TEST(after["fragments"] == 0);
@@ -172,4 +174,25 @@ expect:
   // The migration run crosses none of the lines.
   BOOST_TEST(Migration().report["preflight"].size() == 0u);
   BOOST_TEST(Migration().junit.find("WARNING") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(the_reference_scenario_fails_without_the_procedure) {
+  const std::string path =
+      std::string(IPSECSIM_SOURCE_DIR) + "/scenarios/lifecycle-mtu-migration-then-enable.yaml";
+  std::string text = Read(path);
+  const Run with = RunText("lifecycle-mtu-migration-then-enable", text);
+  BOOST_TEST(with.exitCode == 0, with.output);
+  BOOST_TEST(with.report["preflight"].size() == 0u);
+  // The same enable without the two MTU patches: full-size packets fragment
+  // and the documentation's MTU finding fires.
+  const size_t from = text.find("      - oc: >-");
+  const size_t to = text.find("      - merge_patch:");
+  BOOST_TEST_REQUIRE((from != std::string::npos && to != std::string::npos && from < to));
+  text.erase(from, to - from);
+  const Run without = RunText("lifecycle-mtu-migration-then-enable", text);
+  BOOST_TEST(without.exitCode == 1, without.output);
+  BOOST_TEST(uint64_t(without.report["flows"][0]["wire"]["ip_fragments"]) > 0u);
+  BOOST_TEST_REQUIRE(without.report["preflight"].size() == 1u);
+  BOOST_TEST(std::string(without.report["preflight"][0]["text"]).find("headroom -12 B") !=
+             std::string::npos);
 }
