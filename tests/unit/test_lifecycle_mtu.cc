@@ -20,12 +20,7 @@ namespace mtu = ipsecsim::sim::mtu;
 
 namespace {
 
-std::string Read(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string Read(const std::string& path) { return ipsecsim::test::ReadText(path); }
 
 // IPsec Full on an IPv6 underlay with the pod MTU left at 1400, then the
 // procedure to 1354. A full-size (1400-byte) datagram every second, once
