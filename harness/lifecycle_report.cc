@@ -52,6 +52,22 @@ Json WindowsJson(const std::vector<TimeWindow>& windows) {
   return out;
 }
 
+namespace {
+Json MtuChangesJson(const std::vector<MtuChangeLine>& changes) {
+  Json out = Json::array();
+  for (const MtuChangeLine& c : changes) {
+    out.push_back({{"at", c.seconds},
+                   {"node", c.node},
+                   {"pod_mtu_before", c.podMtuBefore},
+                   {"pod_mtu", c.podMtu},
+                   {"mtu", c.interfaceMtu},
+                   {"routable_mtu", c.routableMtu},
+                   {"machine_mtu", c.machineMtu}});
+  }
+  return out;
+}
+}  // namespace
+
 Json LifecycleJson(const LifecycleReport& r) {
   Json events = Json::array();
   for (const auto& e : r.events) events.push_back({{"at", e.seconds}, {"event", e.text}});
@@ -108,10 +124,13 @@ Json LifecycleJson(const LifecycleReport& r) {
         {"procedure_finished", r.procedureFinished},
         {"rollout_seconds", r.rolloutSeconds},
         {"reboots", r.reboots},
+        {"pod_mtu", r.podMtus},
+        {"mtu_changes", r.mtuChanges.size()},
         {"ipsec_pod_starts", r.podStarts},
         {"sa_count", r.saCount},
         {"policy_count", r.policyCount}}},
       {"events", events},
+      {"mtu_changes", MtuChangesJson(r.mtuChanges)},
       {"pairs", pairs},
       {"probe_interval", r.probeInterval},
       {"probes", probes}};
@@ -155,6 +174,12 @@ std::string FormatLifecycle(const LifecycleReport& r, LifecycleDetail detail) {
       << Seconds(r.rolloutSeconds) << ", " << r.reboots
       << " reboots; NB_Global ipsec=" << (r.nbGlobalIpsec ? "true" : "false") << "\n";
   for (const std::string& w : r.warnings) out << "WARNING " << w << "\n";
+  for (const MtuChangeLine& c : r.mtuChanges) {
+    out << "MTU " << c.node << " at " << Seconds(c.seconds) << ": pod " << c.podMtuBefore << " -> "
+        << c.podMtu << " (mtu " << c.interfaceMtu
+        << (c.routableMtu ? ", routable-mtu " + std::to_string(c.routableMtu) : std::string())
+        << "), machine " << c.machineMtu << "\n";
+  }
   out << "PAIRS " << r.pairsUp << "/" << r.pairs.size() << " up at the end, " << r.blackHoledPairs
       << " black-holed, " << r.clearPairs << " in clear, " << r.brokenPairs
       << " broken while every daemon reports up; " << r.pairsEverBlackHoled

@@ -50,6 +50,14 @@ struct LifecycleEventLine {
   std::string text;
 };
 
+// A node rebooted into new MTUs: the pod (route) MTU before and after,
+// ovnkube-config's mtu and routable-mtu (0: none) and the machine MTU.
+struct MtuChangeLine {
+  double seconds = 0;
+  std::string node;
+  int podMtuBefore = 0, podMtu = 0, interfaceMtu = 0, routableMtu = 0, machineMtu = 0;
+};
+
 struct LifecycleReport {
   std::string installedVersion;
   std::string finalVersion;
@@ -67,6 +75,8 @@ struct LifecycleReport {
   uint32_t reboots = 0;
   uint32_t podStarts = 0;
   std::vector<LifecycleEventLine> events;
+  std::vector<MtuChangeLine> mtuChanges;
+  std::string podMtus;  // the nodes' pod MTUs at the end, distinct, ascending: "1354"
   std::vector<PairTimeline> pairs;
   double probeInterval = 0;
   std::vector<ProbePairResult> probes;

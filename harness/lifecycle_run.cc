@@ -3,6 +3,7 @@
 #include <ns3/simulator.h>
 
 #include <algorithm>
+#include <set>
 
 #include "cluster_certificates.h"
 #include "lifecycle_causes.h"
@@ -75,11 +76,11 @@ LifecycleRun::LifecycleRun(const Scenario& sc, uint64_t seed, sim::ClusterWorld&
   options.epochSeconds = kInstallEpoch;
   options.natKeepaliveSeconds = sc.cluster.natKeepaliveSeconds;
   mesh_ = sim::PrepareIkeMesh(world, identities, options);
-  lifecycle_ = std::make_unique<sim::ClusterLifecycle>(
-      world, mesh_,
-      sim::NetworkOperatorConfig(*sim::OcpVersion::Parse(sc.cluster.version),
-                                 nlohmann::json::parse(sc.ipsecConfigJson)),
-      ConfigOf(sc, seed));
+  sim::NetworkOperatorConfig config(*sim::OcpVersion::Parse(sc.cluster.version),
+                                    nlohmann::json::parse(sc.ipsecConfigJson));
+  config.SetInstalledMtu(sc.cluster.clusterMtu, sc.cluster.hostMtu);
+  lifecycle_ =
+      std::make_unique<sim::ClusterLifecycle>(world, mesh_, std::move(config), ConfigOf(sc, seed));
   sampler_ = std::make_unique<sim::PairStateSampler>(
       world, mesh_, [this](uint32_t node) { return lifecycle_->NodeUp(node); });
   const LifecycleSpec& l = *sc.lifecycle;
@@ -121,6 +122,8 @@ ClusterSpec LifecycleRun::EndCluster() const {
       break;
   }
   end.encapsulation = config.ForcesEncapsulation() ? Encapsulation::kAlways : Encapsulation::kAuto;
+  end.clusterMtu = config.RenderedMtu().RouteMtu();
+  end.hostMtu = config.RenderedMtu().machineMtu;
   return end;
 }
 
@@ -196,6 +199,15 @@ LifecycleReport LifecycleRun::Collect(const WireOracle& oracle) {
   r.nbGlobalIpsecEncapsulation = lifecycle_->Rendered().nbGlobalIpsecEncapsulation;
   r.daemonSets = lifecycle_->DaemonSets();
   r.machineConfigs = lifecycle_->Rendered().machineConfigs;
+  for (const sim::NodeMtuChange& c : lifecycle_->MtuChanges()) {
+    r.mtuChanges.push_back({c.seconds, world_.NodeName(c.node), c.before.RouteMtu(),
+                            c.after.RouteMtu(), c.after.mtu, c.after.routableMtu,
+                            c.after.machineMtu});
+  }
+  std::set<int> podMtus;
+  for (uint32_t n = 0; n < world_.NodeCount(); ++n)
+    podMtus.insert(lifecycle_->NodeMtu(n).RouteMtu());
+  for (int mtu : podMtus) r.podMtus += (r.podMtus.empty() ? "" : ",") + std::to_string(mtu);
   r.procedureStart = l.startSeconds;
   r.procedureFinished = lifecycle_->FinishedAt().value_or(-1);
   r.rolloutSeconds = lifecycle_->RolloutSeconds();
@@ -272,6 +284,8 @@ std::string LifecycleRun::MetricValue(const std::string& metric, const Lifecycle
   if (metric == "policy_count") return std::to_string(r.policyCount);
   if (metric == "reboots") return std::to_string(r.reboots);
   if (metric == "version") return r.finalVersion;
+  if (metric == "pod_mtu") return r.podMtus;
+  if (metric == "mtu_changes") return std::to_string(r.mtuChanges.size());
   std::string list;
   for (const std::string& ds : r.daemonSets) list += (list.empty() ? "" : ",") + ds;
   return list;  // daemonsets

@@ -30,6 +30,7 @@ class LifecycleRun {
   void Start(double duration, double flowsEnd);
   const sim::IkeMesh& Mesh() const { return mesh_; }
   std::string CurrentStep() const { return lifecycle_->CurrentStep(); }
+  const sim::ClusterLifecycle& Lifecycle() const { return *lifecycle_; }
   // The scenario's cluster as the procedure left it: its release, IPsec
   // mode and encapsulation from the network operator's final configuration.
   ClusterSpec EndCluster() const;

@@ -20,11 +20,28 @@ struct ProcedureStepSpec {
   int line = 0;
 };
 
+// A step that crosses a line the product documentation draws
+// (preflight_documentation.h turns each into a finding).
+struct DocumentedLine {
+  enum class Rule {
+    kEnableUnreducedMtu,
+    kUpdateWithIpsec,
+    kDisableInstalled,
+    kUpdateKeepsDaemonSets
+  };
+  Rule rule = Rule::kEnableUnreducedMtu;
+  int line = 0;
+  std::string step;                     // what the step does, e.g. "update 4.14.12 -> 4.15.0"
+  int podMtu = 0, machineMtu = 0;       // kEnableUnreducedMtu: the pods' and machines' MTU
+  std::vector<std::string> daemonSets;  // kUpdateKeepsDaemonSets: those still there
+};
+
 struct LifecycleSpec {
   bool fixedDaemons = false;  // daemon_fixes: fixed (the vendor's z-stream fixes)
   std::string libreswan;      // "" (the release's), "4.5", "4.6", "4.9", "5.x"
   // What a real cluster would only warn about (the update graph's risks).
   std::vector<std::string> warnings;
+  std::vector<DocumentedLine> documented;
   bool modelledCrypto = false;
   double sampleIntervalSeconds = 1;
   double settleSeconds = 120;       // simulated after the procedure has finished

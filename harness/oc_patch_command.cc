@@ -1,5 +1,7 @@
 #include "oc_patch_command.h"
 
+#include <algorithm>
+#include <cctype>
 #include <vector>
 
 #include "shell_words.h"
@@ -8,7 +10,11 @@ namespace ipsecsim::harness {
 
 namespace {
 
-bool IsNetworkOperatorResource(const std::string& word) {
+// oc matches resource names case-insensitively: the MTU change procedure
+// writes `Network.operator.openshift.io`.
+bool IsNetworkOperatorResource(std::string word) {
+  std::transform(word.begin(), word.end(), word.begin(),
+                 [](unsigned char c) { return char(std::tolower(c)); });
   return word == "networks.operator.openshift.io" || word == "network.operator.openshift.io";
 }
 

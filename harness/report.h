@@ -43,6 +43,14 @@ struct WireAccounting {
   }
 };
 
+// What a flow's datagrams did on the wire before, while and after nodes
+// with different pod MTUs coexisted during an MTU change (mtu_phases.h).
+struct MtuPhase {
+  std::string phase;  // before | mixed | after
+  double from = 0, until = 0;
+  uint64_t datagrams = 0, fragments = 0, dfDrops = 0;
+};
+
 struct FlowResult {
   std::string name;
   std::string from;
@@ -64,6 +72,7 @@ struct FlowResult {
   bool timed = false;
   std::vector<TimeWindow> lossWindows;
   std::vector<TimeWindow> clearWindows;
+  std::vector<MtuPhase> mtuPhases;  // with an MTU change during the run
 };
 
 // The cluster's MTU budget against the exact overhead (docs/scenario-reference).

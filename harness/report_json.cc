@@ -80,6 +80,18 @@ Json FlowJson(const FlowResult& flow) {
   if (flow.timed) {
     json["loss_windows"] = WindowsJson(flow.lossWindows);
     json["clear_windows"] = WindowsJson(flow.clearWindows);
+    if (!flow.mtuPhases.empty()) {
+      nlohmann::ordered_json phases = nlohmann::ordered_json::array();
+      for (const MtuPhase& p : flow.mtuPhases) {
+        phases.push_back({{"phase", p.phase},
+                          {"from", p.from},
+                          {"until", p.until},
+                          {"datagrams", p.datagrams},
+                          {"fragments", p.fragments},
+                          {"df_drops", p.dfDrops}});
+      }
+      json["mtu_phases"] = phases;
+    }
   }
   return json;
 }

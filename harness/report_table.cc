@@ -115,6 +115,11 @@ void WriteWireCost(std::ostringstream& out, const RunReport& report, size_t colu
     out << Pad(flow.name, nameWidth, false) << "  " << w.bytes << " B wire / "
         << flow.bytesDelivered << " B payload = " << ratio.str() << ", " << w.packets << " pkts, "
         << w.fragments << " frags, " << w.dfDrops << " DF drops\n";
+    for (const MtuPhase& p : flow.mtuPhases) {
+      out << Pad("", nameWidth, false) << "    " << p.phase << " [" << Seconds(p.from) << ", "
+          << Seconds(p.until) << "): " << p.datagrams << " datagrams, " << p.fragments << " frags, "
+          << p.dfDrops << " DF drops\n";
+    }
   }
   if (any) out << "\n";
 }
@@ -124,7 +129,12 @@ constexpr size_t kMaxPreflightLines = 20;  // the rest is in report.json
 // The ports-table preflight (the findings that affect IPsec first, at most
 // kMaxPreflightLines) and what the underlay's middleboxes did.
 void WriteUnderlay(std::ostringstream& out, const RunReport& report) {
-  if (!report.preflight.empty()) out << "PREFLIGHT (ports table: UDP 500, UDP 4500, ESP)\n";
+  const bool documented =
+      std::any_of(report.preflight.begin(), report.preflight.end(),
+                  [](const PreflightFinding& f) { return f.status == "warning"; });
+  if (!report.preflight.empty())
+    out << "PREFLIGHT (ports table: UDP 500, UDP 4500, ESP"
+        << (documented ? "; the documentation's restrictions" : "") << ")\n";
   std::vector<const PreflightFinding*> shown;
   for (bool affects : {true, false}) {
     for (const PreflightFinding& f : report.preflight) {

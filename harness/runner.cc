@@ -20,7 +20,9 @@
 #include "key_log.h"
 #include "lifecycle_run.h"
 #include "mtu_budget.h"
+#include "mtu_phases.h"
 #include "preflight.h"
+#include "preflight_documentation.h"
 #include "sa_view.h"
 #include "traffic.h"
 #include "underlay_setup.h"
@@ -87,6 +89,7 @@ ExpectationResult Check(const ExpectationSpec& x, const RunReport& r) {
 
 struct DfDropTally {
   uint64_t drops = 0;
+  std::vector<double> at;  // when each drop happened
   uint64_t icmpSent = 0;
   uint16_t nextHopMtu = 0;
 };
@@ -212,6 +215,10 @@ RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
       fr.timed = true;
       fr.lossWindows = LossWindows(t.sentAt, t.arrived, seconds - 0.5);
       if (e) fr.clearWindows = ClearWindows(e->timeline);
+      const auto d = w.dfDrops.find(int(i));
+      fr.mtuPhases = MtuPhases(e ? e->pieces : std::vector<std::pair<double, uint32_t>>{},
+                               d != w.dfDrops.end() ? d->second.at : std::vector<double>{},
+                               MixedMtuWindow(w.lifecycle->Lifecycle().MtuChanges()), seconds);
     }
     if (auto d = w.fragNeededSeen.find(int(i)); d != w.fragNeededSeen.end()) {
       fr.wire.icmpFragNeeded = d->second.icmpSent;
@@ -375,7 +382,10 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
     w->cluster->Ovn(i).SetDfDropCallback([&tally = w->dfDrops](Ptr<const Packet> inner, uint16_t) {
       std::vector<uint8_t> bytes(inner->GetSize());
       inner->CopyData(bytes.data(), bytes.size());
-      sim::FindFlowMarkers(bytes.data(), bytes.size(), [&](int flow) { ++tally[flow].drops; });
+      sim::FindFlowMarkers(bytes.data(), bytes.size(), [&](int flow) {
+        ++tally[flow].drops;
+        tally[flow].at.push_back(Simulator::Now().GetSeconds());
+      });
     });
   }
   TapSenderPorts(sc, *w);
@@ -432,6 +442,7 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   report.underlayFilters = w->underlay.Report();
   report.preflight = RunPreflight(sc);
   LinkPreflight(sc, report);
+  for (PreflightFinding& f : DocumentationFindings(sc)) report.preflight.push_back(std::move(f));
   if (options.pcap) {
     w->keys.Write(options.outDir + "/keys");
   }

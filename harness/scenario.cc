@@ -99,7 +99,8 @@ const std::vector<std::string>& LifecycleMetricNames() {
                                                  "nb_global_ipsec", "nb_global_ipsec_encapsulation",
                                                  "sa_count",        "policy_count",
                                                  "reboots",         "daemonsets",
-                                                 "version",         "clear_pairs"};
+                                                 "version",         "clear_pairs",
+                                                 "pod_mtu",         "mtu_changes"};
   return names;
 }
 

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <optional>
 #include <regex>
+#include <set>
 
 #include "ipsec_release.h"
 #include "network_operator.h"
@@ -65,15 +66,24 @@ void ParseMachineConfig(const YamlValue& value, LifecycleSpec& spec) {
   if (auto v = m.Find("ready")) spec.readySeconds = v->AsDuration(3600);
 }
 
+// cluster.host_mtu's range: what the simulated NICs carry.
+constexpr int kMinMachineMtu = 576, kMaxMachineMtu = 9216;
+
 // Applies each step to a copy of the operator's object as the API server
 // would, so that bad patches and impossible updates fail here.
 class Rehearsal {
  public:
-  Rehearsal(const std::string& version, const std::string& ipsecConfigJson)
-      : version_(*sim::OcpVersion::Parse(version)),
-        config_(version_, nlohmann::json::parse(ipsecConfigJson)) {}
+  explicit Rehearsal(const InstalledCluster& installed)
+      : version_(*sim::OcpVersion::Parse(installed.version)),
+        config_(version_, nlohmann::json::parse(installed.ipsecConfigJson)) {
+    config_.SetInstalledMtu(installed.clusterMtu, installed.hostMtu);
+    installedOn_ = config_.Intent() != sim::IpsecIntent::kDisabled;
+    if (installedOn_) KeepDaemonSets();
+  }
 
   void Apply(const ProcedureStepSpec& step, const YamlValue& at, LifecycleSpec& spec) {
+    const sim::IpsecIntent before = config_.Intent();
+    const sim::OcpVersion fromVersion = sim::Resolve(version_);
     try {
       switch (step.kind) {
         case ProcedureStepSpec::Kind::kMergePatch:
@@ -83,6 +93,7 @@ class Rehearsal {
           config_.ApplyJsonPatch(step.body);
           break;
         case ProcedureStepSpec::Kind::kDeleteDaemonSets:
+          for (const std::string& name : step.names) left_.erase(name);
           break;
         case ProcedureStepSpec::Kind::kUpgrade: {
           const sim::OcpVersion from = sim::Resolve(version_);
@@ -103,13 +114,75 @@ class Rehearsal {
           break;
         }
       }
+    } catch (const sim::OperatorDegraded& e) {
+      at.Fail(std::string("the network operator will not apply this (Degraded, "
+                          "InvalidOperatorConfig): ") +
+              e.what());
     } catch (const sim::OperatorApiError& e) {
       at.Fail(std::string("the API server refuses this: ") + e.what());
     }
+    Document(step, at.Line(), before, fromVersion, spec);
+    const int machine = config_.RenderedMtu().machineMtu;
+    if (machine < kMinMachineMtu || machine > kMaxMachineMtu)
+      at.Fail("expected a machine MTU ipsecsim's underlay carries (" +
+              std::to_string(kMinMachineMtu) + ".." + std::to_string(kMaxMachineMtu) +
+              ", as cluster.host_mtu), got " + std::to_string(machine));
   }
   const std::vector<sim::OcpVersion>& Versions() const { return versions_; }
 
  private:
+  // The IPsec DaemonSets of the release stay until deleted by hand (before
+  // 4.15 the operator leaves them once IPsec is off).
+  void KeepDaemonSets() {
+    for (const std::string& ds : sim::ReleaseFor(version_, sim::DaemonFixes::kStock).daemonSets)
+      left_.insert(ds);
+  }
+
+  static DocumentedLine Crossed(DocumentedLine::Rule rule, int line, std::string step) {
+    DocumentedLine d;
+    d.rule = rule;
+    d.line = line;
+    d.step = std::move(step);
+    return d;
+  }
+
+  // The documentation's lines this step crosses (docs/lifecycle.md).
+  void Document(const ProcedureStepSpec& step, int line, sim::IpsecIntent before,
+                const sim::OcpVersion& fromVersion, LifecycleSpec& spec) {
+    using Rule = DocumentedLine::Rule;
+    const sim::IpsecIntent after = config_.Intent();
+    const bool on = after != sim::IpsecIntent::kDisabled;
+    if (on) KeepDaemonSets();
+    if (step.kind == ProcedureStepSpec::Kind::kUpgrade) {
+      const sim::OcpVersion to = sim::Resolve(step.to);
+      if (fromVersion.AtLeast(4, 15) || !to.AtLeast(4, 15) || to.AtLeast(4, 16)) return;
+      const std::string what = "update " + fromVersion.ToString() + " -> " + to.ToString();
+      if (on) {
+        spec.documented.push_back(Crossed(Rule::kUpdateWithIpsec, line, what));
+      } else if (!left_.empty()) {
+        DocumentedLine d = Crossed(Rule::kUpdateKeepsDaemonSets, line, what);
+        d.daemonSets.assign(left_.begin(), left_.end());
+        spec.documented.push_back(d);
+      }
+      return;
+    }
+    if (!on && version_.AtLeast(4, 15)) left_.clear();  // the operator deletes them itself
+    if (after == sim::IpsecIntent::kFull && before != sim::IpsecIntent::kFull) {
+      const sim::OvnMtu mtu = config_.RenderedMtu();
+      if (mtu.machineMtu - mtu.RouteMtu() < kGeneveBudget + kIpsecBudget) {
+        DocumentedLine d = Crossed(Rule::kEnableUnreducedMtu, line, "IPsec enabled");
+        d.podMtu = mtu.RouteMtu();
+        d.machineMtu = mtu.machineMtu;
+        spec.documented.push_back(d);
+      }
+    }
+    if (installedOn_ && before != sim::IpsecIntent::kDisabled && !on)
+      spec.documented.push_back(Crossed(Rule::kDisableInstalled, line, "IPsec disabled"));
+  }
+
+  static constexpr int kGeneveBudget = 100, kIpsecBudget = 46;
+  bool installedOn_ = false;
+  std::set<std::string> left_;  // IPsec DaemonSets that exist
   sim::OcpVersion version_;
   sim::NetworkOperatorConfig config_;
   std::vector<sim::OcpVersion> versions_{version_};
@@ -252,8 +325,8 @@ void ParseProcedure(const YamlValue& value, LifecycleSpec& spec, Rehearsal& rehe
 
 }  // namespace
 
-LifecycleSpec ParseLifecycle(const YamlValue& value, const std::string& version,
-                             const std::string& ipsecConfigJson) {
+LifecycleSpec ParseLifecycle(const YamlValue& value, const InstalledCluster& installed) {
+  const std::string& version = installed.version;
   YamlMap m = value.AsMap(kLifecycleKeys, "a lifecycle map with keys " + JoinWords(kLifecycleKeys));
   LifecycleSpec spec;
   if (auto v = m.Find("daemon_fixes"))
@@ -283,7 +356,7 @@ LifecycleSpec ParseLifecycle(const YamlValue& value, const std::string& version,
   if (auto v = m.Find("machine_config")) ParseMachineConfig(*v, spec);
   std::optional<Rehearsal> rehearsal;
   try {
-    rehearsal.emplace(version, ipsecConfigJson);
+    rehearsal.emplace(installed);
   } catch (const sim::OperatorApiError& e) {
     value.Fail(std::string("cluster.ipsec at install: the API server of ") + version +
                " refuses it: " + e.what());

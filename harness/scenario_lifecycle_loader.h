@@ -11,9 +11,15 @@
 
 namespace ipsecsim::harness {
 
-// version: the cluster's version at install; ipsecConfig: the install-time
-// `ipsecConfig` as JSON text ("null" when absent).
-LifecycleSpec ParseLifecycle(const YamlValue& value, const std::string& version,
-                             const std::string& ipsecConfigJson);
+// The cluster as installed: its version, the install-time `ipsecConfig` as
+// JSON text ("null" when absent), the pod MTU and the machines' MTU.
+struct InstalledCluster {
+  std::string version;
+  std::string ipsecConfigJson;
+  int clusterMtu = 1400;
+  int hostMtu = 1500;
+};
+
+LifecycleSpec ParseLifecycle(const YamlValue& value, const InstalledCluster& installed);
 
 }  // namespace ipsecsim::harness

@@ -81,7 +81,8 @@ class ScenarioParser {
     }
     if (auto lifecycle = top.Find("lifecycle")) {
       scenario_.lifecycle =
-          ParseLifecycle(*lifecycle, scenario_.cluster.version, scenario_.ipsecConfigJson);
+          ParseLifecycle(*lifecycle, {scenario_.cluster.version, scenario_.ipsecConfigJson,
+                                      scenario_.cluster.clusterMtu, scenario_.cluster.hostMtu});
     }
     CheckIpsecMeshSize(top);
     if (auto pods = top.Find("pods")) ParsePods(*pods);
@@ -539,7 +540,7 @@ class ScenarioParser {
       if (auto atLeast = expect.Find("at_least")) {
         if (expect.Has("equals")) atLeast->Fail("expected either 'equals' or 'at_least', not both");
         static const std::set<std::string> kTextual = {
-            "nb_global_ipsec", "nb_global_ipsec_encapsulation", "daemonsets", "version"};
+            "nb_global_ipsec", "nb_global_ipsec_encapsulation", "daemonsets", "version", "pod_mtu"};
         if (kTextual.count(spec.metric)) atLeast->Fail("expected 'equals' for " + spec.metric);
         spec.atLeast = atLeast->AsInteger(0, kMaxCount, "a count");
       } else {

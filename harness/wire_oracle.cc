@@ -14,6 +14,12 @@ bool IsIp(uint8_t ethertypeHigh, uint8_t ethertypeLow) {
   return ethertype == 0x0800 || ethertype == 0x86DD;
 }
 
+void Record(FlowWireEvidence& e, bool clear, uint32_t packets) {
+  const double now = ns3::Simulator::Now().GetSeconds();
+  e.timeline.emplace_back(now, clear);
+  e.pieces.emplace_back(now, packets);
+}
+
 void AddCost(FlowWireCost& cost, const Classified& c) {
   ++cost.datagrams;
   cost.packets += c.packets;
@@ -48,7 +54,7 @@ void WireOracle::OnFrame(std::string link, uint32_t channel, bool entersUnderlay
     e.clearPackets += c.packets;
     if (entersUnderlay) {
       AddCost(e.cost, c);
-      if (timelines_) e.timeline.emplace_back(ns3::Simulator::Now().GetSeconds(), true);
+      if (timelines_) Record(e, true, c.packets);
     }
   }
   for (int flow : c.protectedFlows) {
@@ -57,7 +63,7 @@ void WireOracle::OnFrame(std::string link, uint32_t channel, bool entersUnderlay
     e.protectedPackets += c.packets;
     if (entersUnderlay) {
       AddCost(e.cost, c);
-      if (timelines_) e.timeline.emplace_back(ns3::Simulator::Now().GetSeconds(), false);
+      if (timelines_) Record(e, false, c.packets);
     }
   }
 }

@@ -34,6 +34,8 @@ struct FlowWireEvidence {
   // Where the flow's datagrams entered the underlay: (seconds, in clear);
   // kept only when the oracle records timelines (lifecycle runs).
   std::vector<std::pair<double, bool>> timeline;
+  // The same datagrams' underlay packets (more than 1: fragments), by time.
+  std::vector<std::pair<double, uint32_t>> pieces;
 };
 
 class WireOracle {

@@ -37,7 +37,9 @@ ClusterLifecycle::ClusterLifecycle(ClusterWorld& world, IkeMesh& mesh, NetworkOp
       config_(std::move(config)),
       lifecycle_(std::move(lifecycle)),
       nodes_(world.NodeCount()),
-      pools_(lifecycle_.pools.size()) {}
+      pools_(lifecycle_.pools.size()) {
+  for (NodeState& n : nodes_) n.mtu = config_.RenderedMtu();
+}
 
 void ClusterLifecycle::Say(const std::string& text) {
   log_.push_back({Simulator::Now().GetSeconds(), text});
@@ -325,7 +327,8 @@ void ClusterLifecycle::RollDaemonSets(std::vector<uint32_t> nodes, Done done) {
 
 bool ClusterLifecycle::NodeNeedsUpdate(uint32_t node) const {
   const bool extension = !Rendered().machineConfigs.empty();
-  return !(nodes_[node].os == config_.Version()) || nodes_[node].hostLibreswan != extension;
+  return !(nodes_[node].os == config_.Version()) || nodes_[node].hostLibreswan != extension ||
+         nodes_[node].mtu != config_.RenderedMtu();
 }
 
 void ClusterLifecycle::RollMachineConfigs(Done done) {
@@ -387,6 +390,7 @@ void ClusterLifecycle::UpdateNode(uint32_t node, Done done) {
       s.up = true;
       s.os = config_.Version();
       s.hostLibreswan = !Rendered().machineConfigs.empty();
+      BootMtu(node);
       SetLinkUp(node, true);
       SayNode(node,
               "up on " + s.os.ToString() + (s.hostLibreswan ? " with the ipsec extension" : ""),
@@ -400,6 +404,25 @@ void ClusterLifecycle::UpdateNode(uint32_t node, Done done) {
       });
     });
   });
+}
+
+// The MCO's reboot is when a node takes the MTU configuration: the machine
+// MTU on its uplink, and for every pod, ovnkube-config's mtu on eth0 and its
+// routable-mtu on the pod's routes (docs/lifecycle.md, the MTU change).
+void ClusterLifecycle::BootMtu(uint32_t node) {
+  const OvnMtu before = nodes_[node].mtu, after = config_.RenderedMtu();
+  if (before == after) return;
+  nodes_[node].mtu = after;
+  OvnNode& ovn = world_.Ovn(node);
+  ovn.SetPodMtu(uint32_t(after.mtu), uint32_t(after.RouteMtu()));
+  if (after.machineMtu != before.machineMtu) ovn.SetHostMtu(after.machineMtu);
+  mtuChanges_.push_back({Simulator::Now().GetSeconds(), node, before, after});
+  std::string text = "pod MTU " + std::to_string(before.RouteMtu()) + " -> " +
+                     std::to_string(after.RouteMtu()) + " (ovnkube-config mtu " +
+                     std::to_string(after.mtu);
+  if (after.routableMtu > 0) text += ", routable-mtu " + std::to_string(after.routableMtu);
+  text += "), machine MTU " + std::to_string(after.machineMtu);
+  SayNode(node, text, false);
 }
 
 }  // namespace ipsecsim::sim

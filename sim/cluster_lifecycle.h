@@ -61,6 +61,13 @@ struct LifecycleStep {
   std::string Describe() const;
 };
 
+// A node's MTUs changed as it rebooted into the operator's MTU configuration.
+struct NodeMtuChange {
+  double seconds;
+  uint32_t node;
+  OvnMtu before, after;
+};
+
 struct LifecycleLogLine {
   double seconds;
   std::string text;
@@ -99,6 +106,8 @@ class ClusterLifecycle {
   double RolloutSeconds() const { return rolloutSeconds_; }
   uint32_t Reboots() const { return reboots_; }
   uint32_t PodStarts() const { return podStarts_; }
+  const std::vector<NodeMtuChange>& MtuChanges() const { return mtuChanges_; }
+  OvnMtu NodeMtu(uint32_t node) const { return nodes_.at(node).mtu; }
 
  private:
   // What a DaemonSet's pods are made from: the release, and (4.15.49+)
@@ -125,6 +134,7 @@ class ClusterLifecycle {
     bool confCommented = false;            // a 4.15.49+ host pod edited /etc/ipsec.conf
     Pluto pluto = Pluto::kNone;            // whose pluto runs the node's IKE
     OcpVersion os;                         // the release its OS image belongs to
+    OvnMtu mtu;                            // what it booted with: ovnkube-config, machine MTU
     std::map<std::string, PodState> pods;  // IPsec DaemonSet -> its pod here
   };
   struct PoolState {
@@ -154,6 +164,7 @@ class ClusterLifecycle {
   void UpdateNode(uint32_t node, Done done);
   bool NodeNeedsUpdate(uint32_t node) const;
   void SetLinkUp(uint32_t node, bool up);
+  void BootMtu(uint32_t node);
   double Jitter(double max);
   uint32_t DaemonSetBatch() const;
   void Say(const std::string& text);
@@ -191,6 +202,7 @@ class ClusterLifecycle {
   double rolloutSeconds_ = 0;
   uint32_t reboots_ = 0;
   uint32_t podStarts_ = 0;
+  std::vector<NodeMtuChange> mtuChanges_;
   uint64_t draws_ = 0;
   uint64_t podGenerations_ = 0;
 };

@@ -169,7 +169,7 @@ void NetworkOperatorConfig::ApplyMergePatch(const std::string& body) {
   json candidate = object_;
   candidate.merge_patch(patch);
   Validate(candidate);
-  object_ = std::move(candidate);
+  Accept(std::move(candidate));
 }
 
 void NetworkOperatorConfig::ApplyJsonPatch(const std::string& body) {
@@ -192,7 +192,7 @@ void NetworkOperatorConfig::ApplyJsonPatch(const std::string& body) {
                            e.what());
   }
   Validate(candidate);
-  object_ = std::move(candidate);
+  Accept(std::move(candidate));
 }
 
 void NetworkOperatorConfig::SetVersion(OcpVersion version) {
@@ -206,8 +206,10 @@ void NetworkOperatorConfig::SetVersion(OcpVersion version) {
   }
 }
 
-IpsecIntent NetworkOperatorConfig::Intent() const {
-  const json* ipsec = IpsecConfigOf(object_);
+IpsecIntent NetworkOperatorConfig::Intent() const { return IntentOf(object_); }
+
+IpsecIntent NetworkOperatorConfig::IntentOf(const json& object) {
+  const json* ipsec = IpsecConfigOf(object);
   if (!ipsec || ipsec->is_null()) return IpsecIntent::kDisabled;
   const std::string mode = ipsec->value("mode", "");
   if (mode == "Disabled") return IpsecIntent::kDisabled;

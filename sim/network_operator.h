@@ -18,6 +18,25 @@ namespace ipsecsim::sim {
 struct OperatorApiError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+// A change the API server stores but the network operator will not apply: it
+// reports itself Degraded (InvalidOperatorConfig) with what() as the message.
+struct OperatorDegraded : OperatorApiError {
+  using OperatorApiError::OperatorApiError;
+};
+
+// What ovnkube-config says (`mtu`, `routable-mtu`: 0 when absent) and the
+// machine MTU the nodes are to have.
+struct OvnMtu {
+  int mtu = 1400;
+  int routableMtu = 0;
+  int machineMtu = 1500;
+  // The MTU pods send with: their routes carry routable-mtu when it is set.
+  int RouteMtu() const { return routableMtu > 0 ? routableMtu : mtu; }
+  bool operator==(const OvnMtu& o) const {
+    return mtu == o.mtu && routableMtu == o.routableMtu && machineMtu == o.machineMtu;
+  }
+  bool operator!=(const OvnMtu& o) const { return !(*this == o); }
+};
 
 enum class IpsecIntent { kDisabled, kExternal, kFull };
 
@@ -40,6 +59,12 @@ class NetworkOperatorConfig {
   void ApplyJsonPatch(const std::string& body);
   // The cluster version changes; the stored object must still validate.
   void SetVersion(OcpVersion version);
+  // The MTUs as installed (the operator's applied MTU, the machines' MTU).
+  void SetInstalledMtu(int clusterMtu, int hostMtu);
+  // network_operator_mtu.cc: ovnkube-config's MTUs and the machine MTU now.
+  OvnMtu RenderedMtu() const;
+  int AppliedMtu() const { return appliedMtu_; }
+  bool MtuMigrationActive() const;
 
   IpsecIntent Intent() const;
   bool ForcesEncapsulation() const;  // full.encapsulation: Always
@@ -50,9 +75,16 @@ class NetworkOperatorConfig {
 
  private:
   void Validate(const nlohmann::json& candidate) const;
+  // network_operator_mtu.cc: validateOVNKubernetes's and
+  // isOVNKubernetesChangeSafe's MTU rules, against the object as it is.
+  void ValidateMtu(const nlohmann::json& candidate) const;
+  void Accept(nlohmann::json candidate);
+  static IpsecIntent IntentOf(const nlohmann::json& object);
 
   OcpVersion version_;
   nlohmann::json object_;
+  int appliedMtu_ = 1400;
+  int machineMtu_ = 1500;
 };
 
 const char* ToString(IpsecIntent intent);

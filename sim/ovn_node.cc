@@ -151,6 +151,21 @@ void OvnNode::Setup(int hostMtu, int clusterMtu, TunnelDfPolicy tunnelDf, Underl
   geneveRx_->SetRecvCallback(MakeCallback(&OvnNode::FromGeneve, this));
 }
 
+void OvnNode::SetPodMtu(uint32_t interfaceMtu, uint32_t routeMtu) {
+  for (const auto& [ip, port] : localPorts_) {
+    port->SetMtu(uint16_t(interfaceMtu));
+    if (port == mp0_) continue;
+    port->GetNode()->GetObject<LinuxIpv4Output>()->SetLinkMtu(routeMtu);
+  }
+  hostOutput_->AddLink(plan_.clusterNetwork, plan_.clusterMask, routeMtu);
+}
+
+void OvnNode::SetHostMtu(int hostMtu) {
+  hostMtu_ = hostMtu;
+  hostOutput_->SetLinkMtu(uint32_t(hostMtu));
+  if (family_ == UnderlayFamily::kIpv6) brEx_->SetMtu(uint16_t(hostMtu));
+}
+
 Ipv4Address OvnNode::AttachPod(Ptr<Node> pod, int clusterMtu) {
   const Ipv4Address ip = plan_.PodIp(index_, nextPod_++);
   Ptr<VirtualNetDevice> eth0 = MakePort(pod, OvnMac(ip), clusterMtu);

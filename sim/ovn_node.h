@@ -99,6 +99,12 @@ class OvnNode {
   // forget the node IP (Linux keeps static addresses) and crash on ICMPv6
   // still queued for the interface.
   void SetIpv6LinkUp(bool up) { ipv6LinkUp_ = up; }
+  // The node rebooted into a new MTU configuration: every logical port here
+  // (the pods' eth0, mp0) gets `interfaceMtu`, and the routes of the stacks
+  // behind them `routeMtu` (ovn-kubernetes' routable-mtu).
+  void SetPodMtu(uint32_t interfaceMtu, uint32_t routeMtu);
+  // The machine MTU of the node's uplink.
+  void SetHostMtu(int hostMtu);
   // Gives a pod node (internet stack installed) its eth0 on this switch.
   ns3::Ipv4Address AttachPod(ns3::Ptr<ns3::Node> pod, int clusterMtu);
 

@@ -5,6 +5,8 @@
 
 #include <array>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace ipsecsim::test {
@@ -32,6 +34,14 @@ inline std::string MakeTempDir(const std::string& tag) {
   std::string tmpl = "/tmp/ipsecsim-" + tag + "-XXXXXX";
   char* dir = mkdtemp(tmpl.data());
   return dir ? std::string(dir) : std::string("/tmp");
+}
+
+// A file's whole text ("" when it cannot be read).
+inline std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace ipsecsim::test

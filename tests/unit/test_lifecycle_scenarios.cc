@@ -17,12 +17,7 @@ using ipsecsim::test::RunCommand;
 
 namespace {
 
-std::string Read(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string Read(const std::string& path) { return ipsecsim::test::ReadText(path); }
 
 nlohmann::json Run(const std::string& scenario, int expectExit) {
   const std::string dir = MakeTempDir("lifecycle");
