@@ -79,9 +79,7 @@ std::string Selector::ToString() const {
 
 const char* DirectionName(Direction d) { return d == Direction::kIn ? "in" : "out"; }
 
-const char* ModeName(XfrmMode mode) {
-  return mode == XfrmMode::kTunnel ? "tunnel" : "transport";
-}
+const char* ModeName(XfrmMode mode) { return mode == XfrmMode::kTunnel ? "tunnel" : "transport"; }
 
 const char* ActionName(PolicyAction a) {
   switch (a) {

@@ -31,8 +31,8 @@ State* Sad::Add(const StateConfig& config, ns3::Time now, std::string* error) {
     *error = what + ": SPI values 0-255 are reserved (RFC 4303)";
     return nullptr;
   }
-  if (config.mode == XfrmMode::kTunnel &&
-      ns3::Ipv4Address::IsMatchingType(config.src) != ns3::Ipv4Address::IsMatchingType(config.dst)) {
+  if (config.mode == XfrmMode::kTunnel && ns3::Ipv4Address::IsMatchingType(config.src) !=
+                                              ns3::Ipv4Address::IsMatchingType(config.dst)) {
     *error = what + ": a tunnel's two ends must be of one address family";
     return nullptr;
   }

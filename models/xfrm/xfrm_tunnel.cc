@@ -100,8 +100,7 @@ void XfrmStack::SendTunnel(Ptr<ns3::Packet> p, const TunnelHeaders& headers, uin
 }
 
 void XfrmStack::Decapsulate(Ptr<ns3::Packet> p, State* state, uint8_t* payload, size_t len,
-                            uint8_t nextHeader, uint8_t outerDsField,
-                            Ptr<ns3::NetDevice> device) {
+                            uint8_t nextHeader, uint8_t outerDsField, Ptr<ns3::NetDevice> device) {
   const TunnelFlags flags = state->config.flags;
   const uint32_t reqid = state->config.reqid;
   const ns3::Address src = state->config.src, dst = state->config.dst;
@@ -123,8 +122,8 @@ void XfrmStack::Decapsulate(Ptr<ns3::Packet> p, State* state, uint8_t* payload, 
 // __xfrm_policy_check with a tunnel-mode SA in the secpath: no policy
 // (XfrmInNoPols) or one without a matching tunnel template
 // (secpath_has_nontransport, xfrm_policy_ok: XfrmInTmplMismatch) rejects it.
-bool XfrmStack::TunnelPolicyAccepts(const FlowTuple& inner, uint32_t reqid,
-                                    const ns3::Address& src, const ns3::Address& dst) {
+bool XfrmStack::TunnelPolicyAccepts(const FlowTuple& inner, uint32_t reqid, const ns3::Address& src,
+                                    const ns3::Address& dst) {
   const PolicyEntry* entry = m_spd.Lookup(Direction::kIn, inner);
   if (!entry) {
     m_counters.Increment(XfrmStat::kInNoPols);
