@@ -19,12 +19,6 @@ using ipsecsim::test::TunnelCase;
 using ipsecsim::test::TunnelWorld;
 namespace mtu = ipsecsim::sim::mtu;
 
-const std::vector<TunnelCase> kCases = {
-    {Family::kIpv4, Family::kIpv4, false}, {Family::kIpv4, Family::kIpv4, true},
-    {Family::kIpv6, Family::kIpv6, false}, {Family::kIpv6, Family::kIpv6, true},
-    {Family::kIpv6, Family::kIpv4, false}, {Family::kIpv4, Family::kIpv6, true},
-};
-
 uint8_t Protocol(const std::vector<uint8_t>& ip) { return ip[0] >> 4 == 4 ? ip[9] : ip[6]; }
 uint32_t Length(const std::vector<uint8_t>& ip) {
   return ip[0] >> 4 == 4 ? uint32_t(ip[2] << 8 | ip[3]) : 40u + uint32_t(ip[4] << 8 | ip[5]);
@@ -44,7 +38,7 @@ uint32_t ExpectedLength(const TunnelCase& c) {
 BOOST_AUTO_TEST_SUITE(xfrm_tunnel)
 
 BOOST_DATA_TEST_CASE(inner_packets_cross_the_tunnel_with_exact_wire_lengths,
-                     boost::unit_test::data::make(kCases), c) {
+                     boost::unit_test::data::make(ipsecsim::test::kTunnelCases), c) {
   BOOST_TEST_CONTEXT(c.Name()) {
     TunnelWorld w(c);
     w.AddPolicies();

@@ -16,12 +16,6 @@ using ipsecsim::test::TunnelCase;
 using ipsecsim::test::TunnelWorld;
 namespace fs = std::filesystem;
 
-const std::vector<TunnelCase> kCases = {
-    {Family::kIpv4, Family::kIpv4, false}, {Family::kIpv4, Family::kIpv4, true},
-    {Family::kIpv6, Family::kIpv6, false}, {Family::kIpv6, Family::kIpv6, true},
-    {Family::kIpv6, Family::kIpv4, false}, {Family::kIpv4, Family::kIpv6, true},
-};
-
 std::string Text(const ns3::Address& a) {
   std::ostringstream os;
   if (ns3::Ipv4Address::IsMatchingType(a)) {
@@ -37,7 +31,7 @@ std::string Text(const ns3::Address& a) {
 BOOST_AUTO_TEST_SUITE(xfrm_tunnel_tshark)
 
 BOOST_DATA_TEST_CASE(tshark_decrypts_tunnel_mode_and_shows_the_inner_header,
-                     boost::unit_test::data::make(kCases), c) {
+                     boost::unit_test::data::make(ipsecsim::test::kTunnelCases), c) {
   const fs::path dir = fs::temp_directory_path() / ("ipsecsim-xfrm-tunnel-" + c.Name());
   fs::remove_all(dir);
   fs::create_directories(dir);

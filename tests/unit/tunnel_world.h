@@ -31,6 +31,14 @@ struct TunnelCase {
   }
 };
 
+// Each outer family with the same inner one, with and without UDP 4500, and
+// the two mixed ones.
+inline const std::vector<TunnelCase> kTunnelCases = {
+    {Family::kIpv4, Family::kIpv4, false}, {Family::kIpv4, Family::kIpv4, true},
+    {Family::kIpv6, Family::kIpv6, false}, {Family::kIpv6, Family::kIpv6, true},
+    {Family::kIpv6, Family::kIpv4, false}, {Family::kIpv4, Family::kIpv6, true},
+};
+
 inline std::ostream& operator<<(std::ostream& os, const TunnelCase& c) { return os << c.Name(); }
 
 class TunnelWorld {
