@@ -2,21 +2,46 @@
 
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "cli_numbers.h"
 #include "esp_codec.h"
+#include "tunnel_headers.h"
 
 namespace ipsecsim::cli {
 
 namespace {
 
 struct EncryptArgs {
-  std::string spi, keymat, seq, iv, nextHeader, payload;
+  std::string spi, keymat, seq, iv, nextHeader, payload, mode = "transport";
   bool esn = false;
 };
 struct DecryptArgs {
-  std::string spi, keymat, packet, esnHigh;
+  std::string spi, keymat, packet, esnHigh, mode = "transport";
 };
+
+// Tunnel mode (RFC 4303 §3.1.2) carries a whole IP packet: next header 4
+// for IPv4, 41 for IPv6.
+uint8_t TunnelNextHeader(const Bytes& payload) {
+  const uint8_t version = payload.empty() ? 0 : payload[0] >> 4;
+  const uint8_t nh = version == 6 ? xfrm::kProtoIpv6 : xfrm::kProtoIpip;
+  if ((version != 4 && version != 6) || !xfrm::ParseInnerPacket(nh, payload.data(), payload.size()))
+    throw UsageError{
+        "--payload: with --mode tunnel, expected a whole IPv4 or IPv6 packet (its "
+        "header's length fields no longer than the bytes given)"};
+  return nh;
+}
+
+std::string InnerText(const xfrm::InnerPacket& inner) {
+  std::ostringstream os;
+  if (inner.flow.ipv6) {
+    os << "IPv6 " << inner.flow.src6 << " > " << inner.flow.dst6;
+  } else {
+    os << "IPv4 " << inner.flow.src << " > " << inner.flow.dst;
+  }
+  os << " protocol " << unsigned(inner.flow.protocol) << " length " << inner.length;
+  return os.str();
+}
 
 std::unique_ptr<esp::GcmKey> KeyFrom(const std::string& hex) {
   std::string err;
@@ -34,8 +59,18 @@ int Encrypt(const EncryptArgs& a) {
                      "extended sequence numbers"};
   }
   const Bytes iv = ParseHexOption("--iv", a.iv, esp::kIvLen);
-  const auto nh = uint8_t(ParseUnsigned("--next-header", a.nextHeader, 255));
   const Bytes payload = ParseHexOption("--payload", a.payload);
+  uint8_t nh = 0;
+  if (a.mode == "tunnel") {
+    nh = TunnelNextHeader(payload);
+    if (!a.nextHeader.empty() && ParseUnsigned("--next-header", a.nextHeader, 255) != nh)
+      throw UsageError{"--next-header: with --mode tunnel it follows the payload's IP version: " +
+                       std::to_string(nh) + " here (leave it out)"};
+  } else if (a.nextHeader.empty()) {
+    throw UsageError{"--next-header is required in transport mode"};
+  } else {
+    nh = uint8_t(ParseUnsigned("--next-header", a.nextHeader, 255));
+  }
   auto key = KeyFrom(a.keymat);
   Bytes pkt = key->Seal(spi, seq, a.esn, GetU64(iv.data()), nh, payload.data(), payload.size());
   std::cout << ToHex(pkt) << "\n";
@@ -92,6 +127,17 @@ int Decrypt(const DecryptArgs& a) {
     return 1;
   }
   std::cout << "next-header " << unsigned(nh) << " payload " << ToHex(payload) << "\n";
+  if (a.mode == "tunnel") {
+    // xfrm_prepare_input: a tunnel SA's payload must be an IP packet.
+    const auto inner = xfrm::ParseInnerPacket(nh, payload.data(), payload.size());
+    if (!inner) {
+      std::cerr << "ipsecsim esp decrypt: in tunnel mode the payload must be an IP packet "
+                   "(next header 4 or 41 and a whole header); next header "
+                << unsigned(nh) << " (XfrmInStateModeError)\n";
+      return 1;
+    }
+    std::cout << "inner " << InnerText(*inner) << "\n";
+  }
   return 0;
 }
 
@@ -108,7 +154,10 @@ void AddEspCommand(CLI::App& app, std::function<int()>* action) {
   e->add_option("--seq", enc->seq, "sequence number (up to 64 bits with --esn)")->required();
   e->add_flag("--esn", enc->esn, "extended sequence numbers: high 32 bits enter the AAD");
   e->add_option("--iv", enc->iv, "8-byte explicit IV, hex")->required();
-  e->add_option("--next-header", enc->nextHeader, "next header (IP protocol), 0-255")->required();
+  e->add_option("--next-header", enc->nextHeader,
+                "next header (IP protocol), 0-255; in tunnel mode 4 or 41 from the payload");
+  e->add_option("--mode", enc->mode, "transport (default) or tunnel (--payload is an IP packet)")
+      ->check(CLI::IsMember({"transport", "tunnel"}));
   e->add_option("--payload", enc->payload, "payload, hex")->required();
   e->callback([enc, action] { *action = [enc] { return Encrypt(*enc); }; });
 
@@ -118,6 +167,10 @@ void AddEspCommand(CLI::App& app, std::function<int()>* action) {
   d->add_option("--keymat", dec->keymat, "AES key || 4-byte salt, hex")->required();
   d->add_option("--packet", dec->packet, "ESP packet (SPI .. ICV), hex")->required();
   d->add_option("--esn-high", dec->esnHigh, "high 32 bits of an extended sequence number");
+  d->add_option("--mode", dec->mode,
+                "transport (default) or tunnel (the payload must be an IP "
+                "packet, printed as `inner ...`)")
+      ->check(CLI::IsMember({"transport", "tunnel"}));
   d->callback([dec, action] { *action = [dec] { return Decrypt(*dec); }; });
 }
 

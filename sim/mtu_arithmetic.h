@@ -62,16 +62,47 @@ constexpr uint32_t LargestInnerIpLength(uint32_t underlayMtu, Protection p,
   return inner;
 }
 
-// The MTU the kernel reports for a route through an IPv4 transport-mode
-// AES-GCM-16 state (xfrm_state_mtu, net/xfrm/xfrm_state.c): header_len is
-// ESP 8 + IV 8 (+ UDP 8 when encapsulated), the ICV 16, the block size
-// rounded up to 4, net_adj the IPv4 header, and 2 for pad length and next
-// header.
-constexpr uint32_t XfrmStateMtu(uint32_t routeMtu, Protection p) {
+// RFC 4303 §3.1.2: transport mode puts ESP between the IP header and the
+// segment; tunnel mode wraps the whole inner IP packet and adds an outer
+// header (IPv4 20, IPv6 40, next header 4 or 41 inside ESP).
+enum class EspMode { kTransport, kTunnel };
+
+// The IP packet length ESP puts on the wire for an IP packet of ipLength
+// bytes with an ipHeader-byte header (20 or 40, no options), before any
+// fragmentation. Transport mode keeps the packet's header (outer == its own
+// family); tunnel mode adds an outer header of family outer.
+constexpr uint32_t EspPacketLength(uint32_t ipLength, uint32_t ipHeader, Protection p, EspMode mode,
+                                   UnderlayFamily outer) {
+  const uint32_t payload = mode == EspMode::kTunnel ? ipLength : ipLength - ipHeader;
+  const uint32_t header = mode == EspMode::kTunnel ? OuterIpHeader(outer) : ipHeader;
+  return header + payload + ProtectionOverhead(payload, p);
+}
+
+// The MTU the kernel reports for a route through an AES-GCM-16 state
+// (xfrm_state_mtu, net/xfrm/xfrm_state.c): header_len is ESP 8 + IV 8 (+ UDP
+// 8 when encapsulated, + the outer IP header in tunnel mode: esp6_init_state
+// in net/ipv6/esp6.c, esp_init_state in net/ipv4/esp4.c), the ICV 16, the
+// block size rounded up to 4, net_adj the IP header in transport mode and 0
+// in tunnel mode, and 2 for pad length and next header. The result is the
+// largest IP packet (transport: with its own header) that fits routeMtu.
+constexpr uint32_t XfrmStateMtu(uint32_t routeMtu, Protection p, EspMode mode = EspMode::kTransport,
+                                UnderlayFamily family = UnderlayFamily::kIpv4) {
   if (p == Protection::kNone) return routeMtu;
-  const uint32_t headerLen = 8 + 8 + (p == Protection::kEspInUdp ? kNattHeader : 0);
-  constexpr uint32_t kIcv = 16, kNetAdj = kIpv4Header, kBlock = 4;
-  return ((routeMtu - headerLen - kIcv - kNetAdj) & ~(kBlock - 1)) + kNetAdj - 2;
+  const bool tunnel = mode == EspMode::kTunnel;
+  const uint32_t headerLen =
+      8 + 8 + (p == Protection::kEspInUdp ? kNattHeader : 0) + (tunnel ? OuterIpHeader(family) : 0);
+  constexpr uint32_t kIcv = 16, kBlock = 4;
+  const uint32_t netAdj = tunnel ? 0 : OuterIpHeader(family);
+  return ((routeMtu - headerLen - kIcv - netAdj) & ~(kBlock - 1)) + netAdj - 2;
+}
+
+// The largest IP packet (header ipHeader bytes) whose ESP packet fits routeMtu.
+constexpr uint32_t LargestProtectedIpLength(uint32_t routeMtu, uint32_t ipHeader, Protection p,
+                                            EspMode mode, UnderlayFamily outer) {
+  uint32_t length = routeMtu;
+  while (length > ipHeader && EspPacketLength(length, ipHeader, p, mode, outer) > routeMtu)
+    --length;
+  return length;
 }
 
 // What the Geneve driver subtracts from the route's MTU before it compares
@@ -117,6 +148,27 @@ static_assert(OuterIpLength(828, Protection::kEsp, UnderlayFamily::kIpv6) == 940
 // 1426 - 38 = 1388 (1408 on IPv4, 20 bytes of header less).
 static_assert(LargestInnerIpLength(1500, Protection::kEsp, UnderlayFamily::kIpv6) == 1388);
 static_assert(LargestInnerIpLength(1500, Protection::kNone, UnderlayFamily::kIpv6) == 1422);
+// Tunnel mode over IPv4, 1000-byte inner IPv4 packet: 20 + 8 + 8 + 1000 +
+// pad 2 (1002 + 2 = 1004) + 2 + 16 = 1056; ESP in UDP 4500 adds 8.
+static_assert(EspPacketLength(1000, 20, Protection::kEsp, EspMode::kTunnel,
+                              UnderlayFamily::kIpv4) == 1056);
+static_assert(EspPacketLength(1000, 20, Protection::kEspInUdp, EspMode::kTunnel,
+                              UnderlayFamily::kIpv4) == 1064);
+// The same packet in transport mode: 20 + 8 + 8 + 980 + pad 2 + 2 + 16 = 1036.
+static_assert(EspPacketLength(1000, 20, Protection::kEsp, EspMode::kTransport,
+                              UnderlayFamily::kIpv4) == 1036);
+// The kernel's route MTU through a state is the largest packet that fits,
+// in both modes, both families, with and without UDP.
+static_assert(XfrmStateMtu(1500, Protection::kEsp, EspMode::kTunnel) == 1446);
+static_assert(XfrmStateMtu(1500, Protection::kEsp, EspMode::kTunnel) ==
+              LargestProtectedIpLength(1500, 20, Protection::kEsp, EspMode::kTunnel,
+                                       UnderlayFamily::kIpv4));
+static_assert(XfrmStateMtu(1500, Protection::kEspInUdp, EspMode::kTunnel, UnderlayFamily::kIpv6) ==
+              LargestProtectedIpLength(1500, 40, Protection::kEspInUdp, EspMode::kTunnel,
+                                       UnderlayFamily::kIpv6));
+static_assert(XfrmStateMtu(1500, Protection::kEsp, EspMode::kTransport, UnderlayFamily::kIpv6) ==
+              LargestProtectedIpLength(1500, 40, Protection::kEsp, EspMode::kTransport,
+                                       UnderlayFamily::kIpv6));
 static_assert(Ipv6FragmentCount(1500, 1500) == 1);
 static_assert(Ipv6FragmentCount(1501, 1500) == 2);
 static_assert(Ipv6FragmentCount(1512, 1500) == 2);

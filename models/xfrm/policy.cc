@@ -79,6 +79,8 @@ std::string Selector::ToString() const {
 
 const char* DirectionName(Direction d) { return d == Direction::kIn ? "in" : "out"; }
 
+const char* ModeName(XfrmMode mode) { return mode == XfrmMode::kTunnel ? "tunnel" : "transport"; }
+
 const char* ActionName(PolicyAction a) {
   switch (a) {
     case PolicyAction::kProtect:
@@ -99,6 +101,7 @@ std::string Policy::ToString() const {
   if (action == PolicyAction::kProtect) {
     os << " tmpl proto esp";
     if (tmpl.reqid != 0) os << " reqid " << tmpl.reqid;
+    if (tmpl.mode == XfrmMode::kTunnel) os << " mode tunnel";
   }
   return os.str();
 }

@@ -1,6 +1,7 @@
 // Security policies: what `ip xfrm policy add` configures. A selector picks
 // packets by addresses, protocol and ports; the action protects them with a
-// transport-mode ESP SA (found through the template), lets them pass, or drops them.
+// transport- or tunnel-mode ESP SA (found through the template), lets them
+// pass, or drops them.
 #pragma once
 
 #include <cstdint>
@@ -74,15 +75,25 @@ enum class PolicyAction : uint8_t { kProtect, kBypass, kDiscard };
 const char* DirectionName(Direction d);
 const char* ActionName(PolicyAction a);
 
-// Which SA protects a packet matched by a protect policy (transport mode):
-// an ESP SA from the packet's source to peer (the packet's destination when
-// peer is unset), with this reqid when reqid is not 0.
+// `ip xfrm state|policy ... mode transport|tunnel` (XFRM_MODE_*).
+enum class XfrmMode : uint8_t { kTransport, kTunnel };
+const char* ModeName(XfrmMode mode);
+
+// Which SA protects a packet matched by a protect policy. Transport mode: an
+// ESP SA from the packet's source to peer (the packet's destination when
+// peer is unset). Tunnel mode: an ESP SA between the tunnel's ends, local
+// (this node's) and peer, whatever the packet's addresses; on input the
+// state must come from peer to local (xfrm_state_ok in net/xfrm/xfrm_policy.c
+// compares a tunnel template's addresses). Both: this reqid when reqid is not 0.
 struct SaTemplate {
   ns3::Address peer;
   uint8_t protocol = kProtoEsp;
   uint32_t reqid = 0;
+  XfrmMode mode = XfrmMode::kTransport;
+  ns3::Address local;  // tunnel mode only
   bool operator==(const SaTemplate& o) const {
-    return peer == o.peer && protocol == o.protocol && reqid == o.reqid;
+    return peer == o.peer && protocol == o.protocol && reqid == o.reqid && mode == o.mode &&
+           local == o.local;
   }
 };
 

@@ -31,6 +31,11 @@ State* Sad::Add(const StateConfig& config, ns3::Time now, std::string* error) {
     *error = what + ": SPI values 0-255 are reserved (RFC 4303)";
     return nullptr;
   }
+  if (config.mode == XfrmMode::kTunnel && ns3::Ipv4Address::IsMatchingType(config.src) !=
+                                              ns3::Ipv4Address::IsMatchingType(config.dst)) {
+    *error = what + ": a tunnel's two ends must be of one address family";
+    return nullptr;
+  }
   const SadKey key{config.spi, config.dst, config.protocol};
   if (states_.count(key)) {
     *error = what + ": a state with this SPI and destination already exists";
@@ -97,6 +102,7 @@ bool BetterOutbound(const State& state, const SaTemplate& tmpl, const State* bes
   const StateConfig& c = state.config;
   if (c.protocol != tmpl.protocol) return false;
   if (tmpl.reqid != 0 && c.reqid != tmpl.reqid) return false;
+  if (c.mode != tmpl.mode) return false;  // xfrm_state_find matches the template's mode
   if (state.outbound->Exhausted()) return false;
   return !best || state.addOrder > best->addOrder;
 }

@@ -18,6 +18,7 @@
 #include "ns3/ipv4-address.h"
 #include "ns3/nstime.h"
 #include "policy.h"
+#include "tunnel_headers.h"
 
 namespace ipsecsim::xfrm {
 
@@ -47,6 +48,10 @@ struct StateConfig {
   std::optional<UdpEncap> encap;
   Lifetime lifetime;
   uint64_t ivSalt = 0;  // seqiv's salt; XfrmStack draws it (esp::SaConfig::ivSalt)
+  // Tunnel mode: src and dst are the outer header's addresses, and the
+  // packets inside may be of either family.
+  XfrmMode mode = XfrmMode::kTransport;
+  TunnelFlags flags;
 };
 
 struct SadKey {

@@ -305,6 +305,7 @@ XfrmStack::OutboundDecision XfrmStack::DecideOutbound(const FlowTuple& flow) con
 
 State* XfrmStack::FindOutboundState(const PolicyEntry& entry, const FlowTuple& flow) const {
   const SaTemplate& tmpl = entry.policy.tmpl;
+  if (tmpl.mode == XfrmMode::kTunnel) return m_sad.FindOutbound(tmpl.local, tmpl.peer, tmpl);
   if (flow.ipv6) {
     const ns3::Address peer =
         entry.peer == PolicyEntry::Peer::kDestination ? ns3::Address(flow.dst6) : tmpl.peer;
@@ -341,6 +342,10 @@ void XfrmStack::SendClear(const HeldPacket& packet) {
 }
 
 void XfrmStack::Protect(State* state, const HeldPacket& packet) {
+  if (state->config.mode == XfrmMode::kTunnel) {
+    ProtectTunnel(state, packet);
+    return;
+  }
   const std::optional<uint8_t> outerProtocol = Seal(state, packet.packet, packet.Flow());
   if (!outerProtocol) return;
   ++m_stats.outProtected;
@@ -351,9 +356,12 @@ void XfrmStack::Protect(State* state, const HeldPacket& packet) {
   }
 }
 
-std::optional<uint8_t> XfrmStack::Seal(State* state, Ptr<Packet> p, const FlowTuple& flow) {
+std::optional<uint8_t> XfrmStack::Seal(State* state, Ptr<Packet> p, const FlowTuple& flow,
+                                       const TunnelHeaders* tunnel) {
   const std::optional<UdpEncap> encap = state->config.encap;
-  const size_t payloadLen = p->GetSize();
+  const size_t innerHeaderLen = tunnel ? (flow.ipv6 ? kIpv6HeaderLen : kIpv4HeaderLen) : 0;
+  const size_t segmentLen = p->GetSize();
+  const size_t payloadLen = innerHeaderLen + segmentLen;
   // The scratch buffer is laid out as the final bytes ([UDP header] ESP header,
   // IV, payload, trailer, ICV): the segment is copied in once and sealed where it lies.
   const size_t espOffset = encap ? kUdpHeaderLen : 0;
@@ -361,16 +369,27 @@ std::optional<uint8_t> XfrmStack::Seal(State* state, Ptr<Packet> p, const FlowTu
   wire.resize(espOffset + esp::SealedLength(payloadLen));
   uint8_t* espPacket = wire.data() + espOffset;
   uint8_t* payload = espPacket + esp::kPayloadOffset;
-  p->CopyData(payload, uint32_t(payloadLen));
+  uint8_t* segment = payload + innerHeaderLen;
+  p->CopyData(segment, uint32_t(segmentLen));
   // xfrm_output's skb_checksum_help: a segment the device would have
   // checksummed is checksummed before the device can no longer see it.
   if (m_fillsChecksums && flow.ipv6) {
-    ChecksumOffload::FillBytes(payload, payloadLen, flow.src6, flow.dst6, flow.protocol);
+    ChecksumOffload::FillBytes(segment, segmentLen, flow.src6, flow.dst6, flow.protocol);
   } else if (m_fillsChecksums) {
-    ChecksumOffload::FillBytes(payload, payloadLen, flow.src, flow.dst, flow.protocol);
+    ChecksumOffload::FillBytes(segment, segmentLen, flow.src, flow.dst, flow.protocol);
+  }
+  uint8_t nextHeader = flow.protocol;
+  if (tunnel && flow.ipv6) {
+    WriteIpv6Header(payload, flow.src6, flow.dst6, flow.protocol, uint16_t(segmentLen),
+                    tunnel->inner);
+    nextHeader = kProtoIpv6;
+  } else if (tunnel) {
+    WriteIpv4Header(payload, flow.src, flow.dst, flow.protocol, uint16_t(payloadLen),
+                    tunnel->inner);
+    nextHeader = kProtoIpip;
   }
   const std::optional<size_t> espLen =
-      state->outbound->ProtectInPlace(flow.protocol, espPacket, payloadLen);
+      state->outbound->ProtectInPlace(nextHeader, espPacket, payloadLen);
   if (!espLen) {
     m_counters.Increment(XfrmStat::kOutStateSeqError);
     return std::nullopt;
@@ -380,10 +399,11 @@ std::optional<uint8_t> XfrmStack::Seal(State* state, Ptr<Packet> p, const FlowTu
   uint8_t outerProtocol = kProtoEsp;
   if (encap) {
     WriteUdpEncapHeader(wire.data(), encap->srcPort, encap->dstPort, *espLen);
-    if (flow.ipv6) {
+    const FlowTuple& outer = tunnel ? tunnel->outer : flow;
+    if (outer.ipv6) {
       uint8_t src[16], dst[16];
-      flow.src6.GetBytes(src);
-      flow.dst6.GetBytes(dst);
+      outer.src6.GetBytes(src);
+      outer.dst6.GetBytes(dst);
       WriteUdpChecksumIpv6(wire.data(), wire.size(), src, dst);
     }
     outerProtocol = kProtoUdp;
@@ -484,6 +504,9 @@ void AcceptNattTransportChecksum(const ns3::Ipv4Header& outer, uint8_t protocol,
 }
 void AcceptNattTransportChecksum(const ns3::Ipv6Header&, uint8_t, uint8_t*, size_t) {}
 
+uint8_t DsFieldOf(const ns3::Ipv4Header& header) { return header.GetTos(); }
+uint8_t DsFieldOf(const ns3::Ipv6Header& header) { return header.GetTrafficClass(); }
+
 // The upper-layer protocol the IP layer demultiplexed the packet by.
 uint8_t ProtocolOf(const ns3::Ipv4Header& header) { return header.GetProtocol(); }
 uint8_t ProtocolOf(const ns3::Ipv6Header& header) { return header.GetNextHeader(); }
@@ -548,6 +571,11 @@ void XfrmStack::ReceiveEspFrom(Ptr<Packet> p, const Header& outer, Ptr<Iface> if
       state->inbound->ProcessInPlace(wire.data(), wire.size(), &m_counters);
   if (!result.ok) return;  // counted by ProcessInPlace
   uint8_t* payload = wire.data() + esp::kPayloadOffset;
+  if (state->config.mode == XfrmMode::kTunnel) {
+    Decapsulate(p, state, payload, result.payloadLen, result.nextHeader, DsFieldOf(outer),
+                iface->GetDevice());
+    return;
+  }
   const uint32_t stateReqid = state->config.reqid;
   if (state->config.encap)
     AcceptNattTransportChecksum(outer, result.nextHeader, payload, result.payloadLen);
@@ -560,8 +588,10 @@ void XfrmStack::ReceiveEspFrom(Ptr<Packet> p, const Header& outer, Ptr<Iface> if
       m_counters.Increment(XfrmStat::kInPolBlock);
       return;
     }
-    const uint32_t wanted = entry->policy.tmpl.reqid;
-    if (entry->policy.action == PolicyAction::kProtect && wanted != 0 && wanted != stateReqid) {
+    const SaTemplate& tmpl = entry->policy.tmpl;
+    const bool reqidDiffers = tmpl.reqid != 0 && tmpl.reqid != stateReqid;
+    if (entry->policy.action == PolicyAction::kProtect &&
+        (reqidDiffers || tmpl.mode != XfrmMode::kTransport)) {
       m_counters.Increment(XfrmStat::kInTmplMismatch);
       return;
     }
@@ -619,6 +649,11 @@ template <class Header, class Iface>
 ns3::IpL4Protocol::RxStatus XfrmStack::ReceiveClearFrom(Ptr<ns3::IpL4Protocol> real,
                                                         Ptr<Packet> segment, const Header& header,
                                                         Ptr<Iface> iface) {
+  if (m_reinjecting) {
+    m_reinjecting = false;
+    TraceDelivery(segment, header, true);
+    return real->Receive(segment, header, iface);
+  }
   const uint8_t protocol = uint8_t(real->GetProtocolNumber());
   uint8_t head[kUdpHeaderLen + 4];
   const size_t headLen = segment->CopyData(head, sizeof head);

@@ -64,6 +64,7 @@
 #include "policy.h"
 #include "sad.h"
 #include "spd.h"
+#include "tunnel_headers.h"
 #include "xfrm_stat.h"
 
 namespace ipsecsim::xfrm {
@@ -191,10 +192,29 @@ class XfrmStack : public ns3::Object {
   // The state that protects the flow under a protect policy, or nullptr.
   State* FindOutboundState(const PolicyEntry& entry, const FlowTuple& flow) const;
   void Protect(State* state, const HeldPacket& packet);
+  // Tunnel mode: what the inner IP header carries and where the outer goes.
+  struct TunnelHeaders {
+    IpFields inner;
+    FlowTuple outer;  // the state's addresses
+  };
   // Turns segment, in place, into the ESP packet (or ESP in UDP) that state
   // sends for flow; returns the outer IP protocol, or nullopt when the state
-  // may not send (counted).
-  std::optional<uint8_t> Seal(State* state, ns3::Ptr<ns3::Packet> segment, const FlowTuple& flow);
+  // may not send (counted). With tunnel, the segment is first wrapped in its
+  // own IP header (flow's addresses) and ESP carries that packet.
+  std::optional<uint8_t> Seal(State* state, ns3::Ptr<ns3::Packet> segment, const FlowTuple& flow,
+                              const TunnelHeaders* tunnel = nullptr);
+  // xfrm_tunnel.cc: the tunnel-mode output and input.
+  void ProtectTunnel(State* state, const HeldPacket& packet);
+  IpFields InnerIpFields(const HeldPacket& packet);
+  void SendTunnel(ns3::Ptr<ns3::Packet> esp, const TunnelHeaders& headers, uint8_t protocol,
+                  const TunnelFlags& flags);
+  // Decrypted tunnel-mode payload (payload[0, len)) that arrived on device
+  // with outerDsField: checked, stripped and received again as the inner packet.
+  void Decapsulate(ns3::Ptr<ns3::Packet> p, State* state, uint8_t* payload, size_t len,
+                   uint8_t nextHeader, uint8_t outerDsField, ns3::Ptr<ns3::NetDevice> device);
+  bool TunnelPolicyAccepts(const FlowTuple& inner, uint32_t reqid, const ns3::Address& src,
+                           const ns3::Address& dst);
+  void Reinject(ns3::Ptr<ns3::Packet> inner, bool ipv6, ns3::Ptr<ns3::NetDevice> device);
   void Trap(const PolicyEntry& policy, const FlowTuple& flow, const HeldPacket& packet);
   void AcquireExpired(AcquireKey key);
   void ReleaseHeld();
@@ -242,6 +262,10 @@ class XfrmStack : public ns3::Object {
   // The node has a ChecksumOffload: segments are checksummed before sealing.
   bool m_fillsChecksums = false;
   uint64_t m_seqivSeed = 0;
+  // Set while a decapsulated inner packet is received again: its policy was
+  // checked on the inner addresses, so the wrappers let it through once.
+  bool m_reinjecting = false;
+  uint16_t m_tunnelIpId = 0;  // IPv4 ids of headers without DF
   ns3::Time m_acquireTimeout;
   HoldQueue m_held;
   std::map<AcquireKey, ns3::EventId> m_pendingAcquires;

@@ -6,7 +6,9 @@
 //   1: a Geneve header after UDP 6081, then the inner Ethernet header;
 //   2: a UDP payload on the NAT-T port 4500 (ESP, IKE or keepalive) and the
 //      ESP header in it;
-//   3: an IPv4 packet read as ICMP "fragmentation needed".
+//   3: an IPv4 packet read as ICMP "fragmentation needed";
+//   4: a decrypted tunnel-mode ESP payload (the next byte is its next
+//      header) read as the inner IP packet, and its DS field decapsulated.
 // Nothing may read out of bounds, and what parses must be consistent.
 #include <ns3/ethernet-header.h>
 #include <ns3/packet.h>
@@ -21,6 +23,7 @@
 #include "geneve_header.h"
 #include "icmp_port_tap.h"
 #include "ipv4_view.h"
+#include "tunnel_headers.h"
 #include "udp_encap.h"
 
 using namespace ipsecsim;
@@ -94,12 +97,24 @@ void FragNeeded(const std::vector<uint8_t>& bytes) {
   harness::ParseFragNeeded(bytes.data(), bytes.size(), &f);
 }
 
+void TunnelInner(const std::vector<uint8_t>& bytes) {
+  if (bytes.empty()) return;
+  std::vector<uint8_t> packet(bytes.begin() + 1, bytes.end());
+  const auto inner = xfrm::ParseInnerPacket(bytes[0], packet.data(), packet.size());
+  if (!inner) return;
+  if (inner->headerLen > inner->length || inner->length > packet.size()) __builtin_trap();
+  xfrm::TunnelFlags flags;
+  flags.decapDscp = bytes[0] & 1;
+  xfrm::DecapsulateDsField(packet.data(), *inner, 0xFF, flags);
+  if (!xfrm::ParseInnerPacket(bytes[0], packet.data(), packet.size())) __builtin_trap();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::vector<uint8_t> bytes(data + 1, data + size);
-  switch (data[0] % 4) {
+  switch (data[0] % 5) {
     case 0:
       Middlebox(bytes);
       break;
@@ -109,8 +124,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 2:
       NattPayload(bytes);
       break;
-    default:
+    case 3:
       FragNeeded(bytes);
+      break;
+    default:
+      TunnelInner(bytes);
       break;
   }
   return 0;

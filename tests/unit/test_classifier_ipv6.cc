@@ -8,6 +8,7 @@
 
 #include "esp_sa.h"
 #include "flow_marker.h"
+#include "mtu_arithmetic.h"
 #include "packet_classifier.h"
 
 using namespace ipsecsim;
@@ -137,6 +138,39 @@ void CheckProtected(const Classified& c, const std::string& cls) {
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(classifier_ipv6)
+
+// Tunnel mode (RFC 4303 §3.1.2): ESP carries a whole IP packet, next header 4
+// or 41. The marker is found in the inner packet and the wire bytes are the
+// outer packet's, by the RFC arithmetic.
+BOOST_AUTO_TEST_CASE(tunnel_mode_esp_is_protected_in_either_outer_family) {
+  namespace mtu = sim::mtu;
+  const Bytes innerV4 = Ipv4(kUdp, 1, 0, false, Udp(40000, 7000, sim::MarkedPayload(kFlow, 200)));
+  const Bytes innerV6 = Ipv6(kUdp, Udp(40000, 7000, sim::MarkedPayload(kFlow, 200)));
+  struct Case {
+    Bytes packet;
+    const char* cls;
+    uint32_t expected;
+  };
+  const Case cases[] = {
+      {Ipv6(kEsp, Esp(innerV4, 4)), "esp",
+       mtu::EspPacketLength(uint32_t(innerV4.size()), 20, mtu::Protection::kEsp,
+                            mtu::EspMode::kTunnel, mtu::UnderlayFamily::kIpv6)},
+      {Ipv4(kUdp, 2, 0, false, Udp(4500, 4500, Esp(innerV6, 41))), "esp-in-udp",
+       mtu::EspPacketLength(uint32_t(innerV6.size()), 40, mtu::Protection::kEspInUdp,
+                            mtu::EspMode::kTunnel, mtu::UnderlayFamily::kIpv4)},
+  };
+  // IPv4 inside IPv6: 40 + 8 + 8 + 228 + pad 2 + 2 + 16 = 304; IPv6 inside
+  // IPv4 with UDP 4500: 20 + 8 + 8 + 8 + 248 + pad 2 + 2 + 16 = 312.
+  BOOST_TEST(cases[0].expected == 304u);
+  BOOST_TEST(cases[1].expected == 312u);
+  for (const Case& t : cases) {
+    PacketClassifier c = WithKey();
+    Classified out;
+    BOOST_REQUIRE(Classify(c, t.packet, &out));
+    CheckProtected(out, t.cls);
+    BOOST_TEST(out.wireBytes == t.expected);
+  }
+}
 
 BOOST_AUTO_TEST_CASE(clear_geneve_shows_its_marker_in_clear) {
   PacketClassifier c;

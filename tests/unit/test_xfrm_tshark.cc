@@ -142,6 +142,34 @@ BOOST_AUTO_TEST_CASE(esp_in_udp_captures_decrypt_with_the_written_keys) {
   CheckEncrypted(Classify(Dissect(RunExample("encap", "--encap"))));
 }
 
+// Tunnel mode: tshark lists the outer and the inner header's protocol
+// ("50,17"); every frame is ESP with a good ICV, and the flows all arrive.
+BOOST_AUTO_TEST_CASE(tunnel_mode_captures_decrypt_with_the_written_keys) {
+  for (const std::string flags : {"--tunnel", "--tunnel --encap"}) {
+    const fs::path dir = RunExample(flags == "--tunnel" ? "tunnel" : "tunnel-encap", flags);
+    std::ifstream log(dir.string() + ".log");
+    const std::string out((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    BOOST_TEST(out.find("replies 5/5") != std::string::npos, out);
+    BOOST_TEST(out.find("200000/200000 bytes") != std::string::npos, out);
+    BOOST_TEST(out.find("5/5 replies") != std::string::npos, out);
+    int esp = 0, badIcv = 0, innerTcp = 0, clearProtected = 0;
+    for (const Frame& f : Dissect(dir)) {
+      const bool outerEsp = f.proto.rfind("50,", 0) == 0 || f.proto.rfind("17,", 0) == 0;
+      if (outerEsp && !f.spi.empty()) {
+        ++esp;
+        badIcv += f.icvGood != "1";
+        innerTcp += HasPort(f.tcpDst, "5004") || HasPort(f.tcpSrc, "5004");
+      } else if (f.proto == "6" || f.proto == "1" || HasPort(f.udpDst, "5001")) {
+        ++clearProtected;
+      }
+    }
+    BOOST_TEST(esp > 2 * 300, flags);
+    BOOST_TEST(badIcv == 0, flags);
+    BOOST_TEST(innerTcp > 2 * 300, flags);
+    BOOST_TEST(clearProtected == 0, flags);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(negative_control_shows_the_flows_in_clear) {
   const Tally t = Classify(Dissect(RunExample("clear", "--ipsec=false")));
   BOOST_TEST(t.espFrames == 0);

@@ -5,9 +5,11 @@
 //   TCP 5004 (BulkSend -> PacketSink, 200 kB)            protect
 //   ICMP echo (IcmpEchoClient)                           protect
 // Writes OUT/pcap/two-hosts-*.pcap and OUT/keys/esp_sa (Wireshark UAT) and
-// prints the applications' results and each host's xfrm_stat.
+// prints the applications' results and each host's xfrm_stat. With --tunnel
+// the SAs and templates are tunnel mode between the two hosts (host-to-host
+// tunnel: the inner and outer addresses are the same).
 //
-//   two-hosts --out /tmp/two-hosts [--encap] [--ipsec=false]
+//   two-hosts --out /tmp/two-hosts [--encap] [--tunnel] [--ipsec=false]
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -32,12 +34,19 @@ constexpr uint16_t kDiscardUdpPort = 5003;
 constexpr uint16_t kTcpPort = 5004;
 constexpr uint32_t kTcpBytes = 200000;
 
+bool g_tunnel = false;  // --tunnel: every template and state is tunnel mode
+
 Policy MakePolicy(Ipv4Address src, Ipv4Address dst, Direction dir, PolicyAction action,
                   uint8_t protocol, PortRange sport, PortRange dport) {
   Policy p;
   p.selector = {IpPrefix::Host(src), IpPrefix::Host(dst), protocol, sport, dport};
   p.direction = dir;
   p.action = action;
+  if (g_tunnel) {
+    p.tmpl.mode = XfrmMode::kTunnel;
+    p.tmpl.local = dir == Direction::kOut ? src : dst;
+    p.tmpl.peer = dir == Direction::kOut ? dst : src;
+  }
   return p;
 }
 
@@ -67,6 +76,7 @@ StateConfig MakeState(Ipv4Address src, Ipv4Address dst, uint32_t spi, bool encap
   s.reqid = 1;
   s.keymat = ExampleKeymat(uint8_t(spi >> 8));
   if (encap) s.encap = UdpEncap{};
+  if (g_tunnel) s.mode = XfrmMode::kTunnel;
   return s;
 }
 
@@ -90,6 +100,7 @@ int main(int argc, char* argv[]) {
   cmd.AddValue("out", "Output directory (pcap/ and keys/ are created in it)", out);
   cmd.AddValue("ipsec", "Install policies and SAs (false: negative control)", ipsec);
   cmd.AddValue("encap", "UDP-encapsulate ESP (RFC 3948, port 4500)", encap);
+  cmd.AddValue("tunnel", "Tunnel-mode SAs and templates (RFC 4303 3.1.2)", g_tunnel);
   cmd.Parse(int(argvFixed.size()), argvFixed.data());
 
   GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
@@ -186,7 +197,8 @@ int main(int argc, char* argv[]) {
   const uint64_t bypassRx = DynamicCast<PacketSink>(sinks.Get(0))->GetTotalRx();
   const uint64_t discardRx = DynamicCast<PacketSink>(sinks.Get(1))->GetTotalRx();
   const uint64_t tcpRx = DynamicCast<PacketSink>(tcpSinkApp.Get(0))->GetTotalRx();
-  std::cout << "ipsec: " << (ipsec ? (encap ? "esp-in-udp" : "esp") : "off") << "\n"
+  std::cout << "ipsec: " << (ipsec ? (encap ? "esp-in-udp" : "esp") : "off")
+            << (ipsec && g_tunnel ? " tunnel" : "") << "\n"
             << "udp echo " << kProtectedUdpPort << " (protect, 3000 B): replies " << echoReplies
             << "/5\n"
             << "udp " << kBypassUdpPort << " (bypass): " << bypassRx << " bytes received\n"
