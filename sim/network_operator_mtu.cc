@@ -9,6 +9,7 @@
 #include <optional>
 #include <utility>
 
+#include "mtu_arithmetic.h"
 #include "network_operator.h"
 
 namespace ipsecsim::sim {
@@ -19,7 +20,6 @@ namespace {
 
 // pkg/network/mtu.go: MinMTUIPv4 (the cluster network is IPv4) and MaxMTU.
 constexpr long long kMinMtu = 576, kMaxMtu = 65536;
-constexpr int kGeneveOverhead = 100, kIpsecOverhead = 46;
 
 const json* Find(const json& object, const char* pointer) {
   const json::json_pointer p(pointer);
@@ -123,8 +123,9 @@ void NetworkOperatorConfig::ValidateMtu(const json& candidate) const {
       if (*m.machine < kMinMtu || *m.machine > kMaxMtu)
         errs.push_back("invalid Migration.MTU.Machine.To(" + std::to_string(*m.machine) + "), " +
                        range);
-      const int overhead =
-          kGeneveOverhead + (IntentOf(candidate) == IpsecIntent::kFull ? kIpsecOverhead : 0);
+      // getOVNEncapOverhead: the same budgets the MTU arithmetic states.
+      const long long overhead =
+          mtu::kGeneveBudget + (IntentOf(candidate) == IpsecIntent::kFull ? mtu::kIpsecBudget : 0);
       if (*m.to + overhead > *m.machine)
         errs.push_back("invalid Migration.MTU.Machine.To(" + std::to_string(*m.machine) +
                        "), has to be at least " + std::to_string(*m.to + overhead));
