@@ -9,6 +9,7 @@
 #include <set>
 
 #include "ipsec_release.h"
+#include "mtu_arithmetic.h"
 #include "network_operator.h"
 #include "oc_patch_command.h"
 #include "ocp_zstreams.h"
@@ -66,9 +67,6 @@ void ParseMachineConfig(const YamlValue& value, LifecycleSpec& spec) {
   if (auto v = m.Find("ready")) spec.readySeconds = v->AsDuration(3600);
 }
 
-// cluster.host_mtu's range: what the simulated NICs carry.
-constexpr int kMinMachineMtu = 576, kMaxMachineMtu = 9216;
-
 // Applies each step to a copy of the operator's object as the API server
 // would, so that bad patches and impossible updates fail here.
 class Rehearsal {
@@ -123,10 +121,10 @@ class Rehearsal {
     }
     Document(step, at.Line(), before, fromVersion, spec);
     const int machine = config_.RenderedMtu().machineMtu;
-    if (machine < kMinMachineMtu || machine > kMaxMachineMtu)
-      at.Fail("expected a machine MTU ipsecsim's underlay carries (" +
-              std::to_string(kMinMachineMtu) + ".." + std::to_string(kMaxMachineMtu) +
-              ", as cluster.host_mtu), got " + std::to_string(machine));
+    if (machine < kMinMtu || machine > kMaxHostMtu)
+      at.Fail("expected a machine MTU ipsecsim's underlay carries (" + std::to_string(kMinMtu) +
+              ".." + std::to_string(kMaxHostMtu) + ", as cluster.host_mtu), got " +
+              std::to_string(machine));
   }
   const std::vector<sim::OcpVersion>& Versions() const { return versions_; }
 
@@ -169,7 +167,7 @@ class Rehearsal {
     if (!on && version_.AtLeast(4, 15)) left_.clear();  // the operator deletes them itself
     if (after == sim::IpsecIntent::kFull && before != sim::IpsecIntent::kFull) {
       const sim::OvnMtu mtu = config_.RenderedMtu();
-      if (mtu.machineMtu - mtu.RouteMtu() < kGeneveBudget + kIpsecBudget) {
+      if (mtu.machineMtu - mtu.RouteMtu() < int(sim::mtu::kGeneveBudget + sim::mtu::kIpsecBudget)) {
         DocumentedLine d = Crossed(Rule::kEnableUnreducedMtu, line, "IPsec enabled");
         d.podMtu = mtu.RouteMtu();
         d.machineMtu = mtu.machineMtu;
@@ -180,7 +178,6 @@ class Rehearsal {
       spec.documented.push_back(Crossed(Rule::kDisableInstalled, line, "IPsec disabled"));
   }
 
-  static constexpr int kGeneveBudget = 100, kIpsecBudget = 46;
   bool installedOn_ = false;
   std::set<std::string> left_;  // IPsec DaemonSets that exist
   sim::OcpVersion version_;

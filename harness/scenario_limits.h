@@ -16,6 +16,11 @@ inline constexpr int kMaxNodes = 512;
 // memory and time grow with the square of the node count (100 nodes with
 // IPsec Full: 1.6 GB and 77 s of CPU to bring the mesh up).
 inline constexpr int kMaxIpsecNodes = 128;
+// MTUs: none below 576, the IPv4 minimum; cluster.host_mtu and a machine MTU
+// the MTU change procedure sets at most 9216, the jumbo frame the simulated
+// NICs carry.
+inline constexpr int kMinMtu = 576;
+inline constexpr int kMaxHostMtu = 9216;
 // A node's /23 holds the router port (.1), the management port (.2) and pods
 // from .3 to .510 (.511 is the broadcast address).
 inline constexpr int kMaxPodsPerNode = 508;

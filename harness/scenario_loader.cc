@@ -22,8 +22,6 @@
 namespace ipsecsim::harness {
 namespace {
 
-constexpr int kMinMtu = 576;
-constexpr int kMaxHostMtu = 9216;
 constexpr int kGeneveOverhead = int(sim::mtu::kGeneveBudget);
 constexpr int kIpsecOverhead = int(sim::mtu::kIpsecBudget);
 constexpr int kFlowMarkerBytes = 16;
