@@ -32,10 +32,6 @@ std::unique_ptr<GcmKey> GcmKey::FromKeymat(const Bytes& keymat, std::string* err
   std::unique_ptr<GcmKey> k(new GcmKey());
   k->keymat_ = keymat;
   k->keyLen_ = keyLen;
-  // The nonce is set per packet; a dummy 12-byte IV selects the 96-bit nonce path.
-  uint8_t zeroNonce[12] = {};
-  k->enc_.SetKeyWithIV(keymat.data(), keyLen, zeroNonce, sizeof zeroNonce);
-  k->dec_.SetKeyWithIV(keymat.data(), keyLen, zeroNonce, sizeof zeroNonce);
   return k;
 }
 
@@ -69,8 +65,12 @@ size_t GcmKey::SealInPlace(uint32_t spi, uint64_t seq, bool esn, uint64_t iv, ui
   Nonce(packet, nonce);
   uint8_t aad[12];
   size_t aadLen = BuildAad(aad, spi, uint32_t(seq >> 32), uint32_t(seq), esn);
-  enc_.EncryptAndAuthenticate(plain, plain + plainLen, kIcvLen, nonce, sizeof nonce, aad, aadLen,
-                              plain, plainLen);
+  if (!enc_) {
+    enc_ = std::make_unique<CryptoPP::GCM<CryptoPP::AES>::Encryption>();
+    enc_->SetKeyWithIV(keymat_.data(), keyLen_, nonce, sizeof nonce);
+  }
+  enc_->EncryptAndAuthenticate(plain, plain + plainLen, kIcvLen, nonce, sizeof nonce, aad, aadLen,
+                               plain, plainLen);
   return kPayloadOffset + plainLen + kIcvLen;
 }
 
@@ -101,8 +101,12 @@ GcmKey::OpenResult GcmKey::Decrypt(const uint8_t* packet, size_t len, bool esn, 
   // Crypto++ authenticates each chunk of ciphertext before decrypting it, so
   // plain may overlap the ciphertext exactly (in-place decryption).
   const uint8_t* cipher = packet + kPayloadOffset;
-  if (!dec_.DecryptAndVerify(plain, cipher + cipherLen, kIcvLen, nonce, sizeof nonce, aad, aadLen,
-                             cipher, cipherLen)) {
+  if (!dec_) {
+    dec_ = std::make_unique<CryptoPP::GCM<CryptoPP::AES>::Decryption>();
+    dec_->SetKeyWithIV(keymat_.data(), keyLen_, nonce, sizeof nonce);
+  }
+  if (!dec_->DecryptAndVerify(plain, cipher + cipherLen, kIcvLen, nonce, sizeof nonce, aad, aadLen,
+                              cipher, cipherLen)) {
     return OpenResult::kIcvMismatch;
   }
   const uint8_t padLen = plain[cipherLen - 2];

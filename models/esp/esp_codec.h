@@ -68,8 +68,11 @@ class GcmKey {
                      size_t* payloadLen, uint8_t* nextHeader);
   Bytes keymat_;
   size_t keyLen_ = 0;
-  CryptoPP::GCM<CryptoPP::AES>::Encryption enc_;
-  CryptoPP::GCM<CryptoPP::AES>::Decryption dec_;
+  // Keyed on first use, each direction alone: a context costs about 5.5 KiB
+  // of heap, an SA carries traffic one way, and most SAs of a large mesh
+  // carry none.
+  std::unique_ptr<CryptoPP::GCM<CryptoPP::AES>::Encryption> enc_;
+  std::unique_ptr<CryptoPP::GCM<CryptoPP::AES>::Decryption> dec_;
 };
 
 const char* OpenResultName(GcmKey::OpenResult r);

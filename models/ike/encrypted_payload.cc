@@ -1,5 +1,8 @@
 #include "encrypted_payload.h"
 
+#include <cryptopp/aes.h>
+#include <cryptopp/gcm.h>
+
 #include "payload_codec.h"
 
 namespace ipsecsim::ike {
@@ -35,10 +38,6 @@ std::unique_ptr<SkCipher> SkCipher::FromKeymat(const Bytes& keymat, std::string*
   std::unique_ptr<SkCipher> c(new SkCipher);
   c->key_.assign(keymat.begin(), keymat.begin() + kSkAesKeyLen);
   c->salt_.assign(keymat.begin() + kSkAesKeyLen, keymat.end());
-  // Each Seal/Open resynchronises with its own nonce; this one only keys.
-  const uint8_t unusedNonce[kSkSaltLen + kSkIvLen] = {};
-  c->enc_.SetKeyWithIV(c->key_.data(), c->key_.size(), unusedNonce, sizeof unusedNonce);
-  c->dec_.SetKeyWithIV(c->key_.data(), c->key_.size(), unusedNonce, sizeof unusedNonce);
   return c;
 }
 
@@ -72,9 +71,11 @@ Bytes SkCipher::Seal(const IkeHeader& header, const std::vector<Payload>& clearP
 
   Bytes ciphertext(plaintext.size());
   Bytes icv(kSkIcvLen);
-  enc_.EncryptAndAuthenticate(ciphertext.data(), icv.data(), icv.size(), nonce.data(),
-                              int(nonce.size()), message.data(), aadLength, plaintext.data(),
-                              plaintext.size());
+  CryptoPP::GCM<CryptoPP::AES>::Encryption enc;
+  enc.SetKeyWithIV(key_.data(), key_.size(), nonce.data(), nonce.size());
+  enc.EncryptAndAuthenticate(ciphertext.data(), icv.data(), icv.size(), nonce.data(),
+                             int(nonce.size()), message.data(), aadLength, plaintext.data(),
+                             plaintext.size());
   message.insert(message.end(), ciphertext.begin(), ciphertext.end());
   message.insert(message.end(), icv.begin(), icv.end());
   return message;
@@ -89,9 +90,11 @@ ParseResult<std::vector<Payload>> SkCipher::Open(const Bytes& message, const Enc
   Bytes nonce = salt_;
   nonce.insert(nonce.end(), sk.iv.begin(), sk.iv.end());
   Bytes plaintext(plainLen);
-  const bool ok = dec_.DecryptAndVerify(plaintext.data(), sk.ciphertext.data() + plainLen,
-                                        kSkIcvLen, nonce.data(), int(nonce.size()), message.data(),
-                                        sk.aadLength, sk.ciphertext.data(), plainLen);
+  CryptoPP::GCM<CryptoPP::AES>::Decryption dec;
+  dec.SetKeyWithIV(key_.data(), key_.size(), nonce.data(), nonce.size());
+  const bool ok = dec.DecryptAndVerify(plaintext.data(), sk.ciphertext.data() + plainLen, kSkIcvLen,
+                                       nonce.data(), int(nonce.size()), message.data(),
+                                       sk.aadLength, sk.ciphertext.data(), plainLen);
   if (!ok)
     return ParseError{cipherStart + plainLen, "SK integrity check value",
                       "ICV mismatch (wrong key or altered message)"};

@@ -3,9 +3,6 @@
 // before the IV (IKE header, clear payloads, SK generic header).
 #pragma once
 
-#include <cryptopp/aes.h>
-#include <cryptopp/gcm.h>
-
 #include <memory>
 #include <string>
 
@@ -19,6 +16,9 @@ constexpr size_t kSkSaltLen = 4;
 constexpr size_t kSkAesKeyLen = 32;
 constexpr size_t kSkKeymatLen = kSkAesKeyLen + kSkSaltLen;  // SK_ei / SK_er
 
+// Holds only the key and salt: a Crypto++ GCM context costs about 5.5 KiB of
+// heap, and an IKE SA exchanges a few messages in its life, so each Seal and
+// Open keys its own context instead of every SA keeping two.
 class SkCipher {
  public:
   // `keymat` is SK_ei or SK_er: 32-byte key || 4-byte salt. Returns nullptr
@@ -39,8 +39,6 @@ class SkCipher {
   SkCipher() = default;
   Bytes key_;
   Bytes salt_;
-  CryptoPP::GCM<CryptoPP::AES>::Encryption enc_;
-  CryptoPP::GCM<CryptoPP::AES>::Decryption dec_;
 };
 
 }  // namespace ipsecsim::ike
