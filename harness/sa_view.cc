@@ -90,8 +90,8 @@ std::vector<ChildSaView> ReadChildSas(const xfrm::XfrmStack& stack, const ike::I
     if (c.encap) sa.encapsulation = "UDP " + std::to_string(c.encap->dstPort);
     const xfrm::Direction direction =
         sa.direction == "in" ? xfrm::Direction::kIn : xfrm::Direction::kOut;
-    for (const xfrm::PolicyEntry& e : stack.Policies().Entries()) {
-      const xfrm::Policy& p = e.policy;
+    for (const xfrm::PolicyEntry* e : stack.Policies().Entries()) {
+      const xfrm::Policy& p = e->policy;
       if (p.action == xfrm::PolicyAction::kProtect && p.direction == direction &&
           p.tmpl.reqid == c.reqid && c.reqid != 0)
         sa.trafficSelectors.push_back(p.selector.ToString());

@@ -280,12 +280,7 @@ uint32_t OvnNode::TunnelRouteMtu(uint32_t remoteNode, uint16_t sourcePort) const
   flow.dstPort = geneve::kUdpPort;
   const xfrm::XfrmStack::OutboundDecision decision = xfrm->DecideOutbound(flow);
   if (decision.kind != xfrm::XfrmStack::OutboundDecision::Kind::kProtected) return route;
-  bool encapsulated = false;
-  for (const xfrm::State* state : xfrm->States().All()) {
-    if (state->config.spi == decision.spi && state->ipv4Src == NodeIp()) {
-      encapsulated = state->config.encap.has_value();
-    }
-  }
+  const bool encapsulated = decision.state->config.encap.has_value();
   return mtu::XfrmStateMtu(route,
                            encapsulated ? mtu::Protection::kEspInUdp : mtu::Protection::kEsp);
 }

@@ -15,8 +15,7 @@ OvsMonitorIpsec::OvsMonitorIpsec(ns3::Ptr<ike::IkeDaemon> daemon, ns3::Time inte
 bool OvsMonitorIpsec::KernelLacks(const ike::ConnectionConfig& config,
                                   const ike::ConnectionStatus& status) const {
   if (!kernel_ || status.spiIn == 0) return false;
-  bool state = false;
-  for (const xfrm::State* s : kernel_->States().All()) state |= s->config.spi == status.spiIn;
+  const bool state = kernel_->States().UsesSpi(status.spiIn);
   const auto port = [](ike::PortSpan span) {
     return span.low == span.high ? span.low : uint16_t(49152);
   };

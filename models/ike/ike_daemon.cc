@@ -218,9 +218,7 @@ uint32_t IkeDaemon::AllocateChildSpi() {
     uint8_t b[4];
     m_rng->GenerateBlock(b, sizeof b);
     const uint32_t spi = GetU32(b);
-    bool used = false;
-    if (m_xfrm)
-      for (const xfrm::State* state : m_xfrm->States().All()) used |= state->config.spi == spi;
+    const bool used = m_xfrm && m_xfrm->States().UsesSpi(spi);
     if (spi >= 0x100 && !used) return spi;
   }
 }

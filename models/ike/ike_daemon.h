@@ -39,7 +39,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "deterministic_rng.h"
@@ -220,6 +222,8 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   void RemovePolicies(Connection& connection);
   void OnAcquire(const xfrm::AcquireEvent& event);
   Connection* ConnectionForAcquire(const xfrm::AcquireEvent& event);
+  void IndexConnection(const Connection& c);
+  void UnindexConnection(const Connection& c);
   void ConnectionFailed(Connection& connection, std::string why);
   ConnectionStatus MakeStatus(const Connection& connection) const;
 
@@ -317,7 +321,11 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   IkeIdentity m_identity;
   std::unique_ptr<pki::DeterministicRng> m_rng;
   std::map<std::string, Connection> m_connections;  // map: stable addresses for IkeSaContext
-  std::map<uint64_t, SaSlot> m_sas;                 // by local SPI
+  // m_connections again, by remote address (names in m_connections' order)
+  // and by reqid, so that per-message look-ups cost no walk over every peer.
+  std::map<IpAddress, std::set<std::string>> m_connectionsByRemote;
+  std::unordered_map<uint32_t, std::string> m_connectionByReqid;
+  std::map<uint64_t, SaSlot> m_sas;                                     // by local SPI
   std::map<std::pair<IpAddress, uint64_t>, uint64_t> m_responderIndex;  // (peer, SPIi) -> SPIr
   uint32_t m_nextReqid = 1;
   uint32_t m_nextChildSpi = 0;

@@ -78,8 +78,10 @@ std::string FailureText(const IkeSaContext& sa) {
 
 void IkeDaemon::AddConnection(const ConnectionConfig& config) {
   Connection& c = m_connections[config.name];
+  UnindexConnection(c);
   c.config = config;
   c.reqid = m_nextReqid++;
+  IndexConnection(c);
   if (config.autoMode != AutoMode::kAdd) InstallPolicies(c);
   if (config.autoMode == AutoMode::kStart) Initiate(config.name);
 }
@@ -124,12 +126,28 @@ const ChildSaResult* IkeDaemon::ChildByOutboundSpi(uint32_t spiOut) const {
   return nullptr;
 }
 
+void IkeDaemon::IndexConnection(const Connection& c) {
+  m_connectionsByRemote[c.config.remoteAddress].insert(c.config.name);
+  m_connectionByReqid[c.reqid] = c.config.name;
+}
+
+void IkeDaemon::UnindexConnection(const Connection& c) {
+  m_connectionByReqid.erase(c.reqid);
+  auto it = m_connectionsByRemote.find(c.config.remoteAddress);
+  if (it == m_connectionsByRemote.end()) return;
+  it->second.erase(c.config.name);
+  if (it->second.empty()) m_connectionsByRemote.erase(it);
+}
+
 std::vector<const ConnectionConfig*> IkeDaemon::ConnectionsFor(const IpAddress& remoteAddress,
                                                                const std::string& peerId) const {
   std::vector<const ConnectionConfig*> found;
-  for (const auto& [name, c] : m_connections)
-    if (c.config.remoteAddress == remoteAddress && SameId(c.config.remoteId, peerId))
-      found.push_back(&c.config);
+  auto names = m_connectionsByRemote.find(remoteAddress);
+  if (names == m_connectionsByRemote.end()) return found;
+  for (const std::string& name : names->second) {
+    const Connection& c = m_connections.at(name);
+    if (SameId(c.config.remoteId, peerId)) found.push_back(&c.config);
+  }
   return found;
 }
 
@@ -145,13 +163,17 @@ void IkeDaemon::OnAcquire(const xfrm::AcquireEvent& event) {
 }
 
 IkeDaemon::Connection* IkeDaemon::ConnectionForAcquire(const xfrm::AcquireEvent& event) {
-  for (auto& [name, c] : m_connections)
-    if (event.policy.tmpl.reqid != 0 && c.reqid == event.policy.tmpl.reqid) return &c;
+  if (event.policy.tmpl.reqid != 0) {
+    auto byReqid = m_connectionByReqid.find(event.policy.tmpl.reqid);
+    if (byReqid != m_connectionByReqid.end()) return &m_connections.at(byReqid->second);
+  }
   const xfrm::FlowTuple& f = event.flow;
-  for (auto& [name, c] : m_connections) {
+  auto names = m_connectionsByRemote.find(IpAddressOf(f.Destination()));
+  if (names == m_connectionsByRemote.end()) return nullptr;
+  for (const std::string& name : names->second) {
+    Connection& c = m_connections.at(name);
     const ConnectionConfig& cfg = c.config;
     if (cfg.localAddress == IpAddressOf(f.Source()) &&
-        cfg.remoteAddress == IpAddressOf(f.Destination()) &&
         (cfg.protocol == 0 || cfg.protocol == f.protocol) && InSpan(cfg.localPorts, f.srcPort) &&
         InSpan(cfg.remotePorts, f.dstPort))
       return &c;

@@ -126,6 +126,7 @@ bool IkeDaemon::DeleteConnection(const std::string& name) {
       m_sas.erase(slot);
     }
   }
+  UnindexConnection(it->second);
   m_connections.erase(it);
   return true;
 }

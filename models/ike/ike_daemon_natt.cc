@@ -38,8 +38,10 @@ void IkeDaemon::OnNattIke(ns3::Ptr<ns3::Packet> packet, const ns3::Address& src,
 
 bool IkeDaemon::ForcesEncapsulation(const IpAddress& remoteAddress) const {
   if (m_forceEncapsulation) return true;
-  for (const auto& [name, c] : m_connections)
-    if (c.config.remoteAddress == remoteAddress && c.config.forceEncapsulation) return true;
+  auto names = m_connectionsByRemote.find(remoteAddress);
+  if (names == m_connectionsByRemote.end()) return false;
+  for (const std::string& name : names->second)
+    if (m_connections.at(name).config.forceEncapsulation) return true;
   return false;
 }
 

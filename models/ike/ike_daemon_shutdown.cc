@@ -23,6 +23,8 @@ void IkeDaemon::Stop(bool sendDeletes) {
   m_sas.clear();
   m_responderIndex.clear();
   m_connections.clear();
+  m_connectionsByRemote.clear();
+  m_connectionByReqid.clear();
   if (m_xfrm) {
     m_xfrm->TraceDisconnectWithoutContext("Acquire",
                                           ns3::MakeCallback(&IkeDaemon::OnAcquire, this));

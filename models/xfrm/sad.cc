@@ -1,5 +1,6 @@
 #include "sad.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <tuple>
 
@@ -62,8 +63,40 @@ State* Sad::Add(const StateConfig& config, ns3::Time now, std::string* error) {
   state->addTime = now;
   State* raw = state.get();
   if (raw->ipv4Dst) ipv4States_.emplace(Ipv4Key{config.spi, *raw->ipv4Dst, config.protocol}, raw);
+  Index(raw);
   states_.emplace(key, std::move(state));
   return raw;
+}
+
+namespace {
+uint64_t PairKey(ns3::Ipv4Address src, ns3::Ipv4Address dst) {
+  return uint64_t(src.Get()) << 32 | dst.Get();
+}
+}  // namespace
+
+void Sad::Index(State* state) {
+  ++spiUses_[state->config.spi];
+  if (state->ipv4Src && state->ipv4Dst) {
+    ipv4ByPair_[PairKey(*state->ipv4Src, *state->ipv4Dst)].push_back(state);
+  } else {
+    otherByPair_[{state->config.src, state->config.dst}].push_back(state);
+  }
+}
+
+void Sad::Unindex(const State* state) {
+  auto uses = spiUses_.find(state->config.spi);
+  if (uses != spiUses_.end() && --uses->second == 0) spiUses_.erase(uses);
+  auto drop = [state](auto& index, auto it) {
+    if (it == index.end()) return;
+    std::vector<State*>& states = it->second;
+    states.erase(std::remove(states.begin(), states.end(), state), states.end());
+    if (states.empty()) index.erase(it);
+  };
+  if (state->ipv4Src && state->ipv4Dst) {
+    drop(ipv4ByPair_, ipv4ByPair_.find(PairKey(*state->ipv4Src, *state->ipv4Dst)));
+  } else {
+    drop(otherByPair_, otherByPair_.find({state->config.src, state->config.dst}));
+  }
 }
 
 std::unique_ptr<State> Sad::Remove(const SadKey& key) {
@@ -72,6 +105,7 @@ std::unique_ptr<State> Sad::Remove(const SadKey& key) {
   std::unique_ptr<State> removed = std::move(it->second);
   states_.erase(it);
   if (removed->ipv4Dst) ipv4States_.erase(Ipv4Key{key.spi, *removed->ipv4Dst, key.protocol});
+  Unindex(removed.get());
   return removed;
 }
 
@@ -80,6 +114,9 @@ std::vector<std::unique_ptr<State>> Sad::Flush() {
   for (auto& [key, state] : states_) removed.push_back(std::move(state));
   states_.clear();
   ipv4States_.clear();
+  ipv4ByPair_.clear();
+  otherByPair_.clear();
+  spiUses_.clear();
   return removed;
 }
 
@@ -113,20 +150,20 @@ State* Sad::FindOutbound(const ns3::Address& src, const ns3::Address& dst,
   const std::optional<ns3::Ipv4Address> ipv4Src = DecodeIpv4(src);
   const std::optional<ns3::Ipv4Address> ipv4Dst = DecodeIpv4(dst);
   if (ipv4Src && ipv4Dst) return FindOutbound(*ipv4Src, *ipv4Dst, tmpl);
+  auto it = otherByPair_.find({src, dst});
+  if (it == otherByPair_.end()) return nullptr;
   State* best = nullptr;
-  for (const auto& [key, state] : states_) {
-    if (state->config.dst != dst || state->config.src != src) continue;
-    if (BetterOutbound(*state, tmpl, best)) best = state.get();
-  }
+  for (State* state : it->second)
+    if (BetterOutbound(*state, tmpl, best)) best = state;
   return best;
 }
 
 State* Sad::FindOutbound(ns3::Ipv4Address src, ns3::Ipv4Address dst, const SaTemplate& tmpl) const {
+  auto it = ipv4ByPair_.find(PairKey(src, dst));
+  if (it == ipv4ByPair_.end()) return nullptr;
   State* best = nullptr;
-  for (const auto& [key, state] : ipv4States_) {
-    if (key.dst != dst || state->ipv4Src != src) continue;
+  for (State* state : it->second)
     if (BetterOutbound(*state, tmpl, best)) best = state;
-  }
   return best;
 }
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "bytes.h"
@@ -94,6 +95,8 @@ class Sad {
                       const SaTemplate& tmpl) const;
   State* FindOutbound(ns3::Ipv4Address src, ns3::Ipv4Address dst, const SaTemplate& tmpl) const;
   std::vector<const State*> All() const;
+  // Whether any state has this SPI, whatever its destination.
+  bool UsesSpi(uint32_t spi) const { return spiUses_.count(spi) != 0; }
   size_t Size() const { return states_.size(); }
 
  private:
@@ -108,8 +111,16 @@ class Sad {
     bool operator<(const Ipv4Key& o) const;
   };
 
+  void Index(State* state);
+  void Unindex(const State* state);
+
   std::map<SadKey, std::unique_ptr<State>> states_;  // owns every state
   std::map<Ipv4Key, State*> ipv4States_;
+  // The states by (source, destination), so that an outbound lookup reads
+  // the few states between two hosts instead of the whole database.
+  std::unordered_map<uint64_t, std::vector<State*>> ipv4ByPair_;
+  std::map<std::pair<ns3::Address, ns3::Address>, std::vector<State*>> otherByPair_;
+  std::unordered_map<uint32_t, uint32_t> spiUses_;  // states per SPI
   uint64_t nextAddOrder_ = 1;
 };
 

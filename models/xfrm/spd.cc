@@ -5,41 +5,92 @@
 
 namespace ipsecsim::xfrm {
 
+std::optional<uint64_t> Spd::HostPair(const Selector& selector) {
+  if (selector.src.IsIpv6() || selector.dst.IsIpv6()) return std::nullopt;
+  if (selector.src.Length() != 32 || selector.dst.Length() != 32) return std::nullopt;
+  const auto src = DecodeIpv4(selector.src.Address());
+  const auto dst = DecodeIpv4(selector.dst.Address());
+  return uint64_t(src->Get()) << 32 | dst->Get();
+}
+
+Spd::Chain& Spd::ChainOf(const PolicyEntry& entry) {
+  const int direction = int(entry.policy.direction);
+  if (const auto pair = HostPair(entry.policy.selector)) return exact_[direction][*pair];
+  return inexact_[direction];
+}
+
 PolicyId Spd::Add(const Policy& policy) {
   const PolicyId id = nextId_++;
-  // Insert after every entry with a priority <= this one: equal priorities keep insertion order.
-  auto pos = std::upper_bound(
-      entries_.begin(), entries_.end(), policy.priority,
-      [](uint32_t priority, const PolicyEntry& e) { return priority < e.policy.priority; });
   PolicyEntry entry{id, policy, PolicyEntry::Peer::kDestination, std::nullopt};
   if (!policy.tmpl.peer.IsInvalid()) {
     entry.ipv4Peer = DecodeIpv4(policy.tmpl.peer);
     entry.peer = entry.ipv4Peer ? PolicyEntry::Peer::kIpv4 : PolicyEntry::Peer::kOther;
   }
-  entries_.insert(pos, std::move(entry));
+  const Order order{policy.priority, id};
+  ChainOf(entry).insert(order);
+  orderOf_[id] = order;
+  entries_.emplace(order, std::move(entry));
   return id;
 }
 
 bool Spd::Remove(PolicyId id) {
-  auto it = std::find_if(entries_.begin(), entries_.end(),
-                         [id](const PolicyEntry& e) { return e.id == id; });
-  if (it == entries_.end()) return false;
+  auto order = orderOf_.find(id);
+  if (order == orderOf_.end()) return false;
+  auto it = entries_.find(order->second);
+  const int direction = int(it->second.policy.direction);
+  if (const auto pair = HostPair(it->second.policy.selector)) {
+    auto chain = exact_[direction].find(*pair);
+    chain->second.erase(order->second);
+    if (chain->second.empty()) exact_[direction].erase(chain);
+  } else {
+    inexact_[direction].erase(order->second);
+  }
   entries_.erase(it);
+  orderOf_.erase(order);
   return true;
 }
 
-const PolicyEntry* Spd::Lookup(Direction direction, const FlowTuple& flow) const {
-  for (const PolicyEntry& e : entries_) {
-    if (e.policy.direction == direction && e.policy.selector.Matches(flow)) return &e;
+void Spd::Flush() {
+  entries_.clear();
+  orderOf_.clear();
+  for (int d = 0; d < 2; ++d) {
+    exact_[d].clear();
+    inexact_[d].clear();
+  }
+}
+
+const PolicyEntry* Spd::FirstMatch(const Chain& chain, const FlowTuple& flow,
+                                   const Order* before) const {
+  for (const Order& order : chain) {
+    if (before && !(order < *before)) return nullptr;
+    const PolicyEntry& e = entries_.at(order);
+    if (e.policy.selector.Matches(flow)) return &e;
   }
   return nullptr;
 }
 
-const PolicyEntry* Spd::Find(PolicyId id) const {
-  for (const PolicyEntry& e : entries_) {
-    if (e.id == id) return &e;
+const PolicyEntry* Spd::Lookup(Direction direction, const FlowTuple& flow) const {
+  const int d = int(direction);
+  const PolicyEntry* exact = nullptr;
+  if (!flow.ipv6) {
+    auto chain = exact_[d].find(uint64_t(flow.src.Get()) << 32 | flow.dst.Get());
+    if (chain != exact_[d].end()) exact = FirstMatch(chain->second, flow, nullptr);
   }
-  return nullptr;
+  const Order exactOrder = exact ? Order{exact->policy.priority, exact->id} : Order{};
+  const PolicyEntry* inexact = FirstMatch(inexact_[d], flow, exact ? &exactOrder : nullptr);
+  return inexact ? inexact : exact;
+}
+
+const PolicyEntry* Spd::Find(PolicyId id) const {
+  auto order = orderOf_.find(id);
+  return order == orderOf_.end() ? nullptr : &entries_.at(order->second);
+}
+
+std::vector<const PolicyEntry*> Spd::Entries() const {
+  std::vector<const PolicyEntry*> all;
+  all.reserve(entries_.size());
+  for (const auto& [order, entry] : entries_) all.push_back(&entry);
+  return all;
 }
 
 namespace {

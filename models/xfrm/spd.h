@@ -3,8 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "policy.h"
@@ -27,22 +31,39 @@ struct PolicyEntry {
   std::optional<ns3::Ipv4Address> ipv4Peer;
 };
 
+// Policies are evaluated in (priority, insertion) order and the first match
+// wins. As in Linux (net/xfrm/xfrm_policy.c: xfrm_policy_init hashes
+// policies whose selectors have full-length prefixes, dbits4 = sbits4 = 32,
+// in policy_bydst; the others stay inexact), host-to-host IPv4 policies are
+// found by their two addresses, so that a lookup reads the policies between
+// two hosts and the inexact ones, not the whole database.
 class Spd {
  public:
   // Adds a policy and returns its id (never 0).
   PolicyId Add(const Policy& policy);
   bool Remove(PolicyId id);
-  void Flush() { entries_.clear(); }
+  void Flush();
 
   // The winning policy for a packet, or nullptr when none matches.
   const PolicyEntry* Lookup(Direction direction, const FlowTuple& flow) const;
   const PolicyEntry* Find(PolicyId id) const;
   // In evaluation order: priority, then insertion.
-  const std::vector<PolicyEntry>& Entries() const { return entries_; }
+  std::vector<const PolicyEntry*> Entries() const;
   size_t Size() const { return entries_.size(); }
 
  private:
-  std::vector<PolicyEntry> entries_;
+  using Order = std::pair<uint32_t, PolicyId>;  // priority, then insertion
+  using Chain = std::set<Order>;
+  // The two addresses of a host-to-host IPv4 selector, or nullopt.
+  static std::optional<uint64_t> HostPair(const Selector& selector);
+  const PolicyEntry* FirstMatch(const Chain& chain, const FlowTuple& flow,
+                                const Order* before) const;
+  Chain& ChainOf(const PolicyEntry& entry);
+
+  std::map<Order, PolicyEntry> entries_;
+  std::unordered_map<PolicyId, Order> orderOf_;
+  std::unordered_map<uint64_t, Chain> exact_[2];  // by Direction, then HostPair
+  Chain inexact_[2];                              // by Direction
   PolicyId nextId_ = 1;
 };
 

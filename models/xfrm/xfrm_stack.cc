@@ -300,7 +300,7 @@ XfrmStack::OutboundDecision XfrmStack::DecideOutbound(const FlowTuple& flow) con
   if (entry->policy.action == PolicyAction::kDiscard) return {Kind::kDiscard, 0};
   const State* state = FindOutboundState(*entry, flow);
   if (!state) return {Kind::kNoState, 0};
-  return {Kind::kProtected, state->config.spi};
+  return {Kind::kProtected, state->config.spi, state};
 }
 
 State* XfrmStack::FindOutboundState(const PolicyEntry& entry, const FlowTuple& flow) const {

@@ -132,7 +132,8 @@ class XfrmStack : public ns3::Object {
   // sending anything: the per-pair SA state of the lifecycle measurements.
   struct OutboundDecision {
     enum class Kind { kClear, kDiscard, kNoState, kProtected } kind = Kind::kClear;
-    uint32_t spi = 0;  // kProtected: the state the packet would leave on
+    uint32_t spi = 0;              // kProtected: the state the packet would leave on
+    const State* state = nullptr;  // kProtected: that state
   };
   OutboundDecision DecideOutbound(const FlowTuple& flow) const;
 
