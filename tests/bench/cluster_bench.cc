@@ -4,7 +4,6 @@
 // simulated underlay packets per wall second, the ratios Full / Disabled and
 // Full IPv6 / Full IPv4, and peak RSS per node. Each run is a forked child so
 // that its peak RSS is its own.
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,6 +14,7 @@
 
 #include "runner.h"
 #include "scenario.h"
+#include "self_usage.h"
 
 using namespace ipsecsim::harness;
 
@@ -68,11 +68,9 @@ Sample RunInChild(const Config& config, int packets) {
     Sample s;
     s.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     for (auto& [cls, n] : r.underlayPackets) s.underlayPackets += double(n);
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    s.peakRssKiB = double(u.ru_maxrss);
-    s.cpuSeconds = double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-                   double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
+    const ipsecsim::bench::SelfUsage usage = ipsecsim::bench::ReadSelfUsage();
+    s.peakRssKiB = usage.peakRssKiB;
+    s.cpuSeconds = usage.cpuSeconds;
     if (write(fd[1], &s, sizeof s) != sizeof s) _exit(1);
     _exit(0);
   }
