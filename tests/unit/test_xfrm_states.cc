@@ -131,6 +131,76 @@ BOOST_AUTO_TEST_CASE(spd_priority_and_order) {
   BOOST_TEST(!IpPrefix::Parse("10.0.0.1/33"));
 }
 
+// Host-to-host policies are found by their addresses, the others by a walk;
+// the winner is the same as one walk over all policies in (priority,
+// insertion) order would find.
+BOOST_AUTO_TEST_CASE(spd_hashed_and_inexact_policies_keep_one_order) {
+  const ns3::Ipv4Address a("10.0.0.1"), b("10.0.0.2"), c("10.0.0.3");
+  Spd spd;
+  Policy host;
+  host.selector.src = IpPrefix::Host(a);
+  host.selector.dst = IpPrefix::Host(b);
+  host.priority = 50;
+  Policy subnet;
+  subnet.selector.dst = *IpPrefix::Parse("10.0.0.0/24");
+  subnet.action = PolicyAction::kBypass;
+  subnet.priority = 60;
+  const PolicyId hostId = spd.Add(host);
+  const PolicyId subnetId = spd.Add(subnet);
+  const FlowTuple ab{a, b, 17, 1, 2};
+  const FlowTuple ac{a, c, 17, 1, 2};
+  BOOST_TEST(spd.Lookup(Direction::kOut, ab)->id == hostId);    // 50 before 60
+  BOOST_TEST(spd.Lookup(Direction::kOut, ac)->id == subnetId);  // no host policy for a -> c
+  subnet.priority = 40;
+  const PolicyId earlier = spd.Add(subnet);
+  BOOST_TEST(spd.Lookup(Direction::kOut, ab)->id == earlier);  // 40 before 50
+  BOOST_TEST(spd.Remove(earlier));
+  host.priority = 60;  // equal to the subnet's: the first added wins
+  const PolicyId laterHost = spd.Add(host);
+  BOOST_TEST(spd.Remove(hostId));
+  BOOST_TEST(spd.Lookup(Direction::kOut, ab)->id == subnetId);
+  BOOST_TEST(spd.Remove(subnetId));
+  BOOST_TEST(spd.Lookup(Direction::kOut, ab)->id == laterHost);
+  BOOST_TEST(spd.Lookup(Direction::kOut, ac) == nullptr);
+  BOOST_TEST(spd.Find(laterHost)->policy.priority == 60u);
+  BOOST_TEST(spd.Entries().size() == 1u);
+  BOOST_TEST(!spd.Remove(hostId));
+}
+
+// The outbound look-up reads the states between two hosts; the newest usable
+// one wins, and removing states keeps the indexes true.
+BOOST_AUTO_TEST_CASE(sad_outbound_by_pair_and_spis_in_use) {
+  const ns3::Ipv4Address a("10.0.0.1"), b("10.0.0.2"), c("10.0.0.3");
+  Sad sad;
+  auto config = [](ns3::Ipv4Address src, ns3::Ipv4Address dst, uint32_t spi) {
+    StateConfig s;
+    s.src = src;
+    s.dst = dst;
+    s.spi = spi;
+    s.keymat = ipsecsim::Bytes(36, uint8_t(spi));
+    return s;
+  };
+  std::string error;
+  BOOST_TEST_REQUIRE(sad.Add(config(a, b, 0x1000), ns3::Seconds(0), &error) != nullptr);
+  BOOST_TEST_REQUIRE(sad.Add(config(a, c, 0x1000), ns3::Seconds(0), &error) !=
+                     nullptr);  // same SPI
+  BOOST_TEST_REQUIRE(sad.Add(config(a, b, 0x2000), ns3::Seconds(0), &error) != nullptr);
+  SaTemplate tmpl;
+  BOOST_TEST(sad.FindOutbound(a, b, tmpl)->config.spi == 0x2000u);  // the newer
+  BOOST_TEST(sad.FindOutbound(a, c, tmpl)->config.spi == 0x1000u);
+  BOOST_TEST(sad.FindOutbound(b, a, tmpl) == nullptr);
+  BOOST_TEST(sad.UsesSpi(0x1000));
+  BOOST_TEST(!sad.UsesSpi(0x3000));
+  BOOST_TEST(bool(sad.Remove(SadKey{0x2000, b, kProtoEsp})));
+  BOOST_TEST(sad.FindOutbound(a, b, tmpl)->config.spi == 0x1000u);
+  BOOST_TEST(bool(sad.Remove(SadKey{0x1000, b, kProtoEsp})));
+  BOOST_TEST(sad.UsesSpi(0x1000));  // a -> c still has it
+  BOOST_TEST(sad.FindOutbound(a, b, tmpl) == nullptr);
+  sad.Flush();
+  BOOST_TEST(!sad.UsesSpi(0x1000));
+  BOOST_TEST(sad.FindOutbound(a, c, tmpl) == nullptr);
+}
+
 BOOST_AUTO_TEST_CASE(trap_holds_packets_then_releases_them_when_the_sa_is_added) {
   TwoHosts w(/*holdUntilSa=*/true);
   w.AddServicePolicies(17, 5001, PolicyAction::kProtect);
