@@ -8,7 +8,7 @@ namespace ipsecsim::sim {
 
 using namespace ns3;
 
-ClusterWorld::ClusterWorld(const WorldConfig& config) : config_(config) {
+ClusterWorld::ClusterWorld(const WorldConfig& config) : config_(config), plan_(config.network) {
   const uint32_t n = uint32_t(config.nodeNames.size());
   hosts_.Create(n);
   switch_ = CreateObject<Node>();

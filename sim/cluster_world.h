@@ -34,6 +34,7 @@ struct WorldConfig {
   UnderlayFamily family = UnderlayFamily::kIpv4;
   bool ovnTunnelPmtud = true;  // the release's OVN forwards the tunnel's ICMP
   bool checksums = true;       // OvnNode::SetChecksums
+  NetworkPlan network;         // cluster.network: the address plan's networks
 };
 
 struct Endpoint {
