@@ -56,6 +56,19 @@ BOOST_AUTO_TEST_CASE(defaults_are_the_installers_and_the_old_constants) {
   BOOST_TEST(a.NodeOfPodIp(Ipv4Address("10.131.255.254")) == 511u);
   BOOST_TEST(a.HostOffset(Ipv4Address("10.128.3.254")) == 510u);
   BOOST_TEST(Ipv4Address(plan.NatPublicAddress(0)) == Ipv4Address("10.0.254.1"));
+  BOOST_TEST(plan.NodeIps(false) == 65525u);  // 10.0.0.10 .. 10.0.255.254
+  BOOST_TEST(plan.NodeIps(true) == 65015u);   // 10.0.0.10 .. 10.0.254.0
+}
+
+BOOST_AUTO_TEST_CASE(nat_addresses_follow_the_machine_network) {
+  std::string why;
+  sim::NetworkPlan plan;
+  plan.machineNetwork = *sim::ParseIpv4Cidr("192.168.0.0/20", &why);
+  BOOST_TEST(sim::Ipv4Text(plan.NatPublicAddress(1)) == "192.168.14.2");
+  BOOST_TEST(plan.NodeIps(true) == 3575u);  // 192.168.0.10 .. 192.168.14.0
+  plan.machineNetwork = *sim::ParseIpv4Cidr("192.168.0.0/24", &why);
+  BOOST_TEST(plan.NatAddresses() == 0u);
+  BOOST_TEST(plan.NodeIps(false) == 245u);  // .10 .. .254
 }
 
 // The silent drop: node 513's subnet is outside 10.128.0.0/14, so its pods
@@ -129,6 +142,38 @@ BOOST_AUTO_TEST_CASE(pods_beyond_node_512_are_reached_in_a_wider_cluster_network
       BOOST_TEST(OnLink(f, link) > 0u);
     }
   }
+}
+
+// Other networks than the defaults reach IKE and the kernels: IPsec Full on
+// a 172.16.0.0/24 machine network with a /24 per node of 10.200.0.0/16.
+BOOST_AUTO_TEST_CASE(ipsec_runs_between_node_ips_of_the_given_machine_network) {
+  const std::string yaml =
+      "name: other-networks\n"
+      "cluster:\n"
+      "  ipsec: {mode: Full}\n"
+      "  network: {cluster_network: 10.200.0.0/16, host_prefix: 24, "
+      "machine_network: 172.16.0.0/24}\n"
+      "  pools: [{name: worker, nodes: 3}]\n"
+      "pods:\n"
+      "  - {name: a, node: worker-0}\n"
+      "  - {name: b, node: worker-2}\n"
+      "flows:\n"
+      "  - {name: a-to-b, from: a, to: b, packets: 20, size: 200}\n"
+      "expect:\n"
+      "  - {flow: a-to-b, verdict: encrypted}\n";
+  const harness::RunReport r = harness::RunScenario(
+      harness::LoadScenarioText(yaml, "other-networks.yaml"), harness::RunOptions{});
+  BOOST_TEST(r.AllExpectationsPass());
+  BOOST_TEST(Flow(r, "a-to-b").delivered == 20u);
+  size_t states = 0;
+  for (const harness::NodeCounters& node : r.nodes) {
+    for (const harness::ChildSaView& sa : node.childSas) {
+      BOOST_TEST(sa.src.rfind("172.16.0.1", 0) == 0u);  // 172.16.0.10 .. .12
+      BOOST_TEST(sa.dst.rfind("172.16.0.1", 0) == 0u);
+      ++states;
+    }
+  }
+  BOOST_TEST(states == 24u);  // 4 x (N - 1) per node
 }
 
 BOOST_AUTO_TEST_SUITE_END()
