@@ -355,6 +355,7 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   config.linkLoss = sc.cluster.linkLoss;
   config.checksums = options.checksums;
   config.family = UnderlayFamilyOf(sc.cluster);
+  config.network = sc.cluster.network;
   config.ovnTunnelPmtud =
       sim::ReleaseFor(*sim::OcpVersion::Parse(sc.cluster.version), sim::DaemonFixes::kStock)
           .ovnTunnelPmtud;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "lifecycle_spec.h"
+#include "network_plan.h"
 #include "platform.h"
 #include "underlay_spec.h"
 
@@ -65,6 +66,9 @@ struct ClusterSpec {
   // Libreswan nat-keepalive period of a node behind a NAT (ipsec.full.nat_keepalive); 0: none.
   double natKeepaliveSeconds = 20;
   IpFamily ipFamily = IpFamily::kIpv4;
+  // cluster.network: the cluster and machine networks and hostPrefix the
+  // address plan is computed from (install-config's defaults when absent).
+  sim::NetworkPlan network;
 };
 
 struct PodSpec {

@@ -9,9 +9,12 @@ namespace ipsecsim::harness {
 // yaml-cpp builds the whole document before the loader sees it; its time and
 // memory grow with the file.
 inline constexpr unsigned long long kMaxFileBytes = 4ULL * 1024 * 1024;
-// The address plan (sim/addressing.h) splits the cluster network 10.128.0.0/14
-// into one /23 per node: 512 nodes.
-inline constexpr int kMaxNodes = 512;
+// Nodes in all pools: Kubernetes supports clusters of up to 5000 nodes
+// (kubernetes.io, "Considerations for large clusters"), and each is a
+// simulated host with its own IP stack and link. The address plan
+// (cluster.network, sim/network_plan.h) may allow fewer: 512 with the
+// default 10.128.0.0/14 and hostPrefix 23.
+inline constexpr int kMaxNodes = 5000;
 // With IPsec every pair of nodes has its IKE SA and Child SAs (a full mesh):
 // memory and time grow with the square of the node count (100 nodes with
 // IPsec Full: 1.6 GB and 77 s of CPU to bring the mesh up).
@@ -21,9 +24,9 @@ inline constexpr int kMaxIpsecNodes = 128;
 // NICs carry.
 inline constexpr int kMinMtu = 576;
 inline constexpr int kMaxHostMtu = 9216;
-// A node's /23 holds the router port (.1), the management port (.2) and pods
-// from .3 to .510 (.511 is the broadcast address).
-inline constexpr int kMaxPodsPerNode = 508;
+// Pods on one node: what its node subnet holds (sim::NetworkPlan::PodsPerNode,
+// 508 for a /23: the router port is .1, the management port .2, pods from .3
+// to .510, .511 is the broadcast address), at most kMaxPods.
 // Every pod is an ns-3 node with its own IP stack.
 inline constexpr int kMaxPods = 5000;
 inline constexpr int kMaxFlows = 5000;

@@ -2,6 +2,7 @@
 // that the simulator only ever sees a consistent Scenario.
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -15,6 +16,7 @@
 #include "scenario.h"
 #include "scenario_lifecycle_loader.h"
 #include "scenario_limits.h"
+#include "scenario_network_loader.h"
 #include "scenario_underlay_loader.h"
 #include "scenario_units.h"
 #include "yaml_reader.h"
@@ -34,7 +36,7 @@ const std::vector<std::string> kTopKeys = {"name",  "seed",   "duration", "clust
                                            "flows", "expect", "underlay", "lifecycle"};
 const std::vector<std::string> kClusterKeys = {
     "version",   "platform",  "host_mtu", "cluster_mtu", "link_rate", "link_delay",
-    "tunnel_df", "link_loss", "pools",    "ipsec",       "ip_family"};
+    "tunnel_df", "link_loss", "pools",    "ipsec",       "ip_family", "network"};
 const std::vector<std::string> kPoolKeys = {"name", "nodes"};
 const std::vector<std::string> kIpsecKeys = {"mode", "full"};
 const std::vector<std::string> kFullKeys = {"encapsulation", "nat_keepalive"};
@@ -76,6 +78,7 @@ class ScenarioParser {
     if (auto underlay = top.Find("underlay")) {
       scenario_.underlay =
           ParseUnderlay(*underlay, scenario_.NodeNames(), {scenario_.cluster.hostMtu, ipv6});
+      CheckNatAddresses(*underlay);
     }
     if (auto lifecycle = top.Find("lifecycle")) {
       scenario_.lifecycle =
@@ -98,6 +101,32 @@ class ScenarioParser {
           "the results directory), got '" +
           scenario_.name + "'");
     }
+  }
+
+  // The NATs' public addresses come from the machine network, above the
+  // node IPs (sim::NetworkPlan::NatPublicAddress).
+  void CheckNatAddresses(const YamlValue& underlay) const {
+    const size_t nats = scenario_.underlay.nats.size();
+    if (nats == 0) return;
+    const sim::NetworkPlan& plan = scenario_.cluster.network;
+    const YamlValue at(underlay.Node()["nats"], JoinPath(underlay.Path(), "nats"), underlay.File(),
+                       underlay.Line());
+    if (plan.NatAddresses() == 0) {
+      at.Fail("expected no NATs with the machine network " + plan.machineNetwork.ToString() +
+              ": the NATs' public addresses are taken from the second-last /23 of the machine "
+              "network, so NATs need a machine network of /23 or larger");
+    }
+    if (nats > plan.NatAddresses()) {
+      at.Fail("expected at most " + std::to_string(plan.NatAddresses()) + " NATs, got " +
+              std::to_string(nats) + ": their public addresses are " +
+              sim::Ipv4Text(plan.NatPublicAddress(0)) +
+              " onwards, in the second-last /23 of "
+              "the machine network " +
+              plan.machineNetwork.ToString());
+    }
+    const std::string why =
+        NodesDoNotFit(plan, static_cast<long long>(scenario_.NodeNames().size()), true);
+    if (!why.empty()) at.Fail("expected node IPs below the NATs' public addresses: " + why);
   }
 
   void CheckIpsecMeshSize(const YamlMap& top) const {
@@ -144,6 +173,7 @@ class ScenarioParser {
     if (auto loss = cluster.Find("link_loss")) {
       spec.linkLoss = loss->AsProbability(0.5);
     }
+    if (auto network = cluster.Find("network")) spec.network = ParseNetwork(*network);
     ParsePools(cluster.Require("pools"));
     if (auto ipsec = cluster.Find("ipsec")) ParseIpsec(*ipsec);
     if (auto family = cluster.Find("ip_family")) {
@@ -178,7 +208,7 @@ class ScenarioParser {
     std::vector<YamlValue> items = value.AsList("a list of machine-config pools");
     if (items.empty()) value.Fail("expected at least one pool, e.g. {name: worker, nodes: 3}");
     std::set<std::string> names;
-    int totalNodes = 0;
+    std::vector<YamlValue> counts;
     for (const YamlValue& item : items) {
       YamlMap pool = item.AsMap(kPoolKeys, "a pool like {name: worker, nodes: 3}");
       YamlValue nameValue = pool.Require("name");
@@ -186,13 +216,6 @@ class ScenarioParser {
       PoolSpec spec;
       spec.name = nameValue.AsString("a pool name");
       spec.nodes = static_cast<int>(nodesValue.AsInteger(1, kMaxNodes, "a node count"));
-      totalNodes += spec.nodes;
-      if (totalNodes > kMaxNodes) {
-        nodesValue.Fail("expected at most " + std::to_string(kMaxNodes) +
-                        " nodes in all pools, got " + std::to_string(totalNodes) +
-                        " so far: the address plan gives each node a /23 of the cluster network "
-                        "10.128.0.0/14");
-      }
       std::string lastNode = spec.name + "-" + std::to_string(spec.nodes - 1);
       if (!IsDnsLabel(spec.name) || !IsDnsLabel(lastNode)) {
         nameValue.Fail(
@@ -205,7 +228,33 @@ class ScenarioParser {
         nameValue.Fail("expected unique pool names, '" + spec.name + "' is defined twice");
       }
       scenario_.cluster.pools.push_back(spec);
+      counts.push_back(nodesValue);
     }
+    CheckNodeCount(counts);
+  }
+
+  // The nodes in all pools fit the absolute limit and the address plan;
+  // reported at the pool where the count crosses the first limit it breaks.
+  void CheckNodeCount(const std::vector<YamlValue>& counts) const {
+    const std::vector<PoolSpec>& pools = scenario_.cluster.pools;
+    long long total = 0;
+    for (const PoolSpec& pool : pools) total += pool.nodes;
+    const sim::NetworkPlan& plan = scenario_.cluster.network;
+    const long long fit = std::min<long long>(
+        kMaxNodes, static_cast<long long>(std::min(plan.NodeSubnets(), plan.NodeIps(false))));
+    if (total <= fit) return;
+    long long sum = 0;
+    size_t at = 0;
+    while ((sum += pools[at].nodes) <= fit) ++at;
+    if (fit == kMaxNodes) {
+      counts[at].Fail("expected at most " + std::to_string(kMaxNodes) +
+                      " nodes in all pools, got " + std::to_string(total) +
+                      ": Kubernetes supports clusters of up to 5000 nodes, and every node is a "
+                      "simulated host with its own IP stack and link");
+    }
+    counts[at].Fail("expected at most " + std::to_string(fit) +
+                    " nodes in all pools for the address plan, got " + std::to_string(total) +
+                    ": " + NodesDoNotFit(plan, total, false));
   }
 
   void ParseIpsec(const YamlValue& value) {
@@ -309,6 +358,7 @@ class ScenarioParser {
   void ParsePods(const YamlValue& value) {
     std::set<std::string> nodes = NodeSet();
     std::map<std::string, int> podsOnNode;
+    const long long maxPodsPerNode = MaxPodsPerNode(scenario_.cluster.network);
     const std::vector<YamlValue> items = value.AsList("a list of pods");
     if (items.size() > size_t(kMaxPods)) {
       value.Fail("expected at most " + std::to_string(kMaxPods) + " pods, got " +
@@ -341,10 +391,13 @@ class ScenarioParser {
         nodeValue.Fail("expected a node of the cluster (" + NodeSummary() + "), got '" + spec.node +
                        "'");
       }
-      if (++podsOnNode[spec.node] > kMaxPodsPerNode) {
-        nodeValue.Fail("expected at most " + std::to_string(kMaxPodsPerNode) + " pods on node '" +
-                       spec.node +
-                       "': its /23 of the cluster network has addresses .3 to .510 for pods");
+      if (++podsOnNode[spec.node] > maxPodsPerNode) {
+        const sim::NetworkPlan& plan = scenario_.cluster.network;
+        const uint64_t last = (uint64_t(1) << (32 - plan.hostPrefix)) - 2;
+        nodeValue.Fail("expected at most " + std::to_string(maxPodsPerNode) + " pods on node '" +
+                       spec.node + "': its /" + std::to_string(plan.hostPrefix) +
+                       " of the cluster network has addresses .3 to ." + std::to_string(last) +
+                       " for pods (host_prefix " + std::to_string(plan.hostPrefix) + ")");
       }
       if (auto host = pod.Find("host_network")) spec.hostNetwork = host->AsBool();
       scenario_.pods.push_back(spec);

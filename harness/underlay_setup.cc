@@ -46,8 +46,8 @@ std::string PublicAddressText(Ptr<natt::NaptBox> box) {
 
 }  // namespace
 
-Ipv4Address NatPublicAddress(size_t n) {
-  return Ipv4Address(sim::AddressPlan().machineNetwork.Get() + 0xFE00 + uint32_t(n) + 1);
+Ipv4Address NatPublicAddress(const sim::NetworkPlan& plan, size_t n) {
+  return Ipv4Address(plan.NatPublicAddress(uint32_t(n)));
 }
 
 UnderlayInstallation InstallUnderlay(const Scenario& sc, sim::ClusterWorld& world) {
@@ -67,9 +67,10 @@ UnderlayInstallation InstallUnderlay(const Scenario& sc, sim::ClusterWorld& worl
       const uint32_t i = index.at(node);
       auto box = CreateObject<natt::NaptBox>();
       box->SetAttribute("UdpIdleTimeout", TimeValue(Seconds(nat.udpTimeoutSeconds)));
+      const Ipv4Address publicAddress = NatPublicAddress(sc.cluster.network, n);
       natt::NaptPlacement placement =
-          natt::SpliceNapt(DynamicCast<CsmaNetDevice>(world.Nic(i)), NatPublicAddress(n), box);
-      world.ReachVia(i, NatPublicAddress(n),
+          natt::SpliceNapt(DynamicCast<CsmaNetDevice>(world.Nic(i)), publicAddress, box);
+      world.ReachVia(i, publicAddress,
                      Mac48Address::ConvertFrom(placement.natOutside->GetAddress()));
       uplinks[i].farSide = placement.natInside;
       out.nats.push_back({nat.name, node, box});

@@ -31,8 +31,9 @@ struct UnderlayInstallation {
   std::vector<std::string> Report() const;
 };
 
-// The public address of the scenario's n-th NAT (n from 0): 10.0.254.(n+1).
-ns3::Ipv4Address NatPublicAddress(size_t n);
+// The public address of the scenario's n-th NAT (n from 0) in the machine
+// network (sim::NetworkPlan::NatPublicAddress): 10.0.254.(n+1) in 10.0.0.0/16.
+ns3::Ipv4Address NatPublicAddress(const sim::NetworkPlan& plan, size_t n);
 
 // Must run before IPsec is installed: nodes behind a NAT are reached at its
 // public address from then on (ClusterWorld::ReachVia).

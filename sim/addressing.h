@@ -1,8 +1,10 @@
-// The cluster's address plan: node IPs on the machine network, a /23 of the
-// cluster network per node, and in it the OVN router port (.1), the
-// management port ovn-k8s-mp0 (.2) and the pods (.3 onwards). With an IPv6
-// underlay each node also has an IPv6 node IP on fd00:10::/64, at the same
-// host number as its IPv4 one (fd00:10::a for 10.0.0.10).
+// The cluster's address plan, computed from the scenario's networks
+// (cluster.network, network_plan.h): node IPs on the machine network, one
+// node subnet of the cluster network per node (a /hostPrefix, node i's is
+// the i-th), and in it the OVN router port (.1), the management port
+// ovn-k8s-mp0 (.2) and the pods (.3 onwards). With an IPv6 underlay each
+// node also has an IPv6 node IP on fd00:10::/64, at the same host number as
+// its IPv4 one (fd00:10::a for 10.0.0.10).
 #pragma once
 
 #include <ns3/ipv4-address.h>
@@ -11,14 +13,26 @@
 
 #include <cstdint>
 
+#include "network_plan.h"
+
 namespace ipsecsim::sim {
 
 struct AddressPlan {
-  ns3::Ipv4Address machineNetwork{"10.0.0.0"};
-  ns3::Ipv4Mask machineMask{"255.255.0.0"};
-  ns3::Ipv4Address clusterNetwork{"10.128.0.0"};
-  ns3::Ipv4Mask clusterMask{"255.252.0.0"};       // 10.128.0.0/14
-  ns3::Ipv4Mask nodeSubnetMask{"255.255.254.0"};  // hostPrefix 23
+  AddressPlan() : AddressPlan(NetworkPlan{}) {}
+  explicit AddressPlan(const NetworkPlan& plan)
+      : machineNetwork(plan.machineNetwork.address),
+        machineMask(plan.machineNetwork.Mask()),
+        clusterNetwork(plan.clusterNetwork.address),
+        clusterMask(plan.clusterNetwork.Mask()),
+        nodeSubnetMask(NetworkPlan::PrefixMask(plan.hostPrefix)),
+        hostBits(uint32_t(32 - plan.hostPrefix)) {}
+
+  ns3::Ipv4Address machineNetwork;
+  ns3::Ipv4Mask machineMask;
+  ns3::Ipv4Address clusterNetwork;
+  ns3::Ipv4Mask clusterMask;
+  ns3::Ipv4Mask nodeSubnetMask;  // /hostPrefix
+  uint32_t hostBits;             // 32 - hostPrefix
 
   ns3::Ipv4Address NodeIp(uint32_t nodeIndex) const {
     return ns3::Ipv4Address(machineNetwork.Get() + 10 + nodeIndex);
@@ -45,7 +59,7 @@ struct AddressPlan {
     return false;
   }
   ns3::Ipv4Address NodeSubnet(uint32_t nodeIndex) const {
-    return ns3::Ipv4Address(clusterNetwork.Get() + (nodeIndex << 9));
+    return ns3::Ipv4Address(clusterNetwork.Get() + (nodeIndex << hostBits));
   }
   ns3::Ipv4Address RouterPortIp(uint32_t nodeIndex) const {
     return ns3::Ipv4Address(NodeSubnet(nodeIndex).Get() + 1);
@@ -57,9 +71,12 @@ struct AddressPlan {
     return ns3::Ipv4Address(NodeSubnet(nodeIndex).Get() + 3 + podIndex);
   }
   bool InClusterNetwork(ns3::Ipv4Address a) const { return clusterMask.IsMatch(a, clusterNetwork); }
-  // Which node's /23 an address of the cluster network belongs to.
-  uint32_t NodeOfPodIp(ns3::Ipv4Address a) const { return (a.Get() - clusterNetwork.Get()) >> 9; }
-  static constexpr uint32_t kMaxNodes = 512;  // /14 split into /23s
+  // Which node's subnet an address of the cluster network belongs to.
+  uint32_t NodeOfPodIp(ns3::Ipv4Address a) const {
+    return (a.Get() - clusterNetwork.Get()) >> hostBits;
+  }
+  // An address's offset in its node subnet (.1 is 1).
+  uint32_t HostOffset(ns3::Ipv4Address a) const { return a.Get() & ~nodeSubnetMask.Get(); }
 };
 
 // OVN-Kubernetes derives a pod's MAC from its IP: 0a:58:<IPv4 bytes>.

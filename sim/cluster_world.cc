@@ -8,7 +8,7 @@ namespace ipsecsim::sim {
 
 using namespace ns3;
 
-ClusterWorld::ClusterWorld(const WorldConfig& config) : config_(config) {
+ClusterWorld::ClusterWorld(const WorldConfig& config) : config_(config), plan_(config.network) {
   const uint32_t n = uint32_t(config.nodeNames.size());
   hosts_.Create(n);
   switch_ = CreateObject<Node>();
@@ -22,7 +22,12 @@ ClusterWorld::ClusterWorld(const WorldConfig& config) : config_(config) {
     nics_.Add(link.Get(0));
     switchPorts_.Add(link.Get(1));
   }
-  BridgeHelper().Install(switch_, switchPorts_);
+  underlaySwitch_ = std::make_unique<UnderlaySwitch>(switch_);
+  for (uint32_t i = 0; i < n; ++i) {
+    underlaySwitch_->AddPort(switchPorts_.Get(i));
+    underlaySwitch_->Attach(Mac48Address::ConvertFrom(nics_.Get(i)->GetAddress()),
+                            switchPorts_.Get(i));
+  }
   if (config.linkLoss > 0) {
     for (uint32_t i = 0; i < n; ++i) {
       Ptr<RateErrorModel> loss = CreateObject<RateErrorModel>();
@@ -83,6 +88,7 @@ Address ClusterWorld::UnderlayIp(uint32_t i) const {
 
 void ClusterWorld::ReachVia(uint32_t i, Ipv4Address publicAddress, Mac48Address mac) {
   reachVia_[i] = NatFront{publicAddress, mac};
+  underlaySwitch_->Attach(mac, switchPorts_.Get(i));
 }
 
 Ipv4Address ClusterWorld::ReachableAddress(uint32_t i) const {

@@ -1,10 +1,9 @@
 // The cluster world on ns-3: nodes whose NICs are each cabled to a port of
-// one underlay switch (a learning bridge), each node with its OVN data path
+// one underlay switch (underlay_switch.h), each node with its OVN data path
 // (ovn_node.h); cluster-network pods with their own IP stacks; host-network
 // pods on their node's stack.
 #pragma once
 
-#include <ns3/bridge-module.h>
 #include <ns3/core-module.h>
 #include <ns3/csma-module.h>
 #include <ns3/internet-module.h>
@@ -17,6 +16,7 @@
 
 #include "addressing.h"
 #include "ovn_node.h"
+#include "underlay_switch.h"
 
 namespace ipsecsim::sim {
 
@@ -34,6 +34,7 @@ struct WorldConfig {
   UnderlayFamily family = UnderlayFamily::kIpv4;
   bool ovnTunnelPmtud = true;  // the release's OVN forwards the tunnel's ICMP
   bool checksums = true;       // OvnNode::SetChecksums
+  NetworkPlan network;         // cluster.network: the address plan's networks
 };
 
 struct Endpoint {
@@ -101,6 +102,7 @@ class ClusterWorld : public ClusterDirectory {
   ns3::Ptr<ns3::Node> switch_;
   ns3::NetDeviceContainer nics_;
   ns3::NetDeviceContainer switchPorts_;
+  std::unique_ptr<UnderlaySwitch> underlaySwitch_;
   ns3::CsmaHelper csma_;
   std::vector<std::unique_ptr<OvnNode>> ovn_;
   std::vector<ns3::Ptr<ns3::RateErrorModel>> losses_;  // cluster.link_loss, one per link

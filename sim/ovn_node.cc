@@ -256,7 +256,7 @@ void OvnNode::SendGeneve(Ptr<Packet> ipPacket, const Ipv4Header& ip, uint32_t re
   ipPacket->AddHeader(eth);
   geneve::GeneveHeader g;
   g.SetVni(remoteNode + 1);  // the remote logical switch's tunnel key
-  g.SetPorts(1, uint16_t(ip.GetDestination().Get() & 0x1FF));
+  g.SetPorts(1, uint16_t(plan_.HostOffset(ip.GetDestination()) & 0xFFFF));
   ipPacket->AddHeader(g);
   ++counters_.geneveSent;
   tunnelInner_ = inner;
