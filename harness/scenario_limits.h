@@ -15,10 +15,11 @@ inline constexpr unsigned long long kMaxFileBytes = 4ULL * 1024 * 1024;
 // (cluster.network, sim/network_plan.h) may allow fewer: 512 with the
 // default 10.128.0.0/14 and hostPrefix 23.
 inline constexpr int kMaxNodes = 5000;
-// With IPsec every pair of nodes has its IKE SA and Child SAs (a full mesh):
-// memory and time grow with the square of the node count (100 nodes with
-// IPsec Full: 1.6 GB and 77 s of CPU to bring the mesh up).
-inline constexpr int kMaxIpsecNodes = 128;
+// With IPsec every pair of nodes has its IKE SAs and Child SAs (a full mesh):
+// memory and time grow with the square of the node count. An install with
+// modelled IKE crypto costs about 77 KiB per node pair (bench_scale,
+// results/scale/): 512 nodes, 130,816 pairs, need about 10 GiB.
+inline constexpr int kMaxIpsecNodes = 512;
 // MTUs: none below 576, the IPv4 minimum; cluster.host_mtu and a machine MTU
 // the MTU change procedure sets at most 9216, the jumbo frame the simulated
 // NICs carry.
