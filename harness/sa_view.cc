@@ -71,6 +71,13 @@ std::vector<ChildSaView> ReadChildSas(const xfrm::XfrmStack& stack, const ike::I
       owner[c.spiOut] = {c.name, "out"};
     }
   }
+  // The protect policies' selectors by (direction, reqid), in evaluation order.
+  std::map<std::pair<xfrm::Direction, uint32_t>, std::vector<std::string>> selectors;
+  for (const xfrm::PolicyEntry* e : stack.Policies().Entries()) {
+    const xfrm::Policy& p = e->policy;
+    if (p.action == xfrm::PolicyAction::kProtect && p.tmpl.reqid != 0)
+      selectors[{p.direction, p.tmpl.reqid}].push_back(p.selector.ToString());
+  }
   std::vector<ChildSaView> out;
   for (const xfrm::State* state : stack.States().All()) {
     const xfrm::StateConfig& c = state->config;
@@ -90,12 +97,8 @@ std::vector<ChildSaView> ReadChildSas(const xfrm::XfrmStack& stack, const ike::I
     if (c.encap) sa.encapsulation = "UDP " + std::to_string(c.encap->dstPort);
     const xfrm::Direction direction =
         sa.direction == "in" ? xfrm::Direction::kIn : xfrm::Direction::kOut;
-    for (const xfrm::PolicyEntry* e : stack.Policies().Entries()) {
-      const xfrm::Policy& p = e->policy;
-      if (p.action == xfrm::PolicyAction::kProtect && p.direction == direction &&
-          p.tmpl.reqid == c.reqid && c.reqid != 0)
-        sa.trafficSelectors.push_back(p.selector.ToString());
-    }
+    if (auto it = selectors.find({direction, c.reqid}); it != selectors.end() && c.reqid != 0)
+      sa.trafficSelectors = it->second;
     sa.installedSeconds = state->addTime.GetSeconds();
     sa.softLifetimeSeconds = c.lifetime.softTime.GetSeconds();
     sa.hardLifetimeSeconds = c.lifetime.hardTime.GetSeconds();
