@@ -5,13 +5,14 @@
 
 #include "bytes.h"
 #include "flow_marker.h"
+#include "protocol_ports.h"
 
 namespace ipsecsim::harness {
 
 namespace {
 constexpr uint8_t kUdp = 17, kEsp = 50;
 constexpr uint8_t kHopByHop = 0, kRouting = 43, kFragment = 44, kDestinationOptions = 60;
-constexpr uint16_t kIkePort = 500, kNattPort = 4500, kGenevePort = 6081;
+constexpr uint16_t kIkePort = ports::kIke, kNattPort = ports::kNatt, kGenevePort = ports::kGeneve;
 constexpr size_t kIpv6Header = 40, kFragmentHeader = 8, kExtensionUnit = 8;
 
 uint32_t U32(const uint8_t* p) { return uint32_t(GetU16(p)) << 16 | GetU16(p + 2); }

@@ -6,6 +6,7 @@
 
 #include "ipv4_view.h"
 #include "preflight_merge.h"
+#include "protocol_ports.h"
 #include "underlay_rules.h"
 
 namespace ipsecsim::harness {
@@ -17,8 +18,8 @@ struct Traffic {
   uint8_t protocol;
   uint16_t port;  // 0: none
 };
-const Traffic kTraffic[] = {{"udp/500", "UDP 500 (IKE)", natt::kProtoUdp, 500},
-                            {"udp/4500", "UDP 4500 (NAT-T)", natt::kProtoUdp, 4500},
+const Traffic kTraffic[] = {{"udp/500", "UDP 500 (IKE)", natt::kProtoUdp, ports::kIke},
+                            {"udp/4500", "UDP 4500 (NAT-T)", natt::kProtoUdp, ports::kNatt},
                             {"esp", "ESP (IP protocol 50)", natt::kProtoEsp, 0}};
 
 // Where a packet stops, or the condition it passes under.
@@ -162,8 +163,8 @@ class PreflightBuilder {
       // Harmless when the receiver can open the mapping: it can reach the sender.
       return eval_.Evaluate(b, a, t).has_value();
     }
-    if (t.port == 500) return true;
-    return eval_.Encapsulated(a, b) == (t.port == 4500);
+    if (t.port == ports::kIke) return true;
+    return eval_.Encapsulated(a, b) == (t.port == ports::kNatt);
   }
 
   // Names the pair as {a} and {b}, so that findings of one node with every
@@ -181,11 +182,11 @@ class PreflightBuilder {
                  : "{b} cannot open its NAT mapping towards {a}, its own packets are stopped by " +
                        back->cause + ": no IKE SA, Geneve between them is dropped";
     }
-    if (t.port == 500) {
+    if (t.port == ports::kIke) {
       return "IKE cannot be negotiated between {a} and {b}: no SA, Geneve between them is dropped";
     }
     const bool encapsulated = eval_.Encapsulated(a, b);
-    if (t.port == 4500) {
+    if (t.port == ports::kNatt) {
       return affects ? eval_.WhyEncapsulated(a, b) +
                            ": ESP travels in UDP 4500, so Geneve from {a} to {b} is dropped"
                      : "not used: encapsulation Auto and no NAT between them, ESP goes as IP "

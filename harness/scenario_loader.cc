@@ -13,6 +13,7 @@
 
 #include "network_operator.h"
 #include "ocp_zstreams.h"
+#include "protocol_ports.h"
 #include "scenario.h"
 #include "scenario_lifecycle_loader.h"
 #include "scenario_limits.h"
@@ -57,7 +58,7 @@ const std::vector<std::string> kProtocols = {"udp", "tcp", "icmp"};
 
 // UDP ports the host network of every node already uses: IKE, NAT-T and Geneve.
 // A flow to a host-network endpoint on one of them would be taken for that traffic.
-const std::set<long long> kReservedHostUdpPorts = {500, 4500, 6081};
+const std::set<long long> kReservedHostUdpPorts = {ports::kIke, ports::kNatt, ports::kGeneve};
 
 class ScenarioParser {
  public:

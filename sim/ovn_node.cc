@@ -9,6 +9,7 @@
 #include "geneve_header.h"
 #include "icmp_frag_needed.h"
 #include "mtu_arithmetic.h"
+#include "protocol_ports.h"
 #include "underlay_egress.h"
 #include "xfrm_stack.h"
 
@@ -21,7 +22,7 @@ namespace {
 constexpr uint16_t kIpv4EtherType = 0x0800;
 constexpr uint16_t kIpv6EtherType = 0x86DD;
 constexpr uint8_t kIcmp = 1, kTcp = 6, kUdp = 17, kEsp = 50;
-constexpr uint16_t kNattPort = 4500;
+constexpr uint16_t kNattPort = ports::kNatt;
 // br-ex takes whole datagrams from the host stack and fits them to the
 // underlay MTU itself (underlay_egress.h), honouring DF.
 constexpr uint16_t kBrExDeviceMtu = 65535;

@@ -8,9 +8,11 @@
 
 #include <cstdint>
 
+#include "protocol_ports.h"
+
 namespace ipsecsim::geneve {
 
-constexpr uint16_t kUdpPort = 6081;
+constexpr uint16_t kUdpPort = ports::kGeneve;
 constexpr uint16_t kProtocolTransparentEthernet = 0x6558;
 constexpr uint16_t kOvnOptionClass = 0x0102;
 constexpr uint8_t kOvnOptionType = 0x80;  // high bit: critical option

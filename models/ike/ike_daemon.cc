@@ -15,6 +15,7 @@
 #include "ns3/simulator.h"
 #include "ns3/udp-socket-factory.h"
 #include "ns3/uinteger.h"
+#include "protocol_ports.h"
 #include "udp_encap.h"
 
 namespace ipsecsim::ike {
@@ -22,7 +23,7 @@ namespace ipsecsim::ike {
 NS_OBJECT_ENSURE_REGISTERED(IkeDaemon);
 
 namespace {
-constexpr uint16_t kIkePort = 500;
+constexpr uint16_t kIkePort = ports::kIke;
 constexpr size_t kNonEspMarkerLen = 4;
 constexpr int64_t kDefaultEpoch = 1767225600;  // 2026-01-01T00:00:00Z, as the PKI timeline
 }  // namespace

@@ -15,12 +15,13 @@
 #include "ikev2_decryption_table.h"
 #include "ip_address.h"
 #include "key_derivation.h"
+#include "protocol_ports.h"
 
 namespace ipsecsim::ike {
 
 struct Endpoint {
   IpAddress address;
-  uint16_t port = 500;
+  uint16_t port = ports::kIke;
 };
 
 struct ChildSaResult;

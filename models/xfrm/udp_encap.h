@@ -6,10 +6,11 @@
 #include <cstdint>
 
 #include "bytes.h"
+#include "protocol_ports.h"
 
 namespace ipsecsim::xfrm {
 
-constexpr uint16_t kNattPort = 4500;
+constexpr uint16_t kNattPort = ports::kNatt;
 constexpr size_t kUdpHeaderLen = 8;
 
 // UDP header (checksum 0, RFC 3948 §3.1.2) followed by the ESP bytes.
