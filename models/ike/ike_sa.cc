@@ -123,7 +123,8 @@ std::optional<Bytes> IkeSa::NextRequest() {
   if (state_ == IkeSaState::kFailed || window_.RequestOutstanding() || queued_.empty())
     return std::nullopt;
   active_ = std::move(queued_.front());
-  queued_.pop_front();
+  queued_.erase(queued_.begin());
+  if (queued_.empty()) queued_.shrink_to_fit();
   std::vector<Payload> payloads;
   for (auto& task : active_->tasks) task->BuildRequest(ctx_, payloads);
   IkeHeader header;
@@ -165,6 +166,7 @@ IkeSa::Reception IkeSa::ReceiveResponse(const Bytes& datagram, const IkeMessage&
     if (result == TaskResult::kFailed) break;
   }
   if (state_ == IkeSaState::kFailed) queued_.clear();
+  ForgetNegotiation();
   return r;
 }
 
@@ -221,7 +223,19 @@ IkeSa::Reception IkeSa::ReceiveRequest(const Bytes& datagram, const IkeMessage& 
   if (first) ctx_.initResponse = reply;
   window_.ResponseSent(h.messageId, reply);
   r.reply = std::move(reply);
+  ForgetNegotiation();
   return r;
+}
+
+void IkeSa::ForgetNegotiation() {
+  if (state_ != IkeSaState::kEstablished) return;
+  // A retransmitted IKE_AUTH is answered from the window, so nothing signs
+  // or checks the AUTH octets again, and the keys derive from SK_d onwards.
+  IkeSaContext& c = ctx_;
+  c.offeredIkeSa = SaPayload{};
+  c.dh.reset();
+  Bytes().swap(c.initRequest);
+  Bytes().swap(c.initResponse);
 }
 
 void IkeSa::TaskFinished(const IkeTask& task, TaskResult result) {
