@@ -236,6 +236,15 @@ void IkeSa::ForgetNegotiation() {
   c.dh.reset();
   Bytes().swap(c.initRequest);
   Bytes().swap(c.initResponse);
+  if (!c.keys) return;
+  // Later exchanges derive from SK_d alone; SK_p signed AUTH, and SK_e
+  // keyed the ciphers, once they exist.
+  Bytes().swap(c.keys->skeyseed);
+  Bytes().swap(c.keys->skPi);
+  Bytes().swap(c.keys->skPr);
+  if (!sealer_ || !opener_) return;
+  Bytes().swap(c.keys->skEi);
+  Bytes().swap(c.keys->skEr);
 }
 
 void IkeSa::TaskFinished(const IkeTask& task, TaskResult result) {
