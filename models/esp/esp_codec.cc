@@ -18,20 +18,23 @@ size_t BuildAad(uint8_t* aad, uint32_t spi, uint32_t seqHigh, uint32_t seqLow, b
 }
 }  // namespace
 
-std::unique_ptr<GcmKey> GcmKey::FromKeymat(const Bytes& keymat, std::string* error) {
-  size_t keyLen = keymat.size() >= kSaltLen ? keymat.size() - kSaltLen : 0;
-  if (keyLen != 16 && keyLen != 24 && keyLen != 32) {
-    if (error) {
-      *error =
-          "KEYMAT must be an AES key (16, 24 or 32 bytes) followed by a 4-byte salt, i.e. "
-          "20, 28 or 36 bytes; got " +
-          std::to_string(keymat.size());
-    }
-    return nullptr;
+bool CheckKeymat(const Bytes& keymat, std::string* error) {
+  const size_t keyLen = keymat.size() >= kSaltLen ? keymat.size() - kSaltLen : 0;
+  if (keyLen == 16 || keyLen == 24 || keyLen == 32) return true;
+  if (error) {
+    *error =
+        "KEYMAT must be an AES key (16, 24 or 32 bytes) followed by a 4-byte salt, i.e. "
+        "20, 28 or 36 bytes; got " +
+        std::to_string(keymat.size());
   }
+  return false;
+}
+
+std::unique_ptr<GcmKey> GcmKey::FromKeymat(const Bytes& keymat, std::string* error) {
+  if (!CheckKeymat(keymat, error)) return nullptr;
   std::unique_ptr<GcmKey> k(new GcmKey());
   k->keymat_ = keymat;
-  k->keyLen_ = keyLen;
+  k->keyLen_ = keymat.size() - kSaltLen;
   return k;
 }
 

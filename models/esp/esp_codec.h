@@ -32,6 +32,9 @@ inline size_t TransportOverhead(size_t payloadLen) {
 inline size_t SealedLength(size_t payloadLen) { return payloadLen + TransportOverhead(payloadLen); }
 
 // AES-GCM key material: KEYMAT = key (16, 24 or 32 bytes) || 4-byte salt.
+// Whether keymat can key a GcmKey; sets *error (when given) if not.
+bool CheckKeymat(const Bytes& keymat, std::string* error);
+
 class GcmKey {
  public:
   // Returns nullptr and sets *error when the KEYMAT length is not 20, 28 or 36.

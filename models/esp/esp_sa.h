@@ -32,6 +32,7 @@ uint64_t SeqivSalt(uint64_t seed, uint32_t spi, uint64_t destination);
 
 class OutboundSa {
  public:
+  static constexpr uint64_t kFirstSequence = 1;
   // Returns nullptr and sets *error for a bad KEYMAT.
   static std::unique_ptr<OutboundSa> Create(const SaConfig& config, std::string* error);
 
@@ -54,7 +55,7 @@ class OutboundSa {
  private:
   SaConfig config_;
   std::unique_ptr<GcmKey> key_;
-  uint64_t nextSeq_ = 1;
+  uint64_t nextSeq_ = kFirstSequence;
   uint64_t packets_ = 0;
   uint64_t bytes_ = 0;
 };

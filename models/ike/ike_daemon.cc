@@ -497,7 +497,10 @@ bool IkeDaemon::SendUdp(const Bytes& payload, Endpoint to, bool natt) {
 }
 
 std::string IkeDaemon::LogLine(const std::string& text) const {
-  return std::to_string(ns3::Simulator::Now().GetSeconds()) + "s " + m_identity.id + ": " + text;
+  std::string line =
+      std::to_string(ns3::Simulator::Now().GetSeconds()) + "s " + m_identity.id + ": " + text;
+  line.shrink_to_fit();  // the appends left up to twice its length; the log keeps every line
+  return line;
 }
 
 }  // namespace ipsecsim::ike

@@ -254,7 +254,7 @@ void IkeDaemon::CheckSequenceSpace() {
     if (!m_xfrm || !child->outboundInstalled || child->rekeying) continue;
     const xfrm::State* out = m_xfrm->States().FindInbound(
         child->sa.spiOut, Ns3AddressOf(c.config.remoteAddress), xfrm::kProtoEsp);
-    if (out && out->outbound && out->outbound->NextSequence() >= m_rekeySequence) {
+    if (out && out->NextOutboundSequence() >= m_rekeySequence) {
       m_log.push_back(LogLine(name + ": ESP out " + Hex32(child->sa.spiOut) +
                               " near the end of its sequence space"));
       StartChildRekey(c, child->sa.spiIn);

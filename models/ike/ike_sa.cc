@@ -123,7 +123,8 @@ std::optional<Bytes> IkeSa::NextRequest() {
   if (state_ == IkeSaState::kFailed || window_.RequestOutstanding() || queued_.empty())
     return std::nullopt;
   active_ = std::move(queued_.front());
-  queued_.pop_front();
+  queued_.erase(queued_.begin());
+  if (queued_.empty()) queued_.shrink_to_fit();
   std::vector<Payload> payloads;
   for (auto& task : active_->tasks) task->BuildRequest(ctx_, payloads);
   IkeHeader header;
@@ -165,6 +166,7 @@ IkeSa::Reception IkeSa::ReceiveResponse(const Bytes& datagram, const IkeMessage&
     if (result == TaskResult::kFailed) break;
   }
   if (state_ == IkeSaState::kFailed) queued_.clear();
+  ForgetNegotiation();
   return r;
 }
 
@@ -221,7 +223,28 @@ IkeSa::Reception IkeSa::ReceiveRequest(const Bytes& datagram, const IkeMessage& 
   if (first) ctx_.initResponse = reply;
   window_.ResponseSent(h.messageId, reply);
   r.reply = std::move(reply);
+  ForgetNegotiation();
   return r;
+}
+
+void IkeSa::ForgetNegotiation() {
+  if (state_ != IkeSaState::kEstablished) return;
+  // A retransmitted IKE_AUTH is answered from the window, so nothing signs
+  // or checks the AUTH octets again, and the keys derive from SK_d onwards.
+  IkeSaContext& c = ctx_;
+  c.offeredIkeSa = SaPayload{};
+  c.dh.reset();
+  Bytes().swap(c.initRequest);
+  Bytes().swap(c.initResponse);
+  if (!c.keys) return;
+  // Later exchanges derive from SK_d alone; SK_p signed AUTH, and SK_e
+  // keyed the ciphers, once they exist.
+  Bytes().swap(c.keys->skeyseed);
+  Bytes().swap(c.keys->skPi);
+  Bytes().swap(c.keys->skPr);
+  if (!sealer_ || !opener_) return;
+  Bytes().swap(c.keys->skEi);
+  Bytes().swap(c.keys->skEr);
 }
 
 void IkeSa::TaskFinished(const IkeTask& task, TaskResult result) {

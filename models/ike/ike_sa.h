@@ -4,7 +4,6 @@
 // retransmission and the kernel (xfrm) side. No ns-3 in here.
 #pragma once
 
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -94,11 +93,15 @@ class IkeSa {
   Bytes Encode(IkeHeader header, const std::vector<Payload>& payloads);
   bool MakeCiphers();
   void TaskFinished(const IkeTask& task, TaskResult result);
+  // Once established: drops what only IKE_SA_INIT and IKE_AUTH needed.
+  void ForgetNegotiation();
 
   IkeSaContext ctx_;
   IkeSaState state_ = IkeSaState::kConnecting;
   MessageWindow window_;
-  std::deque<Exchange> queued_;
+  // Not a std::deque: libstdc++ gives an empty one a 512-byte node and its
+  // map, and this queue is empty for most of an IKE SA's life.
+  std::vector<Exchange> queued_;
   std::optional<Exchange> active_;
   std::unique_ptr<SkCipher> sealer_;  // our SK_e
   std::unique_ptr<SkCipher> opener_;  // the peer's SK_e

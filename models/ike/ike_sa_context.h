@@ -6,6 +6,7 @@
 #include <cryptopp/cryptlib.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -96,7 +97,9 @@ struct IkeSaEvents {
     Bytes nonceR;
     bool initiatedHere = false;  // this node sent the CREATE_CHILD_SA request
   };
-  std::optional<IkeRekey> ikeRekey;
+  // A pointer, not an optional: every IKE SA holds an IkeSaEvents, and this
+  // would be most of its size.
+  std::unique_ptr<IkeRekey> ikeRekey;
 };
 
 struct IkeSaContext {

@@ -9,7 +9,9 @@ void MessageWindow::RequestSent(Bytes datagram) {
 
 void MessageWindow::ResponseReceived() {
   outstanding_ = false;
-  request_.clear();
+  // clear() would keep the buffer: an IKE_AUTH request with its certificate
+  // would stay allocated for the whole life of the IKE SA.
+  Bytes().swap(request_);
   ++nextRequestId_;
 }
 

@@ -95,7 +95,7 @@ class IkeRekeyTask : public IkeTask {
     rekey.nonceR = nonceR;
     rekey.initiatedHere = initiatedHere;
     sa.env->AnnounceIkeSaKeys({spiI, spiR, rekey.keys.skEi, rekey.keys.skEr});
-    sa.events.ikeRekey = std::move(rekey);
+    sa.events.ikeRekey = std::make_unique<IkeSaEvents::IkeRekey>(std::move(rekey));
   }
 
   uint64_t newSpi_ = 0;

@@ -42,20 +42,12 @@ State* Sad::Add(const StateConfig& config, ns3::Time now, std::string* error) {
     *error = what + ": a state with this SPI and destination already exists";
     return nullptr;
   }
-  esp::SaConfig sa;
-  sa.spi = config.spi;
-  sa.keymat = config.keymat;
-  sa.esn = config.esn;
-  sa.replayWindow = config.replayWindow;
-  sa.ivSalt = config.ivSalt;
   std::string why;
-  auto state = std::make_unique<State>();
-  state->outbound = esp::OutboundSa::Create(sa, &why);
-  if (state->outbound) state->inbound = esp::InboundSa::Create(sa, &why);
-  if (!state->outbound || !state->inbound) {
+  if (!esp::CheckKeymat(config.keymat, &why)) {
     *error = what + ": " + why;
     return nullptr;
   }
+  auto state = std::make_unique<State>();
   state->config = config;
   state->ipv4Src = DecodeIpv4(config.src);
   state->ipv4Dst = DecodeIpv4(config.dst);
@@ -66,6 +58,29 @@ State* Sad::Add(const StateConfig& config, ns3::Time now, std::string* error) {
   Index(raw);
   states_.emplace(key, std::move(state));
   return raw;
+}
+
+namespace {
+esp::SaConfig EspConfig(const StateConfig& config) {
+  esp::SaConfig sa;
+  sa.spi = config.spi;
+  sa.keymat = config.keymat;
+  sa.esn = config.esn;
+  sa.replayWindow = config.replayWindow;
+  sa.ivSalt = config.ivSalt;
+  return sa;
+}
+}  // namespace
+
+// Add() checked the keymat, the only thing Create() can refuse.
+esp::OutboundSa& State::Outbound() {
+  if (!outbound) outbound = esp::OutboundSa::Create(EspConfig(config), nullptr);
+  return *outbound;
+}
+
+esp::InboundSa& State::Inbound() {
+  if (!inbound) inbound = esp::InboundSa::Create(EspConfig(config), nullptr);
+  return *inbound;
 }
 
 namespace {
@@ -140,7 +155,7 @@ bool BetterOutbound(const State& state, const SaTemplate& tmpl, const State* bes
   if (c.protocol != tmpl.protocol) return false;
   if (tmpl.reqid != 0 && c.reqid != tmpl.reqid) return false;
   if (c.mode != tmpl.mode) return false;  // xfrm_state_find matches the template's mode
-  if (state.outbound->Exhausted()) return false;
+  if (state.OutboundExhausted()) return false;
   return !best || state.addOrder > best->addOrder;
 }
 }  // namespace

@@ -68,8 +68,17 @@ struct State {
   // IPv4), so that the per-packet lookups need no ns3::Address.
   std::optional<ns3::Ipv4Address> ipv4Src;
   std::optional<ns3::Ipv4Address> ipv4Dst;
+  // Made on first use: a state protects what the node sends to its
+  // destination or opens what arrives for it, nearly always only one of the
+  // two, and most states of a large mesh carry nothing at all.
   std::unique_ptr<esp::OutboundSa> outbound;
   std::unique_ptr<esp::InboundSa> inbound;
+  esp::OutboundSa& Outbound();
+  esp::InboundSa& Inbound();
+  bool OutboundExhausted() const { return outbound && outbound->Exhausted(); }
+  uint64_t NextOutboundSequence() const {
+    return outbound ? outbound->NextSequence() : esp::OutboundSa::kFirstSequence;
+  }
   uint64_t addOrder = 0;  // newer states win the outbound lookup, like Linux
   ns3::Time addTime;
   uint64_t bytes = 0;

@@ -389,7 +389,7 @@ std::optional<uint8_t> XfrmStack::Seal(State* state, Ptr<Packet> p, const FlowTu
     nextHeader = kProtoIpip;
   }
   const std::optional<size_t> espLen =
-      state->outbound->ProtectInPlace(nextHeader, espPacket, payloadLen);
+      state->Outbound().ProtectInPlace(nextHeader, espPacket, payloadLen);
   if (!espLen) {
     m_counters.Increment(XfrmStat::kOutStateSeqError);
     return std::nullopt;
@@ -568,7 +568,7 @@ void XfrmStack::ReceiveEspFrom(Ptr<Packet> p, const Header& outer, Ptr<Iface> if
     return;
   }
   const esp::InboundSa::InPlaceResult result =
-      state->inbound->ProcessInPlace(wire.data(), wire.size(), &m_counters);
+      state->Inbound().ProcessInPlace(wire.data(), wire.size(), &m_counters);
   if (!result.ok) return;  // counted by ProcessInPlace
   uint8_t* payload = wire.data() + esp::kPayloadOffset;
   if (state->config.mode == XfrmMode::kTunnel) {

@@ -96,8 +96,8 @@ BOOST_AUTO_TEST_CASE(sequence_space_triggers_a_rekey_with_pfs) {
   ns3::Simulator::Schedule(ns3::Seconds(2), [&w]() {
     const uint32_t spi = w.daemons[0]->Status("a-to-b").spiOut;
     xfrm::State* out = w.stacks[0]->States().FindInbound(spi, w.address[1], xfrm::kProtoEsp);
-    BOOST_REQUIRE(out && out->outbound);
-    out->outbound->SetNextSequence(0xC0000000ull - 5);
+    BOOST_REQUIRE(out);
+    out->Outbound().SetNextSequence(0xC0000000ull - 5);
   });
   w.Run(ns3::Seconds(3.5));
   BOOST_TEST_MESSAGE(DumpLogs(w));
