@@ -17,8 +17,9 @@ inline constexpr unsigned long long kMaxFileBytes = 4ULL * 1024 * 1024;
 inline constexpr int kMaxNodes = 5000;
 // With IPsec every pair of nodes has its IKE SAs and Child SAs (a full mesh):
 // memory and time grow with the square of the node count. An install with
-// modelled IKE crypto costs about 77 KiB per node pair (bench_scale,
-// results/scale/): 512 nodes, 130,816 pairs, need about 10 GiB.
+// modelled IKE crypto costs about 62 KiB per node pair at 100 nodes, and
+// more per pair in larger clusters (bench_scale, results/scale/): 512 nodes
+// have 130,816 pairs, at least 8 GiB.
 inline constexpr int kMaxIpsecNodes = 512;
 // MTUs: none below 576, the IPv4 minimum; cluster.host_mtu and a machine MTU
 // the MTU change procedure sets at most 9216, the jumbo frame the simulated

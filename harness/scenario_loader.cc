@@ -138,8 +138,8 @@ class ScenarioParser {
                "expected at most " + std::to_string(kMaxIpsecNodes) +
                    " nodes with IPsec Full or a lifecycle, got " + std::to_string(nodes) +
                    ": every pair of nodes has its own IKE SA, so memory and time grow with the "
-                   "square of the node count (about 77 KiB per pair of nodes: 512 nodes, "
-                   "about 10 GiB)");
+                   "square of the node count (about 62 KiB per pair of nodes at 100 nodes, "
+                   "more in larger clusters)");
   }
 
   void ParseCluster(const YamlValue& value) {
