@@ -13,8 +13,11 @@ import base64
 import glob
 import hashlib
 import os
+import shutil
 import struct
+import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 CORPUS = os.path.join(ROOT, "tests", "fuzz", "corpus")
@@ -170,6 +173,39 @@ def handmade(seeds):
                       "sk")
 
 
+def reexported_bundles(p12):
+    """The bundle re-exported by openssl at one iteration, so that the fuzz
+    target's low iteration cap does not stop it at the key derivation: PBES2
+    with AES (openssl's default), the legacy 3DES/RC2 bags, and no MAC."""
+    if not shutil.which("openssl"):
+        return
+    with tempfile.TemporaryDirectory() as scratch:
+        pem = os.path.join(scratch, "bundle.pem")
+        subprocess.run(["openssl", "pkcs12", "-in", p12, "-nodes", "-passin", "pass:", "-out", pem],
+                       check=True, capture_output=True)
+        for options in (["-iter", "1"], ["-legacy", "-iter", "1"], ["-iter", "1", "-nomac"]):
+            out = os.path.join(scratch, "out.p12")
+            subprocess.run(["openssl", "pkcs12", "-export", "-in", pem, "-passout", "pass:", "-out",
+                            out] + options, check=True, capture_output=True)
+            yield " ".join(options), open(out, "rb").read()
+
+
+def from_external_files(seeds):
+    """The readers of `ipsecsim check`, seeded with the documented external
+    endpoint files and the Libreswan reader's test configurations."""
+    external = os.path.join(ROOT, "scenarios", "external")
+    for path in sorted(glob.glob(os.path.join(external, "*.conf")) +
+                       glob.glob(os.path.join(ROOT, "tests", "data", "libreswan", "*.conf"))):
+        seeds.add("fuzz_libreswan_conf", open(path, "rb").read(), os.path.basename(path))
+    for path in sorted(glob.glob(os.path.join(external, "*.bu")) +
+                       glob.glob(os.path.join(external, "*.yaml"))):
+        seeds.add("fuzz_butane", open(path, "rb").read()[:8192], os.path.basename(path))
+    for path in sorted(glob.glob(os.path.join(external, "*.p12"))):
+        seeds.add("fuzz_pkcs12", open(path, "rb").read(), os.path.basename(path))
+        for options, bundle in reexported_bundles(path):
+            seeds.add("fuzz_pkcs12", bundle, options)
+
+
 def from_reports(seeds, directory):
     for path in glob.glob(os.path.join(directory, "*.json")) + glob.glob(
             os.path.join(directory, "*.xml")):
@@ -185,6 +221,7 @@ def main():
         from_certificates(seeds, directory)
         from_reports(seeds, directory)
     from_scenarios(seeds)
+    from_external_files(seeds)
     handmade(seeds)
     seeds.write()
 
