@@ -297,6 +297,12 @@ void IkeDaemon::OnReadable(ns3::Ptr<ns3::Socket> socket) {
   }
 }
 
+// pluto recognises a retransmission by its message ID before it spends any
+// crypto on it: an answered request gets the recorded response again, a late
+// response is dropped, and a copy of a message that is still being worked on
+// is discarded (libreswan v4.6, programs/pluto/ikev2.c is_duplicate_request
+// and is_duplicate_response; ikev2_ike_sa_init.c process_v2_IKE_SA_INIT for
+// IKE_SA_INIT). Only new messages queue for the CPU.
 void IkeDaemon::Receive(Bytes datagram, Endpoint from, IpAddress localAddress, bool viaNatt) {
   ++m_counters.received;
   auto parsed = ParseMessage(datagram);
@@ -305,10 +311,24 @@ void IkeDaemon::Receive(Bytes datagram, Endpoint from, IpAddress localAddress, b
     m_log.push_back(LogLine("malformed message dropped: " + parsed.Error().ToString()));
     return;
   }
-  const ns3::Time cost = CostOf(parsed.Value().header, datagram.size());
-  Spend(cost,
-        [this, datagram = std::move(datagram), message = std::move(parsed.Value()), from,
-         localAddress, viaNatt]() { Handle(datagram, message, from, localAddress, viaNatt); });
+  const IkeHeader& header = parsed.Value().header;
+  if (AlreadyHandled(header, from)) {
+    Handle(datagram, parsed.Value(), from, localAddress, viaNatt);
+    return;
+  }
+  const auto queued = std::make_tuple(
+      from.address, header.spiI, header.spiR, header.messageId,
+      static_cast<uint8_t>(header.flags & (header_flags::kResponse | header_flags::kInitiator)));
+  if (!m_queued.insert(queued).second) {
+    ++m_counters.busyDiscarded;
+    return;
+  }
+  const ns3::Time cost = CostOf(header, datagram.size());
+  Spend(cost, [this, queued, datagram = std::move(datagram), message = std::move(parsed.Value()),
+               from, localAddress, viaNatt]() {
+    m_queued.erase(queued);
+    Handle(datagram, message, from, localAddress, viaNatt);
+  });
 }
 
 void IkeDaemon::Handle(const Bytes& datagram, const IkeMessage& message, Endpoint from,
@@ -335,8 +355,7 @@ void IkeDaemon::Handle(const Bytes& datagram, const IkeMessage& message, Endpoin
   if (!r.replayedResponse) AfterReception(*slot);
 }
 
-IkeDaemon::SaSlot* IkeDaemon::FindSa(const IkeHeader& header, Endpoint from,
-                                     IpAddress localAddress) {
+IkeDaemon::SaSlot* IkeDaemon::KnownSa(const IkeHeader& header, Endpoint from) {
   if (!header.FromInitiator()) {  // we are the original initiator
     auto it = m_sas.find(header.spiI);
     if (it == m_sas.end() || !it->second.sa->Context().initiator) return nullptr;
@@ -351,15 +370,30 @@ IkeDaemon::SaSlot* IkeDaemon::FindSa(const IkeHeader& header, Endpoint from,
       return nullptr;
     return &it->second;
   }
-  const auto key = std::make_pair(from.address, header.spiI);
-  if (auto known = m_responderIndex.find(key); known != m_responderIndex.end())
-    return &m_sas.at(known->second);
+  auto known = m_responderIndex.find(std::make_pair(from.address, header.spiI));
+  return known == m_responderIndex.end() ? nullptr : &m_sas.at(known->second);
+}
+
+bool IkeDaemon::AlreadyHandled(const IkeHeader& header, Endpoint from) {
+  const SaSlot* slot = KnownSa(header, from);
+  if (!slot) return false;
+  const MessageWindow& window = slot->sa->Window();
+  if (header.IsResponse()) return !window.MatchesOutstanding(header.messageId);
+  return window.Classify(header.messageId) != MessageWindow::RequestKind::kNew;
+}
+
+IkeDaemon::SaSlot* IkeDaemon::FindSa(const IkeHeader& header, Endpoint from,
+                                     IpAddress localAddress) {
+  if (SaSlot* known = KnownSa(header, from)) return known;
+  const bool newInit = header.FromInitiator() && header.exchange == ExchangeType::kIkeSaInit &&
+                       !header.IsResponse() && header.spiR == 0;
+  if (!newInit) return nullptr;
   const uint64_t spiR = NewIkeSpi();
   if (localAddress.IsUnspecified()) localAddress = FirstAddress(from.address.GetFamily());
   SaSlot& slot = m_sas[spiR];
   slot.created = ns3::Simulator::Now();
   slot.sa = IkeSa::NewResponder(this, header.spiI, spiR, Endpoint{localAddress, kIkePort}, from);
-  m_responderIndex[key] = spiR;
+  m_responderIndex[std::make_pair(from.address, header.spiI)] = spiR;
   return &slot;
 }
 

@@ -41,6 +41,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -88,9 +89,10 @@ struct ConnectionStatus {
 
 struct IkeDaemonCounters {
   uint64_t received = 0;
-  uint64_t malformed = 0;   // did not parse: counted and dropped
-  uint64_t unknownSpi = 0;  // no IKE SA for the SPIs
-  uint64_t dropped = 0;     // parsed, but refused by the IKE SA (ICV, window, state)
+  uint64_t malformed = 0;      // did not parse: counted and dropped
+  uint64_t unknownSpi = 0;     // no IKE SA for the SPIs
+  uint64_t dropped = 0;        // parsed, but refused by the IKE SA (ICV, window, state)
+  uint64_t busyDiscarded = 0;  // retransmissions of a message still waiting for the CPU
   uint64_t sent = 0;
   uint64_t retransmitted = 0;      // requests sent again after a timeout
   uint64_t replayedResponses = 0;  // stored responses sent for retransmitted requests
@@ -301,6 +303,11 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   void Receive(Bytes datagram, Endpoint from, IpAddress localAddress, bool viaNatt);
   // The IKE SA the message belongs to; a new responder SA for a new IKE_SA_INIT.
   SaSlot* FindSa(const IkeHeader& header, Endpoint from, IpAddress localAddress);
+  // The IKE SA the message belongs to, if there is one; never makes one.
+  SaSlot* KnownSa(const IkeHeader& header, Endpoint from);
+  // Whether the message ID says the message was handled before: a request
+  // already answered (or older), or a response nothing waits for any more.
+  bool AlreadyHandled(const IkeHeader& header, Endpoint from);
   // The node's first address of that family (not loopback, not link-local).
   IpAddress FirstAddress(IpAddress::Family family) const;
   std::string LogLine(const std::string& text) const;
@@ -332,6 +339,8 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   IkeDaemonCounters m_counters;
   std::vector<std::string> m_log;
   ns3::Time m_busyUntil;
+  // Messages waiting for the CPU, by (peer, SPIi, SPIr, message ID, flags).
+  std::set<std::tuple<IpAddress, uint64_t, uint64_t, uint32_t, uint8_t>> m_queued;
   bool m_stopped = false;
 
   // attributes

@@ -182,6 +182,51 @@ BOOST_AUTO_TEST_CASE(lost_ike_auth_response_is_answered_again_from_the_stored_re
   BOOST_TEST(atB.packets == 3u);
 }
 
+// b's D-H takes 1.2 s, longer than a's 0.5 s retransmission timer: the
+// retransmitted IKE_SA_INIT arrives while the first copy still waits for b's
+// CPU. It is discarded, not queued and answered again, so b answers once and
+// the SA is up as soon as the first copy is done.
+BOOST_AUTO_TEST_CASE(a_retransmission_of_a_request_still_in_work_is_discarded) {
+  IkeWorld w;
+  w.daemons[1]->SetAttribute("DhCost", ns3::TimeValue(ns3::MilliSeconds(1200)));
+  w.ConfigureDefault();
+  w.Load();
+  auto& atB = StartFlow(w);
+  w.Run(ns3::Seconds(6));
+  BOOST_TEST_MESSAGE(DumpLogs(w));
+  const auto isInit = [](const WireFrame& f) { return f.IkeExchange() == kIkeSaInit; };
+  BOOST_TEST(w.Count([&](const WireFrame& f) { return isInit(f) && !f.IsIkeResponse(); }) == 2u);
+  const auto responses =
+      w.Frames([&](const WireFrame& f) { return isInit(f) && f.IsIkeResponse(); });
+  BOOST_REQUIRE_EQUAL(responses.size(), 1u);
+  // a's D-H (2 ms) before its request, then b's 1.2 s: charged once.
+  BOOST_TEST(responses[0].time < ns3::MilliSeconds(2300));
+  BOOST_TEST(w.daemons[1]->Counters().busyDiscarded == 1u);
+  BOOST_TEST(w.daemons[1]->Counters().replayedResponses == 0u);
+  BOOST_TEST(w.daemons[0]->Status("a-to-b").state == ConnectionState::kUp);
+  BOOST_TEST(atB.packets == 3u);
+}
+
+// a's D-H takes 1.2 s: its retransmission timer fires while b's response
+// waits for a's CPU, b answers the retransmitted request from its stored
+// response at once, and that second copy finds the first still in work.
+BOOST_AUTO_TEST_CASE(a_duplicate_response_behind_the_first_is_discarded) {
+  IkeWorld w;
+  w.daemons[0]->SetAttribute("DhCost", ns3::TimeValue(ns3::MilliSeconds(1200)));
+  w.ConfigureDefault();
+  w.Load();
+  auto& atB = StartFlow(w);
+  w.Run(ns3::Seconds(8));
+  BOOST_TEST_MESSAGE(DumpLogs(w));
+  BOOST_TEST(w.daemons[1]->Counters().replayedResponses == 1u);
+  BOOST_TEST(w.daemons[0]->Counters().busyDiscarded == 1u);
+  BOOST_TEST(w.Count([](const WireFrame& f) {
+    return f.IkeExchange() == kIkeAuth && !f.IsIkeResponse();
+  }) == 1u);
+  BOOST_TEST(w.daemons[0]->Status("a-to-b").state == ConnectionState::kUp);
+  BOOST_TEST(atB.packets == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(peer_down_gives_up_after_the_configured_tries) {
   IkeWorld w;
   w.daemons[0]->SetAttribute("RetransmitTries", ns3::UintegerValue(3));
