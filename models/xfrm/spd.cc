@@ -27,9 +27,9 @@ PolicyId Spd::Add(const Policy& policy) {
     entry.peer = entry.ipv4Peer ? PolicyEntry::Peer::kIpv4 : PolicyEntry::Peer::kOther;
   }
   const Order order{policy.priority, id};
-  ChainOf(entry).insert(order);
+  const PolicyEntry& stored = entries_.emplace(order, std::move(entry)).first->second;
+  ChainOf(stored).emplace(order, &stored);
   orderOf_[id] = order;
-  entries_.emplace(order, std::move(entry));
   return id;
 }
 
@@ -61,10 +61,9 @@ void Spd::Flush() {
 
 const PolicyEntry* Spd::FirstMatch(const Chain& chain, const FlowTuple& flow,
                                    const Order* before) const {
-  for (const Order& order : chain) {
+  for (const auto& [order, entry] : chain) {
     if (before && !(order < *before)) return nullptr;
-    const PolicyEntry& e = entries_.at(order);
-    if (e.policy.selector.Matches(flow)) return &e;
+    if (entry->policy.selector.Matches(flow)) return entry;
   }
   return nullptr;
 }

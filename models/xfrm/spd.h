@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -53,7 +52,8 @@ class Spd {
 
  private:
   using Order = std::pair<uint32_t, PolicyId>;  // priority, then insertion
-  using Chain = std::set<Order>;
+  // Entries by order, pointing into entries_ (a map: its nodes never move).
+  using Chain = std::map<Order, const PolicyEntry*>;
   // The two addresses of a host-to-host IPv4 selector, or nullopt.
   static std::optional<uint64_t> HostPair(const Selector& selector);
   const PolicyEntry* FirstMatch(const Chain& chain, const FlowTuple& flow,
