@@ -58,7 +58,7 @@ BOOST_DATA_TEST_CASE(inner_packets_cross_the_tunnel_with_exact_wire_lengths,
         c.outer == Family::kIpv4 ? mtu::UnderlayFamily::kIpv4 : mtu::UnderlayFamily::kIpv6;
     const auto protection = c.encap ? mtu::Protection::kEspInUdp : mtu::Protection::kEsp;
     for (const auto& ip : w.wire) {
-      BOOST_TEST(ip[0] >> 4 == (c.outer == Family::kIpv4 ? 4 : 6));
+      BOOST_TEST((ip[0] >> 4) == (c.outer == Family::kIpv4 ? 4 : 6));
       BOOST_TEST(Protocol(ip) == (c.encap ? 17 : 50));
       BOOST_TEST(Length(ip) == ExpectedLength(c));
       BOOST_TEST(Length(ip) == mtu::EspPacketLength(1000 + 8 + innerHeader, innerHeader, protection,
