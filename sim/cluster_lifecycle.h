@@ -2,8 +2,9 @@
 // operator renders NB_Global, the IPsec DaemonSets and the extension
 // MachineConfigs from its configuration object, the cluster's z-stream and
 // the pools' progress; the DaemonSet controller rolls IPsec pods node by
-// node; the Machine Config Operator cordons, drains and reboots nodes one
-// batch per pool at a time. Each IPsec pod runs its release's script
+// node; the Machine Config Operator cordons, drains and reboots up to each
+// pool's maxUnavailable nodes at a time and reports the pools' status
+// (cluster_lifecycle_pools.cc). Each IPsec pod runs its release's script
 // (cluster_lifecycle_pods.cc): it may sleep, flush the kernel's xfrm state,
 // run or restart a pluto and run ovs-monitor-ipsec. What the data plane
 // suffers follows from that sequence and from IKE itself.
