@@ -6,6 +6,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "pool_table.h"
 #include "report_text.h"
 
 namespace ipsecsim::harness {
@@ -131,6 +132,7 @@ Json LifecycleJson(const LifecycleReport& r) {
         {"policy_count", r.policyCount}}},
       {"events", events},
       {"mtu_changes", MtuChangesJson(r.mtuChanges)},
+      {"pools", PoolSnapshotsJson(r.pools)},
       {"pairs", pairs},
       {"probe_interval", r.probeInterval},
       {"probes", probes}};
@@ -174,6 +176,10 @@ std::string FormatLifecycle(const LifecycleReport& r, LifecycleDetail detail) {
       << Seconds(r.rolloutSeconds) << ", " << r.reboots
       << " reboots; NB_Global ipsec=" << (r.nbGlobalIpsec ? "true" : "false") << "\n";
   for (const std::string& w : r.warnings) out << "WARNING " << w << "\n";
+  for (const sim::PoolSnapshot& s : r.pools) {
+    out << "POOLS at " << Seconds(s.seconds) << ", after " << s.step << " (oc get mcp):\n"
+        << FormatPoolTable(s.pools);
+  }
   for (const MtuChangeLine& c : r.mtuChanges) {
     out << "MTU " << c.node << " at " << Seconds(c.seconds) << ": pod " << c.podMtuBefore << " -> "
         << c.podMtu << " (mtu " << c.interfaceMtu

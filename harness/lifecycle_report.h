@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "machine_config_pool.h"
+
 namespace ipsecsim::harness {
 
 struct TimeWindow {
@@ -76,6 +78,7 @@ struct LifecycleReport {
   uint32_t podStarts = 0;
   std::vector<LifecycleEventLine> events;
   std::vector<MtuChangeLine> mtuChanges;
+  std::vector<sim::PoolSnapshot> pools;  // after the install and at each step's end
   std::string podMtus;  // the nodes' pod MTUs at the end, distinct, ascending: "1354"
   std::vector<PairTimeline> pairs;
   double probeInterval = 0;

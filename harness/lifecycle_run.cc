@@ -3,6 +3,7 @@
 #include <ns3/simulator.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
 
 #include "cluster_certificates.h"
@@ -32,11 +33,16 @@ sim::LifecycleStep ToStep(const ProcedureStepSpec& spec) {
     case ProcedureStepSpec::Kind::kUpgrade:
       s.kind = sim::LifecycleStep::Kind::kUpgrade;
       break;
+    case ProcedureStepSpec::Kind::kWaitPools:
+      s.kind = sim::LifecycleStep::Kind::kWaitPools;
+      break;
   }
   s.body = spec.body;
   s.names = spec.names;
   s.to = spec.to;
   s.afterSeconds = spec.afterSeconds;
+  s.timeoutSeconds = spec.timeoutSeconds;
+  s.waitRollout = spec.waitRollout;
   return s;
 }
 
@@ -62,6 +68,8 @@ sim::LifecycleConfig ConfigOf(const Scenario& sc, uint64_t seed) {
     std::vector<uint32_t> nodes;
     for (int i = 0; i < pool.nodes; ++i) nodes.push_back(index++);
     c.pools.push_back(nodes);
+    c.poolNames.push_back(pool.name);
+    c.poolMaxUnavailable.push_back(pool.maxUnavailable);
   }
   return c;
 }
@@ -213,6 +221,7 @@ LifecycleReport LifecycleRun::Collect(const WireOracle& oracle) {
   r.rolloutSeconds = lifecycle_->RolloutSeconds();
   r.reboots = lifecycle_->Reboots();
   r.podStarts = lifecycle_->PodStarts();
+  r.pools = lifecycle_->PoolSnapshots();
   for (const auto& e : lifecycle_->Log()) r.events.push_back({e.seconds, e.text});
   for (const sim::PairHistory& h : sampler_->Pairs()) {
     PairTimeline p;
@@ -291,8 +300,55 @@ std::string LifecycleRun::MetricValue(const std::string& metric, const Lifecycle
   return list;  // daemonsets
 }
 
-std::vector<ExpectationResult> LifecycleRun::Check(const LifecycleReport& report) const {
+namespace {
+
+std::string SecondsText(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f s", seconds);
+  return text;
+}
+
+// A wait_pools step is the documentation's `oc get mcp` check: it passes
+// when its pools were Updated before its timeout.
+std::vector<ExpectationResult> CheckWaits(const LifecycleSpec& spec,
+                                          const sim::ClusterLifecycle& lifecycle) {
   std::vector<ExpectationResult> out;
+  const std::vector<ProcedureStepSpec>& steps = spec.steps;
+  const std::vector<sim::PoolWait>& waits = lifecycle.PoolWaits();
+  for (size_t i = 0; i < steps.size(); ++i) {
+    if (steps[i].kind != ProcedureStepSpec::Kind::kWaitPools) continue;
+    const sim::LifecycleStep step = ToStep(steps[i]);
+    ExpectationResult er;
+    er.line = steps[i].line;
+    er.flow = "step " + std::to_string(i + 1) + ": " + step.Describe();
+    char text[160];
+    std::snprintf(text, sizeof text, "Updated=True within %gs", step.timeoutSeconds);
+    er.expected = text;
+    auto w = std::find_if(waits.begin(), waits.end(),
+                          [i](const sim::PoolWait& x) { return x.step == i; });
+    if (w == waits.end()) {
+      er.actual = "never ran: the procedure stopped before it";
+    } else if (w->timedOut) {
+      er.actual = "timed out after " + SecondsText(w->ended - w->started) + ":";
+      for (const sim::PoolStatus& p : w->pools) {
+        if (p.updated) continue;
+        er.actual += " " + p.name + " Updated=False (UPDATEDMACHINECOUNT " +
+                     std::to_string(p.updatedMachineCount) + "/" + std::to_string(p.machineCount) +
+                     ")";
+      }
+    } else {
+      er.pass = true;
+      er.actual = "Updated=True after " + SecondsText(w->ended - w->started);
+    }
+    out.push_back(er);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<ExpectationResult> LifecycleRun::Check(const LifecycleReport& report) const {
+  std::vector<ExpectationResult> out = CheckWaits(*sc_.lifecycle, *lifecycle_);
   for (const LifecycleExpectationSpec& x : sc_.expectLifecycle) {
     ExpectationResult er;
     er.line = x.line;

@@ -6,17 +6,20 @@
 #include <string>
 #include <vector>
 
+#include "machine_config_pool.h"
 #include "ocp_version.h"
 
 namespace ipsecsim::harness {
 
 struct ProcedureStepSpec {
-  enum class Kind { kMergePatch, kJsonPatch, kDeleteDaemonSets, kUpgrade };
+  enum class Kind { kMergePatch, kJsonPatch, kDeleteDaemonSets, kUpgrade, kWaitPools };
   Kind kind = Kind::kMergePatch;
   std::string body;                // the patch, verbatim
-  std::vector<std::string> names;  // DaemonSets to delete
+  std::vector<std::string> names;  // DaemonSets to delete; pools to wait for (empty: all)
   sim::OcpVersion to;              // upgrade target
   double afterSeconds = 0;         // after the previous step has finished
+  double timeoutSeconds = 3600;    // wait_pools
+  bool waitRollout = true;         // false: the step ends when its command returns
   int line = 0;
 };
 
@@ -53,7 +56,7 @@ struct LifecycleSpec {
   double podStartJitterSeconds = 4;
   double podStopSeconds = 2;
   // Machine Config Operator
-  int mcoMaxUnavailable = 1;
+  sim::MaxUnavailable mcoMaxUnavailable = 1;  // pools without their own max_unavailable
   double drainSeconds = 30;
   double rebootSeconds = 90;
   double rebootJitterSeconds = 10;

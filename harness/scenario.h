@@ -48,6 +48,9 @@ enum class IpFamily { kIpv4, kIpv6 };
 struct PoolSpec {
   std::string name;  // nodes are named <name>-<index>, index from 0
   int nodes = 0;
+  // spec.maxUnavailable; absent: lifecycle.machine_config.max_unavailable.
+  std::optional<sim::MaxUnavailable> maxUnavailable;
+  int maxUnavailableLine = 0;
 };
 
 struct ClusterSpec {

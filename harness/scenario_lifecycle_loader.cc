@@ -31,11 +31,11 @@ const std::vector<std::string> kDaemonSetKeys = {"max_unavailable", "pod_start",
 const std::vector<std::string> kMachineConfigKeys = {"max_unavailable", "drain", "reboot",
                                                      "reboot_jitter", "ready"};
 const std::vector<std::string> kProcedureKeys = {"start", "steps"};
-const std::vector<std::string> kStepKeys = {
-    "merge_patch",       "json_patch", "patch_file", "oc",
-    "delete_daemonsets", "upgrade",    "type",       "after"};
-const std::vector<std::string> kActions = {"merge_patch", "json_patch",        "patch_file",
-                                           "oc",          "delete_daemonsets", "upgrade"};
+const std::vector<std::string> kStepKeys = {"merge_patch",       "json_patch", "patch_file", "oc",
+                                            "delete_daemonsets", "upgrade",    "wait_pools", "type",
+                                            "wait_rollout",      "timeout",    "after"};
+const std::vector<std::string> kActions = {"merge_patch",       "json_patch", "patch_file", "oc",
+                                           "delete_daemonsets", "upgrade",    "wait_pools"};
 
 double Positive(const YamlValue& v, const std::string& what) {
   const double s = v.AsDuration(kMaxSeconds);
@@ -59,8 +59,7 @@ void ParseDaemonSet(const YamlValue& value, LifecycleSpec& spec) {
 
 void ParseMachineConfig(const YamlValue& value, LifecycleSpec& spec) {
   YamlMap m = value.AsMap(kMachineConfigKeys, "a map such as {max_unavailable: 1, reboot: 90s}");
-  if (auto v = m.Find("max_unavailable"))
-    spec.mcoMaxUnavailable = int(v->AsInteger(1, 500, "nodes of a pool updated at once"));
+  if (auto v = m.Find("max_unavailable")) spec.mcoMaxUnavailable = ParseMaxUnavailable(*v);
   if (auto v = m.Find("drain")) spec.drainSeconds = v->AsDuration(3600);
   if (auto v = m.Find("reboot")) spec.rebootSeconds = Positive(*v, "a reboot time");
   if (auto v = m.Find("reboot_jitter")) spec.rebootJitterSeconds = v->AsDuration(3600);
@@ -111,6 +110,8 @@ class Rehearsal {
           versions_.push_back(version_);
           break;
         }
+        case ProcedureStepSpec::Kind::kWaitPools:
+          break;
       }
     } catch (const sim::OperatorDegraded& e) {
       at.Fail(std::string("the network operator will not apply this (Degraded, "
@@ -268,7 +269,7 @@ void ParseOcCommand(const YamlValue& v, ProcedureStepSpec& step) {
   step.body = command->patchFile.empty() ? command->body : PatchFileBody(v, command->patchFile);
 }
 
-ProcedureStepSpec ParseStep(const YamlValue& value) {
+ProcedureStepSpec ParseStep(const YamlValue& value, const std::vector<std::string>& pools) {
   YamlMap m = value.AsMap(kStepKeys, "a step with one of " + JoinWords(kActions));
   ProcedureStepSpec step;
   step.line = value.Line();
@@ -279,6 +280,13 @@ ProcedureStepSpec ParseStep(const YamlValue& value) {
                               std::to_string(actions));
   if (m.Has("type") && !m.Has("patch_file"))
     m.FailAt("type", "expected type only beside patch_file");
+  if (m.Has("timeout") && !m.Has("wait_pools"))
+    m.FailAt("timeout", "expected timeout only beside wait_pools");
+  if (auto v = m.Find("wait_rollout")) {
+    if (m.Has("wait_pools"))
+      v->Fail("expected wait_rollout only on a step that changes something, not on wait_pools");
+    step.waitRollout = v->AsBool();
+  }
   if (auto v = m.Find("merge_patch")) {
     step.kind = ProcedureStepSpec::Kind::kMergePatch;
     step.body = PatchBody(*v, false);
@@ -297,6 +305,17 @@ ProcedureStepSpec ParseStep(const YamlValue& value) {
       step.names.push_back(
           name.AsChoice({"ovn-ipsec", "ovn-ipsec-host", "ovn-ipsec-containerized"}));
     if (step.names.empty()) v->Fail("expected at least one DaemonSet name");
+  } else if (auto v = m.Find("wait_pools")) {
+    step.kind = ProcedureStepSpec::Kind::kWaitPools;
+    if (!(v->Node().IsScalar() && v->Node().Scalar() == "all")) {
+      for (const YamlValue& name : v->AsList("all, or a list of pool names"))
+        step.names.push_back(name.AsChoice(pools));
+      if (step.names.empty()) v->Fail("expected all, or at least one pool name");
+    }
+    if (auto t = m.Find("timeout")) {
+      step.timeoutSeconds = t->AsDuration(kMaxSeconds);
+      if (step.timeoutSeconds <= 0) t->Fail("expected a timeout greater than 0");
+    }
   } else if (auto v = m.Find("upgrade")) {
     step.kind = ProcedureStepSpec::Kind::kUpgrade;
     const std::string text = v->AsString("a version such as \"4.15\" or \"4.15.42\"");
@@ -310,17 +329,53 @@ ProcedureStepSpec ParseStep(const YamlValue& value) {
   return step;
 }
 
-void ParseProcedure(const YamlValue& value, LifecycleSpec& spec, Rehearsal& rehearsal) {
+void ParseProcedure(const YamlValue& value, LifecycleSpec& spec, Rehearsal& rehearsal,
+                    const std::vector<std::string>& pools) {
   YamlMap m = value.AsMap(kProcedureKeys, "a map {start: 30s, steps: [...]}");
   if (auto v = m.Find("start")) spec.startSeconds = v->AsDuration(kMaxSeconds);
   for (const YamlValue& item : m.Require("steps").AsList("a list of steps")) {
-    ProcedureStepSpec step = ParseStep(item);
+    ProcedureStepSpec step = ParseStep(item, pools);
     rehearsal.Apply(step, item, spec);
     spec.steps.push_back(step);
   }
 }
 
 }  // namespace
+
+// As the MCO takes spec.maxUnavailable (docs/lifecycle.md): what its
+// GetScaledValueFromIntOrPercent cannot read, or a negative value, would
+// leave the pool never updated.
+sim::MaxUnavailable ParseMaxUnavailable(const YamlValue& value) {
+  const std::string expected =
+      "a count (0..5000; 0 counts as 1) or a percentage (0%..100%) such as 1 or 25%";
+  const std::string text = value.AsString(expected);
+  static const std::regex kCount("0|[1-9][0-9]{0,3}");
+  static const std::regex kPercent("(0|[1-9][0-9]?|100)%");
+  static const std::regex kInteger("-?[0-9]+");
+  if (std::regex_match(text, kCount) && std::stoi(text) <= kMaxNodes) return std::stoi(text);
+  if (std::regex_match(text, kPercent))
+    return sim::MaxUnavailable::Percent(std::stoi(text.substr(0, text.size() - 1)));
+  const bool percent = !text.empty() && text.back() == '%';
+  const std::string number = percent ? text.substr(0, text.size() - 1) : text;
+  std::string why;
+  if (std::regex_match(number, kInteger) && number[0] == '-') {
+    why =
+        ": a negative maxUnavailable leaves the pool no capacity, so the MCO would never "
+        "update a node";
+  } else if (std::regex_match(number, kInteger)) {
+    why = percent ? ": more than 100% of a pool" : ": no pool has more than 5000 nodes";
+  } else if (percent) {
+    why =
+        ": the MCO would fail the pool's sync with \"invalid value for IntOrString: invalid "
+        "value \"" +
+        text + "\"\" and update no node";
+  } else {
+    why =
+        ": the MCO would fail the pool's sync with \"invalid value for IntOrString: invalid "
+        "type: string is not a percentage\" and update no node";
+  }
+  value.Fail("expected " + expected + ", got '" + text + "'" + why);
+}
 
 LifecycleSpec ParseLifecycle(const YamlValue& value, const InstalledCluster& installed) {
   const std::string& version = installed.version;
@@ -358,7 +413,7 @@ LifecycleSpec ParseLifecycle(const YamlValue& value, const InstalledCluster& ins
     value.Fail(std::string("cluster.ipsec at install: the API server of ") + version +
                " refuses it: " + e.what());
   }
-  if (auto v = m.Find("procedure")) ParseProcedure(*v, spec, *rehearsal);
+  if (auto v = m.Find("procedure")) ParseProcedure(*v, spec, *rehearsal, installed.pools);
   if (auto v = m.Find("libreswan")) {
     spec.libreswan = v->AsChoice({"4.5", "4.6", "4.9", "5.x"});
     bool unshipped = false;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "lifecycle_spec.h"
 #include "yaml_reader.h"
@@ -18,7 +19,12 @@ struct InstalledCluster {
   std::string ipsecConfigJson;
   int clusterMtu = 1400;
   int hostMtu = 1500;
+  std::vector<std::string> pools;  // the MachineConfigPools' names
 };
+
+// A MachineConfigPool's spec.maxUnavailable: a count (0 counts as 1, as the
+// MCO takes it) or a percentage such as 25%.
+sim::MaxUnavailable ParseMaxUnavailable(const YamlValue& value);
 
 LifecycleSpec ParseLifecycle(const YamlValue& value, const InstalledCluster& installed);
 

@@ -38,7 +38,7 @@ const std::vector<std::string> kTopKeys = {"name",  "seed",   "duration", "clust
 const std::vector<std::string> kClusterKeys = {
     "version",   "platform",  "host_mtu", "cluster_mtu", "link_rate", "link_delay",
     "tunnel_df", "link_loss", "pools",    "ipsec",       "ip_family", "network"};
-const std::vector<std::string> kPoolKeys = {"name", "nodes"};
+const std::vector<std::string> kPoolKeys = {"name", "nodes", "max_unavailable"};
 const std::vector<std::string> kIpsecKeys = {"mode", "full"};
 const std::vector<std::string> kFullKeys = {"encapsulation", "nat_keepalive"};
 const std::vector<std::string> kPodKeys = {"name", "node", "host_network"};
@@ -82,9 +82,15 @@ class ScenarioParser {
       CheckNatAddresses(*underlay);
     }
     if (auto lifecycle = top.Find("lifecycle")) {
-      scenario_.lifecycle =
-          ParseLifecycle(*lifecycle, {scenario_.cluster.version, scenario_.ipsecConfigJson,
-                                      scenario_.cluster.clusterMtu, scenario_.cluster.hostMtu});
+      std::vector<std::string> pools;
+      for (const PoolSpec& pool : scenario_.cluster.pools) pools.push_back(pool.name);
+      scenario_.lifecycle = ParseLifecycle(
+          *lifecycle, {scenario_.cluster.version, scenario_.ipsecConfigJson,
+                       scenario_.cluster.clusterMtu, scenario_.cluster.hostMtu, pools});
+    } else if (!poolMaxUnavailable_.empty()) {
+      poolMaxUnavailable_[0].Fail(
+          "expected max_unavailable only with a lifecycle: section (without one the machine "
+          "config operator updates no node)");
     }
     CheckIpsecMeshSize(top);
     if (auto pods = top.Find("pods")) ParsePods(*pods);
@@ -218,6 +224,11 @@ class ScenarioParser {
       PoolSpec spec;
       spec.name = nameValue.AsString("a pool name");
       spec.nodes = static_cast<int>(nodesValue.AsInteger(1, kMaxNodes, "a node count"));
+      if (auto m = pool.Find("max_unavailable")) {
+        spec.maxUnavailable = ParseMaxUnavailable(*m);
+        spec.maxUnavailableLine = m->Line();
+        poolMaxUnavailable_.push_back(*m);
+      }
       std::string lastNode = spec.name + "-" + std::to_string(spec.nodes - 1);
       if (!IsDnsLabel(spec.name) || !IsDnsLabel(lastNode)) {
         nameValue.Fail(
@@ -615,7 +626,8 @@ class ScenarioParser {
   }
 
   Scenario scenario_;
-  std::map<std::string, size_t> podIndex_;  // name -> index in scenario_.pods
+  std::map<std::string, size_t> podIndex_;     // name -> index in scenario_.pods
+  std::vector<YamlValue> poolMaxUnavailable_;  // the pools' max_unavailable keys
 };
 
 int LineOf(const YAML::Mark& mark) { return mark.is_null() ? 0 : mark.line + 1; }

@@ -24,6 +24,13 @@ std::string LifecycleStep::Describe() const {
       for (const std::string& n : names) list += " " + n;
       return "oc delete daemonset -n openshift-ovn-kubernetes" + list;
     }
+    case Kind::kWaitPools: {
+      std::string pools = names.empty() ? " --all" : "";
+      for (const std::string& n : names) pools += " mcp/" + n;
+      char timeout[32];
+      std::snprintf(timeout, sizeof timeout, "%gs", timeoutSeconds);
+      return "oc wait mcp" + pools + " --for=condition=Updated --timeout=" + timeout;
+    }
     case Kind::kUpgrade:
       break;
   }
@@ -158,6 +165,8 @@ void ClusterLifecycle::Install(double seconds) {
     n.hostLibreswan = !r.machineConfigs.empty();
   }
   for (PoolState& p : pools_) p.extensionDone = !r.machineConfigs.empty();
+  // Installed: every pool's status.configuration is what it renders.
+  for (size_t p = 0; p < pools_.size(); ++p) pools_[p].configuration = PoolStatuses()[p].target;
   const Wanted w = Render();
   nbIpsec_ = w.nbIpsec;
   for (const std::string& ds : w.daemonSets) daemonSets_[ds] = {config_.Version(), w.serviceCheck};
@@ -167,6 +176,7 @@ void ClusterLifecycle::Install(double seconds) {
       BootHostPluto(i);
       for (const auto& [ds, made] : daemonSets_) StartPod(i, ds, [] {});
     }
+    SnapshotPools("install");
   });
 }
 
@@ -189,6 +199,13 @@ void ClusterLifecycle::RunStep(size_t index) {
     return;
   }
   const LifecycleStep& step = steps_[index];
+  if (step.kind != LifecycleStep::Kind::kWaitPools && converging_) {
+    // Two rollouts at once are not modelled: this one starts after the
+    // earlier step's.
+    Say("step " + std::to_string(index + 1) + " waits for the earlier step's rollouts");
+    afterConverge_ = [this, index] { RunStep(index); };
+    return;
+  }
   stepsStarted_ = index + 1;
   Say(step.Describe());
   const double started = Simulator::Now().GetSeconds();
@@ -198,9 +215,17 @@ void ClusterLifecycle::RunStep(size_t index) {
     char text[64];
     std::snprintf(text, sizeof text, "step %zu done after %.1f s", index + 1, took);
     Say(text);
+    SnapshotPools(CurrentStep());
+    if (steps_[index].kind == LifecycleStep::Kind::kWaitPools && poolWaits_.back().timedOut) {
+      // oc wait exits 1: a procedure run as a script stops there.
+      finishedAt_ = Simulator::Now().GetSeconds();
+      Say("procedure stopped: step " + std::to_string(index + 1) + " timed out");
+      return;
+    }
     const double wait = index + 1 < steps_.size() ? steps_[index + 1].afterSeconds : 0;
     Simulator::Schedule(Seconds(wait), [this, index] { RunStep(index + 1); });
   };
+  if (step.kind == LifecycleStep::Kind::kWaitPools) return WaitForPools(index, next);
   try {
     switch (step.kind) {
       case LifecycleStep::Kind::kMergePatch:
@@ -218,6 +243,8 @@ void ClusterLifecycle::RunStep(size_t index) {
       case LifecycleStep::Kind::kUpgrade:
         config_.SetVersion(step.to);
         break;
+      case LifecycleStep::Kind::kWaitPools:
+        break;
     }
   } catch (const OperatorApiError& e) {
     // The loader rehearses every step, so this is not expected at run time.
@@ -225,7 +252,17 @@ void ClusterLifecycle::RunStep(size_t index) {
     finishedAt_ = Simulator::Now().GetSeconds();
     return;
   }
-  Converge(next);
+  SyncPools();  // the render controller gives the pools their new target at once
+  if (step.waitRollout) return Converge(next);
+  converging_ = true;
+  Converge([this] {
+    converging_ = false;
+    if (!afterConverge_) return;
+    const Done then = std::move(afterConverge_);
+    afterConverge_ = nullptr;
+    then();
+  });
+  next();
 }
 
 // What the operator does after its input changed: the DaemonSets, then the
@@ -356,24 +393,41 @@ void ClusterLifecycle::RollMachineConfigs(Done done) {
 }
 
 void ClusterLifecycle::RollPool(size_t pool, std::vector<uint32_t> pending, Done done) {
-  const bool wasRolling = !pending.empty();
-  RollInBatches(
-      std::move(pending), size_t(lifecycle_.timing.mcoMaxUnavailable),
-      [this](uint32_t node, Done ready) { UpdateNode(node, ready); },
-      [this, pool, wasRolling, done] {
-        if (wasRolling) {
-          pools_[pool].rolling = false;
-          pools_[pool].extensionDone = !Rendered().machineConfigs.empty();
-          ReconcileDaemonSets([] {});
-        }
-        done();
-      });
+  if (pending.empty()) return done();
+  auto finished = [this, pool, done] {
+    pools_[pool].rolling = false;
+    pools_[pool].extensionDone = !Rendered().machineConfigs.empty();
+    ReconcileDaemonSets([] {});
+    done();
+  };
+  FillPool(pool, std::make_shared<std::vector<uint32_t>>(std::move(pending)),
+           std::make_shared<size_t>(0), finished);
+}
+
+// getAllCandidateMachines: the pool's capacity is maxUnavailable less its
+// unavailable nodes, so each node that is ready again lets the next one
+// start, in node order (sortNodeList: oldest first without zone labels).
+void ClusterLifecycle::FillPool(size_t pool, std::shared_ptr<std::vector<uint32_t>> queue,
+                                std::shared_ptr<size_t> inFlight, Done done) {
+  const size_t capacity = size_t(PoolMaxUnavailable(pool));
+  while (*inFlight < capacity && !queue->empty()) {
+    const uint32_t node = queue->front();
+    queue->erase(queue->begin());
+    ++*inFlight;
+    UpdateNode(node, [this, pool, queue, inFlight, done] {
+      --*inFlight;
+      if (queue->empty() && *inFlight == 0) return done();
+      FillPool(pool, queue, inFlight, done);
+    });
+  }
 }
 
 // Cordon and drain, reboot into the new configuration, wait for Ready.
 // DaemonSet pods are not drained: the IPsec pod goes down with the node.
 void ClusterLifecycle::UpdateNode(uint32_t node, Done done) {
   SayNode(node, "cordon and drain", false);
+  nodes_[node].cordoned = true;
+  SyncPools();
   const RolloutTiming& t = lifecycle_.timing;
   Simulator::Schedule(Seconds(t.drainSeconds), [this, node, done, t] {
     SayNode(node, "reboot: " + PlutoName(node) + " dies, the kernel forgets every SA", true);
@@ -399,7 +453,9 @@ void ClusterLifecycle::UpdateNode(uint32_t node, Done done) {
       for (const auto& [ds, made] : daemonSets_) StartPod(node, ds, [] {});
       Simulator::Schedule(Seconds(t.readySeconds), [this, node, done] {
         nodes_[node].updating = false;
+        nodes_[node].cordoned = false;
         SayNode(node, "updated and ready", false);
+        SyncPools();
         done();
       });
     });

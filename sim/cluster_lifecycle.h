@@ -2,8 +2,9 @@
 // operator renders NB_Global, the IPsec DaemonSets and the extension
 // MachineConfigs from its configuration object, the cluster's z-stream and
 // the pools' progress; the DaemonSet controller rolls IPsec pods node by
-// node; the Machine Config Operator cordons, drains and reboots nodes one
-// batch per pool at a time. Each IPsec pod runs its release's script
+// node; the Machine Config Operator cordons, drains and reboots up to each
+// pool's maxUnavailable nodes at a time and reports the pools' status
+// (cluster_lifecycle_pools.cc). Each IPsec pod runs its release's script
 // (cluster_lifecycle_pods.cc): it may sleep, flush the kernel's xfrm state,
 // run or restart a pluto and run ovs-monitor-ipsec. What the data plane
 // suffers follows from that sequence and from IKE itself.
@@ -20,6 +21,7 @@
 #include "cluster_world.h"
 #include "ipsec_ike_mesh.h"
 #include "ipsec_release.h"
+#include "machine_config_pool.h"
 #include "network_operator.h"
 
 namespace ipsecsim::sim {
@@ -31,8 +33,8 @@ struct RolloutTiming {
   double podStopSeconds = 2;         // termination of an IPsec pod
   double podStartSeconds = 8;        // scheduling, image and start until pluto runs
   double podStartJitterSeconds = 4;  // each start adds a uniform draw up to this
-  // Machine Config Operator, per pool.
-  int mcoMaxUnavailable = 1;
+  // Machine Config Operator: every pool's maxUnavailable unless its own is set.
+  MaxUnavailable mcoMaxUnavailable = 1;
   double drainSeconds = 30;
   double rebootSeconds = 90;
   double readySeconds = 20;  // from the reboot to the node counting as updated
@@ -45,20 +47,37 @@ struct LifecycleConfig {
   Libreswan libreswan = Libreswan::kDefault;  // every pluto's build, instead of the release's
   RolloutTiming timing;
   std::vector<std::vector<uint32_t>> pools;  // node indexes per MachineConfigPool
+  std::vector<std::string> poolNames;        // by pool; "pool-<i>" where missing
+  // By pool, its spec.maxUnavailable; timing.mcoMaxUnavailable where missing.
+  std::vector<std::optional<MaxUnavailable>> poolMaxUnavailable;
   uint64_t seed = 1;
   bool modelledCrypto = false;
 };
 
 // One step of a procedure; each starts `afterSeconds` after the previous
-// one has finished (its rollouts complete).
+// one has finished (its rollouts complete, unless waitRollout is false).
 struct LifecycleStep {
-  enum class Kind { kMergePatch, kJsonPatch, kDeleteDaemonSets, kUpgrade };
+  enum class Kind { kMergePatch, kJsonPatch, kDeleteDaemonSets, kUpgrade, kWaitPools };
   Kind kind = Kind::kMergePatch;
   std::string body;                // patches
-  std::vector<std::string> names;  // DaemonSets
+  std::vector<std::string> names;  // DaemonSets; the pools to wait for (empty: all)
   OcpVersion to;                   // upgrade
   double afterSeconds = 0;
+  double timeoutSeconds = 3600;  // kWaitPools
+  // false: the step ends when its command returns, and its rollouts go on
+  // (a later step that is not a wait starts only once they are complete).
+  bool waitRollout = true;
   std::string Describe() const;
+};
+
+// A kWaitPools step: when it started and ended, and whether its pools were
+// all Updated by then or the timeout came first.
+struct PoolWait {
+  size_t step = 0;  // its index in the procedure
+  double started = 0;
+  double ended = 0;
+  bool timedOut = false;
+  std::vector<PoolStatus> pools;  // the pools it waited for, as they were at its end
 };
 
 // A node's MTUs changed as it rebooted into the operator's MTU configuration.
@@ -108,6 +127,12 @@ class ClusterLifecycle {
   uint32_t PodStarts() const { return podStarts_; }
   const std::vector<NodeMtuChange>& MtuChanges() const { return mtuChanges_; }
   OvnMtu NodeMtu(uint32_t node) const { return nodes_.at(node).mtu; }
+  // Every pool's status now, as `oc get mcp` would print it
+  // (cluster_lifecycle_pools.cc).
+  std::vector<PoolStatus> PoolStatuses() const;
+  // The pools after the install and at each step's end.
+  const std::vector<PoolSnapshot>& PoolSnapshots() const { return poolSnapshots_; }
+  const std::vector<PoolWait>& PoolWaits() const { return poolWaits_; }
 
  private:
   // What a DaemonSet's pods are made from: the release, and (4.15.49+)
@@ -129,6 +154,7 @@ class ClusterLifecycle {
   enum class Pluto { kNone, kHost, kContainer };
   struct NodeState {
     bool up = true;
+    bool cordoned = false;                 // unschedulable, from the drain until ready
     bool hostLibreswan = false;            // the ipsec extension is installed
     bool updating = false;                 // the MCO has yet to update it (UpdatedMachineCount)
     bool confCommented = false;            // a 4.15.49+ host pod edited /etc/ipsec.conf
@@ -140,6 +166,7 @@ class ClusterLifecycle {
   struct PoolState {
     bool extensionDone = false;  // status.configuration includes the extension
     bool rolling = false;
+    std::string configuration;  // status.configuration.name
   };
   struct Wanted {
     std::set<std::string> daemonSets;
@@ -161,6 +188,17 @@ class ClusterLifecycle {
   void ReplaceOutdatedPods(uint32_t node, Done ready);
   void RollMachineConfigs(Done done);
   void RollPool(size_t pool, std::vector<uint32_t> pending, Done done);
+  void FillPool(size_t pool, std::shared_ptr<std::vector<uint32_t>> queue,
+                std::shared_ptr<size_t> inFlight, Done done);
+  // cluster_lifecycle_pools.cc: the pools' status and the wait step.
+  std::string NodeConfig(uint32_t node) const;  // what the node booted with
+  std::string TargetConfig() const;             // what every pool renders now
+  void SyncPools();
+  void SnapshotPools(const std::string& step);
+  void WaitForPools(size_t index, Done done);
+  std::vector<PoolStatus> WaitedPools(const LifecycleStep& step) const;
+  std::string PoolName(size_t pool) const;
+  int PoolMaxUnavailable(size_t pool) const;
   void UpdateNode(uint32_t node, Done done);
   bool NodeNeedsUpdate(uint32_t node) const;
   void SetLinkUp(uint32_t node, bool up);
@@ -203,6 +241,11 @@ class ClusterLifecycle {
   uint32_t reboots_ = 0;
   uint32_t podStarts_ = 0;
   std::vector<NodeMtuChange> mtuChanges_;
+  std::vector<PoolSnapshot> poolSnapshots_;
+  std::vector<PoolWait> poolWaits_;
+  std::function<void()> poolWatcher_;  // a wait step's check, after every pool sync
+  bool converging_ = false;            // a step's rollouts still run
+  Done afterConverge_;                 // the step that waits for them
   uint64_t draws_ = 0;
   uint64_t podGenerations_ = 0;
 };

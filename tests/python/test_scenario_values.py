@@ -125,3 +125,14 @@ def test_a_sweep_reports_its_progress_as_runs_end():
                              progress=lambda done, total: calls.append((done, total)))
     assert calls == [(1, 3), (2, 3), (3, 3)]
     assert [r["seed"] for r in reports] == [1, 2, 3]
+
+
+def test_a_pool_takes_its_own_max_unavailable():
+    s = ipsecsim.Scenario("py-pools").pool("worker", 3, max_unavailable="50%")
+    assert s.to_dict()["cluster"]["pools"] == [
+        {"name": "worker", "nodes": 3, "max_unavailable": "50%"}]
+    # Without a lifecycle no pool rolls, so the loader refuses it at its key.
+    with pytest.raises(ipsecsim.ScenarioError) as err:
+        ipsecsim.run(s)
+    assert "cluster.pools[0].max_unavailable: expected max_unavailable only with a lifecycle" \
+        in str(err.value)

@@ -16,6 +16,16 @@
 
 namespace ipsecsim::testing {
 
+// The documented enable, `oc patch ... --type=merge` with ipsecConfig mode
+// Full; with waitRollout false it ends when the command returns.
+inline sim::LifecycleStep EnableFull(bool waitRollout = true) {
+  sim::LifecycleStep s;
+  s.kind = sim::LifecycleStep::Kind::kMergePatch;
+  s.body = R"({"spec":{"defaultNetwork":{"ovnKubernetesConfig":{"ipsecConfig":{"mode":"Full"}}}}})";
+  s.waitRollout = waitRollout;
+  return s;
+}
+
 struct LifecycleWorld {
   std::unique_ptr<sim::ClusterWorld> world;
   std::unique_ptr<harness::ClusterCertificates> certs;
@@ -47,6 +57,7 @@ struct LifecycleWorld {
     for (int i = 0; i < masters; ++i) m.push_back(uint32_t(i));
     for (int i = 0; i < workers; ++i) w.push_back(uint32_t(masters + i));
     config.pools = {m, w};
+    config.poolNames = {"master", "worker"};
     config.seed = seed;
     lifecycle = std::make_unique<sim::ClusterLifecycle>(
         *world, mesh, sim::NetworkOperatorConfig(*sim::OcpVersion::Parse(version), ipsecConfig),

@@ -12,10 +12,8 @@
 
 #include "mtu_arithmetic.h"
 #include "run_command.h"
+#include "scenario_run.h"
 
-using ipsecsim::test::IpsecsimBinary;
-using ipsecsim::test::MakeTempDir;
-using ipsecsim::test::RunCommand;
 namespace mtu = ipsecsim::sim::mtu;
 
 namespace {
@@ -50,21 +48,10 @@ lifecycle:
         after: 30s
 )";
 
-struct Run {
-  int exitCode;
-  std::string output;
-  nlohmann::json report;
-  std::string junit;
-};
+using Run = ipsecsim::test::ScenarioRun;
 
 Run RunText(const std::string& name, const std::string& text) {
-  const std::string dir = MakeTempDir("lifecycle-mtu");
-  const std::string file = dir + "/" + name + ".yaml";
-  std::ofstream(file) << text;
-  const auto r = RunCommand(IpsecsimBinary() + " run " + file + " --out " + dir + "/out 2>&1");
-  const std::string out = dir + "/out/" + name;
-  return {r.exitCode, r.output, nlohmann::json::parse(Read(out + "/report.json")),
-          Read(out + "/junit.xml")};
+  return ipsecsim::test::RunScenarioText("lifecycle-mtu", name, text);
 }
 
 const Run& Migration() {

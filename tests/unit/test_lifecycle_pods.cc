@@ -12,20 +12,10 @@ using sim::PairState;
 
 namespace {
 
-const char kEnable[] =
-    R"({"spec":{"defaultNetwork":{"ovnKubernetesConfig":{"ipsecConfig":{"mode":"Full"}}}}})";
-
 LifecycleStep Upgrade(const std::string& to) {
   LifecycleStep s;
   s.kind = LifecycleStep::Kind::kUpgrade;
   s.to = *sim::OcpVersion::Parse(to);
-  return s;
-}
-
-LifecycleStep Enable() {
-  LifecycleStep s;
-  s.kind = LifecycleStep::Kind::kMergePatch;
-  s.body = kEnable;
   return s;
 }
 
@@ -174,7 +164,7 @@ BOOST_AUTO_TEST_CASE(enable_on_4_15_0_creates_the_host_daemonset_everywhere_at_o
   sim::LifecycleConfig config;
   testing::LifecycleWorld w(2, 2, "4.15.0", nullptr, config, 1);
   w.lifecycle->Install(0.1);
-  w.lifecycle->RunProcedure({Enable()}, 20);
+  w.lifecycle->RunProcedure({testing::EnableFull()}, 20);
   w.RunUntil(1200);
   BOOST_TEST_REQUIRE(w.lifecycle->FinishedAt().has_value());
   BOOST_TEST(Find(w, "operator creates DaemonSet ovn-ipsec-host") >

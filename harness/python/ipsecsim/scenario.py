@@ -48,9 +48,12 @@ class Scenario:
         self._doc["cluster"] = _keys(cluster)
         self._doc["cluster"]["pools"] = []
 
-    def pool(self, name: str, nodes: int) -> "Scenario":
-        """A machine config pool of `nodes` nodes, named name-0 .. name-(nodes-1)."""
-        self._doc["cluster"]["pools"].append({"name": name, "nodes": nodes})
+    def pool(self, name: str, nodes: int, *,
+             max_unavailable: Optional[Union[int, str]] = None) -> "Scenario":
+        """A machine config pool of `nodes` nodes, named name-0 .. name-(nodes-1);
+        max_unavailable is its spec.maxUnavailable (a count, or "25%")."""
+        self._doc["cluster"]["pools"].append(
+            _keys({"name": name, "nodes": nodes, "max_unavailable": max_unavailable}))
         return self
 
     def ipsec(self, mode: Optional[str] = "Full", *, encapsulation: Optional[str] = None,
