@@ -5,9 +5,16 @@
 namespace ipsecsim::harness {
 
 std::string PrintableText(const std::string& text) {
+  // A message names the user's file, key and value; a 100 KB argument must
+  // not become a 100 KB message.
+  constexpr size_t kMaxShown = 1024;
   std::string out;
-  out.reserve(text.size());
+  out.reserve(std::min(text.size(), kMaxShown));
   for (unsigned char c : text) {
+    if (out.size() >= kMaxShown) {
+      out += "... (" + std::to_string(text.size()) + " bytes in all)";
+      break;
+    }
     if (c >= 0x20 && c != 0x7f) {
       out.push_back(char(c));
       continue;

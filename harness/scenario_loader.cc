@@ -198,7 +198,8 @@ class ScenarioParser {
   void ParseVersion(const YamlValue& value) {
     std::string version =
         value.AsString("an OpenShift/OKD version such as \"4.15\" or \"4.15.42\"");
-    static const std::regex kVersion(R"(^4\.([0-9]{1,3})(\.[0-9]{1,3})?$)");
+    // Numbers without leading zeros, as in every semantic version.
+    static const std::regex kVersion(R"(^4\.(0|[1-9][0-9]{0,2})(\.(0|[1-9][0-9]{0,2}))?$)");
     std::smatch match;
     std::string expected = "an OpenShift/OKD minor \"4.N\" or z-stream \"4.N.Z\" with " +
                            std::to_string(kMinMinorVersion) +
@@ -517,6 +518,14 @@ class ScenarioParser {
     }
     if (auto interval = flow.Find("interval"))
       spec.intervalSeconds = interval->AsDuration(kMaxSeconds);
+    if (!flow.Find("start") && scenario_.durationSeconds > 0 &&
+        spec.startSeconds >= scenario_.durationSeconds) {
+      flow.FailAt("start", "expected the flow to start before the end of the scenario (duration " +
+                               FormatSeconds(scenario_.durationSeconds) +
+                               "): it starts at the default " + FormatSeconds(spec.startSeconds) +
+                               "; give it an earlier start: or the scenario a longer "
+                               "duration:");
+    }
   }
 
   static std::string FormatSeconds(double seconds) {

@@ -6,7 +6,19 @@ namespace ipsecsim::harness {
 
 namespace {
 
-nlohmann::json Scalar(const YAML::Node& node) {
+// A number as Go's encoding/json decodes it into the API object: a float64,
+// so anything beyond its range is an error (as 1e999 is in a JSON patch).
+double Float(const YamlValue& value, const std::string& text) {
+  try {
+    return std::stod(text);
+  } catch (const std::out_of_range&) {
+    value.Fail("error decoding patch: the number " + text +
+               " is out of the range of a 64-bit float");
+  }
+}
+
+nlohmann::json Scalar(const YamlValue& value) {
+  const YAML::Node& node = value.Node();
   const std::string& text = node.Scalar();
   if (node.Tag() == "!") return text;  // quoted
   static const std::regex kNull("null|Null|NULL|~|");
@@ -21,26 +33,29 @@ nlohmann::json Scalar(const YAML::Node& node) {
     try {
       return std::stoll(text);
     } catch (const std::out_of_range&) {
-      return std::stod(text);
+      return Float(value, text);
     }
   }
-  if (std::regex_match(text, kFloat)) return std::stod(text);
+  if (std::regex_match(text, kFloat)) return Float(value, text);
   return text;
 }
 
-}  // namespace
-
-nlohmann::json YamlToJson(const YamlValue& value) {
+nlohmann::json Convert(const YamlValue& value, size_t& values) {
+  if (++values > kMaxPatchValues) {
+    value.Fail("expected a patch of at most " + std::to_string(kMaxPatchValues) +
+               " values once its YAML aliases are expanded");
+  }
   const YAML::Node& node = value.Node();
   switch (node.Type()) {
     case YAML::NodeType::Scalar:
-      return Scalar(node);
+      return Scalar(value);
     case YAML::NodeType::Sequence: {
       nlohmann::json array = nlohmann::json::array();
       size_t i = 0;
       for (const YAML::Node& item : node) {
-        array.push_back(YamlToJson(YamlValue(item, value.Path() + "[" + std::to_string(i++) + "]",
-                                             value.File(), value.Line())));
+        array.push_back(Convert(YamlValue(item, value.Path() + "[" + std::to_string(i++) + "]",
+                                          value.File(), value.Line()),
+                                values));
       }
       return array;
     }
@@ -54,13 +69,20 @@ nlohmann::json YamlToJson(const YamlValue& value) {
         const YamlValue member(entry.second, JoinPath(value.Path(), name), value.File(),
                                key.Line());
         if (object.contains(name)) member.Fail("expected each key once in a patch");
-        object[name] = YamlToJson(member);
+        object[name] = Convert(member, values);
       }
       return object;
     }
     default:
       return nullptr;
   }
+}
+
+}  // namespace
+
+nlohmann::json YamlToJson(const YamlValue& value) {
+  size_t values = 0;
+  return Convert(value, values);
 }
 
 }  // namespace ipsecsim::harness

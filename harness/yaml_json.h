@@ -9,7 +9,13 @@
 
 namespace ipsecsim::harness {
 
-// Fails at the offending value (a repeated key, a non-string key).
+// A Network object holds a few dozen values; YAML aliases can make a small
+// file stand for billions, so the expanded patch is bounded (ipsecsim's own
+// limit, far above any real patch).
+inline constexpr size_t kMaxPatchValues = 100000;
+
+// Fails at the offending value (a repeated key, a non-string key, a number
+// no JSON decoder takes, more than kMaxPatchValues values).
 nlohmann::json YamlToJson(const YamlValue& value);
 
 }  // namespace ipsecsim::harness

@@ -245,6 +245,9 @@ double YamlValue::AsDuration(double maxSeconds) const {
   std::optional<double> seconds = ParseDurationSeconds(text);
   if (!seconds) Fail(std::string("expected ") + kDurationExamples + ", got " + Describe());
   if (*seconds < 0) Fail("expected a duration that is not negative, got " + text);
+  if (*seconds > 0 && *seconds < 1e-9)
+    Fail("expected a duration of 0 or at least 1ns (the simulator counts whole nanoseconds), got " +
+         text);
   if (*seconds > maxSeconds) {
     Fail("expected a duration of at most " + std::to_string(static_cast<long long>(maxSeconds)) +
          "s, got " + text +

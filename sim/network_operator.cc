@@ -106,6 +106,43 @@ json ParsePatch(const std::string& body, const char* shape, bool (json::*ok)() c
   return patch;
 }
 
+// The API server's bounds on a JSON patch: at most maxJSONPatchOperations
+// (10000) operations (kubernetes/kubernetes,
+// staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go), and "copy"
+// operations that add at most JSONPatchMaxCopyBytes (3 MiB,
+// staging/src/k8s.io/apiserver/pkg/server/config.go), which it sets as
+// evanphx/json-patch's AccumulatedCopySizeLimit; the message is that
+// library's AccumulatedCopySizeError (errors.go).
+constexpr size_t kMaxJsonPatchOperations = 10000;
+constexpr size_t kMaxJsonPatchCopyBytes = 3 * 1024 * 1024;
+
+// Applies a JSON patch operation by operation, counting what the copies add.
+json PatchWithinBounds(const json& document, const json& patch) {
+  if (patch.size() > kMaxJsonPatchOperations) {
+    throw OperatorApiError(
+        "Request entity too large: the allowed number of operations in a JSON "
+        "patch is " +
+        std::to_string(kMaxJsonPatchOperations) + ", got " + std::to_string(patch.size()));
+  }
+  json result = document;
+  size_t copied = 0;
+  for (const json& op : patch) {
+    const json& from = Member(op, "from");
+    if (Member(op, "op") == "copy" && from.is_string()) {
+      const json::json_pointer source(from.get<std::string>());
+      if (result.contains(source)) copied += result.at(source).dump().size();
+      if (copied > kMaxJsonPatchCopyBytes) {
+        throw OperatorApiError(
+            "Unable to complete the copy, the accumulated size increase of copy is " +
+            std::to_string(copied) + ", exceeding the limit " +
+            std::to_string(kMaxJsonPatchCopyBytes));
+      }
+    }
+    result.patch_inplace(json::array({op}));
+  }
+  return result;
+}
+
 const json* IpsecConfigOf(const json& object) {
   const json::json_pointer p("/spec/defaultNetwork/ovnKubernetesConfig/ipsecConfig");
   return object.contains(p) ? &object.at(p) : nullptr;
@@ -132,13 +169,55 @@ NetworkOperatorConfig::NetworkOperatorConfig(OcpVersion version, const json& ips
   Validate(object_);
 }
 
+// The fields the Network object's schema declares (openshift/api
+// operator/v1/types_network.go: NetworkSpec with the OperatorSpec of
+// types.go inline, DefaultNetworkDefinition, OVNKubernetesConfig; the same
+// in release-4.14 b1c90a6cf, release-4.15 0a58f8c30 and release-4.16
+// 0677a8879, but for kuryrConfig, which 4.15 removed).
+const std::vector<std::string> kSpecFields = {"clusterNetwork",
+                                              "serviceNetwork",
+                                              "defaultNetwork",
+                                              "additionalNetworks",
+                                              "disableMultiNetwork",
+                                              "useMultiNetworkPolicy",
+                                              "deployKubeProxy",
+                                              "disableNetworkDiagnostics",
+                                              "kubeProxyConfig",
+                                              "exportNetworkFlows",
+                                              "migration",
+                                              "managementState",
+                                              "logLevel",
+                                              "operatorLogLevel",
+                                              "unsupportedConfigOverrides",
+                                              "observedConfig"};
+const std::vector<std::string> kOvnKubernetesFields = {"mtu",
+                                                       "genevePort",
+                                                       "hybridOverlayConfig",
+                                                       "ipsecConfig",
+                                                       "policyAuditConfig",
+                                                       "gatewayConfig",
+                                                       "v4InternalSubnet",
+                                                       "v6InternalSubnet",
+                                                       "egressIPConfig",
+                                                       "ipv4",
+                                                       "ipv6"};
+
 void NetworkOperatorConfig::Validate(const json& candidate) const {
   const IpsecRelease release = ReleaseFor(version_, DaemonFixes::kStock);
   RequireObject(candidate, "spec", "spec");
   const json& spec = Member(candidate, "spec");
+  RejectUnknown(spec, "spec", kSpecFields);
   RequireObject(spec, "defaultNetwork", "spec.defaultNetwork");
-  RequireObject(Member(spec, "defaultNetwork"), "ovnKubernetesConfig",
-                "spec.defaultNetwork.ovnKubernetesConfig");
+  const json& defaultNetwork = Member(spec, "defaultNetwork");
+  RejectUnknown(
+      defaultNetwork, "spec.defaultNetwork",
+      version_.minor <= 14
+          ? std::vector<std::string>{"type", "openshiftSDNConfig", "ovnKubernetesConfig",
+                                     "kuryrConfig"}
+          : std::vector<std::string>{"type", "openshiftSDNConfig", "ovnKubernetesConfig"});
+  RequireObject(defaultNetwork, "ovnKubernetesConfig", "spec.defaultNetwork.ovnKubernetesConfig");
+  RejectUnknown(Member(defaultNetwork, "ovnKubernetesConfig"),
+                "spec.defaultNetwork.ovnKubernetesConfig", kOvnKubernetesFields);
   const json* ipsec = IpsecConfigOf(candidate);
   if (!ipsec || ipsec->is_null()) return;
   RequireType(*ipsec, kIpsecPath, "object");
@@ -176,7 +255,7 @@ void NetworkOperatorConfig::ApplyJsonPatch(const std::string& body) {
   const json patch = ParsePatch(body, "a JSON patch must be an array", &json::is_array);
   json candidate;
   try {
-    candidate = object_.patch(patch);
+    candidate = PatchWithinBounds(object_, patch);
   } catch (const json::exception& e) {
     std::string path;
     for (const json& op : patch)

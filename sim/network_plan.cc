@@ -24,6 +24,15 @@ std::optional<Ipv4Cidr> ParseIpv4Cidr(const std::string& text, std::string* why)
     return std::nullopt;
   }
   uint32_t address = 0;
+  for (int i = 1; i <= 5; ++i) {
+    // Go's net.ParseCIDR refuses leading zeros since Go 1.17 (its release
+    // notes: they read as octal elsewhere); that the installer parses these
+    // CIDRs with it is an assumption.
+    if (m[i].length() > 1 && m[i].str()[0] == '0') {
+      *why = "an IPv4 CIDR like 10.128.0.0/14 (no leading zeros), got '" + text + "'";
+      return std::nullopt;
+    }
+  }
   for (int i = 1; i <= 4; ++i) {
     const int octet = std::stoi(m[i].str());
     if (octet > 255) {

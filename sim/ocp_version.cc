@@ -12,6 +12,9 @@ std::optional<OcpVersion> OcpVersion::Parse(const std::string& text) {
     const size_t dot = text.find('.', start);
     const size_t end = dot == std::string::npos ? text.size() : dot;
     if (end == start || end - start > 3) return std::nullopt;
+    // Release versions are semantic versions, whose numbers have no leading
+    // zeros (semver 2.0.0, item 2): "4.015" is not 4.15.
+    if (end - start > 1 && text[start] == '0') return std::nullopt;
     for (size_t i = start; i < end; ++i)
       if (!std::isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
     parts.push_back(std::stoi(text.substr(start, end - start)));

@@ -70,6 +70,14 @@ std::string Generated(const std::string& kind) {
   if (kind == "deep-yaml")
     return std::string("name: deep\n") + kCluster + "pods: " + Repeat("[", 50000) +
            Repeat("]", 50000) + "\n";
+  if (kind == "json-patch-10001-ops") {
+    std::string ops;
+    for (int i = 0; i < 10001; ++i)
+      ops += std::string(i ? "," : "") + R"({"op":"test","path":"/kind","value":"Network"})";
+    return "name: ops\ncluster:\n  version: \"4.15\"\n  pools: [{name: worker, nodes: 2}]\n"
+           "lifecycle:\n  procedure:\n    steps:\n      - json_patch: '[" +
+           ops + "]'\n";
+  }
   if (kind.rfind("pods-", 0) == 0) {
     const int pods = std::stoi(kind.substr(5));
     std::string text = std::string("name: pods\n") + kCluster + "pods:\n";
@@ -91,6 +99,8 @@ std::string Expand(const Case& c, const std::string& out) {
       const std::string file = out + "-" + word.substr(4) + ".yaml";
       std::ofstream(file) << Generated(word.substr(4));
       word = file;
+    } else if (word.rfind("LONG:", 0) == 0) {  // an argument of that many characters
+      word = Repeat("a", std::stoul(word.substr(5)));
     } else if (word.size() > 5 && word.compare(word.size() - 5, 5, ".yaml") == 0) {
       word = kBadDir + "/" + word;
     } else if (word.rfind("OUT", 0) == 0) {
