@@ -58,10 +58,20 @@ def test_a_dask_cluster_gives_the_local_rows_row_for_row():
             seen = []
             on_dask = ipsecsim.sweep_grid(TINY, grid=GRID, seeds=[1, 2], dask=client,
                                           progress=lambda done, total: seen.append((done, total)))
-        ran_on = {t["worker"] for t in tasks.data}
-    assert len(tasks.data) == 4 and len(ran_on) >= 1
+            reports = ipsecsim.sweep([TINY], seeds=[3], dask=client)
+    assert len(tasks.data) == 5
     assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert without_wall(on_dask) == without_wall(local)
+    assert reports == [ipsecsim.run(TINY, seed=3)]
+
+
+def test_runs_from_two_threads_take_turns_and_report_as_alone():
+    from concurrent.futures import ThreadPoolExecutor
+
+    alone = [ipsecsim.run(TINY, seed=seed) for seed in (1, 2)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        together = list(pool.map(lambda seed: ipsecsim.run(TINY, seed=seed), (1, 2)))
+    assert together == alone
 
 
 def test_a_file_sweeps_as_it_runs_and_keeps_its_scalars_as_written(tmp_path):
