@@ -205,3 +205,12 @@ def test_the_command_refuses_parquet_without_pyarrow(tmp_path):
     done = sweep_command("tests/data/bad/good.yaml", "--out", str(tmp_path / "t.parquet"))
     assert done.returncode == 2
     assert "a .parquet table needs pyarrow (python3-pyarrow)" in done.stderr
+
+
+def test_a_report_field_named_like_a_parameter_is_kept_beside_it():
+    rows = ipsecsim.sweep_grid(ROOT / "tests" / "data" / "bad" / "good-lifecycle.yaml",
+                               {"lifecycle.daemon_fixes": ["stock", "fixed"]}, processes=2)
+    assert [(r["lifecycle.daemon_fixes"], r["report.lifecycle.daemon_fixes"]) for r in rows] == \
+        [("stock", "stock"), ("fixed", "fixed")]
+    # IPsec is off in this scenario: the one pair is in clear.
+    assert [p["final"] for p in json.loads(rows[0]["lifecycle.pairs"])] == ["clear"]
