@@ -10,6 +10,8 @@ _spec = importlib.util.spec_from_file_location(
 _progress = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_progress)
 Progress = _progress.Progress
+line = _progress.line
+duration = _progress.duration
 
 
 def add_options(parser):
