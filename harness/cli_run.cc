@@ -11,8 +11,8 @@
 #include <map>
 #include <memory>
 
-#include "artifact_kind.h"
 #include "cli_numbers.h"
+#include "cli_scenario_file.h"
 #include "progress_line.h"
 #include "report.h"
 #include "report_files.h"
@@ -161,24 +161,7 @@ int Run(const RunArgs& a) {
   }
   // Load every file first, so a typo in the last one costs no simulation time.
   std::vector<harness::Scenario> scenarios;
-  for (const std::string& file : a.files) {
-    // The external-endpoint files and other look-alikes are named, never
-    // misread as a scenario or dumped to the terminal.
-    const check::Artifact artifact = check::IdentifyFile(file);
-    if (artifact.kind != check::ArtifactKind::kScenario &&
-        artifact.kind != check::ArtifactKind::kText &&
-        artifact.kind != check::ArtifactKind::kMissing) {
-      std::cerr << "ipsecsim: " << file << ": this looks like " << check::KindName(artifact.kind)
-                << ", not a scenario; " << check::HowToPass(artifact.kind) << "\n";
-      return 2;
-    }
-    try {
-      scenarios.push_back(harness::LoadScenarioFile(file));
-    } catch (const harness::ScenarioError& e) {
-      std::cerr << "ipsecsim: " << e.what() << "\n";
-      return 2;
-    }
-  }
+  for (const std::string& file : a.files) scenarios.push_back(LoadScenarioArgument(file));
   // Two scenarios of one name would write to one directory.
   std::map<std::string, const std::string*> fileOfName;
   for (const harness::Scenario& sc : scenarios) {

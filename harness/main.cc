@@ -8,6 +8,7 @@
 #include "cli_esp.h"
 #include "cli_numbers.h"
 #include "cli_run.h"
+#include "cli_sweep.h"
 
 int main(int argc, char** argv) {
   const std::string version = "ipsecsim " + ipsecsim::harness::BuildSummary();
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
   std::function<int()> action;
   ipsecsim::cli::AddEspCommand(app, &action);
   ipsecsim::cli::AddRunCommand(app, &action);
+  ipsecsim::cli::AddSweepCommand(app, &action);
   ipsecsim::cli::AddCheckCommand(app, &action);
   try {
     app.parse(argc, argv);

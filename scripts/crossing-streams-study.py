@@ -8,20 +8,18 @@ and both ends start both connections of every pair: the situation of
 libreswan issue #1903. For each node count and spread, many seeds, with each
 libreswan build (4.6 has the crossing-streams defect, 5.x does not). Writes
 OUT/study.csv (one row per run), summary.csv and study.png, and prints the
-wall time.
+wall time. The runs are an ipsecsim.sweep_grid of the module built beside
+--ipsecsim; with --dask, they go to a Dask distributed scheduler, whose
+workers need that module on their PYTHONPATH.
 
 example:
     /usr/bin/python3 scripts/crossing-streams-study.py --plan 4s=3:4,10:2 --plan 0s=5:4
 """
 import argparse
 import csv
-import json
 import math
 import os
-import subprocess
-import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 
 import study_options
 import study_progress
@@ -64,29 +62,16 @@ def scenario(nodes, spread, build, shape):
         f"  daemonset: {{pod_start: {pod_start}, pod_start_jitter: {spread}}}\n")
 
 
-def run_one(job):
-    ipsecsim, nodes, spread, build, seed, shape = job
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "s.yaml")
-        with open(path, "w") as f:
-            f.write(scenario(nodes, spread, build, shape))
-        started = time.monotonic()
-        done = subprocess.run([ipsecsim, "run", path, "--out", tmp + "/out", "--seed", str(seed)],
-                              capture_output=True, text=True)
-        wall = time.monotonic() - started
-        if done.returncode not in (0, 1):
-            raise RuntimeError(f"ipsecsim failed ({done.returncode}): {done.stderr}")
-        # DIR/<scenario name>/report.json, the run's only scenario
-        with open(os.path.join(tmp, "out", os.listdir(tmp + "/out")[0], "report.json")) as f:
-            life = json.load(f)["lifecycle"]
-    s = life["summary"]
-    kinds = [p["cause_kind"] for p in life["pairs"] if p["final"] != "up"]
-    return {"nodes": nodes, "spread": spread, "libreswan": build, "seed": seed,
+def study_row(row):
+    """The study's columns of one row of ipsecsim.sweep_grid."""
+    s, kinds = study_options.lifecycle_of(row)
+    return {"nodes": row["nodes"], "spread": row["spread"], "libreswan": row["build"],
+            "seed": row["seed"],
             "pairs": s["pairs"], "pairs_up": s["pairs_up"], "broken_pairs": s["broken_pairs"],
             "black_holed_pairs": s["black_holed_pairs"],
             "not_up": s["pairs"] - s["pairs_up"],
             "crossing_streams": kinds.count("crossing-streams"),
-            "wall_seconds": round(wall, 2)}
+            "wall_seconds": round(row["wall_seconds"], 2)}
 
 
 def wilson(k, n, z=1.96):
@@ -167,6 +152,9 @@ def plan_help(plan):
 def main():
     parser = study_options.parser_for(__doc__)
     study_options.add_common(parser, "results/crossing-streams", 2)
+    parser.add_argument("--dask", metavar="ADDRESS",
+                        help="address of a Dask distributed scheduler, such as "
+                             "tcp://scheduler:8786 (default: local processes)")
     parser.add_argument("--plan", type=spread_plan, action="append", metavar="SPREAD=NODES:SEEDS,...",
                         help="a start spread and its cluster sizes with seeds per size; repeat "
                              f"for more spreads (default: {plan_help(PLAN)})")
@@ -186,18 +174,20 @@ def main():
     parser.add_argument("--pod-start", default=POD_START,
                         help="time from pod creation to pluto's start (default: %(default)s)")
     args = parser.parse_args()
-    ipsecsim = os.path.abspath(args.ipsecsim)
+    ipsecsim = study_options.import_ipsecsim(args.ipsecsim)
     plan = QUICK_PLAN if args.quick else dict(args.plan) if args.plan else PLAN
     builds = args.builds.split(",")
     shape = (args.version, args.masters, args.duration, args.pod_start)
-    jobs = [(ipsecsim, nodes, spread, build, seed, shape)
-            for spread, sizes in plan.items() for nodes, seeds in sizes if nodes <= args.max_nodes
-            for build in builds for seed in range(1, seeds + 1)]
-    jobs.sort(key=lambda j: -j[1])
+    points = [{"nodes": nodes, "spread": spread, "build": build, "seed": seed}
+              for spread, sizes in plan.items() for nodes, seeds in sizes
+              if nodes <= args.max_nodes for build in builds for seed in range(1, seeds + 1)]
+    points.sort(key=lambda p: -p["nodes"])
     started = time.monotonic()
-    with ProcessPoolExecutor(max_workers=args.workers) as pool:
-        rows = study_progress.ordered(pool, run_one, jobs,
-                                      study_progress.Progress(len(jobs), args.progress))
+    rows = ipsecsim.sweep_grid(
+        lambda **p: scenario(p["nodes"], p["spread"], p["build"], shape),
+        points, dask=args.dask, processes=None if args.dask else args.workers,
+        progress=study_progress.Progress(len(points), args.progress))
+    rows = [study_row(r) for r in rows]
     wall = time.monotonic() - started
     rows.sort(key=lambda r: (r["libreswan"], r["spread"], r["nodes"], r["seed"]))
     os.makedirs(args.out, exist_ok=True)
@@ -210,7 +200,7 @@ def main():
               f"{r['runs_with_a_pair_not_up']}/{r['runs']} runs with a pair not up "
               f"(P {r['p']:.2f} [{r['p_low']:.2f}, {r['p_high']:.2f}]), "
               f"mean {r['mean_pairs_not_up']} pairs")
-    print(f"{len(jobs)} runs in {wall:.0f} s wall with {args.workers} workers")
+    print(f"{len(points)} runs in {wall:.0f} s wall with {args.workers} workers")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ PACKAGES=(
   # Oracles for `ipsecsim check`: Libreswan's own ipsec.conf reader
   # (readwriteconf, addconn) and NSS's certutil/pk12util.
   libreswan libnss3-tools
+  # `ipsecsim sweep`: its tables (pandas) and its runs on a Dask cluster.
+  python3-pandas python3-distributed
 )
 
 missing=()

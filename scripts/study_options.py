@@ -1,5 +1,9 @@
 """Command-line option types shared by the study scripts."""
 import argparse
+import importlib
+import json
+import os
+import sys
 
 import study_progress
 
@@ -55,3 +59,19 @@ def parser_for(doc):
     summary, _, rest = doc.partition("\n\n")
     return argparse.ArgumentParser(description=summary, epilog=rest,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def import_ipsecsim(binary):
+    """The ipsecsim module built beside the binary (BUILD/python), for the
+    studies that run on its sweep engine; its worker processes find it too."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(binary)), "python"))
+    return importlib.import_module("ipsecsim")
+
+
+def lifecycle_of(row):
+    """(lifecycle.summary as a dict, the cause kinds of the pairs not up) of a
+    row of ipsecsim.sweep_grid."""
+    prefix = "lifecycle.summary."
+    summary = {k[len(prefix):]: v for k, v in row.items() if k.startswith(prefix)}
+    kinds = [p["cause_kind"] for p in json.loads(row["lifecycle.pairs"]) if p["final"] != "up"]
+    return summary, kinds

@@ -10,21 +10,18 @@ run` on a generated lifecycle scenario (modelled crypto, no probes: the
 per-pair SA state is read from the kernels). Writes OUT/study.csv (one row per
 run), summary.csv, causes.csv and study.png, and prints the wall time.
 
-With --dask, runs go to a Dask distributed scheduler (python3-distributed);
-every worker needs the same ipsecsim binary at the same path.
+The runs are an ipsecsim.sweep_grid of the module built beside --ipsecsim;
+with --dask, they go to a Dask distributed scheduler (python3-distributed),
+whose workers need that module on their PYTHONPATH.
 
 example:
     /usr/bin/python3 scripts/upgrade-study.py --plan 3:4,5:4 --variants 4.15.0:stock,4.15.49:fixed
 """
 import argparse
 import csv
-import json
 import math
 import os
-import subprocess
-import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 
 import study_options
 import study_progress
@@ -64,24 +61,11 @@ def scenario(nodes, target, fixes, source=FROM, masters=MASTERS):
         f"      - {{upgrade: \"{target}\"}}\n")
 
 
-def run_one(job):
-    ipsecsim, nodes, target, fixes, seed, source, masters = job
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "s.yaml")
-        with open(path, "w") as f:
-            f.write(scenario(nodes, target, fixes, source, masters))
-        started = time.monotonic()
-        done = subprocess.run([ipsecsim, "run", path, "--out", tmp + "/out", "--seed", str(seed)],
-                              capture_output=True, text=True)
-        wall = time.monotonic() - started
-        if done.returncode not in (0, 1):
-            raise RuntimeError(f"ipsecsim failed ({done.returncode}): {done.stderr}")
-        # DIR/<scenario name>/report.json, the run's only scenario
-        with open(os.path.join(tmp, "out", os.listdir(tmp + "/out")[0], "report.json")) as f:
-            life = json.load(f)["lifecycle"]
-    report = life["summary"]
-    kinds = [p["cause_kind"] for p in life["pairs"] if p["final"] != "up"]
-    return {"nodes": nodes, "to": target, "daemons": fixes, "seed": seed,
+def study_row(row):
+    """The study's columns of one row of ipsecsim.sweep_grid."""
+    report, kinds = study_options.lifecycle_of(row)
+    return {"nodes": row["nodes"], "to": row["target"], "daemons": row["fixes"],
+            "seed": row["seed"],
             "rollout_seconds": report["rollout_seconds"],
             "pairs": report["pairs"], "pairs_up": report["pairs_up"],
             "broken_pairs": report["broken_pairs"],
@@ -92,7 +76,7 @@ def run_one(job):
             "black_holed_pair_seconds": round(report["black_holed_pair_seconds"], 1),
             "clear_pair_seconds": round(report["clear_pair_seconds"], 1),
             **{c: kinds.count(c) for c in CAUSES},
-            "wall_seconds": round(wall, 2)}
+            "wall_seconds": round(row["wall_seconds"], 2)}
 
 
 def wilson(k, n, z=1.96):
@@ -213,24 +197,20 @@ def main():
                         help="update targets and daemons (stock or fixed) (default: " +
                              ",".join(f"{t}:{f}" for t, f in VARIANTS) + ")")
     args = parser.parse_args()
-    ipsecsim = os.path.abspath(args.ipsecsim)
+    ipsecsim = study_options.import_ipsecsim(args.ipsecsim)
     plan = QUICK_PLAN if args.quick else args.plan
-    jobs = [(ipsecsim, nodes, target, fixes, seed, args.source, args.masters)
-            for nodes, seeds in plan
-            if nodes <= args.max_nodes
-            for target, fixes in args.variants for seed in range(1, seeds + 1)]
+    points = [{"nodes": nodes, "target": target, "fixes": fixes, "seed": seed}
+              for nodes, seeds in plan
+              if nodes <= args.max_nodes
+              for target, fixes in args.variants for seed in range(1, seeds + 1)]
     # The biggest runs first, so that the pool is not left waiting on one.
-    jobs.sort(key=lambda j: -j[1])
+    points.sort(key=lambda p: -p["nodes"])
     started = time.monotonic()
-    if args.dask:
-        from distributed import Client
-        client = Client(args.dask)
-        rows = study_progress.ordered(client, run_one, jobs,
-                                      study_progress.Progress(len(jobs), args.progress))
-    else:
-        with ProcessPoolExecutor(max_workers=args.workers) as pool:
-            rows = study_progress.ordered(pool, run_one, jobs,
-                                          study_progress.Progress(len(jobs), args.progress))
+    rows = ipsecsim.sweep_grid(
+        lambda **p: scenario(p["nodes"], p["target"], p["fixes"], args.source, args.masters),
+        points, dask=args.dask, processes=None if args.dask else args.workers,
+        progress=study_progress.Progress(len(points), args.progress))
+    rows = [study_row(r) for r in rows]
     wall = time.monotonic() - started
     rows.sort(key=lambda r: (r["to"], r["daemons"], r["nodes"], r["seed"]))
     os.makedirs(args.out, exist_ok=True)
@@ -247,7 +227,7 @@ def main():
               f"pairs not up")
     for c in causes(rows, args.variants):
         print(c)
-    print(f"{len(jobs)} runs in {wall:.0f} s wall with {args.workers} workers")
+    print(f"{len(points)} runs in {wall:.0f} s wall with {args.workers} workers")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,10 @@
 // same JSON document `ipsecsim run` writes, parsed into dicts.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+#include <yaml-cpp/yaml.h>
 
+#include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -33,6 +36,37 @@ harness::RunOptions Options(const std::string& out, bool pcap, bool certs,
   return o;
 }
 
+// ns-3's simulator is one per process: runs from two threads (a Dask worker
+// with several) take turns. The interpreter is released meanwhile, so that the
+// worker keeps answering its scheduler during a long run.
+harness::RunReport RunReleased(const harness::Scenario& sc, const harness::RunOptions& options) {
+  static std::mutex simulator;
+  py::gil_scoped_release released;
+  std::lock_guard<std::mutex> turn(simulator);
+  return harness::RunScenario(sc, options);
+}
+
+// Every scalar as its text: the loader types values itself, so a scenario
+// round-trips through Python unchanged (a plain 4.10 stays "4.10").
+nlohmann::ordered_json ScalarsAsText(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: {
+      nlohmann::ordered_json out = nlohmann::ordered_json::object();
+      for (const auto& entry : node) out[entry.first.Scalar()] = ScalarsAsText(entry.second);
+      return out;
+    }
+    case YAML::NodeType::Sequence: {
+      nlohmann::ordered_json out = nlohmann::ordered_json::array();
+      for (const auto& item : node) out.push_back(ScalarsAsText(item));
+      return out;
+    }
+    case YAML::NodeType::Scalar:
+      return node.Scalar();
+    default:
+      return nullptr;
+  }
+}
+
 Bytes ToBytes(const py::bytes& b) {
   const std::string s = b;
   return Bytes(s.begin(), s.end());
@@ -58,8 +92,7 @@ PYBIND11_MODULE(_ipsecsim, m) {
       [](const std::string& path, const std::string& out, bool pcap, bool certs,
          std::optional<uint64_t> seed) {
         const harness::Scenario sc = harness::LoadScenarioFile(path);
-        harness::RunReport r = harness::RunScenario(sc, Options(out, pcap, certs, seed));
-        return ReportToDict(r);
+        return ReportToDict(RunReleased(sc, Options(out, pcap, certs, seed)));
       },
       py::arg("path"), py::arg("out") = "", py::arg("pcap") = false, py::arg("certs") = false,
       py::arg("seed") = py::none(), "Runs a scenario file; returns report.json as a dict.");
@@ -69,8 +102,7 @@ PYBIND11_MODULE(_ipsecsim, m) {
       [](const std::string& yaml, const std::string& name, const std::string& out, bool pcap,
          bool certs, std::optional<uint64_t> seed) {
         const harness::Scenario sc = harness::LoadScenarioText(yaml, name);
-        harness::RunReport r = harness::RunScenario(sc, Options(out, pcap, certs, seed));
-        return ReportToDict(r);
+        return ReportToDict(RunReleased(sc, Options(out, pcap, certs, seed)));
       },
       py::arg("yaml"), py::arg("name") = "<string>", py::arg("out") = "", py::arg("pcap") = false,
       py::arg("certs") = false, py::arg("seed") = py::none(),
@@ -83,6 +115,16 @@ PYBIND11_MODULE(_ipsecsim, m) {
       },
       py::arg("yaml"), py::arg("name") = "<string>",
       "Loads a scenario without running it; raises ScenarioError if it does not load.");
+
+  m.def(
+      "yaml_to_json",
+      [](const std::string& yaml, const std::string& name) {
+        harness::LoadScenarioText(yaml, name);
+        return ScalarsAsText(YAML::Load(yaml)).dump();
+      },
+      py::arg("yaml"), py::arg("name") = "<string>",
+      "A scenario's YAML as JSON text with every scalar as its text, in file order; raises "
+      "ScenarioError if it does not load.");
 
   m.def(
       "esp_encrypt",

@@ -6,10 +6,11 @@
         print(flow["name"], flow["verdict"])
 
 A scenario is YAML text, a dict with the keys of a scenario file, or an
-ipsecsim.Scenario built call by call; run() takes any of them and sweep()
-runs many on local processes. Every run is in the calling process (sweep's
-in its workers); for sweeps across machines, submit run calls to Dask
-workers (python3-distributed). A scenario and seed give the same report here
+ipsecsim.Scenario built call by call; run() takes any of them, sweep() runs
+many and sweep_grid() runs one over a grid of parameters and seeds into a
+table (one row per run; write_table, as_frame). A run is in the calling
+process; a sweep's are in local worker processes, or on the workers of a
+Dask cluster (python3-distributed). A scenario and seed give the same report here
 as `ipsecsim run` gives, whatever ran before in the process: each run assigns
 the random streams it draws from.
 """
@@ -21,13 +22,17 @@ from typing import Any, Dict, Optional
 from ._ipsecsim import __build__, __version__
 from ._ipsecsim import ScenarioError, esp_decrypt, esp_encrypt, run_file, run_text
 from .scenario import Scenario, ScenarioLike, as_yaml, label, to_yaml
-from .sweep import sweep
+from .grid import ParameterError
+from .sweep import sweep, sweep_grid
+from .table import as_frame
+from .table import write as write_table
 
 ScenarioError.__doc__ = ("A scenario that does not load: the message is FILE:LINE: KEY: what was "
                          "expected, as `ipsecsim run` prints it before exiting 2.")
 
-__all__ = ["Scenario", "ScenarioError", "esp_decrypt", "esp_encrypt", "run", "run_file",
-           "run_text", "sweep", "to_yaml", "verdicts"]
+__all__ = ["ParameterError", "Scenario", "ScenarioError", "as_frame", "esp_decrypt",
+           "esp_encrypt", "run", "run_file", "run_text", "sweep", "sweep_grid", "to_yaml",
+           "verdicts", "write_table"]
 
 
 def run(scenario: ScenarioLike, *, name: Optional[str] = None, out: str = "",

@@ -15,6 +15,10 @@ def run_text(yaml: str, name: str = "<string>", out: str = "", pcap: bool = Fals
 def load_text(yaml: str, name: str = "<string>") -> None:
     """Loads a scenario without running it; raises ScenarioError if it does not load."""
 
+def yaml_to_json(yaml: str, name: str = "<string>") -> str:
+    """A scenario's YAML as JSON text, every scalar as its text, in file order;
+    raises ScenarioError if it does not load."""
+
 def esp_encrypt(spi: int, keymat: bytes, seq: int, iv: bytes, next_header: int, payload: bytes,
                 esn: bool = False) -> bytes:
     """The ESP packet (SPI .. ICV), AES-GCM-16 per RFC 4106."""
