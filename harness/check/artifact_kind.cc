@@ -2,7 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
+#include "user_file.h"
 
 namespace ipsecsim::check {
 
@@ -89,18 +89,13 @@ ArtifactKind IdentifyContent(const std::string& c) {
 Artifact IdentifyFile(const std::string& path) {
   Artifact a;
   a.path = path;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    a.error = "cannot be opened";
+  std::string head;
+  const UserFile status = ReadUserFile(path, kSniffBytes, head);
+  if (status != UserFile::kRead && status != UserFile::kTooLarge) {
+    a.error = std::string("expected a file to check, but it ") + UserFileProblem(status);
     return a;
   }
-  std::string head(kSniffBytes, '\0');
-  in.read(head.data(), static_cast<std::streamsize>(head.size()));
-  head.resize(static_cast<size_t>(in.gcount()));
-  if (in.bad()) {
-    a.error = "cannot be read (is it a directory?)";
-    return a;
-  }
+  if (head.size() > kSniffBytes) head.resize(kSniffBytes);
   a.size = head.size();
   a.kind = IdentifyContent(head);
   return a;

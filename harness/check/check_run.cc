@@ -1,7 +1,6 @@
 #include "check_run.h"
 
 #include <filesystem>
-#include <fstream>
 
 #include "artifact_kind.h"
 #include "butane_reader.h"
@@ -11,6 +10,7 @@
 #include "import_script.h"
 #include "machine_config_io.h"
 #include "pem.h"
+#include "user_file.h"
 
 namespace ipsecsim::check {
 
@@ -40,16 +40,14 @@ struct Inputs {
 };
 
 std::optional<std::string> Slurp(const std::string& path, std::string* why) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *why = "cannot be opened";
+  std::string data;
+  const UserFile status = ReadUserFile(path, kMaxFileBytes, data);
+  if (status == UserFile::kTooLarge) {
+    *why = "larger than 16 MiB";
     return std::nullopt;
   }
-  std::string data(kMaxFileBytes + 1, '\0');
-  in.read(data.data(), static_cast<std::streamsize>(data.size()));
-  data.resize(static_cast<size_t>(in.gcount()));
-  if (data.size() > kMaxFileBytes) {
-    *why = "larger than 16 MiB";
+  if (status != UserFile::kRead) {
+    *why = std::string("expected a file to check, but it ") + UserFileProblem(status);
     return std::nullopt;
   }
   return data;

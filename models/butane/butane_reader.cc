@@ -1,9 +1,9 @@
 #include "butane_reader.h"
 
 #include <filesystem>
-#include <fstream>
 
 #include "data_url.h"
+#include "user_file.h"
 #include "yaml_fields.h"
 
 namespace ipsecsim::butane {
@@ -230,16 +230,18 @@ class Reader {
       fields_.Error(at, path, "local file path traverses outside the files directory");
       return false;
     }
-    std::ifstream in(target, std::ios::binary);
-    if (!in || fs::is_directory(target, ec)) {
+    std::string data;
+    const UserFile status = ReadUserFile(t, options_.maxLocalFileBytes, data);
+    if (status == UserFile::kNotRegular) {
+      // ipsecsim's own refusal: butane would wait for a FIFO's writer.
+      fields_.Error(at, path, t + ": is not a regular file; expected a file to embed");
+      return false;
+    }
+    if (status == UserFile::kMissing || status == UserFile::kUnreadable) {
       fields_.Error(at, path, "open " + t + ": no such file");
       return false;
     }
-    std::string data;
-    data.resize(options_.maxLocalFileBytes + 1);
-    in.read(data.data(), static_cast<std::streamsize>(data.size()));
-    data.resize(static_cast<size_t>(in.gcount()));
-    if (data.size() > options_.maxLocalFileBytes) {
+    if (status == UserFile::kTooLarge) {
       fields_.Error(at, path,
                     t + ": larger than " + std::to_string(options_.maxLocalFileBytes) + " bytes");
       return false;

@@ -1,15 +1,55 @@
 #include "yaml_fields.h"
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <map>
+#include <unordered_set>
 
 namespace ipsecsim::butane {
 
 namespace {
 
-void RefuseDuplicateKeys(const YAML::Node& node, const std::string& file, int depth) {
+// butane decodes with gopkg.in/yaml.v3 v3.0.1 (butane's go.mod), whose
+// decoder (decode.go: unmarshal, allowedAliasRatio) counts every node it
+// decodes and those reached through an alias, and fails a document with over
+// 1000 decodes and 100 alias decodes once the alias share passes 99% (up to
+// 400,000 decodes), falling to 10% at 4,000,000. The same count here bounds
+// the walk of a document whose aliases expand to billions of nodes.
+class AliasBudget {
+ public:
+  // Whether the node was decoded before: yaml-cpp hands an alias back as the
+  // anchored node itself, known here by where it starts.
+  bool EnterIsAlias(const YAML::Node& node) {
+    if (node.IsNull() || node.Mark().pos < 0) return false;
+    return !seen_.insert(node.Mark().pos).second;
+  }
+  void Count(const YAML::Node& node, bool inAlias, const std::string& file) {
+    ++decodes_;
+    if (inAlias) ++aliasDecodes_;
+    if (aliasDecodes_ > 100 && decodes_ > 1000 &&
+        static_cast<double>(aliasDecodes_) / static_cast<double>(decodes_) > AllowedRatio())
+      throw ConfigError({file, node.Mark().line + 1, node.Mark().column + 1},
+                        "yaml: document contains excessive aliasing (butane's YAML decoder "
+                        "refuses a document that is mostly alias expansion)");
+  }
+
+ private:
+  double AllowedRatio() const {
+    constexpr double kLow = 400000, kHigh = 4000000;
+    if (decodes_ <= kLow) return 0.99;
+    if (decodes_ >= kHigh) return 0.10;
+    return 0.99 - 0.89 * ((static_cast<double>(decodes_) - kLow) / (kHigh - kLow));
+  }
+  std::unordered_set<int> seen_;
+  uint64_t decodes_ = 0, aliasDecodes_ = 0;
+};
+
+void RefuseDuplicateKeys(const YAML::Node& node, const std::string& file, int depth, bool inAlias,
+                         AliasBudget& budget) {
   if (depth > 64) throw ConfigError({file, node.Mark().line + 1, 0}, "YAML nested too deeply");
+  inAlias = inAlias || budget.EnterIsAlias(node);
+  budget.Count(node, inAlias, file);
   if (node.IsMap()) {
     std::map<std::string, int> seen;
     for (auto it = node.begin(); it != node.end(); ++it) {
@@ -20,10 +60,11 @@ void RefuseDuplicateKeys(const YAML::Node& node, const std::string& file, int de
         throw ConfigError(
             {file, line, it->first.Mark().column + 1},
             "mapping key \"" + key + "\" already defined at line " + std::to_string(where->second));
-      RefuseDuplicateKeys(it->second, file, depth + 1);
+      RefuseDuplicateKeys(it->second, file, depth + 1, inAlias, budget);
     }
   } else if (node.IsSequence()) {
-    for (const YAML::Node& child : node) RefuseDuplicateKeys(child, file, depth + 1);
+    for (const YAML::Node& child : node)
+      RefuseDuplicateKeys(child, file, depth + 1, inAlias, budget);
   }
 }
 
@@ -43,7 +84,8 @@ YAML::Node LoadYaml(const std::string& text, const std::string& file) {
   } catch (const YAML::Exception& e) {
     throw ConfigError({file, e.mark.line + 1, e.mark.column + 1}, "YAML: " + e.msg);
   }
-  RefuseDuplicateKeys(root, file, 0);
+  AliasBudget budget;
+  RefuseDuplicateKeys(root, file, 0, false, budget);
   return root;
 }
 

@@ -2,10 +2,10 @@
 
 #include <glob.h>
 
-#include <fstream>
 #include <sstream>
 
 #include "conf_keywords.h"
+#include "user_file.h"
 
 namespace ipsecsim::libreswan {
 
@@ -59,18 +59,21 @@ class Reader {
   explicit Reader(const ReadLimits& limits) : limits_(limits) {}
 
   void ReadFile(const std::string& path, const SourceLocation* includedFrom, int depth) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    std::string text;
+    const UserFile status = ReadUserFile(path, limits_.maxFileBytes, text);
+    if (status == UserFile::kNotRegular) {
+      // ipsecsim's own refusal: Libreswan would wait for a FIFO's writer.
+      throw ConfError(includedFrom ? *includedFrom : SourceLocation{path, 0},
+                      (includedFrom ? "include filename '" + path + "' " : std::string()) +
+                          "is not a regular file; expected an ipsec.conf file");
+    }
+    if (status == UserFile::kMissing || status == UserFile::kUnreadable) {
       if (!includedFrom) throw ConfError({path, 0}, "could not open the file");
       tree_.notices.push_back({ConfNotice::Level::kWarning, *includedFrom,
                                "could not open include filename: '" + path + "'"});
       return;
     }
-    std::string text;
-    text.resize(limits_.maxFileBytes + 1);
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<size_t>(in.gcount()));
-    if (text.size() > limits_.maxFileBytes)
+    if (status == UserFile::kTooLarge)
       throw ConfError({path, 0}, "file larger than " + std::to_string(limits_.maxFileBytes) +
                                      " bytes; expected an ipsec.conf file");
     ReadText(text, path, depth);

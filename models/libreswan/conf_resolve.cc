@@ -1,7 +1,8 @@
 #include "conf_resolve.h"
 
-#include <functional>
-#include <set>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace ipsecsim::libreswan {
 
@@ -22,14 +23,30 @@ std::string ResolvedConn::Get(const std::string& key, const std::string& fallbac
 
 namespace {
 
-// The first conn of that name: Libreswan's also= finds the first.
-const Section* FindConn(const ConfTree& tree, const std::string& name) {
+// Libreswan v4.6 include/ipsecconf/confread.h: #define ALSO_LIMIT 32. load_conn
+// (lib/libipsecconf/confread.c) collects the also= names breadth first, a
+// conn's own then those of each conn it adds in, and refuses the conn once the
+// list holds that many, repeats and missing names included.
+constexpr size_t kAlsoLimit = 32;
+
+// Each conn by name, the first of a name: Libreswan's also= finds the first.
+using ConnIndex = std::unordered_map<std::string, const Section*>;
+
+ConnIndex IndexConns(const ConfTree& tree) {
+  ConnIndex index;
   for (const Section& s : tree.sections)
-    if (s.kind == Section::Kind::kConn && s.name == name) return &s;
-  return nullptr;
+    if (s.kind == Section::Kind::kConn) index.emplace(s.name, &s);
+  return index;
 }
 
-ResolvedConn ResolveConn(const ConfTree& tree, const Section& section,
+// also= takes a list of names (confread.c: tokens_from_string). Names past
+// the limit are not kept: the conn is refused once the list reaches it.
+void AppendNames(const std::string& value, std::vector<std::string>& names) {
+  std::istringstream words(value);
+  for (std::string name; names.size() < kAlsoLimit && words >> name;) names.push_back(name);
+}
+
+ResolvedConn ResolveConn(const ConnIndex& conns, const Section& section,
                          const std::map<std::string, Setting>& defaults,
                          std::vector<ConfNotice>& notices) {
   ResolvedConn conn{section.name, section.where, {}, true};
@@ -37,35 +54,46 @@ ResolvedConn ResolveConn(const ConfTree& tree, const Section& section,
     if (conn.loaded) notices.push_back({ConfNotice::Level::kError, where, message});
     conn.loaded = false;
   };
-  std::set<const Section*> visited;
-  std::function<void(const Section&, ResolvedSetting::Origin)> take =
-      [&](const Section& from, ResolvedSetting::Origin origin) {
-        if (!visited.insert(&from).second) return;  // an also= loop adds nothing twice
-        std::vector<std::string> alsos;
-        for (const Setting& s : from.settings) {
-          if (s.key == "also") {
-            alsos.push_back(s.value);
-            continue;
-          }
-          const std::string key = CanonicalKey(s.key);
-          if (conn.values.count(key)) {
-            fail(s.where, "duplicate key '" + s.key + "' in conn " + section.name +
-                              " while processing def " + from.name);
-            continue;
-          }
-          conn.values[key] = {s, origin};
-        }
-        for (const std::string& name : alsos) {
-          const Section* target = FindConn(tree, name);
-          if (!target) {
-            fail(from.where,
-                 "cannot find conn '" + name + "' needed by conn '" + section.name + "'");
-            continue;
-          }
-          take(*target, ResolvedSetting::Origin::kAlso);
-        }
-      };
+  std::vector<std::string> alsos;
+  // Where each entry of alsos was named, for the messages.
+  std::vector<const Section*> namedBy;
+  auto take = [&](const Section& from, ResolvedSetting::Origin origin) {
+    for (const Setting& s : from.settings) {
+      if (s.key == "also") {
+        AppendNames(s.value, alsos);
+        namedBy.resize(alsos.size(), &from);
+        continue;
+      }
+      const std::string key = CanonicalKey(s.key);
+      if (conn.values.count(key)) {
+        fail(s.where, "duplicate key '" + s.key + "' in conn " + section.name +
+                          " while processing def " + from.name);
+        continue;
+      }
+      conn.values[key] = {s, origin};
+    }
+  };
+  std::unordered_set<const Section*> visited{&section};  // an also= loop adds nothing twice
   take(section, ResolvedSetting::Origin::kOwn);
+  for (size_t i = 0; i < alsos.size(); ++i) {
+    if (alsos.size() >= kAlsoLimit) {
+      // Libreswan's text names alsos[alsosize], the list's NULL end, so it
+      // prints "(null)"; this names the section whose also= reached the limit.
+      const Section& last = *namedBy.back();
+      fail(last.where, "while loading conn '" + section.name +
+                           "', too many also= used at section " + last.name + ". Limit is " +
+                           std::to_string(kAlsoLimit));
+      break;
+    }
+    const auto target = conns.find(alsos[i]);
+    if (target == conns.end()) {
+      fail(namedBy[i]->where,
+           "cannot find conn '" + alsos[i] + "' needed by conn '" + section.name + "'");
+      continue;
+    }
+    if (!visited.insert(target->second).second) continue;
+    take(*target->second, ResolvedSetting::Origin::kAlso);
+  }
   for (const auto& [key, s] : defaults)
     if (!conn.values.count(key)) conn.values[key] = {s, ResolvedSetting::Origin::kDefault};
   return conn;
@@ -84,9 +112,10 @@ ResolvedConfig Resolve(const ConfTree& tree) {
         if (v.key != "also") out.defaults[CanonicalKey(v.key)] = v;
     }
   }
+  const ConnIndex conns = IndexConns(tree);
   for (const Section& s : tree.sections)
     if (s.kind == Section::Kind::kConn && s.name != "%default")
-      out.conns.push_back(ResolveConn(tree, s, out.defaults, out.notices));
+      out.conns.push_back(ResolveConn(conns, s, out.defaults, out.notices));
   return out;
 }
 

@@ -2,6 +2,8 @@
 // each runs the real `ipsecsim` binary on a hostile file or command line and
 // must end with the expected exit code and message within 60 s, never by a
 // signal.
+#include <sys/stat.h>
+
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <filesystem>
@@ -56,8 +58,8 @@ std::string Repeat(const std::string& s, size_t n) {
 
 const char* kCluster = "cluster:\n  pools: [{name: worker, nodes: 2}]\n";
 
-// Inputs too large to commit.
-std::string Generated(const std::string& kind) {
+// Inputs too large to commit, or naming the case's output directory.
+std::string Generated(const std::string& kind, const std::string& out) {
   if (kind == "long-link-rate")
     return "name: long\ncluster:\n  link_rate: " + Repeat("1", 30000) +
            "Gbps\n  pools: [{name: worker, nodes: 2}]\n";
@@ -86,8 +88,18 @@ std::string Generated(const std::string& kind) {
           "  - {name: p" + std::to_string(i) + ", node: worker-" + std::to_string(i % 2) + "}\n";
     return text;
   }
+  if (kind == "include-fifo.conf") return "include " + out + "/fifo\nconn a\n    right=192.0.2.1\n";
   BOOST_FAIL("unknown generated input " + kind);
   return "";
+}
+
+bool EndsWith(const std::string& s, const std::string& tail) {
+  return s.size() > tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+// A file committed in tests/data/bad.
+bool IsDataFile(const std::string& word) {
+  return EndsWith(word, ".yaml") || EndsWith(word, ".bu") || EndsWith(word, ".conf");
 }
 
 // The case's command line with its placeholders replaced.
@@ -96,12 +108,14 @@ std::string Expand(const Case& c, const std::string& out) {
   std::string expanded;
   for (std::string word; words >> word;) {
     if (word.rfind("GEN:", 0) == 0) {
-      const std::string file = out + "-" + word.substr(4) + ".yaml";
-      std::ofstream(file) << Generated(word.substr(4));
+      const std::string kind = word.substr(4);
+      // A kind without an extension is a scenario.
+      const std::string file = out + "-" + kind + (IsDataFile(kind) ? "" : ".yaml");
+      std::ofstream(file) << Generated(kind, out);
       word = file;
     } else if (word.rfind("LONG:", 0) == 0) {  // an argument of that many characters
       word = Repeat("a", std::stoul(word.substr(5)));
-    } else if (word.size() > 5 && word.compare(word.size() - 5, 5, ".yaml") == 0) {
+    } else if (IsDataFile(word)) {
       word = kBadDir + "/" + word;
     } else if (word.rfind("OUT", 0) == 0) {
       word = out + word.substr(3);
@@ -121,6 +135,8 @@ void Setup(const Case& c, const std::string& out) {
     std::filesystem::create_directories(path);
   else if (what == "touch")
     std::ofstream(path.string()) << "";
+  else if (what == "mkfifo")  // with no writer: opening it to read would block
+    BOOST_REQUIRE(mkfifo(path.c_str(), 0600) == 0);
   else
     BOOST_FAIL("cases.tsv:" << c.line << ": unknown setup " << c.setup);
 }

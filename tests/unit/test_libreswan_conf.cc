@@ -1,6 +1,7 @@
 // The Libreswan configuration reader (models/libreswan): sections, %default
 // and also= resolution, includes, and errors with file:line.
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 
 #include "check_conf.h"
 #include "conf_checks.h"
@@ -73,6 +74,47 @@ BOOST_AUTO_TEST_CASE(also_adds_keys_and_a_key_set_twice_keeps_the_conn_out) {
   BOOST_REQUIRE(!c.notices.empty());
   BOOST_TEST(c.notices.back().message == "duplicate key 'right' in conn b while processing def a");
   BOOST_TEST(c.notices.back().where.line == 5);
+}
+
+// conn c0 also=c1, c1 also=c2, ... up to c<last>.
+std::string AlsoChain(int last) {
+  std::string text;
+  for (int i = 0; i < last; ++i)
+    text += "conn c" + std::to_string(i) + "\n  also=c" + std::to_string(i + 1) + "\n";
+  return text + "conn c" + std::to_string(last) + "\n  right=192.0.2.1\n";
+}
+
+BOOST_AUTO_TEST_CASE(also_lists_stop_at_libreswans_limit_of_32) {
+  // c0 takes in c1..c31: 31 names.
+  const ResolvedConfig within = ResolveText(AlsoChain(31));
+  BOOST_TEST(Conn(within, "c0").loaded);
+  BOOST_TEST(Conn(within, "c0").Get("right") == "192.0.2.1");
+  // c0 takes in c1..c31, and c31's also= makes the 32nd name.
+  const ResolvedConfig over = ResolveText(AlsoChain(32));
+  BOOST_TEST(!Conn(over, "c0").loaded);
+  BOOST_TEST(Conn(over, "c1").loaded);
+  BOOST_REQUIRE(over.notices.size() == 1u);
+  BOOST_TEST(over.notices[0].message ==
+             "while loading conn 'c0', too many also= used at section c31. Limit is 32");
+  BOOST_TEST(over.notices[0].where.line == 63);
+  // A loop adds each conn once and counts no further names.
+  BOOST_TEST(
+      Conn(ResolveText("conn a\n  also=b\nconn b\n  also=a\n  right=192.0.2.1\n"), "a").loaded);
+}
+
+BOOST_AUTO_TEST_CASE(a_long_also_chain_resolves_in_linear_time_without_recursion) {
+  // 100,000 conns (2.4 MB): recursion overflowed the stack, and walking every
+  // chain to its end cost quadratic time.
+  const std::string text = AlsoChain(100000);
+  const auto start = std::chrono::steady_clock::now();
+  const ResolvedConfig c = ResolveText(text);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  BOOST_TEST(seconds < 20);
+  BOOST_REQUIRE(c.conns.size() == 100001u);
+  BOOST_TEST(!c.conns[99968].loaded);
+  BOOST_TEST(c.conns[99969].loaded);
+  BOOST_TEST(c.notices.size() == 99969u);
 }
 
 BOOST_AUTO_TEST_CASE(aliases_share_one_value) {
