@@ -72,14 +72,6 @@ std::string Generated(const std::string& kind, const std::string& out) {
   if (kind == "deep-yaml")
     return std::string("name: deep\n") + kCluster + "pods: " + Repeat("[", 50000) +
            Repeat("]", 50000) + "\n";
-  if (kind == "json-patch-10001-ops") {
-    std::string ops;
-    for (int i = 0; i < 10001; ++i)
-      ops += std::string(i ? "," : "") + R"({"op":"test","path":"/kind","value":"Network"})";
-    return "name: ops\ncluster:\n  version: \"4.15\"\n  pools: [{name: worker, nodes: 2}]\n"
-           "lifecycle:\n  procedure:\n    steps:\n      - json_patch: '[" +
-           ops + "]'\n";
-  }
   if (kind.rfind("pods-", 0) == 0) {
     const int pods = std::stoi(kind.substr(5));
     std::string text = std::string("name: pods\n") + kCluster + "pods:\n";

@@ -76,6 +76,32 @@ BOOST_AUTO_TEST_CASE(fields_are_checked_per_release) {
              std::string::npos);
 }
 
+// The API server's bounds on a JSON patch. The scenario loader's 64 KiB body
+// limit comes first in a scenario, so the operation count is checked here.
+BOOST_AUTO_TEST_CASE(a_json_patch_is_bounded_as_the_api_server_bounds_it) {
+  auto ops = [](int n, const std::string& op) {
+    std::string body = "[";
+    for (int i = 0; i < n; ++i) body += (i ? "," : "") + op;
+    return body + "]";
+  };
+  const std::string test = R"({"op":"test","path":"/kind","value":"Network"})";
+  BOOST_TEST(Refusal(At("4.15"), ops(10000, test), false) == "");
+  BOOST_TEST(Refusal(At("4.15"), ops(10001, test), false) ==
+             "Request entity too large: the allowed number of operations in a JSON patch is "
+             "10000, got 10001");
+  // Each copy of /spec doubles it: the copies add more than 3 MiB long
+  // before the document could exhaust memory.
+  std::string copies = "[";
+  for (int i = 0; i < 40; ++i)
+    copies += std::string(i ? "," : "") + R"({"op":"copy","from":"/spec","path":"/spec/c)" +
+              std::to_string(i) + R"("})";
+  const std::string refused = Refusal(At("4.15"), copies + "]", false);
+  BOOST_TEST(
+      refused.find("Unable to complete the copy, the accumulated size increase of copy is") == 0u,
+      refused);
+  BOOST_TEST(refused.find("exceeding the limit 3145728") != std::string::npos, refused);
+}
+
 BOOST_AUTO_TEST_CASE(a_refused_patch_leaves_the_object_as_it_was) {
   NetworkOperatorConfig c = At("4.15", json{{"mode", "Full"}});
   const json before = c.Object();
