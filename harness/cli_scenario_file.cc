@@ -5,6 +5,7 @@
 
 #include "artifact_kind.h"
 #include "cli_numbers.h"
+#include "external_setup.h"
 #include "user_file.h"
 
 namespace ipsecsim::cli {
@@ -46,7 +47,10 @@ harness::Scenario LoadScenarioArgument(const std::string& file) {
     throw UsageError{file + ": this looks like " + check::KindName(artifact.kind) +
                      ", not a scenario; " + check::HowToPass(artifact.kind)};
   try {
-    return harness::LoadScenarioFile(file);
+    harness::Scenario scenario = harness::LoadScenarioFile(file);
+    // Its external-endpoint files too, before any simulation.
+    if (scenario.external) scenario.externalSetup = harness::PrepareExternal(scenario);
+    return scenario;
   } catch (const harness::ScenarioError& e) {
     throw UsageError{e.what()};
   }

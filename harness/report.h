@@ -133,6 +133,10 @@ struct NodeCounters {
   // At the end of the run, like `swanctl --list-sas`.
   std::vector<IkeSaView> ikeSas;
   std::vector<ChildSaView> childSas;
+  bool external = false;  // an external IPsec endpoint, not a cluster node
+  // What pluto said loading the host's own Libreswan files (conns it
+  // refused, settings read but not modelled) and what their import printed.
+  std::vector<std::string> plutoLog;
 };
 
 // When and where a run happened, for CI files only: report.json stays

@@ -150,14 +150,18 @@ Json NodeJson(const NodeCounters& node) {
   Json ike = Json::array(), child = Json::array();
   for (const IkeSaView& sa : node.ikeSas) ike.push_back(IkeSaJson(sa));
   for (const ChildSaView& sa : node.childSas) child.push_back(ChildSaJson(sa));
-  return {{"node", node.node},
-          {"sa_count", node.saCount},
-          {"policy_count", node.policyCount},
-          {"connections_up", node.connectionsUp},
-          {"ipsec_status", node.ipsecStatus},
-          {"ike_sas", ike},
-          {"child_sas", child},
-          {"xfrm_stat", CountsJson(node.xfrmStat)}};
+  Json json = {{"node", node.node},
+               {"sa_count", node.saCount},
+               {"policy_count", node.policyCount},
+               {"connections_up", node.connectionsUp},
+               {"ipsec_status", node.ipsecStatus},
+               {"ike_sas", ike},
+               {"child_sas", child},
+               {"xfrm_stat", CountsJson(node.xfrmStat)}};
+  // Only where there is something: reports without external endpoints keep their shape.
+  if (node.external) json["external"] = true;
+  if (!node.plutoLog.empty()) json["pluto_log"] = node.plutoLog;
+  return json;
 }
 
 }  // namespace

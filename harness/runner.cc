@@ -13,6 +13,7 @@
 #include "cert_files.h"
 #include "cluster_certificates.h"
 #include "cluster_world.h"
+#include "external_endpoints.h"
 #include "flow_marker.h"
 #include "icmp_port_tap.h"
 #include "ipsec_ike_mesh.h"
@@ -110,6 +111,7 @@ struct World {
   std::vector<std::unique_ptr<FragNeededTap>> podPortTaps;
   std::map<int, DfDropTally> fragNeededSeen;  // flow -> ICMP read on its sender's port
   std::unique_ptr<LifecycleRun> lifecycle;
+  ExternalRun external;
 };
 
 // ICMP "fragmentation needed" as the sending pod's port carries it, matched
@@ -144,6 +146,10 @@ void BuildEndpoints(const Scenario& sc, World& w) {
     w.endpoints[pod.name] =
         pod.hostNetwork ? w.cluster->HostEndpoint(n) : w.cluster->AddClusterPod(n);
   }
+  for (uint32_t i = 0; i < w.cluster->ExternalCount(); ++i) {
+    const sim::ExternalHost& host = w.cluster->External(i);
+    w.endpoints[host.Name()] = sim::Endpoint{host.Node(), host.Ip(), 0, true};
+  }
 }
 
 void StartFlows(const Scenario& sc, World& w) {
@@ -170,6 +176,30 @@ void StartFlows(const Scenario& sc, World& w) {
 sim::UnderlayFamily UnderlayFamilyOf(const ClusterSpec& cluster) {
   return cluster.ipFamily == IpFamily::kIpv6 ? sim::UnderlayFamily::kIpv6
                                              : sim::UnderlayFamily::kIpv4;
+}
+
+// One host's kernel and pluto at the end of the run; either may be absent
+// (a lifecycle node whose pod never started, a node without IPsec).
+NodeCounters CountersOf(const std::string& name, Ptr<xfrm::XfrmStack> stack,
+                        Ptr<ike::IkeDaemon> daemon, const Address& underlayIp) {
+  NodeCounters nc;
+  nc.node = name;
+  if (stack) {
+    for (auto& [counter, value] : stack->Counters().NonZero()) nc.xfrmStat[counter] = value;
+    nc.saCount = stack->States().Size();
+    nc.policyCount = stack->Policies().Size();
+  }
+  if (daemon) {
+    for (const ike::ConnectionStatus& c : daemon->TrafficStatus())
+      nc.connectionsUp += c.state == ike::ConnectionState::kUp;
+    std::istringstream lines(daemon->FormatTrafficStatus());
+    for (std::string line; std::getline(lines, line);) nc.ipsecStatus.push_back(line);
+    if (!daemon->Stopped()) nc.ikeSas = ReadIkeSas(*daemon);
+  }
+  if (stack)
+    nc.childSas =
+        ReadChildSas(*stack, daemon && !daemon->Stopped() ? &*daemon : nullptr, underlayIp);
+  return nc;
 }
 
 RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
@@ -228,27 +258,28 @@ RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
   }
   for (const ExpectationSpec& x : sc.expect) r.expectations.push_back(Check(x, r));
   for (uint32_t n = 0; n < w.cluster->NodeCount(); ++n) {
-    NodeCounters nc;
-    nc.node = w.cluster->NodeName(n);
-    if (n < w.stacks.size()) {
-      for (auto& [name, value] : w.stacks[n]->Counters().NonZero()) nc.xfrmStat[name] = value;
-      nc.saCount = w.stacks[n]->States().Size();
-      nc.policyCount = w.stacks[n]->Policies().Size();
+    Ptr<xfrm::XfrmStack> stack = n < w.stacks.size() ? w.stacks[n] : nullptr;
+    Ptr<ike::IkeDaemon> daemon = n < w.daemons.size() ? w.daemons[n] : nullptr;
+    if (auto it = w.external.nodeStacks.find(n); it != w.external.nodeStacks.end()) {
+      stack = it->second;
+      daemon = w.external.nodeDaemons.at(n);
     }
-    if (n < w.daemons.size() && w.daemons[n]) {  // a lifecycle node whose pod never started
-      for (const ike::ConnectionStatus& c : w.daemons[n]->TrafficStatus()) {
-        nc.connectionsUp += c.state == ike::ConnectionState::kUp;
+    NodeCounters nc = CountersOf(w.cluster->NodeName(n), stack, daemon, w.cluster->UnderlayIp(n));
+    if (w.external.setup) {
+      if (auto it = w.external.setup->nodes.find(nc.node); it != w.external.setup->nodes.end()) {
+        nc.plutoLog = it->second.pool->importLog;
+        nc.plutoLog.insert(nc.plutoLog.end(), it->second.load.log.begin(),
+                           it->second.load.log.end());
       }
-      std::istringstream lines(w.daemons[n]->FormatTrafficStatus());
-      for (std::string line; std::getline(lines, line);) nc.ipsecStatus.push_back(line);
-      if (!w.daemons[n]->Stopped()) nc.ikeSas = ReadIkeSas(*w.daemons[n]);
     }
-    if (n < w.stacks.size()) {
-      const ike::IkeDaemon* daemon =
-          n < w.daemons.size() && w.daemons[n] && !w.daemons[n]->Stopped() ? &*w.daemons[n]
-                                                                           : nullptr;
-      nc.childSas = ReadChildSas(*w.stacks[n], daemon, w.cluster->UnderlayIp(n));
-    }
+    r.nodes.push_back(nc);
+  }
+  for (uint32_t i = 0; i < w.external.hostDaemons.size(); ++i) {
+    const sim::ExternalHost& host = w.cluster->External(i);
+    NodeCounters nc =
+        CountersOf(host.Name(), w.external.hostStacks[i], w.external.hostDaemons[i], host.Ip());
+    nc.external = true;
+    nc.plutoLog = w.external.setup->hosts[i].load.log;
     r.nodes.push_back(nc);
   }
   return r;
@@ -276,6 +307,7 @@ void InstallIpsec(const Scenario& sc, uint64_t seed, World& w) {
       sim::ForcesEncapsulation(sc.cluster.platform, sc.cluster.encapsulation);
   options.natKeepaliveSeconds = sc.cluster.natKeepaliveSeconds;
   sim::IkeMesh mesh = sim::PrepareIkeMesh(*w.cluster, identities, options);
+  if (w.external.setup) AddHostConnections(*w.external.setup, *w.cluster, mesh.nodes);
   w.keys.Watch(mesh);
   sim::StartIkeMesh(mesh, options);
   w.stacks = mesh.stacks;
@@ -360,6 +392,10 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
       sim::ReleaseFor(*sim::OcpVersion::Parse(sc.cluster.version), sim::DaemonFixes::kStock)
           .ovnTunnelPmtud;
   w->cluster = std::make_unique<sim::ClusterWorld>(config);
+  if (sc.external) {
+    w->external.setup = sc.externalSetup ? sc.externalSetup : PrepareExternal(sc);
+    AddExternalHosts(*w->external.setup, *w->cluster);
+  }
   w->underlay = InstallUnderlay(sc, *w->cluster);
   if (sc.lifecycle) {
     w->lifecycle =
@@ -370,14 +406,21 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   } else if (sc.cluster.ipsecMode == IpsecMode::kFull) {
     InstallIpsec(sc, seed, *w);
   }
+  if (w->external.setup)
+    StartExternalPlutos(w->external, *w->cluster, w->keys, seed, kInstallEpoch, !w->stacks.empty());
   const std::string keying =
-      sc.lifecycle || sc.cluster.ipsecMode == IpsecMode::kFull ? "ike" : "none";
+      sc.lifecycle || sc.cluster.ipsecMode == IpsecMode::kFull || sc.external ? "ike" : "none";
   BuildEndpoints(sc, *w);
   // Every underlay link, in both directions: the node's NIC and its switch port.
   for (uint32_t i = 0; i < w->cluster->NodeCount(); ++i) {
     const std::string link = w->cluster->NodeName(i) + "/eth0";
     w->oracle.Tap(w->cluster->Nic(i), link, WireOracle::TapRole::kEntersUnderlay);
     w->oracle.Tap(w->cluster->SwitchPort(i), link, WireOracle::TapRole::kForwards);
+  }
+  for (uint32_t i = 0; i < w->cluster->ExternalCount(); ++i) {
+    const sim::ExternalHost& host = w->cluster->External(i);
+    w->oracle.Tap(host.Nic(), host.Name() + "/eth0", WireOracle::TapRole::kEntersUnderlay);
+    w->oracle.Tap(host.SwitchPort(), host.Name() + "/eth0", WireOracle::TapRole::kForwards);
   }
   for (uint32_t i = 0; i < w->cluster->NodeCount(); ++i) {
     w->cluster->Ovn(i).SetDfDropCallback([&tally = w->dfDrops](Ptr<const Packet> inner, uint16_t) {

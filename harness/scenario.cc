@@ -46,6 +46,13 @@ bool Scenario::HasNode(const std::string& name) const {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
+bool Scenario::HasExternalHost(const std::string& name) const {
+  if (!external) return false;
+  for (const ExternalHostSpec& host : external->hosts)
+    if (host.name == name) return true;
+  return false;
+}
+
 const char* ToString(IpsecMode m) {
   switch (m) {
     case IpsecMode::kDisabled:

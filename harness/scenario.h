@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "external_spec.h"
 #include "lifecycle_spec.h"
 #include "network_plan.h"
 #include "platform.h"
@@ -115,13 +117,16 @@ struct Scenario {
   UnderlaySpec underlay;  // firewalls and NATs between nodes
   // The install-time ipsecConfig as the operator's API holds it ("null": absent).
   std::string ipsecConfigJson = "null";
-  std::optional<LifecycleSpec> lifecycle;  // rollouts and a procedure over time
+  std::optional<LifecycleSpec> lifecycle;              // rollouts and a procedure over time
+  std::optional<ExternalSpec> external;                // external IPsec endpoints
+  std::shared_ptr<const ExternalSetup> externalSetup;  // its files, once read
   std::vector<LifecycleExpectationSpec> expectLifecycle;
 
   // Node names in pool order: master-0, master-1, ..., worker-0, ...
   std::vector<std::string> NodeNames() const;
   const PodSpec* FindPod(const std::string& name) const;
   bool HasNode(const std::string& name) const;
+  bool HasExternalHost(const std::string& name) const;
 };
 
 // Loads and validates; throws ScenarioError on any bad input.

@@ -15,6 +15,7 @@
 #include "ocp_zstreams.h"
 #include "protocol_ports.h"
 #include "scenario.h"
+#include "scenario_external_loader.h"
 #include "scenario_lifecycle_loader.h"
 #include "scenario_limits.h"
 #include "scenario_network_loader.h"
@@ -33,8 +34,8 @@ constexpr int kMinMinorVersion = 12;
 constexpr int kMaxMinorVersion = 19;
 constexpr double kMaxNatKeepaliveSeconds = 3600;
 
-const std::vector<std::string> kTopKeys = {"name",  "seed",   "duration", "cluster",  "pods",
-                                           "flows", "expect", "underlay", "lifecycle"};
+const std::vector<std::string> kTopKeys = {"name",  "seed",   "duration", "cluster",   "pods",
+                                           "flows", "expect", "underlay", "lifecycle", "external"};
 const std::vector<std::string> kClusterKeys = {
     "version",   "platform",  "host_mtu", "cluster_mtu", "link_rate", "link_delay",
     "tunnel_df", "link_loss", "pools",    "ipsec",       "ip_family", "network"};
@@ -93,6 +94,15 @@ class ScenarioParser {
           "config operator updates no node)");
     }
     CheckIpsecMeshSize(top);
+    if (auto external = top.Find("external")) {
+      if (scenario_.lifecycle)
+        external->Fail(
+            "expected no external: section with a lifecycle: section (external endpoints are "
+            "modelled in runs without a lifecycle only, so far)");
+      if (ipv6) external->Fail("expected external: only with an IPv4 underlay");
+      scenario_.external =
+          ParseExternal(*external, scenario_.NodeNames(), scenario_.cluster.network);
+    }
     if (auto pods = top.Find("pods")) ParsePods(*pods);
     if (auto flows = top.Find("flows")) ParseFlows(*flows);
     if (auto expect = top.Find("expect")) ParseExpectations(*expect);
@@ -425,11 +435,17 @@ class ScenarioParser {
 
   std::string ParseEndpoint(const YamlValue& value, const std::set<std::string>& nodes) {
     std::string name = value.AsString("a pod or node name");
-    if (!podIndex_.count(name) && !nodes.count(name)) {
-      std::vector<std::string> pods;
+    if (!podIndex_.count(name) && !nodes.count(name) && !scenario_.HasExternalHost(name)) {
+      std::vector<std::string> pods, externals;
       for (const PodSpec& pod : scenario_.pods) pods.push_back(pod.name);
+      if (scenario_.external)
+        for (const ExternalHostSpec& host : scenario_.external->hosts)
+          externals.push_back(host.name);
       value.Fail("expected a pod (" + (pods.empty() ? std::string("none defined") : FewOf(pods)) +
-                 ") or a node (" + NodeSummary() + "), got '" + name + "'");
+                 (externals.empty() ? ") or a node (" + NodeSummary() + ")"
+                                    : "), a node (" + NodeSummary() + ") or an external host (" +
+                                          FewOf(externals) + ")") +
+                 ", got '" + name + "'");
     }
     return name;
   }

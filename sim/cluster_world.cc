@@ -62,7 +62,34 @@ int64_t ClusterWorld::AssignStreams(int64_t stream) {
   return next - stream;
 }
 
+uint32_t ClusterWorld::AddExternalHost(const std::string& name, Ipv4Address address) {
+  Ptr<Node> host = CreateObject<Node>();
+  NetDeviceContainer link = csma_.Install(NodeContainer(host, switch_));
+  underlaySwitch_->AddPort(link.Get(1));
+  underlaySwitch_->Attach(Mac48Address::ConvertFrom(link.Get(0)->GetAddress()), link.Get(1));
+  if (config_.linkLoss > 0) {
+    Ptr<RateErrorModel> loss = CreateObject<RateErrorModel>();
+    loss->SetAttribute("ErrorRate", DoubleValue(config_.linkLoss));
+    loss->SetAttribute("ErrorUnit", StringValue("ERROR_UNIT_PACKET"));
+    link.Get(1)->SetAttribute("ReceiveErrorModel", PointerValue(loss));
+    losses_.push_back(loss);
+  }
+  InternetStackHelper().Install(host);
+  Names::Add(name, host);
+  externals_.push_back(
+      std::make_unique<ExternalHost>(name, address, host, link.Get(0), link.Get(1)));
+  externals_.back()->Setup(*this, config_.hostMtu, plan_.machineNetwork, plan_.machineMask,
+                           config_.checksums);
+  for (auto& ovn : ovn_) ovn->AddUnderlayHostRoute(address);
+  return uint32_t(externals_.size() - 1);
+}
+
 bool ClusterWorld::UnderlayMac(Ipv4Address ip, Mac48Address* mac) const {
+  for (const auto& external : externals_) {
+    if (external->Ip() != ip) continue;
+    *mac = Mac48Address::ConvertFrom(external->Nic()->GetAddress());
+    return true;
+  }
   for (const auto& [node, front] : reachVia_) {
     if (front.address != ip) continue;
     *mac = front.mac;
@@ -118,6 +145,9 @@ void ClusterWorld::EnablePcap(const std::string& dir) const {
     CaptureWithoutFcs(DynamicCast<CsmaNetDevice>(nics_.Get(i)),
                       dir + "/" + config_.nodeNames[i] + "-eth0.pcap");
   }
+  for (const auto& external : externals_)
+    CaptureWithoutFcs(DynamicCast<CsmaNetDevice>(external->Nic()),
+                      dir + "/" + external->Name() + "-eth0.pcap");
 }
 
 }  // namespace ipsecsim::sim

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "addressing.h"
+#include "external_host.h"
 #include "ovn_node.h"
 #include "underlay_switch.h"
 
@@ -80,6 +81,13 @@ class ClusterWorld : public ClusterDirectory {
   // A new cluster-network pod on a node.
   Endpoint AddClusterPod(uint32_t nodeIndex);
 
+  // An external IPsec endpoint on a new port of the switch, reachable from
+  // every node's host; returns its index among the external hosts.
+  uint32_t AddExternalHost(const std::string& name, ns3::Ipv4Address address);
+  uint32_t ExternalCount() const { return uint32_t(externals_.size()); }
+  ExternalHost& External(uint32_t i) { return *externals_.at(i); }
+  const ExternalHost& External(uint32_t i) const { return *externals_.at(i); }
+
   // Writes DIR/<node>-eth0.pcap for every NIC (each frame appears in the
   // capture of the NIC that sent it and of the NICs that received it), as
   // tcpdump on the node would write it: no FCS trailer.
@@ -111,6 +119,7 @@ class ClusterWorld : public ClusterDirectory {
     ns3::Mac48Address mac;
   };
   std::map<uint32_t, NatFront> reachVia_;  // node -> the NAT in front of it
+  std::vector<std::unique_ptr<ExternalHost>> externals_;
 };
 
 }  // namespace ipsecsim::sim

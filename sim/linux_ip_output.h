@@ -25,6 +25,7 @@
 #include <ns3/traced-callback.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <vector>
 
@@ -44,6 +45,16 @@ class LinuxIpv4Output : public ns3::Object {
   uint32_t LinkMtu(ns3::Ipv4Address destination) const;
   // The route's MTU: the link's, lowered by an unexpired cache entry.
   uint32_t RouteMtu(ns3::Ipv4Address destination) const;
+  // What a socket sees as the route's MTU: through an IPsec policy that
+  // protects the traffic, the MTU of the xfrm bundle (xfrm_mtu, which TCP's
+  // MSS follows), as `bundleMtu` tells; RouteMtu otherwise.
+  uint32_t SocketRouteMtu(ns3::Ipv4Address destination) const {
+    const uint32_t mtu = RouteMtu(destination);
+    return bundleMtu_ ? bundleMtu_(destination, mtu) : mtu;
+  }
+  void SetBundleMtu(std::function<uint32_t(ns3::Ipv4Address, uint32_t)> bundleMtu) {
+    bundleMtu_ = std::move(bundleMtu);
+  }
   // What ICMP "fragmentation needed" for a packet to `destination` teaches.
   void LearnPathMtu(ns3::Ipv4Address destination, uint32_t nextHopMtu);
   // An IPv4 packet the stack is about to receive: ICMP "fragmentation
@@ -74,6 +85,7 @@ class LinuxIpv4Output : public ns3::Object {
   std::map<uint32_t, CachedMtu> cache_;
   uint64_t localDfDrops_ = 0;
   bool headerChecksums_ = true;
+  std::function<uint32_t(ns3::Ipv4Address, uint32_t)> bundleMtu_;
   ns3::TracedCallback<ns3::Ipv4Address, uint32_t> pathMtuTrace_;
 };
 

@@ -75,7 +75,7 @@ void AdvertiseMss(Ptr<Node> node) {
         if ((header.GetFlags() & TcpHeader::SYN) && !header.HasOption(TcpOption::MSS)) {
           segment->RemoveHeader(header);
           Ptr<TcpOptionMSS> mss = CreateObject<TcpOptionMSS>();
-          mss->SetMSS(uint16_t(MssForMtu(routes->RouteMtu(dst))));
+          mss->SetMSS(uint16_t(MssForMtu(routes->SocketRouteMtu(dst))));
           // The checksum is filled below, by the node's ChecksumOffload.
           segment->AddHeader(WithMssFirst(header, mss));
         }

@@ -57,6 +57,7 @@ void NodeIpsec::StartPluto(const DaemonBehaviour& behaviour) {
   if (behaviour.modelledCrypto) daemon_->SetAttribute("ModelledCrypto", BooleanValue(true));
   for (const auto& observer : daemonObservers_) observer(daemon_);
   daemon_->Start(world_.Host(index_), identity_);
+  for (const ike::ConnectionConfig& c : hostConnections_) daemon_->AddConnection(c);
   running_ = true;
 }
 

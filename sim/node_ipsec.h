@@ -46,6 +46,11 @@ class NodeIpsec {
   void SetDaemonAttribute(const std::string& name, const ns3::AttributeValue& value) {
     daemonFactory_.Set(name, value);
   }
+  // The host's own connections (its /etc/ipsec.d/*.conf beside OVN's
+  // openshift.conf), which every pluto this node starts loads at once.
+  void SetHostConnections(std::vector<ike::ConnectionConfig> connections) {
+    hostConnections_ = std::move(connections);
+  }
   // Hands every daemon this node starts from now on to `observer` before it
   // starts, for trace subscriptions.
   void WatchDaemons(std::function<void(ns3::Ptr<ike::IkeDaemon>)> observer) {
@@ -94,6 +99,7 @@ class NodeIpsec {
   ns3::Ptr<xfrm::XfrmStack> stack_;
   ike::IkeIdentity identity_;
   std::vector<std::string> peerIds_;
+  std::vector<ike::ConnectionConfig> hostConnections_;
   uint64_t seed_;
   int64_t epochSeconds_;
   bool running_ = false;

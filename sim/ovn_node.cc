@@ -7,6 +7,7 @@
 #include "address_rewrite.h"
 #include "checksum_offload.h"
 #include "geneve_header.h"
+#include "host_ports.h"
 #include "icmp_frag_needed.h"
 #include "mtu_arithmetic.h"
 #include "protocol_ports.h"
@@ -67,37 +68,7 @@ std::optional<mtu::Protection> TunnelPacket(Ptr<const Packet> outer) {
   return std::nullopt;
 }
 
-Ptr<VirtualNetDevice> MakePort(Ptr<Node> node, Mac48Address mac, int mtu) {
-  Ptr<VirtualNetDevice> dev = CreateObject<VirtualNetDevice>();
-  dev->SetNeedsArp(false);
-  dev->SetSupportsSendFrom(false);
-  dev->SetAddress(mac);
-  dev->SetMtu(uint16_t(mtu));
-  node->AddDevice(dev);
-  return dev;
-}
-
 using SendCallback = Callback<bool, Ptr<Packet>, const Address&, const Address&, uint16_t>;
-
-// A stack's Linux IPv4 output, and with checksums its ChecksumOffload.
-Ptr<LinuxIpv4Output> InstallLinuxOutput(Ptr<Node> node, bool checksums) {
-  if (checksums) xfrm::ChecksumOffload::Install(node);
-  Ptr<LinuxIpv4Output> output = node->GetObject<LinuxIpv4Output>();
-  if (!output) {
-    output = CreateObject<LinuxIpv4Output>();
-    node->AggregateObject(output);
-  }
-  output->SetHeaderChecksums(checksums);
-  return output;
-}
-
-uint32_t AddInterface(Ptr<Node> node, Ptr<NetDevice> dev, Ipv4Address ip, Ipv4Mask mask) {
-  Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
-  const uint32_t i = ipv4->AddInterface(dev);
-  ipv4->AddAddress(i, Ipv4InterfaceAddress(ip, mask));
-  ipv4->SetUp(i);
-  return i;
-}
 
 }  // namespace
 
@@ -114,7 +85,7 @@ void OvnNode::Setup(int hostMtu, int clusterMtu, TunnelDfPolicy tunnelDf, Underl
   brEx_ = MakePort(host_, Mac48Address::ConvertFrom(nic_->GetAddress()),
                    ipv6 ? hostMtu : kBrExDeviceMtu);
   brEx_->SetSendCallback(MakeCallback(&OvnNode::FromBrEx, this));
-  AddInterface(host_, brEx_, NodeIp(), plan_.machineMask);
+  brExInterface_ = AddInterface(host_, brEx_, NodeIp(), plan_.machineMask);
   if (ipv6) {
     Ptr<Ipv6> ipv6Stack = host_->GetObject<Ipv6>();
     const uint32_t i = ipv6Stack->AddInterface(brEx_);
@@ -159,6 +130,11 @@ void OvnNode::SetPodMtu(uint32_t interfaceMtu, uint32_t routeMtu) {
     port->GetNode()->GetObject<LinuxIpv4Output>()->SetLinkMtu(routeMtu);
   }
   hostOutput_->AddLink(plan_.clusterNetwork, plan_.clusterMask, routeMtu);
+}
+
+void OvnNode::AddUnderlayHostRoute(Ipv4Address address) {
+  Ipv4StaticRoutingHelper routing;
+  routing.GetStaticRouting(host_->GetObject<Ipv4>())->AddHostRouteTo(address, brExInterface_);
 }
 
 void OvnNode::SetHostMtu(int hostMtu) {

@@ -105,6 +105,9 @@ class OvnNode {
   void SetPodMtu(uint32_t interfaceMtu, uint32_t routeMtu);
   // The machine MTU of the node's uplink.
   void SetHostMtu(int hostMtu);
+  // The host reaches `address` directly on the underlay, through br-ex (an
+  // external IPsec endpoint).
+  void AddUnderlayHostRoute(ns3::Ipv4Address address);
   // Gives a pod node (internet stack installed) its eth0 on this switch.
   ns3::Ipv4Address AttachPod(ns3::Ptr<ns3::Node> pod, int clusterMtu);
 
@@ -154,6 +157,7 @@ class OvnNode {
   ns3::Ptr<ns3::Node> host_;
   ns3::Ptr<ns3::NetDevice> nic_;
   ns3::Ptr<ns3::VirtualNetDevice> brEx_;
+  uint32_t brExInterface_ = 0;
   ns3::Ptr<ns3::VirtualNetDevice> mp0_;
   std::map<uint32_t, ns3::Ptr<ns3::VirtualNetDevice>> localPorts_;  // IP -> pod eth0 or mp0
   uint32_t nextPod_ = 0;

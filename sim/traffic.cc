@@ -6,6 +6,7 @@
 #include "linux_ip_output.h"
 #include "linux_tcp.h"
 #include "tcp_path_mtu.h"
+#include "xfrm_stack.h"
 
 namespace ipsecsim::sim {
 
@@ -119,7 +120,8 @@ void TrafficManager::StartTcp(const FlowPlan& plan) {
   Simulator::Schedule(Seconds(plan.startSeconds), [this, plan] {
     EnsureLinuxTcp(plan.from);
     Ptr<Socket> tx = Socket::CreateSocket(plan.from, TcpSocketFactory::GetTypeId());
-    NegotiateMss(tx, MssForMtu(plan.from->GetObject<LinuxIpv4Output>()->RouteMtu(plan.toAddress)));
+    NegotiateMss(
+        tx, MssForMtu(plan.from->GetObject<LinuxIpv4Output>()->SocketRouteMtu(plan.toAddress)));
     FollowPathMtu(tx);
     tx->Bind();
     tcpSenders_[tx] = TcpSender{plan.index, plan.packets, plan.size, 0};
@@ -165,7 +167,7 @@ void TrafficManager::EnsureLinuxTcp(Ptr<Node> node) {
 void TrafficManager::OnTcpAccept(Ptr<Socket> socket, const Address& from) {
   Ptr<TcpSocketBase> tcp = DynamicCast<TcpSocketBase>(socket);
   const uint32_t own =
-      SegmentPayload(MssForMtu(socket->GetNode()->GetObject<LinuxIpv4Output>()->RouteMtu(
+      SegmentPayload(MssForMtu(socket->GetNode()->GetObject<LinuxIpv4Output>()->SocketRouteMtu(
           InetSocketAddress::ConvertFrom(from).GetIpv4())));
   if (tcp && own < SegmentPayloadOf(PeekPointer(tcp))) SetSegmentPayload(PeekPointer(tcp), own);
   tcpConnectionFlow_[socket] = -1;
@@ -209,13 +211,58 @@ void TrafficManager::StartIcmp(const FlowPlan& plan) {
                           icmp.SetCode(0);
                           icmp.EnableChecksum();  // ping's own, on a raw socket
                           msg->AddHeader(icmp);
-                          if (raw->SendTo(msg, 0, InetSocketAddress(plan.toAddress, 0)) >= 0) {
+                          if (SendEcho(plan, raw, msg)) {
                             auto& t = tallies_[plan.index];
                             ++t.sent;
                             t.bytesSent += payload.size();
                           }
                         });
   }
+}
+
+bool TrafficManager::SendEcho(const FlowPlan& plan, Ptr<Socket> raw, Ptr<Packet> message) {
+  Ptr<xfrm::XfrmStack> xfrm = plan.from->GetObject<xfrm::XfrmStack>();
+  Ptr<Ipv4L3Protocol> ipv4 = plan.from->GetObject<Ipv4L3Protocol>();
+  if (xfrm && ipv4) {
+    Ipv4Header probe;
+    probe.SetDestination(plan.toAddress);
+    probe.SetProtocol(Icmpv4L4Protocol::PROT_NUMBER);
+    Socket::SocketErrno error;
+    Ptr<Ipv4Route> route = ipv4->GetRoutingProtocol()->RouteOutput(message, probe, nullptr, error);
+    xfrm::FlowTuple flow;
+    if (route) {
+      flow.src = route->GetSource();
+      flow.dst = plan.toAddress;
+      flow.protocol = Icmpv4L4Protocol::PROT_NUMBER;
+      flow.srcPort = Icmpv4Header::ICMPV4_ECHO;  // type and code, as Linux selects ICMP
+    }
+    using Kind = xfrm::XfrmStack::OutboundDecision::Kind;
+    if (route && xfrm->DecideOutbound(flow).kind != Kind::kClear) {
+      if (decryptedEchoNodes_.insert(plan.from->GetId()).second)
+        xfrm->TraceConnectWithoutContext("Deliver",
+                                         MakeCallback(&TrafficManager::OnDecryptedDelivery, this));
+      plan.from->GetObject<Icmpv4L4Protocol>()->GetDownTarget()(
+          message, route->GetSource(), plan.toAddress, Icmpv4L4Protocol::PROT_NUMBER, route);
+      return true;
+    }
+  }
+  return raw->SendTo(message, 0, InetSocketAddress(plan.toAddress, 0)) >= 0;
+}
+
+void TrafficManager::OnDecryptedDelivery(Ptr<const Packet> segment, const Ipv4Header& header,
+                                         bool decrypted) {
+  if (!decrypted || header.GetProtocol() != Icmpv4L4Protocol::PROT_NUMBER) return;
+  uint8_t head[8];
+  if (segment->CopyData(head, sizeof head) != sizeof head) return;
+  if (head[0] != Icmpv4Header::ICMPV4_ECHO_REPLY) return;
+  const int flow = int(uint16_t(head[4] << 8 | head[5])) - kIcmpIdentifierBase;
+  if (!icmpSockets_.count(flow)) return;
+  CountEchoReply(flow, segment->GetSize() - 8);
+}
+
+void TrafficManager::CountEchoReply(int flow, uint32_t dataSize) {
+  ++tallies_[flow].delivered;
+  tallies_[flow].bytesDelivered += dataSize;
 }
 
 void TrafficManager::OnIcmpReceive(Ptr<Socket> socket) {
@@ -232,8 +279,7 @@ void TrafficManager::OnIcmpReceive(Ptr<Socket> socket) {
     const int flow = int(echo.GetIdentifier()) - kIcmpIdentifierBase;
     auto it = icmpSockets_.find(flow);
     if (it == icmpSockets_.end() || it->second != socket) continue;
-    ++tallies_[flow].delivered;
-    tallies_[flow].bytesDelivered += echo.GetDataSize();
+    CountEchoReply(flow, echo.GetDataSize());
   }
 }
 

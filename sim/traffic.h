@@ -59,6 +59,13 @@ class TrafficManager {
   void OnTcpAccept(ns3::Ptr<ns3::Socket> socket, const ns3::Address& from);
   void OnTcpReceive(ns3::Ptr<ns3::Socket> socket);
   void OnIcmpReceive(ns3::Ptr<ns3::Socket> socket);
+  // Sends an echo request as Linux ping does: through xfrm when a policy
+  // protects it (ns-3's raw sockets bypass the xfrm hooks; Linux's do not).
+  bool SendEcho(const FlowPlan& plan, ns3::Ptr<ns3::Socket> raw, ns3::Ptr<ns3::Packet> message);
+  // Echo replies that arrive in ESP, which reach ICMP but no raw socket.
+  void OnDecryptedDelivery(ns3::Ptr<const ns3::Packet> segment, const ns3::Ipv4Header& header,
+                           bool decrypted);
+  void CountEchoReply(int flow, uint32_t dataSize);
   void OnTcpConnected(ns3::Ptr<ns3::Socket> socket);
   void TcpSendMore(ns3::Ptr<ns3::Socket> socket, uint32_t available);
   void Attribute(const uint8_t* data, size_t len, int* flow);
@@ -82,6 +89,7 @@ class TrafficManager {
   std::map<int, FlowPlan> plans_;
   std::map<int, ns3::Ptr<ns3::Socket>> icmpSockets_;
   std::set<uint32_t> linuxTcpNodes_;
+  std::set<uint32_t> decryptedEchoNodes_;  // nodes whose xfrm Deliver trace is watched
 };
 
 }  // namespace ipsecsim::sim

@@ -6,6 +6,7 @@
 #include <cryptopp/rsa.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,8 @@ struct IkeIdentity {
   pki::Certificate certificate;  // leftcert
   CryptoPP::RSA::PrivateKey key;
   std::vector<pki::Certificate> trustAnchors;  // the CA bundle (rightca=%same)
+  // leftid=%fromcert: the ID is the certificate's subject, as ID_DER_ASN1_DN.
+  bool idFromCert = false;
 };
 
 enum class AutoMode {
@@ -47,10 +50,16 @@ inline TrafficSelector HostSelector(const IpAddress& address, uint8_t protocol, 
 }
 
 struct ConnectionConfig {
-  std::string name;         // e.g. "ovn-a-to-b-out"
-  IpAddress localAddress;   // left
-  IpAddress remoteAddress;  // right
-  std::string remoteId;     // "@<peer system-id>" (rightid)
+  std::string name;        // e.g. "ovn-a-to-b-out"
+  IpAddress localAddress;  // left
+  // right; unspecified for right=%any: a template that only answers, and
+  // is instantiated for each peer that authenticates against it.
+  IpAddress remoteAddress;
+  // rightid: "@<peer system-id>", or %fromcert / %any (whatever ID the
+  // peer's certificate proves).
+  std::string remoteId;
+  // leftcert and the CAs this connection trusts; null: the daemon's own.
+  std::shared_ptr<const IkeIdentity> identity;
   // Transport-mode traffic selector (leftprotoport / rightprotoport).
   uint8_t protocol = 0;  // 0 = any
   PortSpan localPorts;

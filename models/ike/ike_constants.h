@@ -79,7 +79,7 @@ enum class NotifyType : uint16_t {
   kRekeySa = 16393,
 };
 
-enum class IdType : uint8_t { kIpv4Addr = 1, kFqdn = 2, kRfc822Addr = 3 };
+enum class IdType : uint8_t { kIpv4Addr = 1, kFqdn = 2, kRfc822Addr = 3, kDerAsn1Dn = 9 };
 
 constexpr uint8_t kCertEncodingX509Signature = 4;
 constexpr uint8_t kAuthMethodRsaSignature = 1;

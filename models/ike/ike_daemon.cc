@@ -173,7 +173,14 @@ void IkeDaemon::Start(ns3::Ptr<ns3::Node> node, IkeIdentity identity) {
   m_ipv4 = OpenSockets(IpAddress::Family::kIpv4);
   if (!FirstAddress(IpAddress::Family::kIpv6).IsUnspecified())
     m_ipv6 = OpenSockets(IpAddress::Family::kIpv6);
-  if (m_xfrm) m_xfrm->SetNattIkeHandler(ns3::MakeCallback(&IkeDaemon::OnNattIke, this));
+  if (m_xfrm) {
+    m_xfrm->SetNattIkeHandler(ns3::MakeCallback(&IkeDaemon::OnNattIke, this));
+    // pluto's IKE sockets are exempt from every IPsec policy (kernel_xfrm.c
+    // netlink_poke_ipsec_policy_hole): a conn that selects all traffic to a
+    // peer must not capture its own IKE messages.
+    m_xfrm->AllowSocket(17, kIkePort);
+    m_xfrm->AllowSocket(17, xfrm::kNattPort);
+  }
 }
 
 IkeDaemon::Sockets IkeDaemon::OpenSockets(IpAddress::Family family) {

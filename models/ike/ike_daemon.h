@@ -209,6 +209,8 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   uint64_t AllocateIkeSpi() override { return NewIkeSpi(); }
   std::vector<const ConnectionConfig*> ConnectionsFor(const IpAddress& remoteAddress,
                                                       const std::string& peerId) const override;
+  std::vector<const ConnectionConfig*> Instantiate(std::vector<const ConnectionConfig*> candidates,
+                                                   const IpAddress& remoteAddress) override;
   const ChildSaResult* ChildByOutboundSpi(uint32_t spiOut) const override;
   bool RekeyWithPfs() const override { return m_rekeyPfs; }
   bool ForcesEncapsulation(const IpAddress& remoteAddress) const override;
@@ -335,6 +337,7 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   std::map<uint64_t, SaSlot> m_sas;                                     // by local SPI
   std::map<std::pair<IpAddress, uint64_t>, uint64_t> m_responderIndex;  // (peer, SPIi) -> SPIr
   uint32_t m_nextReqid = 1;
+  std::map<std::string, uint32_t> m_instancesOf;  // right=%any template -> instances made
   uint32_t m_nextChildSpi = 0;
   IkeDaemonCounters m_counters;
   std::vector<std::string> m_log;

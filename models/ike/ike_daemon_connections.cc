@@ -5,18 +5,10 @@
 
 #include "ike_daemon.h"
 #include "ns3/simulator.h"
+#include "peer_identity.h"
 
 namespace ipsecsim::ike {
 namespace {
-
-bool SameId(std::string a, std::string b) {
-  auto lower = [](std::string& s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  };
-  lower(a);
-  lower(b);
-  return a == b;
-}
 
 bool InSpan(PortSpan span, uint16_t port) { return span.low <= port && port <= span.high; }
 
@@ -82,6 +74,8 @@ void IkeDaemon::AddConnection(const ConnectionConfig& config) {
   c.config = config;
   c.reqid = m_nextReqid++;
   IndexConnection(c);
+  // A right=%any template has no peer to route to or to start with.
+  if (config.remoteAddress.IsUnspecified()) return;
   if (config.autoMode != AutoMode::kAdd) InstallPolicies(c);
   if (config.autoMode == AutoMode::kStart) Initiate(config.name);
 }
@@ -142,13 +136,32 @@ void IkeDaemon::UnindexConnection(const Connection& c) {
 std::vector<const ConnectionConfig*> IkeDaemon::ConnectionsFor(const IpAddress& remoteAddress,
                                                                const std::string& peerId) const {
   std::vector<const ConnectionConfig*> found;
-  auto names = m_connectionsByRemote.find(remoteAddress);
-  if (names == m_connectionsByRemote.end()) return found;
-  for (const std::string& name : names->second) {
-    const Connection& c = m_connections.at(name);
-    if (SameId(c.config.remoteId, peerId)) found.push_back(&c.config);
+  for (const IpAddress& key : {remoteAddress, IpAddress::Any(remoteAddress.GetFamily())}) {
+    auto names = m_connectionsByRemote.find(key);
+    if (names == m_connectionsByRemote.end()) continue;
+    for (const std::string& name : names->second) {
+      const Connection& c = m_connections.at(name);
+      if (AcceptsPeerId(c.config.remoteId, peerId)) found.push_back(&c.config);
+    }
+    if (!found.empty()) break;  // a conn for this very peer wins over a template
   }
   return found;
+}
+
+std::vector<const ConnectionConfig*> IkeDaemon::Instantiate(
+    std::vector<const ConnectionConfig*> candidates, const IpAddress& remoteAddress) {
+  std::vector<ConnectionConfig> instances;
+  for (const ConnectionConfig*& c : candidates) {
+    if (!c->remoteAddress.IsUnspecified()) continue;
+    ConnectionConfig instance = *c;
+    instance.name = c->name + "[" + std::to_string(++m_instancesOf[c->name]) + "]";
+    instance.remoteAddress = remoteAddress;
+    instance.autoMode = AutoMode::kAdd;
+    m_log.push_back(LogLine("instantiating " + instance.name + " for " + remoteAddress.ToString()));
+    AddConnection(instance);
+    c = &m_connections.at(instance.name).config;
+  }
+  return candidates;
 }
 
 void IkeDaemon::OnAcquire(const xfrm::AcquireEvent& event) {

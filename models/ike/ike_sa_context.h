@@ -36,10 +36,17 @@ class IkeSaEnvironment {
   virtual const IkeIdentity& Identity() const = 0;
   virtual uint32_t AllocateChildSpi() = 0;  // a fresh inbound ESP SPI
   virtual uint64_t AllocateIkeSpi() = 0;    // a fresh local IKE SPI (IKE SA rekey)
-  // Connections to `remoteAddress` whose rightid is `peerId`: what a responder
-  // may use for a peer that authenticated as `peerId`.
+  // Connections to `remoteAddress` whose rightid accepts `peerId`: what a
+  // responder may use for a peer that authenticated as `peerId`. Without
+  // one, the right=%any templates that accept it.
   virtual std::vector<const ConnectionConfig*> ConnectionsFor(const IpAddress& remoteAddress,
                                                               const std::string& peerId) const = 0;
+  // Once the peer has authenticated: each template among `candidates`
+  // replaced by an instance of it for `remoteAddress`.
+  virtual std::vector<const ConnectionConfig*> Instantiate(
+      std::vector<const ConnectionConfig*> candidates, const IpAddress& /*remoteAddress*/) {
+    return candidates;
+  }
   // The installed Child SA whose outbound SPI (chosen by the peer) is
   // `spiOut`, if any: what REKEY_SA and Delete payloads name.
   virtual const ChildSaResult* ChildByOutboundSpi(uint32_t /*spiOut*/) const { return nullptr; }

@@ -1,22 +1,24 @@
-// IKE_AUTH authentication (RFC 7296 §2.15): ID_FQDN identities, the node
-// certificate, and an RSA signature over the AUTH octets; the peer's
-// certificate chain is validated at the environment's (simulated) time.
-#include <algorithm>
-
+// IKE_AUTH authentication (RFC 7296 §2.15): ID_FQDN or ID_DER_ASN1_DN
+// identities, the connection's certificate, and an RSA signature over the
+// AUTH octets; the peer's certificate chain is validated at the
+// environment's (simulated) time.
 #include "auth_octets.h"
 #include "chain_validation.h"
 #include "ike_tasks.h"
 #include "modelled_crypto.h"
+#include "peer_identity.h"
 
 namespace ipsecsim::ike {
 namespace {
 
-bool SameId(std::string a, std::string b) {
-  auto lower = [](std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-  };
-  return lower(std::move(a)) == lower(std::move(b));
+// The connection's own leftcert when it has one (the initiator's connection,
+// or the responder's candidates, which all accepted the same peer ID), else
+// the daemon's.
+const IkeIdentity& OwnIdentity(const IkeSaContext& sa) {
+  if (sa.connection && sa.connection->identity) return *sa.connection->identity;
+  if (!sa.candidates.empty() && sa.candidates.front()->identity)
+    return *sa.candidates.front()->identity;
+  return sa.env->Identity();
 }
 
 class IkeAuthTask : public IkeTask {
@@ -32,11 +34,14 @@ class IkeAuthTask : public IkeTask {
   TaskResult ProcessRequest(IkeSaContext& sa, const std::vector<Payload>& in) override {
     const auto* idi = BodyOf<IdPayload>(FindPayload(in, PayloadType::kIdi));
     if (!idi) return Fail(sa, "IKE_AUTH request without IDi");
-    sa.peerId = "@" + IdDataString(*idi);
+    sa.peerId = PeerIdString(*idi);
     sa.peerInitialContact = FindNotify(in, NotifyType::kInitialContact) != nullptr;
     sa.candidates = sa.env->ConnectionsFor(sa.remote.address, sa.peerId);
     if (sa.candidates.empty()) return Fail(sa, "no connection for peer ID " + sa.peerId);
-    return VerifyPeer(sa, in, *idi, sa.initRequest, sa.nonceR, sa.keys->skPi);
+    const TaskResult verified = VerifyPeer(sa, in, *idi, sa.initRequest, sa.nonceR, sa.keys->skPi);
+    if (verified == TaskResult::kDone)
+      sa.candidates = sa.env->Instantiate(sa.candidates, sa.remote.address);
+    return verified;
   }
 
   void BuildResponse(IkeSaContext& sa, std::vector<Payload>& out) override {
@@ -51,8 +56,8 @@ class IkeAuthTask : public IkeTask {
               "peer refused IKE_AUTH");
       return TaskResult::kFailed;
     }
-    sa.peerId = "@" + IdDataString(*idr);
-    if (!SameId(sa.peerId, sa.connection->remoteId))
+    sa.peerId = PeerIdString(*idr);
+    if (!AcceptsPeerId(sa.connection->remoteId, sa.peerId))
       return Fail(sa, "peer ID " + sa.peerId + " is not " + sa.connection->remoteId);
     return VerifyPeer(sa, in, *idr, sa.initResponse, sa.nonceI, sa.keys->skPr);
   }
@@ -65,8 +70,8 @@ class IkeAuthTask : public IkeTask {
 
   static void AppendOwnAuth(IkeSaContext& sa, PayloadType idType, const Bytes& ownInitMessage,
                             const Bytes& peerNonce, const Bytes& skP, std::vector<Payload>& out) {
-    const IkeIdentity& me = sa.env->Identity();
-    Payload id = MakeFqdnId(idType, me.id);
+    const IkeIdentity& me = OwnIdentity(sa);
+    Payload id = MakeOwnId(idType, me);
     const Bytes octets =
         AuthSignedOctets(ownInitMessage, peerNonce, skP, std::get<IdPayload>(id.body));
     out.push_back(std::move(id));
@@ -88,8 +93,10 @@ class IkeAuthTask : public IkeTask {
     pki::ParseError parseError;
     const auto leaf = pki::ParseCertificate(cert->data, &parseError);
     if (!leaf) return Fail(sa, "peer certificate does not parse");
-    const pki::ChainResult chain = pki::ValidateChain(*leaf, {}, sa.env->Identity().trustAnchors,
-                                                      sa.env->UnixNow(), sa.peerId);
+    if (!DnIdMatches(sa.peerId, *leaf)) return Fail(sa, "peer ID is not the certificate's subject");
+    const pki::ChainResult chain =
+        pki::ValidateChain(*leaf, {}, OwnIdentity(sa).trustAnchors, sa.env->UnixNow(),
+                           ExpectedCertificateName(sa.peerId));
     if (!chain.Ok())
       return Fail(sa, std::string("peer certificate: ") + pki::ChainErrorName(chain.error) +
                           (chain.detail.empty() ? "" : " (" + chain.detail + ")"));

@@ -273,7 +273,8 @@ void XfrmStack::Output(const HeldPacket& packet, bool fromQueue) {
   uint8_t head[4];
   ReadPorts(packet.protocol, head, packet.packet->CopyData(head, sizeof head), &flow);
 
-  const PolicyEntry* entry = m_spd.Lookup(Direction::kOut, flow);
+  const PolicyEntry* entry =
+      SocketAllowed(flow, true) ? nullptr : m_spd.Lookup(Direction::kOut, flow);
   if (!entry || entry->policy.action == PolicyAction::kBypass) {
     SendClear(packet);
     return;
@@ -295,7 +296,8 @@ void XfrmStack::Output(const HeldPacket& packet, bool fromQueue) {
 
 XfrmStack::OutboundDecision XfrmStack::DecideOutbound(const FlowTuple& flow) const {
   using Kind = OutboundDecision::Kind;
-  const PolicyEntry* entry = m_spd.Lookup(Direction::kOut, flow);
+  const PolicyEntry* entry =
+      SocketAllowed(flow, true) ? nullptr : m_spd.Lookup(Direction::kOut, flow);
   if (!entry || entry->policy.action == PolicyAction::kBypass) return {Kind::kClear, 0};
   if (entry->policy.action == PolicyAction::kDiscard) return {Kind::kDiscard, 0};
   const State* state = FindOutboundState(*entry, flow);
@@ -687,7 +689,9 @@ ns3::IpL4Protocol::RxStatus XfrmStack::ReceiveClearFrom(Ptr<ns3::IpL4Protocol> r
     }
   }
 
-  if (const PolicyEntry* entry = m_spd.Lookup(Direction::kIn, flow)) {
+  const PolicyEntry* entry =
+      SocketAllowed(flow, false) ? nullptr : m_spd.Lookup(Direction::kIn, flow);
+  if (entry) {
     if (entry->policy.action == PolicyAction::kProtect) {
       m_counters.Increment(XfrmStat::kInTmplMismatch);
       return ns3::IpL4Protocol::RX_OK;

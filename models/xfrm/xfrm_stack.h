@@ -141,6 +141,16 @@ class XfrmStack : public ns3::Object {
   // (`ip xfrm state flush; ip xfrm policy flush`).
   void Flush();
 
+  // A socket's own allow policy in both directions (setsockopt
+  // IP_XFRM_POLICY with XFRM_POLICY_ALLOW), as pluto gives its IKE sockets
+  // (libreswan v4.10 programs/pluto/kernel_xfrm.c,
+  // netlink_poke_ipsec_policy_hole): what the socket bound to `localPort`
+  // sends and receives in clear never meets the SPD. ns-3's L4 down target
+  // does not say which socket sent a segment; the local port stands for it.
+  void AllowSocket(uint8_t protocol, uint16_t localPort) {
+    m_allowedSockets.insert({protocol, localPort});
+  }
+
   const XfrmCounters& Counters() const { return m_counters; }
   const XfrmStackStats& Stats() const { return m_stats; }
   std::string FormatXfrmStat() const;  // like cat /proc/net/xfrm_stat
@@ -255,6 +265,11 @@ class XfrmStack : public ns3::Object {
   ns3::Ptr<ns3::IpL4Protocol> m_espProtocol;
 
   Spd m_spd;
+  std::set<std::pair<uint8_t, uint16_t>> m_allowedSockets;  // (protocol, local port)
+  bool SocketAllowed(const FlowTuple& flow, bool outbound) const {
+    return !m_allowedSockets.empty() &&
+           m_allowedSockets.count({flow.protocol, outbound ? flow.srcPort : flow.dstPort}) > 0;
+  }
   Sad m_sad;
   XfrmCounters m_counters;
   XfrmStackStats m_stats;

@@ -287,13 +287,6 @@ struct HopOnALink {
   std::unique_ptr<Ipv6Tap> answers;
 };
 
-std::vector<std::string> Fields(const std::string& line) {
-  std::vector<std::string> out;
-  std::istringstream in(line);
-  for (std::string f; std::getline(in, f, '\t');) out.push_back(f);
-  return out;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(path_mtu_hop)
@@ -402,9 +395,9 @@ BOOST_AUTO_TEST_CASE(tshark_sees_a_valid_packet_too_big_and_reassembles_the_frag
       "-Y 'icmpv6.type == 2' -T fields -e icmpv6.code -e icmpv6.mtu -e icmpv6.checksum.status "
       "-e ipv6.src -e ipv6.dst -E occurrence=f");  // the outer header, not the quoted one
   BOOST_REQUIRE(ptb.size() == 1u);
-  BOOST_TEST(
-      Fields(ptb[0]) == (std::vector<std::string>{"0", "1400", "1", "fd00:1::1", "fd00:1::a"}),
-      boost::test_tools::per_element());
+  BOOST_TEST(ipsecsim::test::TsharkFields(ptb[0]) ==
+                 (std::vector<std::string>{"0", "1400", "1", "fd00:1::1", "fd00:1::a"}),
+             boost::test_tools::per_element());
 
   // Both ends show the four later datagrams as two fragments each, reassembled.
   for (const char* pcap : {"/a.pcap", "/b.pcap"}) {
@@ -419,7 +412,7 @@ BOOST_AUTO_TEST_CASE(tshark_sees_a_valid_packet_too_big_and_reassembles_the_frag
                                       "-e ipv6.fragment.count -e udp.length");
       BOOST_REQUIRE(reassembled.size() == 4u);
       for (const std::string& line : reassembled) {
-        BOOST_TEST(Fields(line) == (std::vector<std::string>{"2", "1410"}),
+        BOOST_TEST(ipsecsim::test::TsharkFields(line) == (std::vector<std::string>{"2", "1410"}),
                    boost::test_tools::per_element());
       }
     }

@@ -24,4 +24,12 @@ inline std::vector<std::string> TsharkLines(const std::string& home, const std::
   return lines;
 }
 
+// One line of `tshark -T fields -E separator=/t`, split at the tabs.
+inline std::vector<std::string> TsharkFields(const std::string& line) {
+  std::vector<std::string> out;
+  std::istringstream in(line);
+  for (std::string f; std::getline(in, f, '\t');) out.push_back(f);
+  return out;
+}
+
 }  // namespace ipsecsim::test

@@ -1,0 +1,56 @@
+// Reads the scenario's external-endpoint files once, before the simulation:
+//   - each MachineConfig (Butane or YAML) of a pool: its /etc/ipsec.d/*.conf
+//     files, parsed in sorted order as pluto's `include /etc/ipsec.d/*.conf`
+//     takes them, and its ipsec-import.service script run against a fresh
+//     NSS database (harness/check/import_script);
+//   - each external host: its own Libreswan configuration, its bundle
+//     imported with pk12util's nickname rules, and its CAs trusted.
+// A file that cannot be read as what it is, or a setting the run cannot act
+// on, is an ExternalConfigError naming the file and line.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "conf_resolve.h"
+#include "ip_address.h"
+#include "nss_store.h"
+#include "pluto_connections.h"
+#include "scenario.h"
+
+namespace ipsecsim::harness {
+
+struct ExternalSetup {
+  struct Pool {
+    std::string role;                  // the MachineConfig's role label: the pool it applies to
+    std::string source;                // the file(s) it came from
+    bool libreswanInstalled = false;   // the ipsec extension
+    bool ipsecServiceEnabled = false;  // a unit that runs `systemctl enable --now ipsec.service`
+    libreswan::ResolvedConfig conf;
+    external::NssStore nss;
+    std::vector<std::string> importLog;  // what ipsec-import.service printed
+  };
+  struct Host {
+    std::string name;
+    ike::IpAddress address;
+    external::PlutoLoad load;
+  };
+  // A node whose pool has a MachineConfig with the ipsec extension: what
+  // its pluto loads, with left=%defaultroute as the node IP.
+  struct Node {
+    const Pool* pool = nullptr;
+    external::PlutoLoad load;
+  };
+  std::vector<Pool> pools;
+  std::vector<Host> hosts;
+  std::map<std::string, Node> nodes;  // by node name
+
+  const Pool* PoolFor(const std::string& poolName) const;
+};
+
+// Throws ScenarioError (FILE:LINE: ...) for a file that cannot be used.
+std::shared_ptr<const ExternalSetup> PrepareExternal(const Scenario& scenario);
+
+}  // namespace ipsecsim::harness

@@ -1,0 +1,40 @@
+// What one pluto loads from its Libreswan configuration: each conn with
+// auto= other than ignore becomes an IKE daemon connection, with its leftcert
+// from the host's NSS database. Libreswan's rules, from ipsec.conf(5)
+// (libreswan 4.10, Debian 12) unless noted:
+//   - auto: add, ondemand (formerly route), start; ignore, the default, loads nothing;
+//   - type: tunnel (the default) or transport;
+//   - leftid: %fromcert is the certificate's DN; @name a literal FQDN;
+//   - left/right: an address, %defaultroute (this host's), or right=%any.
+// A setting ipsecsim's run cannot act on as Libreswan would is refused with
+// its file:line (ExternalConfigError), never approximated.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "conf_resolve.h"
+#include "ike_connection.h"
+#include "nss_store.h"
+
+namespace ipsecsim::external {
+
+class ExternalConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct PlutoLoad {
+  std::vector<ike::ConnectionConfig> connections;
+  // pluto's messages while loading: conns it refuses (a missing leftcert),
+  // and the settings the run reads but does not act on.
+  std::vector<std::string> log;
+};
+
+// `localAddress`: the host's own address (left=%defaultroute, and what
+// decides which side is left).
+PlutoLoad LoadConnections(const libreswan::ResolvedConfig& config, const NssStore& nss,
+                          const ike::IpAddress& localAddress);
+
+}  // namespace ipsecsim::external
