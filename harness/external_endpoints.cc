@@ -10,13 +10,14 @@ using namespace ns3;
 
 namespace {
 
-// pluto started on `node` with `connections`, its keys in the run's log.
-Ptr<ike::IkeDaemon> StartPluto(Ptr<Node> node,
-                               const std::vector<ike::ConnectionConfig>& connections, uint64_t seed,
+// pluto started on `node` with what it loaded, its keys in the run's log.
+Ptr<ike::IkeDaemon> StartPluto(Ptr<Node> node, const external::PlutoLoad& load, uint64_t seed,
                                int64_t epochSeconds, sim::KeyLog& keys) {
+  const std::vector<ike::ConnectionConfig>& connections = load.connections;
   Ptr<ike::IkeDaemon> daemon = CreateObject<ike::IkeDaemon>();
   daemon->SetAttribute("EpochSeconds", IntegerValue(epochSeconds));
   daemon->SetAttribute("Seed", UintegerValue(seed));
+  daemon->SetAttribute("UniqueIds", BooleanValue(load.uniqueIds));
   keys.Watch(daemon);
   ike::IkeIdentity identity;
   if (!connections.empty() && connections.front().identity)
@@ -71,7 +72,7 @@ void StartExternalPlutos(ExternalRun& run, sim::ClusterWorld& world, sim::KeyLog
     run.hostStacks.push_back(InstallKernel(node, hostSeed, keys));
     FollowBundleMtu(node, run.hostStacks.back(), world.External(i).Ip());
     run.hostDaemons.push_back(
-        StartPluto(node, run.setup->hosts[i].load.connections, hostSeed, epochSeconds, keys));
+        StartPluto(node, run.setup->hosts[i].load, hostSeed, epochSeconds, keys));
   }
   if (meshInstalled) return;
   for (uint32_t n = 0; n < world.NodeCount(); ++n) {
@@ -80,8 +81,7 @@ void StartExternalPlutos(ExternalRun& run, sim::ClusterWorld& world, sim::KeyLog
     const uint64_t nodeSeed = seed * 1000003u + n;
     run.nodeStacks[n] = InstallKernel(world.Host(n), nodeSeed, keys);
     FollowBundleMtu(world.Host(n), run.nodeStacks[n], world.NodeIp(n));
-    run.nodeDaemons[n] =
-        StartPluto(world.Host(n), it->second.load.connections, nodeSeed, epochSeconds, keys);
+    run.nodeDaemons[n] = StartPluto(world.Host(n), it->second.load, nodeSeed, epochSeconds, keys);
   }
 }
 

@@ -269,6 +269,13 @@ std::optional<ike::ConnectionConfig> ReadConn(const ResolvedConn& conn, const Ns
 PlutoLoad LoadConnections(const libreswan::ResolvedConfig& config, const NssStore& nss,
                           const ike::IpAddress& localAddress) {
   PlutoLoad load;
+  if (auto u = config.setup.find("uniqueids"); u != config.setup.end()) {
+    const std::string v = Lower(u->second.value);
+    if (v != "yes" && v != "no")
+      throw ExternalConfigError(u->second.where.Describe() + ": config setup: uniqueids=" +
+                                u->second.value + ": expected yes or no");
+    load.uniqueIds = v == "yes";
+  }
   for (const ResolvedConn& conn : config.conns) {
     if (!conn.loaded) continue;
     if (auto c = ReadConn(conn, nss, localAddress, load)) load.connections.push_back(*c);

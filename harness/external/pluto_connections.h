@@ -30,6 +30,9 @@ struct PlutoLoad {
   // pluto's messages while loading: conns it refuses (a missing leftcert),
   // and the settings the run reads but does not act on.
   std::vector<std::string> log;
+  // config setup uniqueids (libreswan v4.10 lib/libipsecconf/confread.c:
+  // yes unless set to no).
+  bool uniqueIds = true;
 };
 
 // `localAddress`: the host's own address (left=%defaultroute, and what

@@ -119,6 +119,11 @@ ns3::TypeId IkeDaemon::GetTypeId() {
                         "the other; 0 = never.",
                         ns3::TimeValue(ns3::Seconds(28800)),
                         ns3::MakeTimeAccessor(&IkeDaemon::m_ikeLifetime), ns3::MakeTimeChecker())
+          .AddAttribute("UniqueIds",
+                        "Libreswan's config setup uniqueids (default yes): a new IKE SA "
+                        "replaces a template's older instances with the same peer ID.",
+                        ns3::BooleanValue(true), ns3::MakeBooleanAccessor(&IkeDaemon::m_uniqueIds),
+                        ns3::MakeBooleanChecker())
           .AddAttribute("IkeRekeyMargin", "rekeymargin for IKE SAs (Libreswan: 540 s).",
                         ns3::TimeValue(ns3::Seconds(540)),
                         ns3::MakeTimeAccessor(&IkeDaemon::m_ikeRekeyMargin), ns3::MakeTimeChecker())

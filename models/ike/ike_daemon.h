@@ -107,10 +107,11 @@ struct IkeDaemonCounters {
   uint64_t crossingYields = 0;     // defect profile: Child SAs answered but not installed
   uint64_t nattFloats = 0;         // IKE SAs moved to UDP 4500
   uint64_t nattKeepalivesSent = 0;
-  uint64_t ikeSasRekeyed = 0;       // IKE SA rekeys this node initiated or answered
-  uint64_t ikeRekeyCollisions = 0;  // IKE SA rekeys that crossed one of the peer's
-  uint64_t rekeyCollisions = 0;     // Child SA rekeys that crossed one of the peer's
-  uint64_t redundantDeleted = 0;    // of those, the redundant Child SAs this node deleted
+  uint64_t ikeSasRekeyed = 0;        // IKE SA rekeys this node initiated or answered
+  uint64_t ikeRekeyCollisions = 0;   // IKE SA rekeys that crossed one of the peer's
+  uint64_t rekeyCollisions = 0;      // Child SA rekeys that crossed one of the peer's
+  uint64_t redundantDeleted = 0;     // of those, the redundant Child SAs this node deleted
+  uint64_t replacedByUniqueIds = 0;  // instances deleted for a newer one with the same peer ID
 };
 
 class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
@@ -130,7 +131,7 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   // ipsec auto --delete: sends Delete for the IKE SAs carrying the
   // connection, removes its states and policies and forgets it. False for an
   // unknown name.
-  bool DeleteConnection(const std::string& name);
+  bool DeleteConnection(const std::string& name, bool sendDelete = true);
   // ipsec whack --rekey-ike: rekeys the IKE SA carrying the connection now
   // (CREATE_CHILD_SA, RFC 7296 §1.3.2). False when it has no established one.
   bool RekeyIkeSa(const std::string& name);
@@ -175,6 +176,7 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   };
   struct Connection {
     ConnectionConfig config;
+    std::string instanceOf;  // an instance: the right=%any template it was made from
     uint32_t reqid = 0;
     bool policiesInstalled = false;
     std::vector<xfrm::PolicyId> policies;
@@ -253,6 +255,9 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   // Defect profile: false when the responder yields and must not install.
   bool InstallAsResponder(const ChildSaResult& child, const SaSlot& slot);
   void ResolveDuplicate(Connection& c, uint64_t newIkeSa);
+  // uniqueids: an instance just up replaces the template's older instances
+  // whose peer proved the same ID.
+  void WipeOlderInstances(const Connection& c, const std::string& peerId);
 
   // ike_daemon_ike_rekey.cc: IKE SA rekey before IkeLifetime
   void ScheduleIkeRekey(SaSlot& slot);
@@ -338,6 +343,7 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   std::map<std::pair<IpAddress, uint64_t>, uint64_t> m_responderIndex;  // (peer, SPIi) -> SPIr
   uint32_t m_nextReqid = 1;
   std::map<std::string, uint32_t> m_instancesOf;  // right=%any template -> instances made
+  bool m_uniqueIds = true;
   uint32_t m_nextChildSpi = 0;
   IkeDaemonCounters m_counters;
   std::vector<std::string> m_log;

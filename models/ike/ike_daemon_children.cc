@@ -104,6 +104,28 @@ void IkeDaemon::InstallChild(const ChildSaResult& child, SaSlot& slot) {
   }
   m_upTrace(MakeStatus(c));
   if (Crossing() == CrossingStreamsProfile::kRfc7296) ResolveDuplicate(c, sa.LocalSpi());
+  if (m_uniqueIds && !c.instanceOf.empty()) WipeOlderInstances(c, sa.Context().peerId);
+}
+
+// libreswan v4.10 programs/pluto/ikev2_parent.c wipe_old_v2_connections: with
+// uniqueids (confread.c: yes by default), an established IKE SA deletes the
+// other connections of the same name and kind whose local and remote IDs
+// are its own, whatever the peer's address; an instance goes with its
+// states, and no Delete is sent (suppress_delete_notify).
+void IkeDaemon::WipeOlderInstances(const Connection& c, const std::string& peerId) {
+  std::vector<std::string> older;
+  for (const auto& [name, d] : m_connections) {
+    if (&d == &c || d.instanceOf != c.instanceOf) continue;
+    auto slot = m_sas.find(d.ikeSa);
+    if (slot == m_sas.end() || slot->second.sa->Context().peerId != peerId) continue;
+    older.push_back(name);
+  }
+  for (const std::string& name : older) {
+    m_log.push_back(
+        LogLine(c.config.name + " replaces " + name + " (uniqueids: same peer ID " + peerId + ")"));
+    ++m_counters.replacedByUniqueIds;
+    DeleteConnection(name, false);
+  }
 }
 
 IkeDaemon::Connection* IkeDaemon::ConnectionOf(uint32_t spiIn, InstalledChild** child) {

@@ -159,7 +159,9 @@ std::vector<const ConnectionConfig*> IkeDaemon::Instantiate(
     instance.autoMode = AutoMode::kAdd;
     m_log.push_back(LogLine("instantiating " + instance.name + " for " + remoteAddress.ToString()));
     AddConnection(instance);
-    c = &m_connections.at(instance.name).config;
+    Connection& made = m_connections.at(instance.name);
+    made.instanceOf = c->name;
+    c = &made.config;
   }
   return candidates;
 }

@@ -97,7 +97,7 @@ void IkeDaemon::TearDownIkeSa(uint64_t localSpi, const std::string& why) {
   m_sas.erase(it);
 }
 
-bool IkeDaemon::DeleteConnection(const std::string& name) {
+bool IkeDaemon::DeleteConnection(const std::string& name, bool sendDelete) {
   auto it = m_connections.find(name);
   if (it == m_connections.end()) return false;
   Connection& c = it->second;
@@ -116,9 +116,9 @@ bool IkeDaemon::DeleteConnection(const std::string& name) {
     auto slot = m_sas.find(spi);
     if (slot == m_sas.end()) continue;
     slot->second.connection.clear();
-    if (slot->second.sa->State() == IkeSaState::kEstablished) {
+    if (sendDelete && slot->second.sa->State() == IkeSaState::kEstablished) {
       DeleteIkeSa(spi);
-    } else {  // still negotiating: just forget it
+    } else {  // still negotiating, or told to say nothing: just forget it
       slot->second.retransmit.Cancel();
       slot->second.liveness.Cancel();
       m_responderIndex.erase(
