@@ -77,7 +77,9 @@ void StartExternalPlutos(ExternalRun& run, sim::ClusterWorld& world, sim::KeyLog
   if (meshInstalled) return;
   for (uint32_t n = 0; n < world.NodeCount(); ++n) {
     auto it = run.setup->nodes.find(world.NodeName(n));
-    if (it == run.setup->nodes.end() || !it->second.pool->ipsecServiceEnabled) continue;
+    if (it == run.setup->nodes.end() || !it->second.pool->ipsecServiceEnabled ||
+        !it->second.pool->confError.empty())
+      continue;
     const uint64_t nodeSeed = seed * 1000003u + n;
     run.nodeStacks[n] = InstallKernel(world.Host(n), nodeSeed, keys);
     FollowBundleMtu(world.Host(n), run.nodeStacks[n], world.NodeIp(n));
@@ -90,6 +92,7 @@ void AddHostConnections(const ExternalSetup& setup, const sim::ClusterWorld& wor
   for (uint32_t n = 0; n < nodes.size(); ++n) {
     auto it = setup.nodes.find(world.NodeName(n));
     if (it == setup.nodes.end()) continue;
+    if (!it->second.pool->confError.empty()) nodes[n]->RefusePluto();
     nodes[n]->SetHostConnections(it->second.load.connections);
     FollowBundleMtu(world.Host(n), nodes[n]->Stack(), world.NodeIp(n));
   }

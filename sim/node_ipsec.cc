@@ -46,6 +46,7 @@ void NodeIpsec::StartDaemon(const DaemonBehaviour& behaviour, bool flushFirst, T
 
 void NodeIpsec::StartPluto(const DaemonBehaviour& behaviour) {
   if (running_) StopDaemon(false);
+  if (plutoRefused_) return;
   ++starts_;
   if (daemon_) stopped_.push_back(daemon_);
   daemon_ = daemonFactory_.Create<ike::IkeDaemon>();

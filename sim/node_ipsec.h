@@ -51,6 +51,9 @@ class NodeIpsec {
   void SetHostConnections(std::vector<ike::ConnectionConfig> connections) {
     hostConnections_ = std::move(connections);
   }
+  // The host's Libreswan configuration does not load: no pluto this node
+  // starts runs (ipsec.service fails), and with it no ovs-monitor-ipsec.
+  void RefusePluto() { plutoRefused_ = true; }
   // Hands every daemon this node starts from now on to `observer` before it
   // starts, for trace subscriptions.
   void WatchDaemons(std::function<void(ns3::Ptr<ike::IkeDaemon>)> observer) {
@@ -100,6 +103,7 @@ class NodeIpsec {
   ike::IkeIdentity identity_;
   std::vector<std::string> peerIds_;
   std::vector<ike::ConnectionConfig> hostConnections_;
+  bool plutoRefused_ = false;
   uint64_t seed_;
   int64_t epochSeconds_;
   bool running_ = false;

@@ -28,6 +28,9 @@ struct ExternalSetup {
     std::string source;                // the file(s) it came from
     bool libreswanInstalled = false;   // the ipsec extension
     bool ipsecServiceEnabled = false;  // a unit that runs `systemctl enable --now ipsec.service`
+    // Libreswan refuses the whole include tree (a syntax error in any file):
+    // `addconn --checkconfig` fails, so pluto never starts on the pool.
+    std::string confError;
     libreswan::ResolvedConfig conf;
     external::NssStore nss;
     std::vector<std::string> importLog;  // what ipsec-import.service printed
