@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <sstream>
 
 #include "artifact_kind.h"
 #include "bundle_identity.h"
@@ -173,10 +174,10 @@ ExternalSetup::Pool ReadPool(const butane::MachineConfig& mc, const std::string&
       tree.notices.insert(tree.notices.end(), part.notices.begin(), part.notices.end());
     } catch (const libreswan::ConfError& e) {
       pool.confError = e.what();
-      return pool;
+      break;
     }
   }
-  pool.conf = libreswan::Resolve(tree);
+  if (pool.confError.empty()) pool.conf = libreswan::Resolve(tree);
 
   const std::string scriptPath = ImportScriptPath(mc);
   const butane::ConfigFile* script = scriptPath.empty() ? nullptr : mc.FindFile(scriptPath);
@@ -210,8 +211,10 @@ ExternalSetup::Pool ReadPool(const butane::MachineConfig& mc, const std::string&
     return r->identity;
   };
   const check::ImportRun run = check::RunImportScript(commands, files);
+  std::string line;
   for (const check::StepResult& step : run.steps)
-    if (!step.output.empty()) pool.importLog.push_back(step.output);
+    for (std::istringstream lines(step.output); std::getline(lines, line);)
+      if (!line.empty()) pool.importLog.push_back(line);
   pool.nss = StoreAfterImport(run, added, bundles);
   return pool;
 }
