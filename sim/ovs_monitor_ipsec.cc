@@ -2,6 +2,9 @@
 
 #include <ns3/simulator.h>
 
+#include <regex>
+#include <set>
+
 namespace ipsecsim::sim {
 
 using ike::ConnectionState;
@@ -52,9 +55,37 @@ void OvsMonitorIpsec::Load() {
   }
 }
 
+// openvswitch/ovs v3.1.0 ipsec/ovs-monitor-ipsec.in, LibreSwanHelper:
+// get_active_conns() takes every connection with a state in `ipsec status`
+// (lines "#N: \"NAME\"...") whose name matches (.*)(-in-\d+|-out-\d+), else
+// (.*)(-\d+), as a connection of interface \1; refresh() then runs `ipsec
+// auto --delete` on each whose interface is not one of its tunnels, or of
+// another version ("%s is outdated"). The monitor's own connections always
+// name a tunnel of theirs; a user's conn named like one (vpn-1) does not.
+void OvsMonitorIpsec::DeleteOutdated() {
+  static const std::regex tunnelLike(R"((.*)(-in-\d+|-out-\d+))"), greLike(R"((.*)(-\d+))");
+  std::set<std::string> own;
+  for (const Tracked& t : connections_) own.insert(t.config.name);
+  std::vector<std::string> outdated;
+  for (const ike::ConnectionStatus& c : daemon_->TrafficStatus()) {
+    if (own.count(c.name) || c.state == ConnectionState::kDown ||
+        c.state == ConnectionState::kFailed)
+      continue;
+    std::smatch m;
+    if (std::regex_search(c.name, m, tunnelLike, std::regex_constants::match_continuous) ||
+        std::regex_search(c.name, m, greLike, std::regex_constants::match_continuous))
+      outdated.push_back(c.name);
+  }
+  for (const std::string& name : outdated) {
+    daemon_->DeleteConnection(name);
+    ++counters_.outdatedDeleted;
+  }
+}
+
 void OvsMonitorIpsec::Reconcile() {
   if (stopped_) return;
   ++counters_.reconciliations;
+  DeleteOutdated();
   const ns3::Time now = ns3::Simulator::Now();
   for (Tracked& t : connections_) {
     const ike::ConnectionStatus status = daemon_->Status(t.config.name);

@@ -3,6 +3,8 @@
 // 15 s reconciles: a started connection that is down is brought up again,
 // and one still not active 15 s after it was started is deleted and loaded
 // afresh. A connection counts as active only when its Child SA exists.
+// Every reconciliation also deletes, as outdated, any other connection with
+// a state whose name reads like one of its tunnels' (a hyphen and digits).
 #pragma once
 
 #include <ns3/nstime.h>
@@ -24,9 +26,10 @@ class OvsMonitorIpsec : public std::enable_shared_from_this<OvsMonitorIpsec> {
  public:
   struct Counters {
     uint64_t reconciliations = 0;
-    uint64_t broughtUp = 0;       // Initiate() on a loaded connection that was down
-    uint64_t restarted = 0;       // deleted and loaded again after 15 s without a Child SA
-    uint64_t staleRestarted = 0;  // reported up, but the kernel lacked its state
+    uint64_t broughtUp = 0;        // Initiate() on a loaded connection that was down
+    uint64_t restarted = 0;        // deleted and loaded again after 15 s without a Child SA
+    uint64_t staleRestarted = 0;   // reported up, but the kernel lacked its state
+    uint64_t outdatedDeleted = 0;  // other connections whose names look like old tunnels
   };
 
   // interval 0 disables reconciliation (load and start only). With
@@ -53,6 +56,8 @@ class OvsMonitorIpsec : public std::enable_shared_from_this<OvsMonitorIpsec> {
   };
   void Load();
   void Reconcile();
+  // refresh()'s "Delete old connections" over the connections it did not load.
+  void DeleteOutdated();
 
   bool KernelLacks(const ike::ConnectionConfig& config, const ike::ConnectionStatus& status) const;
 

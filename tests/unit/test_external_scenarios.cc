@@ -1,0 +1,97 @@
+// The external-endpoint reference scenarios on the simulated cluster: every
+// expectation from the wire holds, and the mechanism behind each shows in
+// the hosts' kernels and plutos as the scenario says.
+#include <boost/test/unit_test.hpp>
+#include <string>
+
+#include "runner.h"
+#include "scenario.h"
+
+using namespace ipsecsim::harness;
+
+namespace {
+
+RunReport RunFile(const std::string& name) {
+  const RunReport r = RunScenario(LoadScenarioFile("scenarios/" + name + ".yaml"), RunOptions{});
+  for (const ExpectationResult& e : r.expectations) BOOST_TEST_CONTEXT(name << " " << e.flow) {
+      BOOST_TEST(e.actual == e.expected);
+    }
+  BOOST_TEST(r.AllExpectationsPass());
+  return r;
+}
+
+const NodeCounters& Node(const RunReport& r, const std::string& name) {
+  for (const NodeCounters& n : r.nodes)
+    if (n.node == name) return n;
+  throw std::runtime_error("no node " + name);
+}
+
+uint64_t Stat(const NodeCounters& n, const std::string& counter) {
+  auto it = n.xfrmStat.find(counter);
+  return it == n.xfrmStat.end() ? 0 : it->second;
+}
+
+bool Says(const std::vector<std::string>& lines, const std::string& part) {
+  for (const std::string& line : lines)
+    if (line.find(part) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(external_scenarios)
+
+BOOST_AUTO_TEST_CASE(documented_every_node_has_an_instance_at_the_host) {
+  const RunReport r = RunFile("external-endpoint-documented");
+  const NodeCounters& host = Node(r, "ext-0");
+  BOOST_TEST(host.external);
+  BOOST_TEST(host.connectionsUp == 3u);  // cluster-nodes[1..3]
+  // The pod's SNATed egress arrived in clear against the node's policy.
+  BOOST_TEST(Stat(host, "XfrmInTmplMismatch") == 20u);
+  for (const char* node : {"master-0", "worker-0", "worker-1"})
+    BOOST_TEST(Says(Node(r, node).plutoLog, "\"external\": added IKEv2 connection"));
+}
+
+BOOST_AUTO_TEST_CASE(shared_identity_the_host_keeps_only_the_last_node) {
+  const RunReport r = RunFile("external-endpoint-shared-identity");
+  const NodeCounters& host = Node(r, "ext-0");
+  BOOST_TEST(host.connectionsUp == 1u);
+  BOOST_TEST(Says(host.ipsecStatus, "\"cluster-nodes[3]\": up"));
+  // master-0 and worker-0 still send on SAs the host dropped without a word.
+  BOOST_TEST(Stat(host, "XfrmInNoStates") == 40u);
+  BOOST_TEST(Node(r, "master-0").connectionsUp >= 1u);
+}
+
+BOOST_AUTO_TEST_CASE(friendlyname_pluto_refuses_the_conn) {
+  const RunReport r = RunFile("external-endpoint-friendlyname");
+  BOOST_TEST(Says(Node(r, "worker-0").plutoLog,
+                  "left certificate 'left_server' not found in the NSS database"));
+  BOOST_TEST(
+      Says(Node(r, "worker-0").plutoLog, "could not find certificate named \"left_server\""));
+}
+
+BOOST_AUTO_TEST_CASE(untrusted_ca_fails_ike_auth) {
+  const RunReport r = RunFile("external-endpoint-untrusted-ca");
+  BOOST_TEST(Says(Node(r, "worker-0").ipsecStatus, "AUTHENTICATION_FAILED"));
+  BOOST_TEST(Node(r, "ext-0").connectionsUp == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(syntax_error_keeps_the_workers_pluto_from_starting) {
+  const RunReport r = RunFile("external-endpoint-syntax-error");
+  for (const char* worker : {"worker-0", "worker-1"}) {
+    BOOST_TEST(Says(Node(r, worker).plutoLog, "syntax error [auto-start]"));
+    BOOST_TEST(Node(r, worker).ipsecStatus.empty());
+    BOOST_TEST(Node(r, worker).policyCount == 0u);
+  }
+  BOOST_TEST(Node(r, "master-0").policyCount > 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_conn_named_like_a_tunnel_is_deleted_by_ovs_monitor_ipsec) {
+  const RunReport r = RunFile("external-endpoint-tunnel-like-name");
+  for (const char* worker : {"worker-0", "worker-1"})
+    BOOST_TEST(!Says(Node(r, worker).ipsecStatus, "external-1"));
+  // The Delete reached the host: its instances went too.
+  BOOST_TEST(Node(r, "ext-0").connectionsUp == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
