@@ -98,4 +98,38 @@ void AddHostConnections(const ExternalSetup& setup, const sim::ClusterWorld& wor
   }
 }
 
+std::vector<ExternalFinding> ExternalFindingsOf(const Scenario& sc, const ExternalSetup& setup) {
+  // A node's pool is its name up to the last '-' (Scenario::NodeNames).
+  auto poolOf = [](const std::string& node) { return node.substr(0, node.rfind('-')); };
+  auto nodeOf = [&sc](const std::string& endpoint) -> std::string {
+    if (sc.HasNode(endpoint)) return endpoint;
+    const PodSpec* pod = sc.FindPod(endpoint);
+    return pod ? pod->node : "";
+  };
+  std::vector<ExternalFinding> out;
+  for (const ExternalSetup::PoolFinding& pf : setup.findings) {
+    ExternalFinding f;
+    f.pool = pf.role;
+    f.level = check::LevelName(pf.finding.level);
+    f.topic = pf.finding.topic;
+    f.text = pf.finding.Format();
+    const bool explains =
+        pf.finding.level == check::Level::kError || pf.finding.level == check::Level::kMalformed;
+    // A file pluto cannot load stops pluto itself: every flow of the pool's
+    // nodes may be touched, not only those to the external hosts.
+    const bool stopsPluto =
+        pf.finding.level == check::Level::kMalformed && pf.finding.topic == "syntax";
+    for (const FlowSpec& flow : sc.flows) {
+      if (!explains) break;
+      const bool out = sc.HasExternalHost(flow.to), in = sc.HasExternalHost(flow.from);
+      const std::string from = nodeOf(flow.from), to = nodeOf(flow.to);
+      const bool ours =
+          (!from.empty() && poolOf(from) == pf.role) || (!to.empty() && poolOf(to) == pf.role);
+      if (ours && (out || in || stopsPluto)) f.flows.push_back(flow.name);
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
 }  // namespace ipsecsim::harness

@@ -12,6 +12,8 @@
 #include "ike_daemon.h"
 #include "key_log.h"
 #include "node_ipsec.h"
+#include "report.h"
+#include "scenario.h"
 #include "xfrm_stack.h"
 
 namespace ipsecsim::harness {
@@ -38,5 +40,10 @@ void StartExternalPlutos(ExternalRun& run, sim::ClusterWorld& world, sim::KeyLog
 // IPsec Full: each node's pluto also loads the node's own connections.
 void AddHostConnections(const ExternalSetup& setup, const sim::ClusterWorld& world,
                         std::vector<std::shared_ptr<sim::NodeIpsec>>& nodes);
+
+// The check's findings on each pool's MachineConfig, each with the flows
+// between a node of that pool and an external host.
+std::vector<ExternalFinding> ExternalFindingsOf(const Scenario& scenario,
+                                                const ExternalSetup& setup);
 
 }  // namespace ipsecsim::harness

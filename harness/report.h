@@ -75,6 +75,14 @@ struct FlowResult {
   std::vector<MtuPhase> mtuPhases;  // with an MTU change during the run
 };
 
+struct ExternalFinding {
+  std::string pool;   // the MachineConfig's role
+  std::string level;  // malformed | error | warning
+  std::string topic;
+  std::string text;  // "FILE:LINE: LEVEL: MESSAGE [topic]", as `ipsecsim check` prints it
+  std::vector<std::string> flows;
+};
+
 // The cluster's MTU budget against the exact overhead (docs/scenario-reference).
 struct MtuBudget {
   std::string protection;  // none | esp | esp-in-udp
@@ -182,6 +190,9 @@ struct RunReport {
   // The ports-table preflight: what the firewalls, platform and NATs will
   // not pass between nodes (explains verdicts; never decides them).
   std::vector<PreflightFinding> preflight;
+  // `ipsecsim check` on each pool's external-endpoint MachineConfig, and the
+  // flows between that pool's nodes and the external hosts it bears on.
+  std::vector<ExternalFinding> externalFindings;
   std::vector<FlowResult> flows;
   std::vector<ExpectationResult> expectations;
   std::vector<NodeCounters> nodes;

@@ -175,6 +175,13 @@ std::string FormatJsonReport(const RunReport& report) {
   Json preflight = Json::array();
   for (const PreflightFinding& f : report.preflight) preflight.push_back(PreflightJson(f));
   for (const NodeCounters& node : report.nodes) nodes.push_back(NodeJson(node));
+  Json externalFindings = Json::array();
+  for (const ExternalFinding& f : report.externalFindings)
+    externalFindings.push_back({{"pool", f.pool},
+                                {"level", f.level},
+                                {"topic", f.topic},
+                                {"text", f.text},
+                                {"flows", f.flows}});
 
   Json json = {{"report_version", kReportVersion},
                {"ipsecsim", BuildJson()},
@@ -207,6 +214,7 @@ std::string FormatJsonReport(const RunReport& report) {
                {"expectations", expectations},
                {"nodes", nodes}};
   if (report.lifecycle) json["lifecycle"] = LifecycleJson(*report.lifecycle);
+  if (!externalFindings.empty()) json["external_findings"] = externalFindings;
   // Replace rather than throw on bytes that are not UTF-8 (names come from users).
   return json.dump(2, ' ', false, nlohmann::detail::error_handler_t::replace) + "\n";
 }

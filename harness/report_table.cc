@@ -156,6 +156,26 @@ void WriteUnderlay(std::ostringstream& out, const RunReport& report) {
   if (!report.preflight.empty() || !report.underlayFilters.empty()) out << "\n";
 }
 
+// What `ipsecsim check` found in the pools' external-endpoint files: errors
+// first, with the flows they bear on; at most kMaxPreflightLines.
+void WriteExternalFindings(std::ostringstream& out, const RunReport& report) {
+  if (report.externalFindings.empty()) return;
+  out << "EXTERNAL ENDPOINT FILES (ipsecsim check on each pool's MachineConfig)\n";
+  size_t shown = 0;
+  for (bool explains : {true, false}) {
+    for (const ExternalFinding& f : report.externalFindings) {
+      if (f.level == "warning" ? explains : !explains) continue;
+      if (shown++ >= kMaxPreflightLines) continue;
+      out << f.pool << "  " << f.text;
+      for (size_t i = 0; i < f.flows.size(); ++i) out << (i ? ", " : "  [flows: ") << f.flows[i];
+      out << (f.flows.empty() ? "" : "]") << "\n";
+    }
+  }
+  if (shown > kMaxPreflightLines)
+    out << "... and " << shown - kMaxPreflightLines << " more in report.json (external_findings)\n";
+  out << "\n";
+}
+
 // A value as the scenario would write it: "" rather than nothing.
 std::string Shown(const std::string& value) { return value.empty() ? "\"\"" : value; }
 
@@ -188,6 +208,7 @@ std::string FormatTable(const RunReport& report, const TableOptions& options) {
   }
   WriteWireCost(out, report, options.columns);
   WriteUnderlay(out, report);
+  WriteExternalFindings(out, report);
   if (report.lifecycle)
     out << FormatLifecycle(*report.lifecycle,
                            options.verbose ? LifecycleDetail::kFull : LifecycleDetail::kSummary)

@@ -257,6 +257,7 @@ RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
     r.flows.push_back(fr);
   }
   for (const ExpectationSpec& x : sc.expect) r.expectations.push_back(Check(x, r));
+  if (w.external.setup) r.externalFindings = ExternalFindingsOf(sc, *w.external.setup);
   for (uint32_t n = 0; n < w.cluster->NodeCount(); ++n) {
     Ptr<xfrm::XfrmStack> stack = n < w.stacks.size() ? w.stacks[n] : nullptr;
     Ptr<ike::IkeDaemon> daemon = n < w.daemons.size() ? w.daemons[n] : nullptr;

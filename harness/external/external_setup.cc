@@ -9,6 +9,8 @@
 #include "artifact_kind.h"
 #include "bundle_identity.h"
 #include "butane_reader.h"
+#include "check_run.h"
+#include "cluster_certificates.h"
 #include "conf_parser.h"
 #include "import_script.h"
 #include "machine_config_io.h"
@@ -282,6 +284,13 @@ std::shared_ptr<const ExternalSetup> PrepareExternal(const Scenario& sc) {
         fail(ref.path + ": a second MachineConfig for role " + mc.Role() +
              " (merging several is not modelled; also in " + p.source + ")");
     setup->pools.push_back(ReadPool(mc, ref.path));
+    check::CheckOptions options;
+    options.files = {ref.path};
+    options.filesDir = fs::path(ref.path).parent_path().string();
+    options.date = kInstallEpoch;
+    options.machineNetworks = {sc.cluster.network.machineNetwork.ToString()};
+    for (const check::Finding& f : check::RunCheck(options).items)
+      if (f.level != check::Level::kNote) setup->findings.push_back({mc.Role(), f});
   }
   for (const ExternalHostSpec& host : sc.external->hosts)
     setup->hosts.push_back(ReadHost(host, sc));

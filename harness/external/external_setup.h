@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "conf_resolve.h"
+#include "finding.h"
 #include "ip_address.h"
 #include "nss_store.h"
 #include "pluto_connections.h"
@@ -46,8 +47,16 @@ struct ExternalSetup {
     const Pool* pool = nullptr;
     external::PlutoLoad load;
   };
+  // What `ipsecsim check` says about each pool's MachineConfig (with the
+  // files it embeds), at the install date and with the scenario's machine
+  // network: notes left out.
+  struct PoolFinding {
+    std::string role;
+    check::Finding finding;
+  };
   std::vector<Pool> pools;
   std::vector<Host> hosts;
+  std::vector<PoolFinding> findings;
   std::map<std::string, Node> nodes;  // by node name
 
   const Pool* PoolFor(const std::string& poolName) const;

@@ -68,6 +68,14 @@ BOOST_AUTO_TEST_CASE(friendlyname_pluto_refuses_the_conn) {
                   "left certificate 'left_server' not found in the NSS database"));
   BOOST_TEST(
       Says(Node(r, "worker-0").plutoLog, "could not find certificate named \"left_server\""));
+  // The check on the same files predicted it, and names the flows it explains.
+  bool linked = false;
+  for (const ExternalFinding& f : r.externalFindings)
+    if (f.level == "error" && f.topic == "nickname" &&
+        f.text.find("leftcert=left_server is not in the node's NSS database") != std::string::npos)
+      linked = f.pool == "worker" && f.flows == std::vector<std::string>{"node-to-external-udp",
+                                                                         "external-to-node-udp"};
+  BOOST_TEST(linked);
 }
 
 BOOST_AUTO_TEST_CASE(untrusted_ca_fails_ike_auth) {
