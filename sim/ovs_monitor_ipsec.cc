@@ -2,7 +2,7 @@
 
 #include <ns3/simulator.h>
 
-#include <regex>
+#include <cctype>
 #include <set>
 
 namespace ipsecsim::sim {
@@ -63,7 +63,14 @@ void OvsMonitorIpsec::Load() {
 // another version ("%s is outdated"). The monitor's own connections always
 // name a tunnel of theirs; a user's conn named like one (vpn-1) does not.
 void OvsMonitorIpsec::DeleteOutdated() {
-  static const std::regex tunnelLike(R"((.*)(-in-\d+|-out-\d+))"), greLike(R"((.*)(-\d+))");
+  // Both patterns, anchored at the start only (Python's re.match), match
+  // exactly the names with a '-' followed by a digit somewhere; scanned by
+  // hand, since a name comes from the user's file and has no length bound.
+  auto tunnelLike = [](const std::string& name) {
+    for (size_t i = 0; i + 1 < name.size(); ++i)
+      if (name[i] == '-' && std::isdigit(static_cast<unsigned char>(name[i + 1]))) return true;
+    return false;
+  };
   std::set<std::string> own;
   for (const Tracked& t : connections_) own.insert(t.config.name);
   std::vector<std::string> outdated;
@@ -71,10 +78,7 @@ void OvsMonitorIpsec::DeleteOutdated() {
     if (own.count(c.name) || c.state == ConnectionState::kDown ||
         c.state == ConnectionState::kFailed)
       continue;
-    std::smatch m;
-    if (std::regex_search(c.name, m, tunnelLike, std::regex_constants::match_continuous) ||
-        std::regex_search(c.name, m, greLike, std::regex_constants::match_continuous))
-      outdated.push_back(c.name);
+    if (tunnelLike(c.name)) outdated.push_back(c.name);
   }
   for (const std::string& name : outdated) {
     daemon_->DeleteConnection(name);

@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 
 #include <cctype>
+#include <map>
+#include <memory>
 #include <regex>
 #include <set>
 
@@ -44,8 +46,14 @@ class ConnReader {
 
   [[noreturn]] void Refuse(const std::string& key, const std::string& why) const {
     const ResolvedSetting* s = conn_.Find(key);
-    throw ExternalConfigError(Where(key) + (s ? key + "=" + s->setting.value : key + " unset") +
-                              ": " + why);
+    throw ExternalConfigError(
+        Where(key) + (s ? key + "=" + Shown(s->setting.value) : key + " unset") + ": " + why);
+  }
+
+  // A value as a message shows it: a long one by its start and its length.
+  static std::string Shown(const std::string& value) {
+    if (value.size() <= 64) return value;
+    return value.substr(0, 64) + "... (" + std::to_string(value.size()) + " characters)";
   }
 
   void Orient() {
@@ -78,7 +86,13 @@ class ConnReader {
 };
 
 // "8h", "480m", "28800s", "1d", "28800" (seconds), as Libreswan reads times.
+// libstdc++'s std::regex recurses once per character: the values it reads
+// are bounded first (no value the run accepts is longer).
+constexpr size_t kMaxMatchedValue = 64;
+constexpr size_t kMaxConnections = 1000;
+
 std::optional<double> ParseTime(const std::string& text) {
+  if (text.size() > kMaxMatchedValue) return std::nullopt;
   static const std::regex time(R"(^([0-9]{1,9})([smhd]?)$)");
   std::smatch m;
   if (!std::regex_match(text, m, time)) return std::nullopt;
@@ -89,6 +103,7 @@ std::optional<double> ParseTime(const std::string& text) {
 
 // "udp", "17", "udp/6081", "tcp/%any", "%any": protocol and port.
 bool ParseProtoPort(const std::string& text, uint8_t* protocol, ike::PortSpan* ports) {
+  if (text.size() > kMaxMatchedValue) return false;
   static const std::regex form(R"(^(%any|[a-z]+|[0-9]{1,3})(/(%any|[0-9]{1,5}))?$)");
   std::smatch m;
   const std::string t = Lower(text);
@@ -118,14 +133,19 @@ bool ParseProtoPort(const std::string& text, uint8_t* protocol, ike::PortSpan* p
 // The only algorithms ipsecsim's daemons negotiate: AES-GCM-16 with a
 // 256-bit key, PRF SHA2-256, MODP-2048 (docs/ike.md).
 bool IsGcm256(const std::string& text, bool ike) {
+  if (text.size() > kMaxMatchedValue) return false;
   static const std::regex ikeForm(
       R"(^aes_?gcm(_16|16)?-?256(-sha2(_256)?)?([-;](modp2048|dh14))?$)");
   static const std::regex espForm(R"(^aes_?gcm(_16|16)?-?256(-null)?$)");
   return std::regex_match(Lower(text), ike ? ikeForm : espForm);
 }
 
+// One identity per (leftcert, leftid) for all the conns of a pluto.
+using IdentityCache = std::map<std::string, std::shared_ptr<const ike::IkeIdentity>>;
+
 std::optional<ike::ConnectionConfig> ReadConn(const ResolvedConn& conn, const NssStore& nss,
-                                              const ike::IpAddress& local, PlutoLoad& load) {
+                                              const ike::IpAddress& local, PlutoLoad& load,
+                                              IdentityCache& identities) {
   const std::string autoValue = Lower(conn.Get("auto", "ignore"));
   if (autoValue == "ignore") return std::nullopt;
   ConnReader r(conn, local);
@@ -233,29 +253,33 @@ std::optional<ike::ConnectionConfig> ReadConn(const ResolvedConn& conn, const Ns
                        nickname + "' not found in the NSS database");
     return std::nullopt;
   }
-  auto identity = std::make_shared<ike::IkeIdentity>();
   const std::string ownId = r.Own("id");
-  if (ownId == "%fromcert") {
-    identity->idFromCert = true;
-    identity->id = "%fromcert";
-  } else if (!ownId.empty() && ownId.front() == '@') {
-    identity->id = ownId;
-  } else {
-    r.Refuse(r.OwnKey("id"),
-             "expected %fromcert or @name (the default, this host's IP "
-             "address, is not modelled)");
-  }
-  identity->certificate = cert->certificate;
-  identity->key = *cert->key;
   const std::string rightca = conn.Get(r.PeerKey("ca"));
-  if (rightca.empty()) {
-    identity->trustAnchors = nss.TrustAnchors();
-  } else {
+  if (!rightca.empty())
     r.Refuse(r.PeerKey("ca"),
              "a CA restriction is not modelled: every trusted CA in the NSS "
              "database is accepted");
+  std::shared_ptr<const ike::IkeIdentity>& cached = identities[nickname + "\n" + ownId];
+  if (cached) {
+    c.identity = cached;
+  } else {
+    auto identity = std::make_shared<ike::IkeIdentity>();
+    if (ownId == "%fromcert") {
+      identity->idFromCert = true;
+      identity->id = "%fromcert";
+    } else if (!ownId.empty() && ownId.front() == '@') {
+      identity->id = ownId;
+    } else {
+      r.Refuse(r.OwnKey("id"),
+               "expected %fromcert or @name (the default, this host's IP "
+               "address, is not modelled)");
+    }
+    identity->certificate = cert->certificate;
+    identity->key = *cert->key;
+    identity->trustAnchors = nss.TrustAnchors();
+    cached = identity;
+    c.identity = identity;
   }
-  c.identity = identity;
   for (const auto& [key, value] : conn.values)
     if (!kModelledKeys.count(key) && value.origin == ResolvedSetting::Origin::kOwn)
       load.log.push_back(r.Where(key) + key + "=" + value.setting.value +
@@ -276,9 +300,18 @@ PlutoLoad LoadConnections(const libreswan::ResolvedConfig& config, const NssStor
                                 u->second.value + ": expected yes or no");
     load.uniqueIds = v == "yes";
   }
+  size_t added = 0;
+  IdentityCache identities;
   for (const ResolvedConn& conn : config.conns) {
     if (!conn.loaded) continue;
-    if (auto c = ReadConn(conn, nss, localAddress, load)) load.connections.push_back(*c);
+    if (auto c = ReadConn(conn, nss, localAddress, load, identities)) {
+      if (++added > kMaxConnections)
+        throw ExternalConfigError(conn.where.Describe() + ": conn " + conn.name + ": more than " +
+                                  std::to_string(kMaxConnections) +
+                                  " conns to load; ipsecsim's own limit (each is a "
+                                  "connection of every node's pluto)");
+      load.connections.push_back(*c);
+    }
   }
   return load;
 }
