@@ -50,9 +50,13 @@ void FollowBundleMtu(Ptr<Node> node, Ptr<xfrm::XfrmStack> stack, Ipv4Address sou
     const auto decision = kernel->DecideOutbound(flow);
     using Kind = xfrm::XfrmStack::OutboundDecision::Kind;
     if (decision.kind == Kind::kClear || decision.kind == Kind::kDiscard) return mtu;
-    const bool encap = decision.kind == Kind::kProtected && decision.state->config.encap;
+    const bool known = decision.kind == Kind::kProtected;
+    const bool encap = known && decision.state->config.encap;
+    const xfrm::PolicyEntry* policy = kernel->Policies().Lookup(xfrm::Direction::kOut, flow);
+    const bool tunnel = policy && policy->policy.tmpl.mode == xfrm::XfrmMode::kTunnel;
     return sim::mtu::XfrmStateMtu(
-        mtu, encap ? sim::mtu::Protection::kEspInUdp : sim::mtu::Protection::kEsp);
+        mtu, encap ? sim::mtu::Protection::kEspInUdp : sim::mtu::Protection::kEsp,
+        tunnel ? sim::mtu::EspMode::kTunnel : sim::mtu::EspMode::kTransport);
   });
 }
 

@@ -257,10 +257,11 @@ void TrafficManager::OnDecryptedDelivery(Ptr<const Packet> segment, const Ipv4He
   if (head[0] != Icmpv4Header::ICMPV4_ECHO_REPLY) return;
   const int flow = int(uint16_t(head[4] << 8 | head[5])) - kIcmpIdentifierBase;
   if (!icmpSockets_.count(flow)) return;
-  CountEchoReply(flow, segment->GetSize() - 8);
+  CountEchoReply(flow, uint16_t(head[6] << 8 | head[7]), segment->GetSize() - 8);
 }
 
-void TrafficManager::CountEchoReply(int flow, uint32_t dataSize) {
+void TrafficManager::CountEchoReply(int flow, uint16_t sequence, uint32_t dataSize) {
+  if (!echoRepliesCounted_.insert({flow, sequence}).second) return;
   ++tallies_[flow].delivered;
   tallies_[flow].bytesDelivered += dataSize;
 }
@@ -279,7 +280,7 @@ void TrafficManager::OnIcmpReceive(Ptr<Socket> socket) {
     const int flow = int(echo.GetIdentifier()) - kIcmpIdentifierBase;
     auto it = icmpSockets_.find(flow);
     if (it == icmpSockets_.end() || it->second != socket) continue;
-    CountEchoReply(flow, echo.GetDataSize());
+    CountEchoReply(flow, echo.GetSequenceNumber(), echo.GetDataSize());
   }
 }
 

@@ -65,7 +65,9 @@ class TrafficManager {
   // Echo replies that arrive in ESP, which reach ICMP but no raw socket.
   void OnDecryptedDelivery(ns3::Ptr<const ns3::Packet> segment, const ns3::Ipv4Header& header,
                            bool decrypted);
-  void CountEchoReply(int flow, uint32_t dataSize);
+  // Once per echo: a reply decrypted from tunnel-mode ESP reaches both the
+  // raw socket and the xfrm Deliver trace.
+  void CountEchoReply(int flow, uint16_t sequence, uint32_t dataSize);
   void OnTcpConnected(ns3::Ptr<ns3::Socket> socket);
   void TcpSendMore(ns3::Ptr<ns3::Socket> socket, uint32_t available);
   void Attribute(const uint8_t* data, size_t len, int* flow);
@@ -90,6 +92,7 @@ class TrafficManager {
   std::map<int, ns3::Ptr<ns3::Socket>> icmpSockets_;
   std::set<uint32_t> linuxTcpNodes_;
   std::set<uint32_t> decryptedEchoNodes_;  // nodes whose xfrm Deliver trace is watched
+  std::set<std::pair<int, uint16_t>> echoRepliesCounted_;  // (flow, sequence)
 };
 
 }  // namespace ipsecsim::sim

@@ -149,28 +149,54 @@ butane::MachineConfig ReadMachineConfigFile(const ExternalFileRef& ref, const Fa
   }
 }
 
-ExternalSetup::Pool ReadPool(const butane::MachineConfig& mc, const std::string& display) {
+// What ovs-monitor-ipsec writes before its connections in
+// /etc/ipsec.d/openshift.conf (openvswitch/ovs v3.1.0
+// ipsec/ovs-monitor-ipsec.in, LibreSwanHelper.CONF_HEADER; the cluster
+// network operator runs it with --ipsec-conf /etc/ipsec.d/openshift.conf).
+// Its connections are modelled by sim/node_ipsec; its header joins the
+// include tree, where Libreswan merges every %default into every conn.
+constexpr const char* kOpenshiftConf = "/etc/ipsec.d/openshift.conf";
+constexpr const char* kOvsConfHeader =
+    "config setup\n"
+    "    uniqueids=yes\n"
+    "\n"
+    "conn %default\n"
+    "    keyingtries=%forever\n"
+    "    type=transport\n"
+    "    auto=route\n"
+    "    ike=aes_gcm256-sha2_256\n"
+    "    esp=aes_gcm256\n"
+    "    ikev2=insist\n";
+
+ExternalSetup::Pool ReadPool(const butane::MachineConfig& mc, const std::string& display,
+                             bool ovnIpsec) {
   ExternalSetup::Pool pool;
   pool.role = mc.Role();
   pool.source = display;
   pool.libreswanInstalled =
       std::find(mc.extensions.begin(), mc.extensions.end(), "ipsec") != mc.extensions.end();
   pool.ipsecServiceEnabled = EnablesIpsecService(mc);
-  // /etc/ipsec.conf includes /etc/ipsec.d/*.conf, which glob() sorts.
-  std::vector<const butane::ConfigFile*> confs;
+  // /etc/ipsec.conf includes /etc/ipsec.d/*.conf, which glob() sorts; with
+  // pod-to-pod IPsec, OVN's openshift.conf is one of them.
+  struct IncludedFile {
+    std::string path, display, text;
+  };
+  std::vector<IncludedFile> confs;
   for (const butane::ConfigFile& f : mc.files) {
     const fs::path p(f.path);
-    if (p.parent_path() == "/etc/ipsec.d" && p.extension() == ".conf") confs.push_back(&f);
+    if (p.parent_path() == "/etc/ipsec.d" && p.extension() == ".conf" && f.path != kOpenshiftConf)
+      confs.push_back({f.path, f.local.empty() ? display + ":" + f.path : f.local,
+                       std::string(f.contents.begin(), f.contents.end())});
   }
-  std::sort(
-      confs.begin(), confs.end(),
-      [](const butane::ConfigFile* a, const butane::ConfigFile* b) { return a->path < b->path; });
+  if (ovnIpsec)
+    confs.push_back({kOpenshiftConf, std::string(kOpenshiftConf) + " (ovs-monitor-ipsec's header)",
+                     kOvsConfHeader});
+  std::sort(confs.begin(), confs.end(),
+            [](const IncludedFile& a, const IncludedFile& b) { return a.path < b.path; });
   libreswan::ConfTree tree;
-  for (const butane::ConfigFile* f : confs) {
-    const std::string where = f->local.empty() ? display + ":" + f->path : f->local;
+  for (const IncludedFile& f : confs) {
     try {
-      libreswan::ConfTree part =
-          libreswan::ReadConfText(std::string(f->contents.begin(), f->contents.end()), where);
+      libreswan::ConfTree part = libreswan::ReadConfText(f.text, f.display);
       tree.sections.insert(tree.sections.end(), part.sections.begin(), part.sections.end());
       tree.files.insert(tree.files.end(), part.files.begin(), part.files.end());
       tree.notices.insert(tree.notices.end(), part.notices.begin(), part.notices.end());
@@ -283,7 +309,7 @@ std::shared_ptr<const ExternalSetup> PrepareExternal(const Scenario& sc) {
       if (p.role == mc.Role())
         fail(ref.path + ": a second MachineConfig for role " + mc.Role() +
              " (merging several is not modelled; also in " + p.source + ")");
-    setup->pools.push_back(ReadPool(mc, ref.path));
+    setup->pools.push_back(ReadPool(mc, ref.path, sc.cluster.ipsecMode == IpsecMode::kFull));
     check::CheckOptions options;
     options.files = {ref.path};
     options.filesDir = fs::path(ref.path).parent_path().string();

@@ -163,10 +163,12 @@ std::optional<ike::ConnectionConfig> ReadConn(const ResolvedConn& conn, const Ns
     r.Refuse("auto", "expected add, ondemand, route, start or ignore (keep is not modelled)");
 
   const std::string type = Lower(conn.Get("type", "tunnel"));
-  if (type != "transport")
-    r.Refuse("type", type == "tunnel" ? "tunnel mode (Libreswan's default) is not modelled by "
-                                        "ipsecsim's run yet; it models type=transport"
-                                      : "expected type=transport");
+  if (type != "transport" && type != "tunnel")
+    r.Refuse("type",
+             "expected tunnel (the default) or transport (passthrough, drop and reject "
+             "are not modelled)");
+  c.tunnel = type == "tunnel";
+
   const std::string peer = r.Peer("");
   if (peer == "%any") {
     c.remoteAddress = ike::IpAddress::Any(local.GetFamily());
@@ -187,7 +189,8 @@ std::optional<ike::ConnectionConfig> ReadConn(const ResolvedConn& conn, const Ns
       r.Refuse(key, "a subnet towards %any is not modelled");
     if (subnet != host.ToString() + "/32" && subnet != host.ToString())
       r.Refuse(key, "expected the host itself (" + host.ToString() +
-                        "/32): in transport mode the selectors are the two hosts");
+                        "/32): the run models host-to-host conns only, whose selectors are the "
+                        "two hosts");
   }
   ike::PortSpan ownPorts, peerPorts;
   uint8_t ownProto = 0, peerProto = 0;

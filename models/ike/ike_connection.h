@@ -78,6 +78,11 @@ struct ConnectionConfig {
   // encapsulation=yes: behave as if behind a NAT (IKE floats to UDP 4500,
   // ESP in UDP 4500, keepalives), whatever the NAT detection says.
   bool forceEncapsulation = false;
+  // type=tunnel (Libreswan's default): the Child SA is tunnel-mode ESP (RFC
+  // 4303 §3.1.2) between the two hosts, and the CREATE_CHILD_SA exchanges
+  // carry no USE_TRANSPORT_MODE (RFC 7296 §1.3.1). The selectors stay the
+  // two hosts.
+  bool tunnel = false;
 };
 
 }  // namespace ipsecsim::ike

@@ -44,6 +44,7 @@ bool IkeDaemon::InstallState(Connection& c, const IkeSa& sa, const ChildSaResult
   state.spi = inbound ? child.spiIn : child.spiOut;
   state.keymat = inbound ? child.keymatIn : child.keymatOut;
   state.reqid = c.reqid;
+  if (c.config.tunnel) state.mode = xfrm::XfrmMode::kTunnel;
   state.lifetime = LifetimeFor(c.config, child.initiatedHere);
   state.encap = EncapFor(sa, inbound);
   std::string error;

@@ -90,6 +90,11 @@ void IkeDaemon::InstallPolicies(Connection& c) {
                   Range(cfg.localPorts), Range(cfg.remotePorts)};
   out.direction = xfrm::Direction::kOut;
   out.tmpl.reqid = c.reqid;
+  if (cfg.tunnel) {
+    out.tmpl.mode = xfrm::XfrmMode::kTunnel;
+    out.tmpl.local = local;
+    out.tmpl.peer = remote;
+  }
   out.name = cfg.name + "-out";
   xfrm::Policy in = out;
   in.selector = {xfrm::IpPrefix::Host(remote), xfrm::IpPrefix::Host(local), cfg.protocol,

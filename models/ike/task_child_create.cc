@@ -1,6 +1,8 @@
 // The Child SA negotiated inside IKE_AUTH (RFC 7296 §1.2, §2.9, §2.17):
-// transport mode, esp=aes_gcm256, the connection's traffic selectors, and the
-// KEYMAT for the two ESP SAs.
+// transport mode (USE_TRANSPORT_MODE, §1.3.1) or tunnel mode (none),
+// esp=aes_gcm256, the connection's traffic selectors, and the KEYMAT for the
+// two ESP SAs. A responder answers only with a connection of the mode asked
+// for; ipsecsim's own rule where the RFC leaves it to the responder.
 #include "ike_proposals.h"
 #include "ike_tasks.h"
 
@@ -20,12 +22,12 @@ class ChildCreateTask : public IkeTask {
     PutU32(offered_.spi.data(), spiIn_);
     tsi_ = HostSelector(sa.local.address, c.protocol, c.localPorts);
     tsr_ = HostSelector(sa.remote.address, c.protocol, c.remotePorts);
+    transport_ = !c.tunnel;
     AppendChildPayloads(offered_, out);
   }
 
   TaskResult ProcessRequest(IkeSaContext& sa, const std::vector<Payload>& in) override {
-    if (!FindNotify(in, NotifyType::kUseTransportMode))
-      return FailTask(sa, NotifyType::kNoProposalChosen, "peer did not ask for transport mode");
+    transport_ = FindNotify(in, NotifyType::kUseTransportMode) != nullptr;
     const auto* tsi = BodyOf<TsPayload>(FindPayload(in, PayloadType::kTsi));
     const auto* tsr = BodyOf<TsPayload>(FindPayload(in, PayloadType::kTsr));
     // RFC 7296 §2.23.1: an initiator behind a NAT names its inside address
@@ -36,7 +38,12 @@ class ChildCreateTask : public IkeTask {
       tsiSeen->selectors[0].startAddress = tsiSeen->selectors[0].endAddress = sa.remote.address;
     }
     const ConnectionConfig* connection = nullptr;
+    bool otherMode = false;
     for (const ConnectionConfig* c : sa.candidates) {
+      if (c->tunnel == transport_) {
+        otherMode = true;
+        continue;
+      }
       if (IsExactly(tsiSeen ? &*tsiSeen : tsi,
                     HostSelector(sa.remote.address, c->protocol, c->remotePorts)) &&
           IsExactly(tsr, HostSelector(sa.local.address, c->protocol, c->localPorts))) {
@@ -44,6 +51,10 @@ class ChildCreateTask : public IkeTask {
         break;
       }
     }
+    if (!connection && otherMode)
+      return FailTask(sa, NotifyType::kNoProposalChosen,
+                      transport_ ? "peer asked for transport mode, the connection is tunnel"
+                                 : "peer asked for tunnel mode, the connection is transport");
     if (!connection)
       return FailTask(sa, NotifyType::kTsUnacceptable, "no connection for the traffic selectors");
     const auto* offered = BodyOf<SaPayload>(FindPayload(in, PayloadType::kSa));
@@ -73,8 +84,10 @@ class ChildCreateTask : public IkeTask {
   TaskResult ProcessResponse(IkeSaContext& sa, const std::vector<Payload>& in) override {
     if (const NotifyPayload* error = FindErrorNotify(in))
       return FailTask(sa, NotifyType(error->type), "peer refused the Child SA");
-    if (!FindNotify(in, NotifyType::kUseTransportMode))
-      return FailTask(sa, NotifyType::kNoProposalChosen, "peer did not accept transport mode");
+    if ((FindNotify(in, NotifyType::kUseTransportMode) != nullptr) != transport_)
+      return FailTask(sa, NotifyType::kNoProposalChosen,
+                      transport_ ? "peer did not accept transport mode"
+                                 : "peer answered tunnel mode with transport mode");
     const auto* answer = BodyOf<SaPayload>(FindPayload(in, PayloadType::kSa));
     if (!answer || answer->proposals.size() != 1 || answer->proposals[0].spi.size() != 4 ||
         !IsValidChoice(answer->proposals[0], SaPayload{{offered_}}))
@@ -93,14 +106,15 @@ class ChildCreateTask : public IkeTask {
 
  private:
   void AppendChildPayloads(const Proposal& proposal, std::vector<Payload>& out) const {
-    out.push_back(MakeNotify(NotifyType::kUseTransportMode));
+    if (transport_) out.push_back(MakeNotify(NotifyType::kUseTransportMode));
     out.push_back({PayloadType::kSa, false, SaPayload{{proposal}}});
     out.push_back({PayloadType::kTsi, false, TsPayload{{tsi_}}});
     out.push_back({PayloadType::kTsr, false, TsPayload{{tsr_}}});
   }
 
   uint32_t spiIn_ = 0;
-  Proposal offered_;  // initiator: what it offered; responder: what it answers
+  bool transport_ = true;  // the mode asked for
+  Proposal offered_;       // initiator: what it offered; responder: what it answers
   TrafficSelector tsi_;
   TrafficSelector tsr_;
 };

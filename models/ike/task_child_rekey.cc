@@ -29,6 +29,7 @@ class ChildRekeyTask : public IkeTask {
 
   void BuildRequest(IkeSaContext& sa, std::vector<Payload>& out) override {
     const ConnectionConfig& c = *old_->connection;
+    tunnel_ = c.tunnel;
     spiIn_ = sa.env->AllocateChildSpi();
     pfs_ = sa.env->RekeyWithPfs();
     offered_ = pfs_ ? WithModp2048(c.espProposal) : c.espProposal;
@@ -72,6 +73,7 @@ class ChildRekeyTask : public IkeTask {
     const ChildSaResult* old = sa.env->ChildByOutboundSpi(GetU32(rekey->spi.data()));
     if (!old) return FailTask(sa, NotifyType::kChildSaNotFound, "no Child SA to rekey");
     const ConnectionConfig& c = *old->connection;
+    tunnel_ = c.tunnel;
     tsi_ = HostSelector(sa.remote.address, c.protocol, c.remotePorts);
     tsr_ = HostSelector(sa.local.address, c.protocol, c.localPorts);
     if (!IsExactly(BodyOf<TsPayload>(FindPayload(in, PayloadType::kTsi)), tsi_) ||
@@ -110,7 +112,8 @@ class ChildRekeyTask : public IkeTask {
   }
 
   void AppendPayloads(IkeSaContext& sa, const Bytes& nonce, std::vector<Payload>& out) {
-    out.push_back(MakeNotify(NotifyType::kUseTransportMode));
+    // A rekey keeps the mode of the Child SA it replaces (RFC 7296 §1.3.3).
+    if (!tunnel_) out.push_back(MakeNotify(NotifyType::kUseTransportMode));
     out.push_back({PayloadType::kSa, false, SaPayload{{offered_}}});
     out.push_back({PayloadType::kNonce, false, NoncePayload{nonce}});
     if (pfs_) {
@@ -122,6 +125,7 @@ class ChildRekeyTask : public IkeTask {
   }
 
   std::optional<ChildSaResult> old_;
+  bool tunnel_ = false;  // the mode of the Child SA it replaces
   bool pfs_ = false;
   uint32_t spiIn_ = 0;
   Proposal offered_;

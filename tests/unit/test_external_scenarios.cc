@@ -73,8 +73,8 @@ BOOST_AUTO_TEST_CASE(friendlyname_pluto_refuses_the_conn) {
   for (const ExternalFinding& f : r.externalFindings)
     if (f.level == "error" && f.topic == "nickname" &&
         f.text.find("leftcert=left_server is not in the node's NSS database") != std::string::npos)
-      linked = f.pool == "worker" && f.flows == std::vector<std::string>{"node-to-external-udp",
-                                                                         "external-to-node-udp"};
+      linked = f.pool == "worker" &&
+               f.flows == std::vector<std::string>{"node-to-external-udp", "external-to-node-udp"};
   BOOST_TEST(linked);
 }
 
@@ -100,6 +100,19 @@ BOOST_AUTO_TEST_CASE(a_conn_named_like_a_tunnel_is_deleted_by_ovs_monitor_ipsec)
     BOOST_TEST(!Says(Node(r, worker).ipsecStatus, "external-1"));
   // The Delete reached the host: its instances went too.
   BOOST_TEST(Node(r, "ext-0").connectionsUp == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(tunnel_mode_costs_the_inner_header_and_no_fragments) {
+  const RunReport r = RunFile("external-endpoint-tunnel-mode");
+  const FlowResult* udp = r.FindFlow("node-to-external-udp");
+  BOOST_REQUIRE(udp);
+  BOOST_TEST(udp->wire.bytes == 20u * 484u);  // transport mode: 464 each
+  BOOST_TEST(r.FindFlow("external-to-node-tcp")->wire.fragments == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(ovns_default_makes_the_nodes_conn_transport_against_a_tunnel_host) {
+  const RunReport r = RunFile("external-endpoint-ovn-default");
+  BOOST_TEST(Says(Node(r, "worker-0").ipsecStatus, "NO_PROPOSAL_CHOSEN"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

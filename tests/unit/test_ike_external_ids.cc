@@ -86,4 +86,42 @@ BOOST_AUTO_TEST_CASE(a_fixed_rightid_refuses_a_dn_identity) {
   BOOST_TEST(atB.packets == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(a_tunnel_mode_pair_installs_tunnel_states_and_carries_the_flow) {
+  IkeWorld w;
+  w.ConfigureDefault();
+  w.aConnection.tunnel = true;
+  w.bConnection.tunnel = true;
+  w.Load();
+  auto& atB = w.UdpSink(1, kServicePort);
+  w.UdpSend(0, kReplyPort, kServicePort, 5, ns3::Seconds(1));
+  w.Run(ns3::Seconds(5));
+  BOOST_TEST_MESSAGE(DumpLogs(w));
+  BOOST_TEST(atB.packets == 5u);
+  const auto esp = w.Frames([](const WireFrame& f) { return f.protocol == 50 && f.sender == 0; });
+  BOOST_REQUIRE_EQUAL(esp.size(), 5u);
+  // Outer IPv4 20 + ESP 8 + IV 8 + inner IPv4 20 + UDP 8 + 200 + pad 2 + 2 + ICV 16.
+  BOOST_TEST(esp.front().length == 284u);
+  for (const auto& stack : w.stacks) {
+    BOOST_REQUIRE_EQUAL(stack->States().All().size(), 2u);
+    for (const xfrm::State* state : stack->States().All())
+      BOOST_TEST((state->config.mode == xfrm::XfrmMode::kTunnel));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_tunnel_request_to_a_transport_connection_gets_no_proposal_chosen) {
+  IkeWorld w;
+  w.ConfigureDefault();
+  w.aConnection.tunnel = true;  // b's stays transport
+  w.Load();
+  auto& atB = w.UdpSink(1, kServicePort);
+  w.UdpSend(0, kReplyPort, kServicePort, 3, ns3::Seconds(1));
+  w.Run(ns3::Seconds(5));
+  BOOST_TEST(atB.packets == 0u);
+  BOOST_TEST(w.Count([](const WireFrame& f) { return f.protocol == 50; }) == 0u);
+  bool refused = false;
+  for (const ConnectionStatus& c : w.daemons[0]->TrafficStatus())
+    if (c.name == "a-to-b") refused = c.failure.find("NO_PROPOSAL_CHOSEN") != std::string::npos;
+  BOOST_TEST(refused);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -77,6 +77,15 @@ BOOST_AUTO_TEST_CASE(auto_start_loads_one_transport_connection_with_the_certific
   BOOST_TEST(c.identity->trustAnchors.size() == 1u);  // the CA, trusted
 }
 
+BOOST_AUTO_TEST_CASE(without_type_the_conn_is_tunnel_mode_as_libreswans_default) {
+  std::string text = kConn + "    auto=add\n";
+  text.erase(text.find("    type=transport\n"), 19);
+  const PlutoLoad load = Load(text);
+  BOOST_REQUIRE_EQUAL(load.connections.size(), 1u);
+  BOOST_TEST(load.connections[0].tunnel);
+  BOOST_TEST(!Load(kConn + "    auto=add\n").connections[0].tunnel);
+}
+
 BOOST_AUTO_TEST_CASE(without_auto_nothing_is_loaded) {
   BOOST_TEST(Load(kConn).connections.empty());  // auto=ignore, the default
 }
@@ -113,9 +122,10 @@ BOOST_AUTO_TEST_CASE(a_right_any_template_must_only_wait) {
 }
 
 BOOST_AUTO_TEST_CASE(keys_the_run_cannot_act_on_are_refused_or_named) {
-  std::string tunnel = kConn + "    auto=add\n";
-  tunnel.replace(tunnel.find("type=transport"), 14, "type=tunnel");
-  BOOST_TEST(Refusal(tunnel).find("test.conf:7: conn ext: type=tunnel: tunnel mode") == 0u);
+  std::string passthrough = kConn + "    auto=add\n";
+  passthrough.replace(passthrough.find("type=transport"), 14, "type=passthrough");
+  BOOST_TEST(
+      Refusal(passthrough).find("test.conf:7: conn ext: type=passthrough: expected tunnel") == 0u);
   BOOST_TEST(Refusal(kConn + "    auto=add\n    ike=aes256-sha1\n").find("ike=aes256-sha1") !=
              std::string::npos);
   BOOST_TEST(Refusal(kConn + "    auto=add\n    rightsubnet=192.0.2.0/24\n")
