@@ -3,7 +3,7 @@
 // its side by certificate DN (ID type 9), the nodes' as left_server and the
 // host's as right_server; every ESP frame passes its ICV and decrypts to
 // the flows the conn selects. What stays in clear is the pods' SNATed
-// egress only.
+// egress only. In tunnel mode the ESP carries the whole inner packet.
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <map>
@@ -22,14 +22,13 @@ struct Capture {
   std::string home;
 };
 
-Capture RunDocumented() {
+Capture RunWithPcap(const std::string& scenario) {
   Capture c;
   const std::string parent = test::MakeTempDir("external-tshark");
-  auto r = test::RunCommand(test::IpsecsimBinary() +
-                            " run scenarios/external-endpoint-documented.yaml --out " + parent +
-                            " --pcap > /dev/null");
+  auto r = test::RunCommand(test::IpsecsimBinary() + " run scenarios/" + scenario + ".yaml --out " +
+                            parent + " --pcap > /dev/null");
   BOOST_REQUIRE_EQUAL(r.exitCode, 0);
-  c.dir = parent + "/external-endpoint-documented";
+  c.dir = parent + "/" + scenario;
   c.home = c.dir + "/home";
   fs::create_directories(c.home + "/.config/wireshark");
   for (const char* file : {"esp_sa", "ikev2_decryption_table"})
@@ -42,7 +41,7 @@ Capture RunDocumented() {
 BOOST_AUTO_TEST_SUITE(external_tshark)
 
 BOOST_AUTO_TEST_CASE(the_external_hosts_ike_and_esp_decrypt_with_the_runs_keys) {
-  const Capture c = RunDocumented();
+  const Capture c = RunWithPcap("external-endpoint-documented");
   const std::string pcap = c.dir + "/pcap/ext-0-eth0.pcap";
   BOOST_REQUIRE(fs::exists(pcap));
 
@@ -95,6 +94,21 @@ BOOST_AUTO_TEST_CASE(the_external_hosts_ike_and_esp_decrypt_with_the_runs_keys) 
       BOOST_TEST(f[1] == "7002");
     }
   }
+}
+
+// Tunnel mode: the outer IPv4 header between the hosts, and inside the ESP
+// the whole inner packet, 20 bytes more than transport mode.
+BOOST_AUTO_TEST_CASE(tunnel_mode_esp_decrypts_to_the_inner_packet) {
+  const Capture c = RunWithPcap("external-endpoint-tunnel-mode");
+  size_t udp = 0;
+  for (const std::string& line : test::TsharkLines(
+           c.home, c.dir + "/pcap/ext-0-eth0.pcap",
+           "-Y 'esp && udp.dstport == 7000' -T fields -E separator=/t -e esp.icv_good -e ip.len "
+           "-e ip.src")) {
+    ++udp;
+    BOOST_TEST(line == "1\t484,428\t10.0.0.11,10.0.0.11");
+  }
+  BOOST_TEST(udp == 20u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
