@@ -14,7 +14,8 @@ cd "$(dirname "$0")/.."
 seconds=${1:?usage: scripts/fuzz.sh SECONDS [TARGET...]}
 shift
 all=(fuzz_scenario fuzz_oc_patch fuzz_esp_cli fuzz_ike_message fuzz_ike_decrypt fuzz_packets
-  fuzz_classifier fuzz_x509 fuzz_report_writers fuzz_libreswan_conf fuzz_butane fuzz_pkcs12)
+  fuzz_classifier fuzz_x509 fuzz_report_writers fuzz_libreswan_conf fuzz_butane fuzz_pkcs12
+  fuzz_pluto_conns)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi
 
 if [ ! -f build-fuzz/CMakeCache.txt ]; then

@@ -200,6 +200,11 @@ def from_external_files(seeds):
     for path in sorted(glob.glob(os.path.join(external, "*.bu")) +
                        glob.glob(os.path.join(external, "*.yaml"))):
         seeds.add("fuzz_butane", open(path, "rb").read()[:8192], os.path.basename(path))
+    # What a run's pluto loads: the external-host scenarios' files, both sides.
+    for path in sorted(glob.glob(os.path.join(ROOT, "scenarios", "external-host", "*.conf")) +
+                       glob.glob(os.path.join(ROOT, "tests", "data", "bad", "ext-*.conf"))):
+        if os.path.getsize(path) <= 8192:
+            seeds.add("fuzz_pluto_conns", open(path, "rb").read(), os.path.basename(path))
     for path in sorted(glob.glob(os.path.join(external, "*.p12"))):
         seeds.add("fuzz_pkcs12", open(path, "rb").read(), os.path.basename(path))
         for options, bundle in reexported_bundles(path):
