@@ -407,6 +407,12 @@ class ScenarioParser {
             "pod '" +
             spec.name + "' from node '" + spec.name + "'");
       }
+      if (scenario_.HasExternalHost(spec.name)) {
+        nameValue.Fail(
+            "expected a pod name that is not also an external host's: flows could not tell "
+            "pod '" +
+            spec.name + "' from external host '" + spec.name + "'");
+      }
       if (!podIndex_.emplace(spec.name, scenario_.pods.size()).second) {
         nameValue.Fail("expected unique pod names, '" + spec.name + "' is defined twice");
       }

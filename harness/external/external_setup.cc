@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <sstream>
 
@@ -195,6 +196,20 @@ ExternalSetup::Pool ReadPool(const butane::MachineConfig& mc, const std::string&
             [](const IncludedFile& a, const IncludedFile& b) { return a.path < b.path; });
   libreswan::ConfTree tree;
   for (const IncludedFile& f : confs) {
+    // An include names the node's own files, which only the MachineConfig
+    // holds here: reading them from this machine's disk would be wrong.
+    std::istringstream lines(f.text);
+    int number = 0;
+    for (std::string line; std::getline(lines, line);) {
+      ++number;
+      if (line.rfind("include", 0) == 0 &&
+          (line.size() == 7 || std::isspace(static_cast<unsigned char>(line[7])))) {
+        pool.unmodelled = f.display + ":" + std::to_string(number) +
+                          ": include in a MachineConfig's file is not modelled in a run "
+                          "(ipsecsim check reads it)";
+        return pool;
+      }
+    }
     try {
       libreswan::ConfTree part = libreswan::ReadConfText(f.text, f.display);
       tree.sections.insert(tree.sections.end(), part.sections.begin(), part.sections.end());
@@ -310,6 +325,7 @@ std::shared_ptr<const ExternalSetup> PrepareExternal(const Scenario& sc) {
         fail(ref.path + ": a second MachineConfig for role " + mc.Role() +
              " (merging several is not modelled; also in " + p.source + ")");
     setup->pools.push_back(ReadPool(mc, ref.path, sc.cluster.ipsecMode == IpsecMode::kFull));
+    if (!setup->pools.back().unmodelled.empty()) fail(setup->pools.back().unmodelled);
     check::CheckOptions options;
     options.files = {ref.path};
     options.filesDir = fs::path(ref.path).parent_path().string();

@@ -32,6 +32,7 @@ struct ExternalSetup {
     // Libreswan refuses the whole include tree (a syntax error in any file):
     // `addconn --checkconfig` fails, so pluto never starts on the pool.
     std::string confError;
+    std::string unmodelled;  // something in the files the run refuses to guess at
     libreswan::ResolvedConfig conf;
     external::NssStore nss;
     std::vector<std::string> importLog;  // what ipsec-import.service printed
