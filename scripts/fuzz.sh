@@ -34,7 +34,7 @@ mkdir -p build-fuzz/logs
 declare -A max_len=([fuzz_scenario]=16384 [fuzz_oc_patch]=8192 [fuzz_esp_cli]=4096
   [fuzz_ike_message]=9216 [fuzz_ike_decrypt]=9216 [fuzz_packets]=9216 [fuzz_classifier]=16384
   [fuzz_x509]=8192 [fuzz_report_writers]=8192 [fuzz_libreswan_conf]=8192 [fuzz_butane]=8192
-  [fuzz_pkcs12]=8192)
+  [fuzz_pkcs12]=8192 [fuzz_pluto_conns]=8192)
 # One target's run; its summary line goes to build-fuzz/logs/<target>.line,
 # and its exit status is 1 when it found something.
 fuzz_one() {
