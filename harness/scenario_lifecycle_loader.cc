@@ -85,9 +85,11 @@ class Rehearsal {
       switch (step.kind) {
         case ProcedureStepSpec::Kind::kMergePatch:
           config_.ApplyMergePatch(step.body);
+          WarnOverwrittenType(at, spec);
           break;
         case ProcedureStepSpec::Kind::kJsonPatch:
           config_.ApplyJsonPatch(step.body);
+          WarnOverwrittenType(at, spec);
           break;
         case ProcedureStepSpec::Kind::kDeleteDaemonSets:
           for (const std::string& name : step.names) left_.erase(name);
@@ -130,6 +132,22 @@ class Rehearsal {
   const std::vector<sim::OcpVersion>& Versions() const { return versions_; }
 
  private:
+  // A patch of spec.defaultNetwork.type is stored, then undone by the
+  // operator (NetworkOperatorConfig::RestoreNetworkType): the run goes on, as
+  // the cluster does, with a warning.
+  void WarnOverwrittenType(const YamlValue& at, LifecycleSpec& spec) const {
+    const std::optional<std::string>& type = config_.OverwrittenNetworkType();
+    if (!type) return;
+    const std::string what = type->empty() ? "removal of it" : "'" + PrintableText(*type) + "'";
+    spec.warnings.push_back(
+        "line " + std::to_string(at.Line()) +
+        ": the network operator writes spec.defaultNetwork.type back to OVNKubernetes, the "
+        "networkType of network.config.openshift.io cluster, so the patch's " +
+        what +
+        " changes nothing (changing the network plugin is a migration of "
+        "network.config.openshift.io, not modelled)");
+  }
+
   // The IPsec DaemonSets of the release stay until deleted by hand (before
   // 4.15 the operator leaves them once IPsec is off).
   void KeepDaemonSets() {
