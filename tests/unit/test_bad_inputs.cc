@@ -81,6 +81,14 @@ std::string Generated(const std::string& kind, const std::string& out) {
     return text;
   }
   if (kind == "include-fifo.conf") return "include " + out + "/fifo\nconn a\n    right=192.0.2.1\n";
+  if (kind == "conn-name-1m.conf")  // was a stack overflow in std::regex_match
+    return "conn " + Repeat("n", 1 << 20) + "\n    right=192.0.2.1\n";
+  if (kind == "patch-file-long-number") {  // likewise, in the patch's YAML scalars
+    std::ofstream(out + "-number.yaml") << "spec:\n  x: " << Repeat("1", 65000) << "\n";
+    return "name: long-number\ncluster:\n  version: \"4.15\"\n  pools: [{name: worker, nodes: 2}]\n"
+           "lifecycle:\n  procedure:\n    steps:\n      - patch_file: " +
+           std::filesystem::path(out + "-number.yaml").filename().string() + "\n";
+  }
   BOOST_FAIL("unknown generated input " + kind);
   return "";
 }
