@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <regex>
 #include <set>
@@ -15,6 +14,7 @@
 #include "ocp_zstreams.h"
 #include "scenario.h"
 #include "scenario_limits.h"
+#include "user_file.h"
 #include "yaml_json.h"
 
 namespace ipsecsim::harness {
@@ -246,19 +246,16 @@ std::string PatchFileBody(const YamlValue& at, const std::string& name) {
   const fs::path path = fs::path(name).is_absolute() || !scenario.has_parent_path()
                             ? fs::path(name)
                             : scenario.parent_path() / name;
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec))
-    at.Fail("expected a readable patch file, but '" + path.string() + "' " +
-            (fs::exists(path, ec) ? "is not a regular file" : "does not exist") +
-            " (a relative path is taken from the scenario's folder)");
-  // Read at most one byte past the limit: a file's reported size can lie
-  // (/proc), its content cannot.
-  std::ifstream in(path, std::ios::binary);
-  std::string text(kMaxPatchLength + 1, '\0');
-  in.read(text.data(), std::streamsize(text.size()));
-  text.resize(size_t(in.gcount()));
-  if (text.size() > kMaxPatchLength)
+  // Read as every file the user names is (models/common/user_file.h): never
+  // blocking (/proc/kmsg, a FIFO swapped in), to one byte past the limit (a
+  // file's reported size can lie, /proc; its content cannot).
+  std::string text;
+  const UserFile status = ReadUserFile(path.string(), kMaxPatchLength, text);
+  if (status == UserFile::kTooLarge)
     at.Fail("expected a patch file of at most " + std::to_string(kMaxPatchLength) + " bytes");
+  if (status != UserFile::kRead)
+    at.Fail("expected a readable patch file, but '" + path.string() + "' " +
+            UserFileProblem(status) + " (a relative path is taken from the scenario's folder)");
   YAML::Node root;
   try {
     ScanYamlStream(text, path.string());

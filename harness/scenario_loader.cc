@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -20,6 +19,7 @@
 #include "scenario_network_loader.h"
 #include "scenario_underlay_loader.h"
 #include "scenario_units.h"
+#include "user_file.h"
 #include "yaml_reader.h"
 
 namespace ipsecsim::harness {
@@ -670,24 +670,26 @@ Scenario LoadScenarioText(const std::string& text, const std::string& file) {
 }
 
 Scenario LoadScenarioFile(const std::string& path) {
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(path, error)) {
-    throw ScenarioError(
-        path, 0, "(file)",
-        "expected a readable scenario file, but it " +
-            std::string(std::filesystem::exists(path, error) ? "is not a regular file"
-                                                             : "does not exist"));
-  }
-  if (std::filesystem::file_size(path, error) > kMaxFileBytes) {
+  // Read as every file the user names is (models/common/user_file.h): opened
+  // without blocking, judged by fstat on what was opened, and read to one
+  // byte past the limit. A stat of the path and a blocking read after it let
+  // /proc/kmsg (a regular file whose read waits for the kernel's next
+  // message) hang the loader, and so could a file swapped for a FIFO between
+  // the two.
+  std::string text;
+  const UserFile status = ReadUserFile(path, kMaxFileBytes, text);
+  if (status == UserFile::kTooLarge) {
     throw ScenarioError(path, 0, "(file)",
                         "expected a scenario file of at most 4 MiB: the largest scenario within "
                         "the limits (5000 pods, 5000 flows) takes about 1 MiB");
   }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in && !in.eof()) throw ScenarioError(path, 0, "(file)", "could not be read");
-  return LoadScenarioText(text.str(), path);
+  if (status == UserFile::kUnreadable) throw ScenarioError(path, 0, "(file)", "could not be read");
+  if (status != UserFile::kRead) {
+    throw ScenarioError(
+        path, 0, "(file)",
+        std::string("expected a readable scenario file, but it ") + UserFileProblem(status));
+  }
+  return LoadScenarioText(text, path);
 }
 
 }  // namespace ipsecsim::harness
