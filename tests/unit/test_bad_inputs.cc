@@ -115,6 +115,8 @@ std::string Expand(const Case& c, const std::string& out) {
       word = file;
     } else if (word.rfind("LONG:", 0) == 0) {  // an argument of that many characters
       word = Repeat("a", std::stoul(word.substr(5)));
+    } else if (word.rfind("DEEP:", 0) == 0) {  // a sweep parameter path of that many keys
+      word = "a" + Repeat(".a", std::stoul(word.substr(5)) - 1) + "=1";
     } else if (IsDataFile(word)) {
       word = kBadDir + "/" + word;
     } else if (word.rfind("OUT", 0) == 0) {
