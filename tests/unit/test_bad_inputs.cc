@@ -83,6 +83,11 @@ std::string Generated(const std::string& kind, const std::string& out) {
   if (kind == "include-fifo.conf") return "include " + out + "/fifo\nconn a\n    right=192.0.2.1\n";
   if (kind == "conn-name-1m.conf")  // was a stack overflow in std::regex_match
     return "conn " + Repeat("n", 1 << 20) + "\n    right=192.0.2.1\n";
+  if (kind == "butane-2m-quoted.bu")  // its first MiB, cut inside the quote, is no YAML
+    return "variant: openshift\nversion: 4.14.0\nmetadata:\n  name: 99-worker-big\n  labels:\n"
+           "    machineconfiguration.openshift.io/role: worker\nstorage:\n  files:\n"
+           "  - path: /etc/big\n    contents:\n      inline: \"" +
+           Repeat("i", 2 << 20) + "\"\n";
   if (kind == "patch-file-long-number") {  // likewise, in the patch's YAML scalars
     std::ofstream(out + "-number.yaml") << "spec:\n  x: " << Repeat("1", 65000) << "\n";
     return "name: long-number\ncluster:\n  version: \"4.15\"\n  pools: [{name: worker, nodes: 2}]\n"
