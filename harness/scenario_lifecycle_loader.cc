@@ -6,6 +6,7 @@
 #include <optional>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include "ipsec_release.h"
 #include "mtu_arithmetic.h"
@@ -345,10 +346,23 @@ ProcedureStepSpec ParseStep(const YamlValue& value, const std::vector<std::strin
 }
 
 void ParseProcedure(const YamlValue& value, LifecycleSpec& spec, Rehearsal& rehearsal,
-                    const std::vector<std::string>& pools) {
+                    const InstalledCluster& installed) {
   YamlMap m = value.AsMap(kProcedureKeys, "a map {start: 30s, steps: [...]}");
   if (auto v = m.Find("start")) spec.startSeconds = v->AsDuration(kMaxSeconds);
-  for (const YamlValue& item : m.Require("steps").AsList("a list of steps")) {
+  const std::vector<YamlValue> steps = m.Require("steps").AsList("a list of steps");
+  // As a flow's start: a procedure that starts at or after the end would
+  // never run a step, and the run would say nothing of it.
+  if (!steps.empty() && installed.durationSeconds > 0 &&
+      spec.startSeconds >= installed.durationSeconds) {
+    std::ostringstream at;
+    at.imbue(std::locale::classic());
+    at << "expected the procedure to start before the end of the scenario (duration "
+       << installed.durationSeconds << "s), got " << spec.startSeconds
+       << "s: none of its steps would run";
+    (m.Find("start") ? *m.Find("start") : value).Fail(at.str());
+  }
+  const std::vector<std::string>& pools = installed.pools;
+  for (const YamlValue& item : steps) {
     ProcedureStepSpec step = ParseStep(item, pools);
     rehearsal.Apply(step, item, spec);
     spec.steps.push_back(step);
@@ -428,7 +442,7 @@ LifecycleSpec ParseLifecycle(const YamlValue& value, const InstalledCluster& ins
     value.Fail(std::string("cluster.ipsec at install: the API server of ") + version +
                " refuses it: " + e.what());
   }
-  if (auto v = m.Find("procedure")) ParseProcedure(*v, spec, *rehearsal, installed.pools);
+  if (auto v = m.Find("procedure")) ParseProcedure(*v, spec, *rehearsal, installed);
   if (auto v = m.Find("libreswan")) {
     spec.libreswan = v->AsChoice({"4.5", "4.6", "4.9", "5.x"});
     bool unshipped = false;

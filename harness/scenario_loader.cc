@@ -84,9 +84,10 @@ class ScenarioParser {
     if (auto lifecycle = top.Find("lifecycle")) {
       std::vector<std::string> pools;
       for (const PoolSpec& pool : scenario_.cluster.pools) pools.push_back(pool.name);
-      scenario_.lifecycle = ParseLifecycle(
-          *lifecycle, {scenario_.cluster.version, scenario_.ipsecConfigJson,
-                       scenario_.cluster.clusterMtu, scenario_.cluster.hostMtu, pools});
+      scenario_.lifecycle =
+          ParseLifecycle(*lifecycle, {scenario_.cluster.version, scenario_.ipsecConfigJson,
+                                      scenario_.cluster.clusterMtu, scenario_.cluster.hostMtu,
+                                      pools, scenario_.durationSeconds});
     } else if (!poolMaxUnavailable_.empty()) {
       poolMaxUnavailable_[0].Fail(
           "expected max_unavailable only with a lifecycle: section (without one the machine "
