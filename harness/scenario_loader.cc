@@ -642,6 +642,31 @@ class ScenarioParser {
 
 int LineOf(const YAML::Mark& mark) { return mark.is_null() ? 0 : mark.line + 1; }
 
+// What yaml-cpp's "illegal map value" and the like do not say, for the two
+// causes a hand-edited file often has: a tab in the indentation of the line
+// at fault or the one above it (YAML 1.2 6.1: tabs are not indentation), and
+// lines that end in a carriage return alone.
+std::string YamlErrorHint(const std::string& text, int line) {
+  if (text.find('\r') != std::string::npos && text.find('\n') == std::string::npos)
+    return "; its lines end in a carriage return alone (CR): YAML reads LF or CR LF line ends";
+  std::vector<std::string> lines;
+  size_t at = 0;
+  while (at <= text.size() && static_cast<int>(lines.size()) < line) {
+    const size_t end = std::min(text.find('\n', at), text.size());
+    lines.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  for (int n = line; n >= line - 1 && n >= 1; --n) {
+    if (n > static_cast<int>(lines.size())) continue;
+    const std::string& l = lines[n - 1];
+    const size_t indent = l.find_first_not_of(" \t");
+    if (l.substr(0, indent == std::string::npos ? l.size() : indent).find('\t') !=
+        std::string::npos)
+      return "; line " + std::to_string(n) + " is indented with a tab: YAML indents with spaces";
+  }
+  return "";
+}
+
 }  // namespace
 
 Scenario LoadScenarioText(const std::string& text, const std::string& file) {
@@ -652,7 +677,8 @@ Scenario LoadScenarioText(const std::string& text, const std::string& file) {
     // Only the first document is built: YAML::LoadAll can loop on stray tokens.
     if (shape.documents == 1) root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    throw ScenarioError(file, LineOf(e.mark), "(document)", "invalid YAML: " + e.msg);
+    throw ScenarioError(file, LineOf(e.mark), "(document)",
+                        "invalid YAML: " + e.msg + YamlErrorHint(text, LineOf(e.mark)));
   }
   if (shape.documents > 1) {
     throw ScenarioError(file, shape.secondDocumentLine, "(document)",
