@@ -195,6 +195,19 @@ int Sweep(const SweepArgs& a) {
   const std::string path =
       std::string(IPSECSIM_PYTHON_DIR) + (old && *old ? std::string(":") + old : "");
   setenv("PYTHONPATH", path.c_str(), 1);
+  // An instrumented binary's module needs the sanitizer runtimes in the
+  // uninstrumented interpreter before it loads (CMakeLists.txt
+  // IPSECSIM_SANITIZER_RUNTIMES; empty in other builds): without them the
+  // import failed with "undefined symbol: __ubsan_vptr_type_cache".
+  // CPython's own allocations at exit are not leaks of ours (tests/python sets
+  // the same); a later ASAN_OPTIONS entry overrides an earlier one.
+  if (*IPSECSIM_PYTHON_PRELOAD) {
+    setenv("LD_PRELOAD", IPSECSIM_PYTHON_PRELOAD, 1);
+    const char* options = std::getenv("ASAN_OPTIONS");
+    const std::string asan =
+        (options && *options ? std::string(options) + ":" : std::string()) + "detect_leaks=0";
+    setenv("ASAN_OPTIONS", asan.c_str(), 1);
+  }
   std::vector<char*> args;
   for (std::string& arg : argv) args.push_back(arg.data());
   args.push_back(nullptr);
