@@ -1,6 +1,7 @@
 #include "durations.h"
 
 #include <cctype>
+#include <limits>
 #include <sstream>
 
 namespace ipsecsim::harness {
@@ -52,8 +53,17 @@ std::optional<double> ParseDurationSeconds(const std::string& text) {
   if (text == "0") return 0.0;
   const std::optional<DecimalAndUnit> parsed = SplitDecimal(text, true, true);
   if (!parsed) return std::nullopt;
-  for (const char* unit : {"ns", "us", "ms", "s", "m", "h"})
-    if (parsed->unit == unit) return parsed->value * UnitSeconds(parsed->unit);
+  for (const char* unit : {"ns", "us", "ms", "s", "m", "h"}) {
+    if (parsed->unit != unit) continue;
+    const double seconds = parsed->value * UnitSeconds(parsed->unit);
+    // A positive number too small for a double (0.000...1 with a thousand
+    // zeros) reads as 0: it is still a duration above 0 and below 1ns, to be
+    // refused as one, not taken for 0 (back to back, or off).
+    const std::string number = text.substr(0, text.size() - parsed->unit.size());
+    if (seconds == 0 && number.find_first_of("123456789") != std::string::npos)
+      return (text[0] == '-' ? -1 : 1) * std::numeric_limits<double>::denorm_min();
+    return seconds;
+  }
   return std::nullopt;
 }
 

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include "ipsec_release.h"
 #include "mtu_arithmetic.h"
@@ -15,6 +15,7 @@
 #include "ocp_zstreams.h"
 #include "scenario.h"
 #include "scenario_limits.h"
+#include "user_file.h"
 #include "yaml_json.h"
 
 namespace ipsecsim::harness {
@@ -85,9 +86,11 @@ class Rehearsal {
       switch (step.kind) {
         case ProcedureStepSpec::Kind::kMergePatch:
           config_.ApplyMergePatch(step.body);
+          WarnOverwrittenType(at, spec);
           break;
         case ProcedureStepSpec::Kind::kJsonPatch:
           config_.ApplyJsonPatch(step.body);
+          WarnOverwrittenType(at, spec);
           break;
         case ProcedureStepSpec::Kind::kDeleteDaemonSets:
           for (const std::string& name : step.names) left_.erase(name);
@@ -130,6 +133,22 @@ class Rehearsal {
   const std::vector<sim::OcpVersion>& Versions() const { return versions_; }
 
  private:
+  // A patch of spec.defaultNetwork.type is stored, then undone by the
+  // operator (NetworkOperatorConfig::RestoreNetworkType): the run goes on, as
+  // the cluster does, with a warning.
+  void WarnOverwrittenType(const YamlValue& at, LifecycleSpec& spec) const {
+    const std::optional<std::string>& type = config_.OverwrittenNetworkType();
+    if (!type) return;
+    const std::string what = type->empty() ? "removal of it" : "'" + PrintableText(*type) + "'";
+    spec.warnings.push_back(
+        "line " + std::to_string(at.Line()) +
+        ": the network operator writes spec.defaultNetwork.type back to OVNKubernetes, the "
+        "networkType of network.config.openshift.io cluster, so the patch's " +
+        what +
+        " changes nothing (changing the network plugin is a migration of "
+        "network.config.openshift.io, not modelled)");
+  }
+
   // The IPsec DaemonSets of the release stay until deleted by hand (before
   // 4.15 the operator leaves them once IPsec is off).
   void KeepDaemonSets() {
@@ -228,19 +247,16 @@ std::string PatchFileBody(const YamlValue& at, const std::string& name) {
   const fs::path path = fs::path(name).is_absolute() || !scenario.has_parent_path()
                             ? fs::path(name)
                             : scenario.parent_path() / name;
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec))
-    at.Fail("expected a readable patch file, but '" + path.string() + "' " +
-            (fs::exists(path, ec) ? "is not a regular file" : "does not exist") +
-            " (a relative path is taken from the scenario's folder)");
-  // Read at most one byte past the limit: a file's reported size can lie
-  // (/proc), its content cannot.
-  std::ifstream in(path, std::ios::binary);
-  std::string text(kMaxPatchLength + 1, '\0');
-  in.read(text.data(), std::streamsize(text.size()));
-  text.resize(size_t(in.gcount()));
-  if (text.size() > kMaxPatchLength)
+  // Read as every file the user names is (models/common/user_file.h): never
+  // blocking (/proc/kmsg, a FIFO swapped in), to one byte past the limit (a
+  // file's reported size can lie, /proc; its content cannot).
+  std::string text;
+  const UserFile status = ReadUserFile(path.string(), kMaxPatchLength, text);
+  if (status == UserFile::kTooLarge)
     at.Fail("expected a patch file of at most " + std::to_string(kMaxPatchLength) + " bytes");
+  if (status != UserFile::kRead)
+    at.Fail("expected a readable patch file, but '" + path.string() + "' " +
+            UserFileProblem(status) + " (a relative path is taken from the scenario's folder)");
   YAML::Node root;
   try {
     ScanYamlStream(text, path.string());
@@ -330,10 +346,23 @@ ProcedureStepSpec ParseStep(const YamlValue& value, const std::vector<std::strin
 }
 
 void ParseProcedure(const YamlValue& value, LifecycleSpec& spec, Rehearsal& rehearsal,
-                    const std::vector<std::string>& pools) {
+                    const InstalledCluster& installed) {
   YamlMap m = value.AsMap(kProcedureKeys, "a map {start: 30s, steps: [...]}");
   if (auto v = m.Find("start")) spec.startSeconds = v->AsDuration(kMaxSeconds);
-  for (const YamlValue& item : m.Require("steps").AsList("a list of steps")) {
+  const std::vector<YamlValue> steps = m.Require("steps").AsList("a list of steps");
+  // As a flow's start: a procedure that starts at or after the end would
+  // never run a step, and the run would say nothing of it.
+  if (!steps.empty() && installed.durationSeconds > 0 &&
+      spec.startSeconds >= installed.durationSeconds) {
+    std::ostringstream at;
+    at.imbue(std::locale::classic());
+    at << "expected the procedure to start before the end of the scenario (duration "
+       << installed.durationSeconds << "s), got " << spec.startSeconds
+       << "s: none of its steps would run";
+    (m.Find("start") ? *m.Find("start") : value).Fail(at.str());
+  }
+  const std::vector<std::string>& pools = installed.pools;
+  for (const YamlValue& item : steps) {
     ProcedureStepSpec step = ParseStep(item, pools);
     rehearsal.Apply(step, item, spec);
     spec.steps.push_back(step);
@@ -413,7 +442,7 @@ LifecycleSpec ParseLifecycle(const YamlValue& value, const InstalledCluster& ins
     value.Fail(std::string("cluster.ipsec at install: the API server of ") + version +
                " refuses it: " + e.what());
   }
-  if (auto v = m.Find("procedure")) ParseProcedure(*v, spec, *rehearsal, installed.pools);
+  if (auto v = m.Find("procedure")) ParseProcedure(*v, spec, *rehearsal, installed);
   if (auto v = m.Find("libreswan")) {
     spec.libreswan = v->AsChoice({"4.5", "4.6", "4.9", "5.x"});
     bool unshipped = false;

@@ -20,6 +20,7 @@ struct InstalledCluster {
   int clusterMtu = 1400;
   int hostMtu = 1500;
   std::vector<std::string> pools;  // the MachineConfigPools' names
+  double durationSeconds = 0;      // the scenario's duration: (0: until settled)
 };
 
 // A MachineConfigPool's spec.maxUnavailable: a count (0 counts as 1, as the

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -21,6 +20,7 @@
 #include "scenario_network_loader.h"
 #include "scenario_underlay_loader.h"
 #include "scenario_units.h"
+#include "user_file.h"
 #include "yaml_reader.h"
 
 namespace ipsecsim::harness {
@@ -85,9 +85,10 @@ class ScenarioParser {
     if (auto lifecycle = top.Find("lifecycle")) {
       std::vector<std::string> pools;
       for (const PoolSpec& pool : scenario_.cluster.pools) pools.push_back(pool.name);
-      scenario_.lifecycle = ParseLifecycle(
-          *lifecycle, {scenario_.cluster.version, scenario_.ipsecConfigJson,
-                       scenario_.cluster.clusterMtu, scenario_.cluster.hostMtu, pools});
+      scenario_.lifecycle =
+          ParseLifecycle(*lifecycle, {scenario_.cluster.version, scenario_.ipsecConfigJson,
+                                      scenario_.cluster.clusterMtu, scenario_.cluster.hostMtu,
+                                      pools, scenario_.durationSeconds});
     } else if (!poolMaxUnavailable_.empty()) {
       poolMaxUnavailable_[0].Fail(
           "expected max_unavailable only with a lifecycle: section (without one the machine "
@@ -663,6 +664,31 @@ class ScenarioParser {
 
 int LineOf(const YAML::Mark& mark) { return mark.is_null() ? 0 : mark.line + 1; }
 
+// What yaml-cpp's "illegal map value" and the like do not say, for the two
+// causes a hand-edited file often has: a tab in the indentation of the line
+// at fault or the one above it (YAML 1.2 6.1: tabs are not indentation), and
+// lines that end in a carriage return alone.
+std::string YamlErrorHint(const std::string& text, int line) {
+  if (text.find('\r') != std::string::npos && text.find('\n') == std::string::npos)
+    return "; its lines end in a carriage return alone (CR): YAML reads LF or CR LF line ends";
+  std::vector<std::string> lines;
+  size_t at = 0;
+  while (at <= text.size() && static_cast<int>(lines.size()) < line) {
+    const size_t end = std::min(text.find('\n', at), text.size());
+    lines.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  for (int n = line; n >= line - 1 && n >= 1; --n) {
+    if (n > static_cast<int>(lines.size())) continue;
+    const std::string& l = lines[n - 1];
+    const size_t indent = l.find_first_not_of(" \t");
+    if (l.substr(0, indent == std::string::npos ? l.size() : indent).find('\t') !=
+        std::string::npos)
+      return "; line " + std::to_string(n) + " is indented with a tab: YAML indents with spaces";
+  }
+  return "";
+}
+
 }  // namespace
 
 Scenario LoadScenarioText(const std::string& text, const std::string& file) {
@@ -673,7 +699,8 @@ Scenario LoadScenarioText(const std::string& text, const std::string& file) {
     // Only the first document is built: YAML::LoadAll can loop on stray tokens.
     if (shape.documents == 1) root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    throw ScenarioError(file, LineOf(e.mark), "(document)", "invalid YAML: " + e.msg);
+    throw ScenarioError(file, LineOf(e.mark), "(document)",
+                        "invalid YAML: " + e.msg + YamlErrorHint(text, LineOf(e.mark)));
   }
   if (shape.documents > 1) {
     throw ScenarioError(file, shape.secondDocumentLine, "(document)",
@@ -692,24 +719,26 @@ Scenario LoadScenarioText(const std::string& text, const std::string& file) {
 }
 
 Scenario LoadScenarioFile(const std::string& path) {
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(path, error)) {
-    throw ScenarioError(
-        path, 0, "(file)",
-        "expected a readable scenario file, but it " +
-            std::string(std::filesystem::exists(path, error) ? "is not a regular file"
-                                                             : "does not exist"));
-  }
-  if (std::filesystem::file_size(path, error) > kMaxFileBytes) {
+  // Read as every file the user names is (models/common/user_file.h): opened
+  // without blocking, judged by fstat on what was opened, and read to one
+  // byte past the limit. A stat of the path and a blocking read after it let
+  // /proc/kmsg (a regular file whose read waits for the kernel's next
+  // message) hang the loader, and so could a file swapped for a FIFO between
+  // the two.
+  std::string text;
+  const UserFile status = ReadUserFile(path, kMaxFileBytes, text);
+  if (status == UserFile::kTooLarge) {
     throw ScenarioError(path, 0, "(file)",
                         "expected a scenario file of at most 4 MiB: the largest scenario within "
                         "the limits (5000 pods, 5000 flows) takes about 1 MiB");
   }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in && !in.eof()) throw ScenarioError(path, 0, "(file)", "could not be read");
-  return LoadScenarioText(text.str(), path);
+  if (status == UserFile::kUnreadable) throw ScenarioError(path, 0, "(file)", "could not be read");
+  if (status != UserFile::kRead) {
+    throw ScenarioError(
+        path, 0, "(file)",
+        std::string("expected a readable scenario file, but it ") + UserFileProblem(status));
+  }
+  return LoadScenarioText(text, path);
 }
 
 }  // namespace ipsecsim::harness

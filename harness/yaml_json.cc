@@ -1,6 +1,6 @@
 #include "yaml_json.h"
 
-#include <regex>
+#include <string>
 
 namespace ipsecsim::harness {
 
@@ -12,31 +12,73 @@ double Float(const YamlValue& value, const std::string& text) {
   try {
     return std::stod(text);
   } catch (const std::out_of_range&) {
-    value.Fail("error decoding patch: the number " + text +
+    // A number of thousands of digits is named by its first ones, so that the
+    // message still says what is wrong with it.
+    const std::string shown = text.size() <= 40 ? text
+                                                : text.substr(0, 20) + "... (" +
+                                                      std::to_string(text.size()) + " characters)";
+    value.Fail("error decoding patch: the number " + shown +
                " is out of the range of a 64-bit float");
   }
 }
 
+// Advances past a run of decimal digits; whether there was one.
+bool Digits(const std::string& text, size_t& i) {
+  const size_t start = i;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+  return i > start;
+}
+
+size_t Sign(const std::string& text) {
+  return !text.empty() && (text[0] == '-' || text[0] == '+') ? 1 : 0;
+}
+
+// [-+]?[0-9]+
+bool IsInteger(const std::string& text) {
+  size_t i = Sign(text);
+  return Digits(text, i) && i == text.size();
+}
+
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+bool IsFloat(const std::string& text) {
+  size_t i = Sign(text);
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    if (!Digits(text, i)) return false;
+  } else {
+    if (!Digits(text, i)) return false;
+    if (i < text.size() && text[i] == '.') {
+      ++i;
+      Digits(text, i);
+    }
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+    if (!Digits(text, i)) return false;
+  }
+  return i == text.size();
+}
+
+// The YAML 1.2 core schema's plain scalars, scanned by hand: a patch file's
+// scalars are bounded only by its 64 KiB, and std::regex_match recurses once
+// per character (a 65,000-digit number overflowed the stack).
 nlohmann::json Scalar(const YamlValue& value) {
   const YAML::Node& node = value.Node();
   const std::string& text = node.Scalar();
   if (node.Tag() == "!") return text;  // quoted
-  static const std::regex kNull("null|Null|NULL|~|");
-  static const std::regex kTrue("true|True|TRUE");
-  static const std::regex kFalse("false|False|FALSE");
-  static const std::regex kInteger("[-+]?[0-9]+");
-  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-  if (std::regex_match(text, kNull)) return nullptr;
-  if (std::regex_match(text, kTrue)) return true;
-  if (std::regex_match(text, kFalse)) return false;
-  if (std::regex_match(text, kInteger)) {
+  if (text.empty() || text == "null" || text == "Null" || text == "NULL" || text == "~")
+    return nullptr;
+  if (text == "true" || text == "True" || text == "TRUE") return true;
+  if (text == "false" || text == "False" || text == "FALSE") return false;
+  if (IsInteger(text)) {
     try {
       return std::stoll(text);
     } catch (const std::out_of_range&) {
       return Float(value, text);
     }
   }
-  if (std::regex_match(text, kFloat)) return Float(value, text);
+  if (IsFloat(text)) return Float(value, text);
   return text;
 }
 

@@ -246,6 +246,11 @@ void ClusterLifecycle::RunStep(size_t index) {
       case LifecycleStep::Kind::kWaitPools:
         break;
     }
+    const bool patch = step.kind == LifecycleStep::Kind::kMergePatch ||
+                       step.kind == LifecycleStep::Kind::kJsonPatch;
+    if (patch && config_.OverwrittenNetworkType())
+      Say("network operator: spec.defaultNetwork.type written back to OVNKubernetes "
+          "(network.config.openshift.io networkType)");
   } catch (const OperatorApiError& e) {
     // The loader rehearses every step, so this is not expected at run time.
     Say(std::string("refused: ") + e.what());

@@ -209,6 +209,13 @@ void NetworkOperatorConfig::Validate(const json& candidate) const {
   RejectUnknown(spec, "spec", kSpecFields);
   RequireObject(spec, "defaultNetwork", "spec.defaultNetwork");
   const json& defaultNetwork = Member(spec, "defaultNetwork");
+  // The schema's `type: string`, with no enum and not required (openshift/api
+  // operator/v1/0000_70_cluster-network-operator_01-Default.crd.yaml in
+  // release-4.14 b1c90a6cf and release-4.15 0a58f8c30,
+  // zz_generated.crd-manifests/0000_70_network_01_networks.crd.yaml in
+  // release-4.16 0677a8879): any string is stored, RestoreNetworkType below.
+  if (defaultNetwork.contains("type"))
+    RequireType(defaultNetwork.at("type"), "spec.defaultNetwork.type", "string");
   RejectUnknown(
       defaultNetwork, "spec.defaultNetwork",
       version_.minor <= 14
@@ -243,12 +250,35 @@ void NetworkOperatorConfig::Validate(const json& candidate) const {
   }
 }
 
+// The operator's reconcile starts with MergeClusterConfig, which sets
+// spec.defaultNetwork.type to network.config.openshift.io cluster's
+// spec.networkType (OVNKubernetes here) and writes the object back ("WARNING:
+// Network.operator.openshift.io has fields being overwritten by
+// Network.config.openshift.io configuration"), before its own Validate and
+// IsChangeSafe see it (openshift/cluster-network-operator release-4.14
+// af41a3620, pkg/network/cluster_config.go MergeClusterConfig,
+// pkg/controller/operconfig/cluster.go, operconfig_controller.go Reconcile;
+// the same in release-4.12 to release-4.19). So a patch of the type is stored
+// and undone, never refused: isDefaultNetworkChangeSafe's "cannot change
+// default network type when not doing migration" is reached only through
+// network.config.openshift.io, which ipsecsim does not patch.
+std::optional<std::string> NetworkOperatorConfig::RestoreNetworkType(json& candidate) {
+  json& defaultNetwork = candidate["spec"]["defaultNetwork"];
+  const json* type = defaultNetwork.contains("type") ? &defaultNetwork.at("type") : nullptr;
+  if (type && *type == "OVNKubernetes") return std::nullopt;
+  std::string patched = type ? type->get<std::string>() : "";
+  defaultNetwork["type"] = "OVNKubernetes";
+  return patched;
+}
+
 void NetworkOperatorConfig::ApplyMergePatch(const std::string& body) {
   const json patch = ParsePatch(body, "a merge patch must be an object", &json::is_object);
   json candidate = object_;
   candidate.merge_patch(patch);
   Validate(candidate);
+  std::optional<std::string> overwritten = RestoreNetworkType(candidate);
   Accept(std::move(candidate));
+  overwrittenType_ = std::move(overwritten);
 }
 
 void NetworkOperatorConfig::ApplyJsonPatch(const std::string& body) {
@@ -271,7 +301,9 @@ void NetworkOperatorConfig::ApplyJsonPatch(const std::string& body) {
                            e.what());
   }
   Validate(candidate);
+  std::optional<std::string> overwritten = RestoreNetworkType(candidate);
   Accept(std::move(candidate));
+  overwrittenType_ = std::move(overwritten);
 }
 
 void NetworkOperatorConfig::SetVersion(OcpVersion version) {

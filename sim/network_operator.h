@@ -4,6 +4,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -68,6 +69,10 @@ class NetworkOperatorConfig {
 
   IpsecIntent Intent() const;
   bool ForcesEncapsulation() const;  // full.encapsulation: Always
+  // What the last patch set spec.defaultNetwork.type to ("" for a removal)
+  // before the operator wrote it back to OVNKubernetes; nullopt when the
+  // patch left it alone.
+  const std::optional<std::string>& OverwrittenNetworkType() const { return overwrittenType_; }
   const nlohmann::json& Object() const { return object_; }
   OcpVersion Version() const { return version_; }
   // What the operator renders; ibmcloud always forces encapsulation.
@@ -79,12 +84,17 @@ class NetworkOperatorConfig {
   // isOVNKubernetesChangeSafe's MTU rules, against the object as it is.
   void ValidateMtu(const nlohmann::json& candidate) const;
   void Accept(nlohmann::json candidate);
+  // The operator's MergeClusterConfig: spec.defaultNetwork.type is
+  // network.config.openshift.io's networkType, whatever the patch set; returns
+  // what the patch had set (see OverwrittenNetworkType).
+  static std::optional<std::string> RestoreNetworkType(nlohmann::json& candidate);
   static IpsecIntent IntentOf(const nlohmann::json& object);
 
   OcpVersion version_;
   nlohmann::json object_;
   int appliedMtu_ = 1400;
   int machineMtu_ = 1500;
+  std::optional<std::string> overwrittenType_;
 };
 
 const char* ToString(IpsecIntent intent);

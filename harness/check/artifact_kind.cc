@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+
 #include "user_file.h"
 
 namespace ipsecsim::check {
@@ -50,12 +52,30 @@ bool LooksLikeLibreswan(const std::string& c) {
   return false;
 }
 
+// A Butane config or a MachineConfig by its top-level lines alone: for a
+// head that YAML cannot load, cut at kSniffBytes inside a long data URL or
+// too deep for the reader, so that the file goes to the reader of its kind,
+// which says what is wrong with it, rather than being named text of no kind.
+ArtifactKind FromTopLevelLines(const std::string& c) {
+  size_t pos = 0;
+  while (pos < c.size()) {
+    size_t end = c.find('\n', pos);
+    if (end == std::string::npos) end = c.size();
+    std::string line = c.substr(pos, std::min<size_t>(end - pos, 64));
+    pos = end + 1;
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
+    if (line.rfind("variant:", 0) == 0) return ArtifactKind::kButane;
+    if (line == "kind: MachineConfig") return ArtifactKind::kMachineConfig;
+  }
+  return ArtifactKind::kText;
+}
+
 ArtifactKind FromYaml(const std::string& c) {
   YAML::Node root;
   try {
     root = YAML::Load(c);
   } catch (const YAML::Exception&) {
-    return ArtifactKind::kText;
+    return FromTopLevelLines(c);
   }
   if (!root.IsMap()) return ArtifactKind::kText;
   try {

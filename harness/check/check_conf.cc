@@ -1,7 +1,6 @@
 #include "check_conf.h"
 
 #include <map>
-#include <regex>
 #include <set>
 
 #include "conf_checks.h"
@@ -159,10 +158,15 @@ void CheckConn(const ResolvedConn& conn, const libreswan::ResolvedConfig& config
 
 }  // namespace
 
+// ovs-monitor-ipsec's two patterns, (.*)(-in-\d+|-out-\d+) and (.*)(-\d+),
+// both match exactly the names with a hyphen followed by a digit somewhere
+// ("-in-1" holds "-1"), so that is what is scanned for. Not with std::regex:
+// libstdc++'s matcher recurses once per character, and a conn name of a
+// megabyte overflowed the stack.
 bool LooksLikeOvsTunnelConn(const std::string& name) {
-  static const std::regex kTunnel("(.*)(-in-\\d+|-out-\\d+).*");
-  static const std::regex kGre("(.*)(-\\d+).*");
-  return std::regex_match(name, kTunnel) || std::regex_match(name, kGre);
+  for (size_t i = 0; i + 1 < name.size(); ++i)
+    if (name[i] == '-' && name[i + 1] >= '0' && name[i + 1] <= '9') return true;
+  return false;
 }
 
 ConfCheck CheckConf(const std::string& text, const std::string& display,

@@ -136,6 +136,15 @@ def test_a_bad_parameter_is_refused_before_any_run(grid, parameter, message):
     assert isinstance(err.value, ipsecsim.ScenarioError) and runs == []
 
 
+def test_a_path_deeper_than_a_scenario_nests_is_refused_and_shown_short():
+    deep = "a" + ".a" * 5000  # was a RecursionError in json.dumps, exit 1
+    with pytest.raises(ipsecsim.ParameterError) as err:
+        ipsecsim.sweep_grid(TINY, grid={deep: [1]})
+    assert err.value.parameter == deep
+    assert "expected a path of at most 64 keys and indexes" in str(err.value)
+    assert "(10001 bytes in all)" in str(err.value) and len(str(err.value)) < 1300
+
+
 @pytest.mark.parametrize("kwargs,message", [
     ({"seeds": [0]}, "seeds: expected seeds from 1 to 4294967295, got 0"),
     ({"seeds": []}, "seeds: expected at least one seed"),
@@ -188,6 +197,7 @@ def test_the_command_writes_the_rows_of_the_python_api(tmp_path):
      "ipsecsim: cluster.pools[2].nodes: expected an index from 0 to 0"),
     (["--param", "cluster.ipsec.mode=Full,Sometimes"],
      "ipsecsim: cluster.ipsec.mode=Sometimes: cluster.ipsec.mode: expected one of"),
+    (["--param", "a" + ".a" * 5000 + "=1"], "expected a path of at most 64 keys and indexes"),
 ])
 def test_the_command_refuses_a_bad_parameter_before_any_run(tmp_path, args, message):
     done = sweep_command("tests/data/bad/good.yaml", *args, "--out", str(tmp_path / "t.csv"))

@@ -81,6 +81,19 @@ std::string Generated(const std::string& kind, const std::string& out) {
     return text;
   }
   if (kind == "include-fifo.conf") return "include " + out + "/fifo\nconn a\n    right=192.0.2.1\n";
+  if (kind == "conn-name-1m.conf")  // was a stack overflow in std::regex_match
+    return "conn " + Repeat("n", 1 << 20) + "\n    right=192.0.2.1\n";
+  if (kind == "butane-2m-quoted.bu")  // its first MiB, cut inside the quote, is no YAML
+    return "variant: openshift\nversion: 4.14.0\nmetadata:\n  name: 99-worker-big\n  labels:\n"
+           "    machineconfiguration.openshift.io/role: worker\nstorage:\n  files:\n"
+           "  - path: /etc/big\n    contents:\n      inline: \"" +
+           Repeat("i", 2 << 20) + "\"\n";
+  if (kind == "patch-file-long-number") {  // likewise, in the patch's YAML scalars
+    std::ofstream(out + "-number.yaml") << "spec:\n  x: " << Repeat("1", 65000) << "\n";
+    return "name: long-number\ncluster:\n  version: \"4.15\"\n  pools: [{name: worker, nodes: 2}]\n"
+           "lifecycle:\n  procedure:\n    steps:\n      - patch_file: " +
+           std::filesystem::path(out + "-number.yaml").filename().string() + "\n";
+  }
   BOOST_FAIL("unknown generated input " + kind);
   return "";
 }
@@ -107,6 +120,8 @@ std::string Expand(const Case& c, const std::string& out) {
       word = file;
     } else if (word.rfind("LONG:", 0) == 0) {  // an argument of that many characters
       word = Repeat("a", std::stoul(word.substr(5)));
+    } else if (word.rfind("DEEP:", 0) == 0) {  // a sweep parameter path of that many keys
+      word = "a" + Repeat(".a", std::stoul(word.substr(5)) - 1) + "=1";
     } else if (IsDataFile(word)) {
       word = kBadDir + "/" + word;
     } else if (word.rfind("OUT", 0) == 0) {

@@ -111,6 +111,30 @@ BOOST_AUTO_TEST_CASE(a_refused_patch_leaves_the_object_as_it_was) {
   BOOST_TEST(c.Object() == before);
 }
 
+// The API schema takes any string as the type; the operator's
+// MergeClusterConfig then writes network.config.openshift.io's networkType
+// back over it (cluster-network-operator release-4.14 af41a3620,
+// pkg/network/cluster_config.go), so the change is stored and undone.
+BOOST_AUTO_TEST_CASE(a_patch_of_the_network_type_is_written_back_not_refused) {
+  for (const std::string& version : {"4.14", "4.15", "4.16"}) {
+    NetworkOperatorConfig c = At(version);
+    c.ApplyMergePatch(R"({"spec":{"defaultNetwork":{"type":"Calico"}}})");
+    BOOST_TEST(c.Object()["spec"]["defaultNetwork"]["type"] == "OVNKubernetes");
+    BOOST_TEST(c.OverwrittenNetworkType().value_or("?") == "Calico");
+    c.ApplyMergePatch(R"({"spec":{"defaultNetwork":{"type":"OVN\u0000Kubernetes"}}})");
+    BOOST_TEST(c.OverwrittenNetworkType().value_or("?") == std::string("OVN\0Kubernetes", 14));
+    c.ApplyJsonPatch(R"([{"op":"remove","path":"/spec/defaultNetwork/type"}])");
+    BOOST_TEST(c.OverwrittenNetworkType().value_or("?") == "");
+    BOOST_TEST(c.Object()["spec"]["defaultNetwork"]["type"] == "OVNKubernetes");
+    c.ApplyMergePatch(kEnable);
+    BOOST_TEST(!c.OverwrittenNetworkType());
+  }
+  const std::string why = Refusal(At("4.15"), R"({"spec":{"defaultNetwork":{"type":5}}})", true);
+  BOOST_TEST(why.find("spec.defaultNetwork.type in body must be of type string: \"integer\"") !=
+                 std::string::npos,
+             why);
+}
+
 BOOST_AUTO_TEST_CASE(what_each_release_renders) {
   const RenderedIpsec r13 =
       At("4.13", json::object()).Render(Platform::kBaremetal, DaemonFixes::kStock);

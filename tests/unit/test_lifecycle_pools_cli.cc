@@ -101,3 +101,30 @@ BOOST_AUTO_TEST_CASE(a_wait_that_times_out_fails_the_scenario) {
               e["actual"].get<std::string>().find("worker Updated=False") != std::string::npos;
   BOOST_TEST(failed, r.report["expectations"].dump());
 }
+
+// The lifecycle's state is written once in junit.xml, not with every wait
+// step's check: 800 waits gave a 279 MB file and 1.1 GB of memory (the size
+// grew with the square of the steps), 5000 would have been 14 GB.
+BOOST_AUTO_TEST_CASE(many_wait_steps_keep_junit_linear) {
+  std::string text = R"(name: pools-many-waits
+cluster:
+  version: "4.15"
+  pools: [{name: worker, nodes: 2}]
+lifecycle:
+  probes: {interval: 0s}
+  settle: 1s
+  procedure:
+    start: 1s
+    steps:
+)";
+  for (int i = 0; i < 800; ++i) text += "      - {wait_pools: all, timeout: 1h}\n";
+  const Run r = RunText("pools-many-waits", text);
+  BOOST_TEST_REQUIRE(r.exitCode == 0, r.output.substr(0, 2000));
+  BOOST_TEST(r.junit.size() < 4u * 1024 * 1024, r.junit.size());
+  size_t lifecycles = 0;
+  for (size_t at = r.junit.find("LIFECYCLE "); at != std::string::npos;
+       at = r.junit.find("LIFECYCLE ", at + 1))
+    ++lifecycles;
+  BOOST_TEST(lifecycles == 1u);
+  BOOST_TEST(r.junit.find("state is written with the first of these") != std::string::npos);
+}

@@ -29,13 +29,28 @@ _FIRST = re.compile(f"({_KEY})")
 _STEP = re.compile(rf"\.({_KEY})|\[(\d+)\]|\[({_KEY})=([^\[\]]+)\]")
 
 
+# The scenario loader's nesting limit (harness/yaml_reader.h kMaxYamlNesting):
+# a longer path could only build a scenario the loader refuses, and building
+# one of thousands of steps overflowed Python's recursion in json.dumps.
+MAX_PATH_STEPS = 64
+# As the loader's PrintableText shows what the user wrote (harness/scenario.cc).
+_MAX_SHOWN = 1024
+
+
+def _shown(text: str) -> str:
+    """The text, or its first 1024 characters and its length, for a message."""
+    if len(text) <= _MAX_SHOWN:
+        return text
+    return f"{text[:_MAX_SHOWN]}... ({len(text.encode())} bytes in all)"
+
+
 class ParameterError(ScenarioError):
     """A sweep parameter that cannot be set or gives a scenario that does not
     load; `parameter` is its name (the whole point's, when the combination is
     at fault)."""
 
     def __init__(self, parameter: str, message: str) -> None:
-        super().__init__(f"{parameter}: {message}")
+        super().__init__(f"{_shown(parameter)}: {message}")
         self.parameter = parameter
 
 
@@ -52,8 +67,13 @@ def parse_path(path: str) -> List[Step]:
         m = _STEP.match(path, at)
         if not m:
             raise ParameterError(path, "expected a path such as cluster.pools[1].nodes or "
-                                       f"cluster.pools[name=worker].nodes; '{path[at:]}' at "
-                                       f"character {at + 1} is not .KEY, [INDEX] or [KEY=VALUE]")
+                                       f"cluster.pools[name=worker].nodes; '{_shown(path[at:])}' "
+                                       f"at character {at + 1} is not .KEY, [INDEX] or "
+                                       "[KEY=VALUE]")
+        if len(steps) == MAX_PATH_STEPS:
+            raise ParameterError(path, f"expected a path of at most {MAX_PATH_STEPS} keys and "
+                                       f"indexes: a scenario nests lists and maps at most "
+                                       f"{MAX_PATH_STEPS} levels deep")
         if m.group(1) is not None:
             steps.append(m.group(1))
         elif m.group(2) is not None:
