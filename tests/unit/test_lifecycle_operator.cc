@@ -116,7 +116,7 @@ BOOST_AUTO_TEST_CASE(a_refused_patch_leaves_the_object_as_it_was) {
 // back over it (cluster-network-operator release-4.14 af41a3620,
 // pkg/network/cluster_config.go), so the change is stored and undone.
 BOOST_AUTO_TEST_CASE(a_patch_of_the_network_type_is_written_back_not_refused) {
-  for (const std::string& version : {"4.14", "4.15", "4.16"}) {
+  for (const char* version : {"4.14", "4.15", "4.16"}) {
     NetworkOperatorConfig c = At(version);
     c.ApplyMergePatch(R"({"spec":{"defaultNetwork":{"type":"Calico"}}})");
     BOOST_TEST(c.Object()["spec"]["defaultNetwork"]["type"] == "OVNKubernetes");
