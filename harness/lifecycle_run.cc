@@ -38,6 +38,7 @@ sim::LifecycleStep ToStep(const ProcedureStepSpec& spec) {
       break;
   }
   s.body = spec.body;
+  s.patchFile = spec.patchFile;
   s.names = spec.names;
   s.to = spec.to;
   s.afterSeconds = spec.afterSeconds;

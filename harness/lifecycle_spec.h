@@ -15,6 +15,7 @@ struct ProcedureStepSpec {
   enum class Kind { kMergePatch, kJsonPatch, kDeleteDaemonSets, kUpgrade, kWaitPools };
   Kind kind = Kind::kMergePatch;
   std::string body;                // the patch, verbatim
+  std::string patchFile;           // patches given as a file: its name, as written
   std::vector<std::string> names;  // DaemonSets to delete; pools to wait for (empty: all)
   sim::OcpVersion to;              // upgrade target
   double afterSeconds = 0;         // after the previous step has finished

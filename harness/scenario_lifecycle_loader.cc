@@ -283,6 +283,7 @@ void ParseOcCommand(const YamlValue& v, ProcedureStepSpec& step) {
   step.kind =
       command->json ? ProcedureStepSpec::Kind::kJsonPatch : ProcedureStepSpec::Kind::kMergePatch;
   step.body = command->patchFile.empty() ? command->body : PatchFileBody(v, command->patchFile);
+  step.patchFile = command->patchFile;
 }
 
 ProcedureStepSpec ParseStep(const YamlValue& value, const std::vector<std::string>& pools) {
@@ -312,7 +313,8 @@ ProcedureStepSpec ParseStep(const YamlValue& value, const std::vector<std::strin
   } else if (auto v = m.Find("patch_file")) {
     const bool json = m.Has("type") && m.Find("type")->AsChoice({"merge", "json"}) == "json";
     step.kind = json ? ProcedureStepSpec::Kind::kJsonPatch : ProcedureStepSpec::Kind::kMergePatch;
-    step.body = PatchFileBody(*v, v->AsString("a patch file name"));
+    step.patchFile = v->AsString("a patch file name");
+    step.body = PatchFileBody(*v, step.patchFile);
   } else if (auto v = m.Find("oc")) {
     ParseOcCommand(*v, step);
   } else if (auto v = m.Find("delete_daemonsets")) {

@@ -14,6 +14,10 @@ namespace ipsecsim::sim {
 using namespace ns3;
 
 std::string LifecycleStep::Describe() const {
+  const std::string patchType = kind == Kind::kJsonPatch ? "json" : "merge";
+  if (!patchFile.empty() && (kind == Kind::kMergePatch || kind == Kind::kJsonPatch))
+    return "oc patch networks.operator.openshift.io cluster --type=" + patchType +
+           " --patch-file " + patchFile;
   switch (kind) {
     case Kind::kMergePatch:
       return "oc patch networks.operator.openshift.io cluster --type=merge -p '" + body + "'";

@@ -59,7 +59,10 @@ struct LifecycleConfig {
 struct LifecycleStep {
   enum class Kind { kMergePatch, kJsonPatch, kDeleteDaemonSets, kUpgrade, kWaitPools };
   Kind kind = Kind::kMergePatch;
-  std::string body;                // patches
+  std::string body;  // patches
+  // A patch given as a file: its name, which the command line shows instead
+  // of the contents (`oc patch ... --patch-file FILE`).
+  std::string patchFile;
   std::vector<std::string> names;  // DaemonSets; the pools to wait for (empty: all)
   OcpVersion to;                   // upgrade
   double afterSeconds = 0;

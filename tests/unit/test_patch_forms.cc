@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "cluster_lifecycle.h"
 #include "run_command.h"
 #include "scenario.h"
 #include "shell_words.h"
@@ -166,6 +167,17 @@ BOOST_AUTO_TEST_CASE(every_form_of_a_patch_loads_to_the_same_body) {
   }
   // The string form stays verbatim.
   BOOST_TEST(sc.lifecycle->steps[0].body == kEnable);
+  // A patch file is named, never echoed, where the step is shown.
+  BOOST_TEST(sc.lifecycle->steps[0].patchFile.empty());
+  BOOST_TEST(sc.lifecycle->steps[4].patchFile == "patches/enable.json");
+  BOOST_TEST(sc.lifecycle->steps[10].patchFile == "patches/enable.json");
+  ipsecsim::sim::LifecycleStep shown;
+  shown.kind = ipsecsim::sim::LifecycleStep::Kind::kJsonPatch;
+  shown.body = kDisable;
+  shown.patchFile = "patches/disable.json";
+  BOOST_TEST(shown.Describe() ==
+             "oc patch networks.operator.openshift.io cluster --type=json --patch-file "
+             "patches/disable.json");
 }
 
 BOOST_AUTO_TEST_CASE(bad_forms_name_the_file_line_and_what_oc_or_the_shell_would_do) {
