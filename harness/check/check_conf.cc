@@ -6,6 +6,7 @@
 #include "conf_checks.h"
 #include "conf_keywords.h"
 #include "conf_parser.h"
+#include "ovs_monitor_conf.h"
 
 namespace ipsecsim::check {
 
@@ -13,12 +14,6 @@ namespace {
 
 using libreswan::ResolvedConn;
 using libreswan::ResolvedSetting;
-
-// OVN's %default in /etc/ipsec.d/openshift.conf (ovs-monitor-ipsec
-// CONF_DEFAULT_HEADER, as the cluster network operator runs it).
-const std::map<std::string, std::string> kOvnDefaults = {
-    {"keyingtries", "%forever"},    {"type", "transport"}, {"auto", "route"},
-    {"ike", "aes_gcm256-sha2_256"}, {"esp", "aes_gcm256"}, {"ikev2", "insist"}};
 
 // Libreswan's own defaults for the keys OVN's %default sets (ipsec.conf(5)).
 const std::map<std::string, std::string> kLibreswanDefaults = {
@@ -117,7 +112,7 @@ void CheckConn(const ResolvedConn& conn, const libreswan::ResolvedConfig& config
   if (!conn.loaded) return;
   // What this conn inherits from OVN's %default on a node that runs pod-to-pod IPsec.
   std::vector<std::string> inherited;
-  for (const auto& [key, ovnValue] : kOvnDefaults) {
+  for (const auto& [key, ovnValue] : OvnDefaults()) {
     const ResolvedSetting* own = conn.Find(key);
     if (own && own->origin != ResolvedSetting::Origin::kDefault) continue;
     if (own && !parsedBeforeOvn) continue;  // the user's %default is parsed last and wins
@@ -215,7 +210,7 @@ ConfCheck CheckConf(const std::string& text, const std::string& display,
       std::vector<std::string> reachOvn, overridden;
       for (const libreswan::Setting& v : s.settings) {
         if (v.key == "also") continue;
-        (kOvnDefaults.count(v.key) && parsedBeforeOvn ? overridden : reachOvn).push_back(v.key);
+        (OvnDefaults().count(v.key) && parsedBeforeOvn ? overridden : reachOvn).push_back(v.key);
       }
       std::string message =
           "conn %default: Libreswan merges every %default of the whole include tree into "

@@ -16,6 +16,7 @@
 #include "import_script.h"
 #include "machine_config_io.h"
 #include "nss_import.h"
+#include "ovs_monitor_conf.h"
 #include "pem.h"
 #include "pkcs12_file.h"
 #include "user_file.h"
@@ -150,25 +151,6 @@ butane::MachineConfig ReadMachineConfigFile(const ExternalFileRef& ref, const Fa
   }
 }
 
-// What ovs-monitor-ipsec writes before its connections in
-// /etc/ipsec.d/openshift.conf (openvswitch/ovs v3.1.0
-// ipsec/ovs-monitor-ipsec.in, LibreSwanHelper.CONF_HEADER; the cluster
-// network operator runs it with --ipsec-conf /etc/ipsec.d/openshift.conf).
-// Its connections are modelled by sim/node_ipsec; its header joins the
-// include tree, where Libreswan merges every %default into every conn.
-constexpr const char* kOpenshiftConf = "/etc/ipsec.d/openshift.conf";
-constexpr const char* kOvsConfHeader =
-    "config setup\n"
-    "    uniqueids=yes\n"
-    "\n"
-    "conn %default\n"
-    "    keyingtries=%forever\n"
-    "    type=transport\n"
-    "    auto=route\n"
-    "    ike=aes_gcm256-sha2_256\n"
-    "    esp=aes_gcm256\n"
-    "    ikev2=insist\n";
-
 ExternalSetup::Pool ReadPool(const butane::MachineConfig& mc, const std::string& display,
                              bool ovnIpsec) {
   ExternalSetup::Pool pool;
@@ -185,13 +167,15 @@ ExternalSetup::Pool ReadPool(const butane::MachineConfig& mc, const std::string&
   std::vector<IncludedFile> confs;
   for (const butane::ConfigFile& f : mc.files) {
     const fs::path p(f.path);
-    if (p.parent_path() == "/etc/ipsec.d" && p.extension() == ".conf" && f.path != kOpenshiftConf)
+    if (p.parent_path() == "/etc/ipsec.d" && p.extension() == ".conf" &&
+        f.path != check::kOpenshiftConf)
       confs.push_back({f.path, f.local.empty() ? display + ":" + f.path : f.local,
                        std::string(f.contents.begin(), f.contents.end())});
   }
   if (ovnIpsec)
-    confs.push_back({kOpenshiftConf, std::string(kOpenshiftConf) + " (ovs-monitor-ipsec's header)",
-                     kOvsConfHeader});
+    confs.push_back({check::kOpenshiftConf,
+                     std::string(check::kOpenshiftConf) + " (ovs-monitor-ipsec's header)",
+                     check::kOvsMonitorConfHeader});
   std::sort(confs.begin(), confs.end(),
             [](const IncludedFile& a, const IncludedFile& b) { return a.path < b.path; });
   libreswan::ConfTree tree;
