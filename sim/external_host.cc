@@ -18,8 +18,8 @@ ExternalHost::ExternalHost(std::string name, Ipv4Address address, Ptr<ns3::Node>
 void ExternalHost::Setup(const ClusterDirectory& directory, int mtu, Ipv4Address machineNetwork,
                          Ipv4Mask machineMask, bool checksums) {
   directory_ = &directory;
-  Ptr<LinuxIpv4Output> output = InstallLinuxOutput(node_, checksums);
-  output->SetLinkMtu(uint32_t(mtu));
+  output_ = InstallLinuxOutput(node_, checksums);
+  output_->SetLinkMtu(uint32_t(mtu));
   eth0_ = MakePort(node_, Mac48Address::ConvertFrom(nic_->GetAddress()), mtu);
   eth0_->SetSendCallback(MakeCallback(&ExternalHost::FromStack, this));
   const uint32_t eth0 = AddInterface(node_, eth0_, address_, Ipv4Mask::GetOnes());
@@ -40,7 +40,9 @@ bool ExternalHost::FromStack(Ptr<Packet> packet, const Address&, const Address&,
     ++noRoute_;
     return true;
   }
-  nic_->Send(packet, mac, kIpv4EtherType);
+  // Linux's output path, as a node's br-ex takes it (OvnNode::FromStack): DF,
+  // local fragmentation and the header checksum.
+  for (const Ptr<Packet>& piece : output_->Output(packet)) nic_->Send(piece, mac, kIpv4EtherType);
   return true;
 }
 

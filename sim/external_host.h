@@ -12,6 +12,8 @@
 
 #include <string>
 
+#include "linux_ip_output.h"
+
 namespace ipsecsim::sim {
 
 class ClusterDirectory;
@@ -44,6 +46,7 @@ class ExternalHost {
   ns3::Ptr<ns3::NetDevice> nic_;
   ns3::Ptr<ns3::NetDevice> switchPort_;
   ns3::Ptr<ns3::VirtualNetDevice> eth0_;
+  ns3::Ptr<LinuxIpv4Output> output_;
   const ClusterDirectory* directory_ = nullptr;
   uint64_t noRoute_ = 0;
 };
