@@ -1,5 +1,7 @@
 #include "external_endpoints.h"
 
+#include <set>
+
 #include "linux_ip_output.h"
 #include "mtu_arithmetic.h"
 #include "xfrm_helper.h"
@@ -105,8 +107,10 @@ void AddHostConnections(const ExternalSetup& setup, const sim::ClusterWorld& wor
 std::vector<ExternalFinding> ExternalFindingsOf(const Scenario& sc, const ExternalSetup& setup) {
   // A node's pool is its name up to the last '-' (Scenario::NodeNames).
   auto poolOf = [](const std::string& node) { return node.substr(0, node.rfind('-')); };
-  auto nodeOf = [&sc](const std::string& endpoint) -> std::string {
-    if (sc.HasNode(endpoint)) return endpoint;
+  const std::vector<std::string> names = sc.NodeNames();
+  const std::set<std::string> nodes(names.begin(), names.end());  // once, not per flow
+  auto nodeOf = [&sc, &nodes](const std::string& endpoint) -> std::string {
+    if (nodes.count(endpoint)) return endpoint;
     const PodSpec* pod = sc.FindPod(endpoint);
     return pod ? pod->node : "";
   };
