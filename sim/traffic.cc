@@ -80,13 +80,15 @@ void TrafficManager::StartUdp(const FlowPlan& plan) {
   tx->Bind();
   const auto marked = MarkedPayload(plan.index, plan.size);
   for (uint32_t k = 0; k < plan.packets; ++k) {
-    auto payload = marked;
-    if (plan.numbered) WriteSequence(payload, k);
     Simulator::Schedule(Seconds(plan.startSeconds + k * plan.intervalSeconds),
-                        [this, tx, plan, payload] {
+                        [this, tx, plan, marked] {
+                          auto payload = marked;
+                          auto& t = tallies_[plan.index];
+                          // Numbered by datagrams sent: a send the stack refuses
+                          // (no route while the node reboots) takes no number.
+                          if (plan.numbered) WriteSequence(payload, uint32_t(t.sentAt.size()));
                           Ptr<Packet> p = Create<Packet>(payload.data(), payload.size());
                           if (tx->SendTo(p, 0, InetSocketAddress(plan.toAddress, plan.port)) >= 0) {
-                            auto& t = tallies_[plan.index];
                             ++t.sent;
                             t.bytesSent += payload.size();
                             if (plan.numbered) {
