@@ -89,7 +89,7 @@ void StartExternalPlutos(ExternalRun& run, sim::ClusterWorld& world, sim::KeyLog
     const uint64_t nodeSeed = seed * 1000003u + n;
     run.nodeStacks[n] = InstallKernel(world.Host(n), nodeSeed, keys);
     FollowBundleMtu(world.Host(n), run.nodeStacks[n], world.NodeIp(n));
-    run.nodeDaemons[n] = StartPluto(world.Host(n), it->second.load, nodeSeed, epochSeconds, keys);
+    run.nodeDaemons[n] = StartPluto(world.Host(n), it->second.alone, nodeSeed, epochSeconds, keys);
   }
 }
 
@@ -98,10 +98,17 @@ void AddHostConnections(const ExternalSetup& setup, const sim::ClusterWorld& wor
   for (uint32_t n = 0; n < nodes.size(); ++n) {
     auto it = setup.nodes.find(world.NodeName(n));
     if (it == setup.nodes.end()) continue;
-    if (!it->second.pool->confError.empty()) nodes[n]->RefusePluto();
-    nodes[n]->SetHostConnections(it->second.load.connections);
+    nodes[n]->SetPlutoRefused(!it->second.pool->confError.empty());
+    nodes[n]->SetHostConnections(it->second.withOvn.connections);
     FollowBundleMtu(world.Host(n), nodes[n]->Stack(), world.NodeIp(n));
   }
+}
+
+void FollowHostBundleMtu(const ExternalSetup& setup, const sim::ClusterWorld& world,
+                         const std::vector<Ptr<xfrm::XfrmStack>>& stacks) {
+  for (uint32_t n = 0; n < stacks.size(); ++n)
+    if (setup.nodes.count(world.NodeName(n)))
+      FollowBundleMtu(world.Host(n), stacks[n], world.NodeIp(n));
 }
 
 std::vector<ExternalFinding> ExternalFindingsOf(const Scenario& sc, const ExternalSetup& setup) {

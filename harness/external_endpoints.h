@@ -41,6 +41,11 @@ void StartExternalPlutos(ExternalRun& run, sim::ClusterWorld& world, sim::KeyLog
 void AddHostConnections(const ExternalSetup& setup, const sim::ClusterWorld& world,
                         std::vector<std::shared_ptr<sim::NodeIpsec>>& nodes);
 
+// A lifecycle run: the node's TCP follows its xfrm bundle's MTU once a
+// user MachineConfig's connection protects it.
+void FollowHostBundleMtu(const ExternalSetup& setup, const sim::ClusterWorld& world,
+                         const std::vector<ns3::Ptr<xfrm::XfrmStack>>& stacks);
+
 // The check's findings on each pool's MachineConfig, each with the flows
 // between a node of that pool and an external host.
 std::vector<ExternalFinding> ExternalFindingsOf(const Scenario& scenario,

@@ -18,35 +18,6 @@ namespace {
 
 constexpr double kHardStopSeconds = 1000 * 3600.0;
 
-sim::LifecycleStep ToStep(const ProcedureStepSpec& spec) {
-  sim::LifecycleStep s;
-  switch (spec.kind) {
-    case ProcedureStepSpec::Kind::kMergePatch:
-      s.kind = sim::LifecycleStep::Kind::kMergePatch;
-      break;
-    case ProcedureStepSpec::Kind::kJsonPatch:
-      s.kind = sim::LifecycleStep::Kind::kJsonPatch;
-      break;
-    case ProcedureStepSpec::Kind::kDeleteDaemonSets:
-      s.kind = sim::LifecycleStep::Kind::kDeleteDaemonSets;
-      break;
-    case ProcedureStepSpec::Kind::kUpgrade:
-      s.kind = sim::LifecycleStep::Kind::kUpgrade;
-      break;
-    case ProcedureStepSpec::Kind::kWaitPools:
-      s.kind = sim::LifecycleStep::Kind::kWaitPools;
-      break;
-  }
-  s.body = spec.body;
-  s.patchFile = spec.patchFile;
-  s.names = spec.names;
-  s.to = spec.to;
-  s.afterSeconds = spec.afterSeconds;
-  s.timeoutSeconds = spec.timeoutSeconds;
-  s.waitRollout = spec.waitRollout;
-  return s;
-}
-
 sim::LifecycleConfig ConfigOf(const Scenario& sc, uint64_t seed) {
   const LifecycleSpec& l = *sc.lifecycle;
   sim::LifecycleConfig c;
@@ -75,11 +46,36 @@ sim::LifecycleConfig ConfigOf(const Scenario& sc, uint64_t seed) {
   return c;
 }
 
+// The user's MachineConfig of each pool, with what each node's host pluto
+// loads from it (harness/external read the files).
+void AddUserConfigs(const Scenario& sc, const ExternalSetup& setup, sim::LifecycleConfig& c) {
+  const std::vector<std::string> names = sc.NodeNames();
+  c.userConfigs.resize(c.pools.size());
+  for (size_t p = 0; p < c.pools.size(); ++p) {
+    const ExternalSetup::Pool* pool = setup.PoolFor(c.poolNames[p]);
+    if (!pool) continue;
+    sim::UserMachineConfig u;
+    u.name = pool->name;
+    u.libreswan = pool->libreswanInstalled;
+    u.ipsecService = pool->ipsecServiceEnabled;
+    u.plutoRefused = !pool->confError.empty();
+    u.atInstall = !pool->appliedAtStep;
+    for (uint32_t node : c.pools[p]) {
+      auto it = setup.nodes.find(names[node]);
+      if (it == setup.nodes.end()) continue;
+      u.withOvn[node] = it->second.withOvn.connections;
+      u.alone[node] = it->second.alone.connections;
+    }
+    c.userConfigs[p] = std::move(u);
+  }
+}
+
 }  // namespace
 
 LifecycleRun::LifecycleRun(const Scenario& sc, uint64_t seed, sim::ClusterWorld& world,
-                           const std::vector<ike::IkeIdentity>& identities)
-    : sc_(sc), world_(world) {
+                           const std::vector<ike::IkeIdentity>& identities,
+                           const ExternalSetup* external)
+    : sc_(sc), world_(world), external_(external) {
   sim::IkeMeshOptions options;
   options.seed = seed;
   options.epochSeconds = kInstallEpoch;
@@ -88,8 +84,10 @@ LifecycleRun::LifecycleRun(const Scenario& sc, uint64_t seed, sim::ClusterWorld&
   sim::NetworkOperatorConfig config(*sim::OcpVersion::Parse(sc.cluster.version),
                                     nlohmann::json::parse(sc.ipsecConfigJson));
   config.SetInstalledMtu(sc.cluster.clusterMtu, sc.cluster.hostMtu);
-  lifecycle_ =
-      std::make_unique<sim::ClusterLifecycle>(world, mesh_, std::move(config), ConfigOf(sc, seed));
+  sim::LifecycleConfig lifecycle = ConfigOf(sc, seed);
+  if (external) AddUserConfigs(sc, *external, lifecycle);
+  lifecycle_ = std::make_unique<sim::ClusterLifecycle>(world, mesh_, std::move(config),
+                                                       std::move(lifecycle));
   sampler_ = std::make_unique<sim::PairStateSampler>(
       world, mesh_, [this](uint32_t node) { return lifecycle_->NodeUp(node); });
   const LifecycleSpec& l = *sc.lifecycle;
@@ -103,7 +101,13 @@ void LifecycleRun::Start(double duration, double flowsEnd) {
   const LifecycleSpec& l = *sc_.lifecycle;
   lifecycle_->Install(0.1);
   std::vector<sim::LifecycleStep> steps;
-  for (const ProcedureStepSpec& s : l.steps) steps.push_back(ToStep(s));
+  for (size_t i = 0; i < l.steps.size(); ++i) {
+    steps.push_back(l.steps[i]);
+    // oc apply: each MachineConfig goes to the pool its role label names.
+    if (!external_) continue;
+    for (const ExternalSetup::Pool& pool : external_->pools)
+      if (pool.appliedAtStep == i) steps.back().names.push_back(pool.role);
+  }
   lifecycle_->RunProcedure(steps, l.startSeconds);
   sampler_->Start(l.sampleIntervalSeconds, l.sampleIntervalSeconds);
   if (probes_) probes_->Start(1.0);
@@ -317,8 +321,8 @@ std::vector<ExpectationResult> CheckWaits(const LifecycleSpec& spec,
   const std::vector<ProcedureStepSpec>& steps = spec.steps;
   const std::vector<sim::PoolWait>& waits = lifecycle.PoolWaits();
   for (size_t i = 0; i < steps.size(); ++i) {
-    if (steps[i].kind != ProcedureStepSpec::Kind::kWaitPools) continue;
-    const sim::LifecycleStep step = ToStep(steps[i]);
+    if (steps[i].kind != sim::LifecycleStep::Kind::kWaitPools) continue;
+    const sim::LifecycleStep& step = steps[i];
     ExpectationResult er;
     er.line = steps[i].line;
     er.flow = "step " + std::to_string(i + 1) + ": " + step.Describe();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cluster_lifecycle.h"
+#include "external_setup.h"
 #include "ike_connection.h"
 #include "lifecycle_report.h"
 #include "pair_state_sampler.h"
@@ -21,8 +22,9 @@ namespace ipsecsim::harness {
 
 class LifecycleRun {
  public:
+  // `external`: the user's MachineConfigs, read (nullptr: none).
   LifecycleRun(const Scenario& sc, uint64_t seed, sim::ClusterWorld& world,
-               const std::vector<ike::IkeIdentity>& identities);
+               const std::vector<ike::IkeIdentity>& identities, const ExternalSetup* external);
 
   // Schedules everything. Stops at `duration` if given (> 0); otherwise once
   // the procedure has finished, lifecycle.settle has passed and no flow is
@@ -52,6 +54,7 @@ class LifecycleRun {
   std::unique_ptr<sim::ClusterLifecycle> lifecycle_;
   std::unique_ptr<sim::PairStateSampler> sampler_;
   std::unique_ptr<sim::ProbeMesh> probes_;
+  const ExternalSetup* external_;
   const WireOracle* oracle_ = nullptr;
 };
 

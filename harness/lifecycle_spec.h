@@ -6,22 +6,20 @@
 #include <string>
 #include <vector>
 
+#include "external_spec.h"
+#include "lifecycle_step.h"
 #include "machine_config_pool.h"
 #include "ocp_version.h"
 
 namespace ipsecsim::harness {
 
-struct ProcedureStepSpec {
-  enum class Kind { kMergePatch, kJsonPatch, kDeleteDaemonSets, kUpgrade, kWaitPools };
-  Kind kind = Kind::kMergePatch;
-  std::string body;                // the patch, verbatim
-  std::string patchFile;           // patches given as a file: its name, as written
-  std::vector<std::string> names;  // DaemonSets to delete; pools to wait for (empty: all)
-  sim::OcpVersion to;              // upgrade target
-  double afterSeconds = 0;         // after the previous step has finished
-  double timeoutSeconds = 3600;    // wait_pools
-  bool waitRollout = true;         // false: the step ends when its command returns
+// A step as the scenario writes it: the simulator's step, where it is
+// written and, for `apply`, the files resolved against the scenario's
+// directory (harness/external reads them).
+struct ProcedureStepSpec : sim::LifecycleStep {
   int line = 0;
+  std::vector<ExternalFileRef> applied;
+  bool ipsecFullAfter = false;  // the rehearsal's ipsecConfig.mode after it
 };
 
 // A step that crosses a line the product documentation draws

@@ -202,6 +202,12 @@ NodeCounters CountersOf(const std::string& name, Ptr<xfrm::XfrmStack> stack,
   return nc;
 }
 
+// Pod-to-pod IPsec at the end: as the procedure left it, or as installed.
+bool EndsFull(const Scenario& sc, const World& w) {
+  if (w.lifecycle) return w.lifecycle->Lifecycle().Config().Intent() == sim::IpsecIntent::kFull;
+  return sc.cluster.ipsecMode == IpsecMode::kFull;
+}
+
 RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
   RunReport r;
   r.scenario = sc.name;
@@ -269,8 +275,8 @@ RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
     if (w.external.setup) {
       if (auto it = w.external.setup->nodes.find(nc.node); it != w.external.setup->nodes.end()) {
         nc.plutoLog = it->second.pool->importLog;
-        nc.plutoLog.insert(nc.plutoLog.end(), it->second.load.log.begin(),
-                           it->second.load.log.end());
+        const auto& log = it->second.Load(EndsFull(sc, w)).log;
+        nc.plutoLog.insert(nc.plutoLog.end(), log.begin(), log.end());
       }
     }
     r.nodes.push_back(nc);
@@ -399,9 +405,10 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   }
   w->underlay = InstallUnderlay(sc, *w->cluster);
   if (sc.lifecycle) {
-    w->lifecycle =
-        std::make_unique<LifecycleRun>(sc, seed, *w->cluster, IssueIdentities(sc, seed, *w));
+    w->lifecycle = std::make_unique<LifecycleRun>(
+        sc, seed, *w->cluster, IssueIdentities(sc, seed, *w), w->external.setup.get());
     w->stacks = w->lifecycle->Mesh().stacks;
+    if (w->external.setup) FollowHostBundleMtu(*w->external.setup, *w->cluster, w->stacks);
     w->keys.Watch(w->lifecycle->Mesh());
     w->oracle.RecordTimelines();
   } else if (sc.cluster.ipsecMode == IpsecMode::kFull) {

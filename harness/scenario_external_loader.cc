@@ -17,17 +17,6 @@ const std::vector<std::string> kExternalKeys = {"machine_configs", "hosts"};
 const std::vector<std::string> kHostKeys = {"name",   "address",  "ipsec_conf",
                                             "bundle", "password", "ca"};
 
-ExternalFileRef ParseFile(const YamlValue& value, const char* what) {
-  const std::string text = value.AsString(std::string("a path to ") + what);
-  fs::path path(text);
-  if (path.is_relative()) path = fs::path(value.File()).parent_path() / path;
-  std::error_code error;
-  if (!fs::is_regular_file(path, error))
-    value.Fail(std::string("expected ") + what + ", relative to the scenario's directory; " +
-               path.lexically_normal().string() + " is not a regular file");
-  return {path.lexically_normal().string(), value.Line()};
-}
-
 std::string ParseAddress(const YamlValue& value, const sim::NetworkPlan& network) {
   const std::string text = value.AsString("an IPv4 address");
   std::string why;
@@ -47,6 +36,17 @@ std::string ParseAddress(const YamlValue& value, const sim::NetworkPlan& network
 
 }  // namespace
 
+ExternalFileRef ParseExternalFile(const YamlValue& value, const char* what) {
+  const std::string text = value.AsString(std::string("a path to ") + what);
+  fs::path path(text);
+  if (path.is_relative()) path = fs::path(value.File()).parent_path() / path;
+  std::error_code error;
+  if (!fs::is_regular_file(path, error))
+    value.Fail(std::string("expected ") + what + ", relative to the scenario's directory; " +
+               path.lexically_normal().string() + " is not a regular file");
+  return {path.lexically_normal().string(), value.Line()};
+}
+
 ExternalSpec ParseExternal(const YamlValue& value, const std::vector<std::string>& nodeNames,
                            const sim::NetworkPlan& network) {
   ExternalSpec spec;
@@ -58,7 +58,7 @@ ExternalSpec ParseExternal(const YamlValue& value, const std::vector<std::string
     if (items.size() > kMaxMachineConfigs)
       list->Fail("expected at most " + std::to_string(kMaxMachineConfigs) + " files");
     for (const YamlValue& item : items)
-      spec.machineConfigs.push_back(ParseFile(item, "a Butane or MachineConfig file"));
+      spec.machineConfigs.push_back(ParseExternalFile(item, "a Butane or MachineConfig file"));
   }
   const std::set<std::string> nodes(nodeNames.begin(), nodeNames.end());
   std::set<std::string> names, addresses;
@@ -83,10 +83,11 @@ ExternalSpec ParseExternal(const YamlValue& value, const std::vector<std::string
       h.address = ParseAddress(address, network);
       if (!addresses.insert(h.address).second)
         address.Fail("expected one host per address, " + h.address + " is given twice");
-      h.ipsecConf = ParseFile(host.Require("ipsec_conf"), "the host's Libreswan configuration");
-      h.bundle = ParseFile(host.Require("bundle"), "the host's PKCS#12 bundle");
+      h.ipsecConf =
+          ParseExternalFile(host.Require("ipsec_conf"), "the host's Libreswan configuration");
+      h.bundle = ParseExternalFile(host.Require("bundle"), "the host's PKCS#12 bundle");
       if (auto password = host.Find("password")) h.password = password->AsString("a password");
-      h.ca = ParseFile(host.Require("ca"), "a PEM file of the CAs the host trusts");
+      h.ca = ParseExternalFile(host.Require("ca"), "a PEM file of the CAs the host trusts");
       spec.hosts.push_back(std::move(h));
     }
   }

@@ -13,6 +13,10 @@
 
 namespace ipsecsim::harness {
 
+// A file the scenario names, resolved against the scenario's directory; it
+// must be a regular file (`what` says what it should hold).
+ExternalFileRef ParseExternalFile(const YamlValue& value, const char* what);
+
 ExternalSpec ParseExternal(const YamlValue& value, const std::vector<std::string>& nodeNames,
                            const sim::NetworkPlan& network);
 

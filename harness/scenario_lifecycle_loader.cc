@@ -14,6 +14,7 @@
 #include "oc_patch_command.h"
 #include "ocp_zstreams.h"
 #include "scenario.h"
+#include "scenario_external_loader.h"
 #include "scenario_limits.h"
 #include "user_file.h"
 #include "yaml_json.h"
@@ -32,11 +33,15 @@ const std::vector<std::string> kDaemonSetKeys = {"max_unavailable", "pod_start",
 const std::vector<std::string> kMachineConfigKeys = {"max_unavailable", "drain", "reboot",
                                                      "reboot_jitter", "ready"};
 const std::vector<std::string> kProcedureKeys = {"start", "steps"};
-const std::vector<std::string> kStepKeys = {"merge_patch",       "json_patch", "patch_file", "oc",
-                                            "delete_daemonsets", "upgrade",    "wait_pools", "type",
-                                            "wait_rollout",      "timeout",    "after"};
-const std::vector<std::string> kActions = {"merge_patch",       "json_patch", "patch_file", "oc",
-                                           "delete_daemonsets", "upgrade",    "wait_pools"};
+const std::vector<std::string> kStepKeys = {
+    "merge_patch",       "json_patch", "patch_file", "oc",
+    "delete_daemonsets", "upgrade",    "wait_pools", "apply",
+    "wait_rollout",      "timeout",    "after",      "type"};
+const std::vector<std::string> kActions = {
+    "merge_patch",       "json_patch", "patch_file", "oc",
+    "delete_daemonsets", "upgrade",    "wait_pools", "apply"};
+// oc apply -f takes several files; a pool takes one MachineConfig of the user's.
+constexpr size_t kMaxAppliedFiles = 16;
 
 double Positive(const YamlValue& v, const std::string& what) {
   const double s = v.AsDuration(kMaxSeconds);
@@ -79,23 +84,25 @@ class Rehearsal {
     if (installedOn_) KeepDaemonSets();
   }
 
+  sim::IpsecIntent Intent() const { return config_.Intent(); }
+
   void Apply(const ProcedureStepSpec& step, const YamlValue& at, LifecycleSpec& spec) {
     const sim::IpsecIntent before = config_.Intent();
     const sim::OcpVersion fromVersion = sim::Resolve(version_);
     try {
       switch (step.kind) {
-        case ProcedureStepSpec::Kind::kMergePatch:
+        case sim::LifecycleStep::Kind::kMergePatch:
           config_.ApplyMergePatch(step.body);
           WarnOverwrittenType(at, spec);
           break;
-        case ProcedureStepSpec::Kind::kJsonPatch:
+        case sim::LifecycleStep::Kind::kJsonPatch:
           config_.ApplyJsonPatch(step.body);
           WarnOverwrittenType(at, spec);
           break;
-        case ProcedureStepSpec::Kind::kDeleteDaemonSets:
+        case sim::LifecycleStep::Kind::kDeleteDaemonSets:
           for (const std::string& name : step.names) left_.erase(name);
           break;
-        case ProcedureStepSpec::Kind::kUpgrade: {
+        case sim::LifecycleStep::Kind::kUpgrade: {
           const sim::OcpVersion from = sim::Resolve(version_);
           const sim::OcpVersion to = sim::Resolve(step.to);
           if (auto why = sim::UpdateNotAllowed(from, to))
@@ -113,7 +120,8 @@ class Rehearsal {
           versions_.push_back(version_);
           break;
         }
-        case ProcedureStepSpec::Kind::kWaitPools:
+        case sim::LifecycleStep::Kind::kWaitPools:
+        case sim::LifecycleStep::Kind::kApplyMachineConfigs:
           break;
       }
     } catch (const sim::OperatorDegraded& e) {
@@ -171,7 +179,7 @@ class Rehearsal {
     const sim::IpsecIntent after = config_.Intent();
     const bool on = after != sim::IpsecIntent::kDisabled;
     if (on) KeepDaemonSets();
-    if (step.kind == ProcedureStepSpec::Kind::kUpgrade) {
+    if (step.kind == sim::LifecycleStep::Kind::kUpgrade) {
       const sim::OcpVersion to = sim::Resolve(step.to);
       if (fromVersion.AtLeast(4, 15) || !to.AtLeast(4, 15) || to.AtLeast(4, 16)) return;
       const std::string what = "update " + fromVersion.ToString() + " -> " + to.ToString();
@@ -281,7 +289,7 @@ void ParseOcCommand(const YamlValue& v, ProcedureStepSpec& step) {
         "-p '{...}'`: " +
         error);
   step.kind =
-      command->json ? ProcedureStepSpec::Kind::kJsonPatch : ProcedureStepSpec::Kind::kMergePatch;
+      command->json ? sim::LifecycleStep::Kind::kJsonPatch : sim::LifecycleStep::Kind::kMergePatch;
   step.body = command->patchFile.empty() ? command->body : PatchFileBody(v, command->patchFile);
   step.patchFile = command->patchFile;
 }
@@ -305,26 +313,26 @@ ProcedureStepSpec ParseStep(const YamlValue& value, const std::vector<std::strin
     step.waitRollout = v->AsBool();
   }
   if (auto v = m.Find("merge_patch")) {
-    step.kind = ProcedureStepSpec::Kind::kMergePatch;
+    step.kind = sim::LifecycleStep::Kind::kMergePatch;
     step.body = PatchBody(*v, false);
   } else if (auto v = m.Find("json_patch")) {
-    step.kind = ProcedureStepSpec::Kind::kJsonPatch;
+    step.kind = sim::LifecycleStep::Kind::kJsonPatch;
     step.body = PatchBody(*v, true);
   } else if (auto v = m.Find("patch_file")) {
     const bool json = m.Has("type") && m.Find("type")->AsChoice({"merge", "json"}) == "json";
-    step.kind = json ? ProcedureStepSpec::Kind::kJsonPatch : ProcedureStepSpec::Kind::kMergePatch;
+    step.kind = json ? sim::LifecycleStep::Kind::kJsonPatch : sim::LifecycleStep::Kind::kMergePatch;
     step.patchFile = v->AsString("a patch file name");
     step.body = PatchFileBody(*v, step.patchFile);
   } else if (auto v = m.Find("oc")) {
     ParseOcCommand(*v, step);
   } else if (auto v = m.Find("delete_daemonsets")) {
-    step.kind = ProcedureStepSpec::Kind::kDeleteDaemonSets;
+    step.kind = sim::LifecycleStep::Kind::kDeleteDaemonSets;
     for (const YamlValue& name : v->AsList("a list of DaemonSet names"))
       step.names.push_back(
           name.AsChoice({"ovn-ipsec", "ovn-ipsec-host", "ovn-ipsec-containerized"}));
     if (step.names.empty()) v->Fail("expected at least one DaemonSet name");
   } else if (auto v = m.Find("wait_pools")) {
-    step.kind = ProcedureStepSpec::Kind::kWaitPools;
+    step.kind = sim::LifecycleStep::Kind::kWaitPools;
     if (!(v->Node().IsScalar() && v->Node().Scalar() == "all")) {
       for (const YamlValue& name : v->AsList("all, or a list of pool names"))
         step.names.push_back(name.AsChoice(pools));
@@ -335,13 +343,27 @@ ProcedureStepSpec ParseStep(const YamlValue& value, const std::vector<std::strin
       if (step.timeoutSeconds <= 0) t->Fail("expected a timeout greater than 0");
     }
   } else if (auto v = m.Find("upgrade")) {
-    step.kind = ProcedureStepSpec::Kind::kUpgrade;
+    step.kind = sim::LifecycleStep::Kind::kUpgrade;
     const std::string text = v->AsString("a version such as \"4.15\" or \"4.15.42\"");
     auto version = sim::OcpVersion::Parse(text);
     if (!version || version->major != 4 || version->minor < 12 || version->minor > 19)
       v->Fail("expected a version \"4.N\" or \"4.N.Z\" with 12 <= N <= 19, got '" + text + "'");
     if (auto why = sim::NotShipped(*version)) v->Fail("expected a released z-stream: " + *why);
     step.to = *version;
+  } else if (auto v = m.Find("apply")) {
+    step.kind = sim::LifecycleStep::Kind::kApplyMachineConfigs;
+    std::vector<YamlValue> files;
+    if (v->Node().IsSequence()) {
+      files = v->AsList("a Butane or MachineConfig file, or a list of them");
+      if (files.empty() || files.size() > kMaxAppliedFiles)
+        v->Fail("expected 1 to " + std::to_string(kMaxAppliedFiles) + " files");
+    } else {
+      files.push_back(*v);
+    }
+    for (const YamlValue& file : files) {
+      step.applied.push_back(ParseExternalFile(file, "a Butane or MachineConfig file"));
+      step.files.push_back(file.AsString("a file name"));
+    }
   }
   if (auto v = m.Find("after")) step.afterSeconds = v->AsDuration(kMaxSeconds);
   return step;
@@ -367,6 +389,7 @@ void ParseProcedure(const YamlValue& value, LifecycleSpec& spec, Rehearsal& rehe
   for (const YamlValue& item : steps) {
     ProcedureStepSpec step = ParseStep(item, pools);
     rehearsal.Apply(step, item, spec);
+    step.ipsecFullAfter = rehearsal.Intent() == sim::IpsecIntent::kFull;
     spec.steps.push_back(step);
   }
 }

@@ -96,13 +96,20 @@ class ScenarioParser {
     }
     CheckIpsecMeshSize(top);
     if (auto external = top.Find("external")) {
-      if (scenario_.lifecycle)
-        external->Fail(
-            "expected no external: section with a lifecycle: section (external endpoints are "
-            "modelled in runs without a lifecycle only, so far)");
       if (ipv6) external->Fail("expected external: only with an IPv4 underlay");
       scenario_.external =
           ParseExternal(*external, scenario_.NodeNames(), scenario_.cluster.network);
+    }
+    if (scenario_.lifecycle && !scenario_.external) {
+      // An `apply` step brings the user's MachineConfigs: harness/external reads them.
+      for (const ProcedureStepSpec& step : scenario_.lifecycle->steps) {
+        if (step.applied.empty()) continue;
+        if (ipv6)
+          top.FailAt("lifecycle", "expected apply steps only with an IPv4 underlay (line " +
+                                      std::to_string(step.line) + ")");
+        scenario_.external = ExternalSpec{};
+        scenario_.external->line = step.line;
+      }
     }
     if (auto pods = top.Find("pods")) ParsePods(*pods);
     if (auto flows = top.Find("flows")) ParseFlows(*flows);

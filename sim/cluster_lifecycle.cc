@@ -13,34 +13,6 @@ namespace ipsecsim::sim {
 
 using namespace ns3;
 
-std::string LifecycleStep::Describe() const {
-  const std::string patchType = kind == Kind::kJsonPatch ? "json" : "merge";
-  if (!patchFile.empty() && (kind == Kind::kMergePatch || kind == Kind::kJsonPatch))
-    return "oc patch networks.operator.openshift.io cluster --type=" + patchType +
-           " --patch-file " + patchFile;
-  switch (kind) {
-    case Kind::kMergePatch:
-      return "oc patch networks.operator.openshift.io cluster --type=merge -p '" + body + "'";
-    case Kind::kJsonPatch:
-      return "oc patch networks.operator.openshift.io cluster --type=json -p '" + body + "'";
-    case Kind::kDeleteDaemonSets: {
-      std::string list;
-      for (const std::string& n : names) list += " " + n;
-      return "oc delete daemonset -n openshift-ovn-kubernetes" + list;
-    }
-    case Kind::kWaitPools: {
-      std::string pools = names.empty() ? " --all" : "";
-      for (const std::string& n : names) pools += " mcp/" + n;
-      char timeout[32];
-      std::snprintf(timeout, sizeof timeout, "%gs", timeoutSeconds);
-      return "oc wait mcp" + pools + " --for=condition=Updated --timeout=" + timeout;
-    }
-    case Kind::kUpgrade:
-      break;
-  }
-  return "update the cluster to " + to.ToString();
-}
-
 ClusterLifecycle::ClusterLifecycle(ClusterWorld& world, IkeMesh& mesh, NetworkOperatorConfig config,
                                    LifecycleConfig lifecycle)
     : world_(world),
@@ -48,8 +20,12 @@ ClusterLifecycle::ClusterLifecycle(ClusterWorld& world, IkeMesh& mesh, NetworkOp
       config_(std::move(config)),
       lifecycle_(std::move(lifecycle)),
       nodes_(world.NodeCount()),
-      pools_(lifecycle_.pools.size()) {
+      pools_(lifecycle_.pools.size()),
+      poolOf_(world.NodeCount(), lifecycle_.pools.size()) {
   for (NodeState& n : nodes_) n.mtu = config_.RenderedMtu();
+  for (size_t p = 0; p < lifecycle_.pools.size(); ++p)
+    for (uint32_t node : lifecycle_.pools[p]) poolOf_.at(node) = p;
+  lifecycle_.userConfigs.resize(lifecycle_.pools.size());
 }
 
 void ClusterLifecycle::Say(const std::string& text) {
@@ -94,6 +70,7 @@ void ClusterLifecycle::SetLinkUp(uint32_t node, bool up) {
   if (iface < 0) return;
   if (up) {
     ipv4->SetUp(uint32_t(iface));
+    world_.Ovn(node).RestoreUnderlayHostRoutes();
   } else {
     ipv4->SetDown(uint32_t(iface));
   }
@@ -150,12 +127,14 @@ void ClusterLifecycle::SetNbGlobal(bool ipsec) {
     if (encapsulationChanged && nodes_[i].pluto != Pluto::kNone) {
       // pluto takes the new encapsulation only when it starts again.
       mesh_.nodes[i]->StopDaemon(true);
-      const Libreswan build =
-          nodes_[i].pluto == Pluto::kHost
-              ? HostLibreswan(i)
-              : ReleaseFor(config_.Version(), lifecycle_.fixes, lifecycle_.libreswan)
-                    .containerLibreswan;
-      mesh_.nodes[i]->StartPluto(Behaviour(config_.Version(), build));
+      if (nodes_[i].pluto == Pluto::kHost) {
+        StartHostPluto(i, Behaviour(config_.Version(), HostLibreswan(i)));
+      } else {
+        const Libreswan build =
+            ReleaseFor(config_.Version(), lifecycle_.fixes, lifecycle_.libreswan)
+                .containerLibreswan;
+        mesh_.nodes[i]->StartPluto(Behaviour(config_.Version(), build), PlutoFiles::kImage);
+      }
     }
     SyncMonitor(i);
   }
@@ -164,9 +143,13 @@ void ClusterLifecycle::SetNbGlobal(bool ipsec) {
 void ClusterLifecycle::Install(double seconds) {
   const RenderedIpsec r = Rendered();
   nbEncapsulation_ = r.nbGlobalIpsecEncapsulation;
-  for (NodeState& n : nodes_) {
-    n.os = config_.Version();
-    n.hostLibreswan = !r.machineConfigs.empty();
+  for (size_t p = 0; p < pools_.size(); ++p) {
+    const auto& user = lifecycle_.userConfigs[p];
+    pools_[p].userApplied = user && user->atInstall;
+  }
+  for (uint32_t i = 0; i < nodes_.size(); ++i) {
+    nodes_[i].os = config_.Version();
+    BootMachineConfigs(i);
   }
   for (PoolState& p : pools_) p.extensionDone = !r.machineConfigs.empty();
   // Installed: every pool's status.configuration is what it renders.
@@ -246,6 +229,9 @@ void ClusterLifecycle::RunStep(size_t index) {
         break;
       case LifecycleStep::Kind::kUpgrade:
         config_.SetVersion(step.to);
+        break;
+      case LifecycleStep::Kind::kApplyMachineConfigs:
+        ApplyUserConfigs(step);
         break;
       case LifecycleStep::Kind::kWaitPools:
         break;
@@ -372,9 +358,45 @@ void ClusterLifecycle::RollDaemonSets(std::vector<uint32_t> nodes, Done done) {
 }
 
 bool ClusterLifecycle::NodeNeedsUpdate(uint32_t node) const {
-  const bool extension = !Rendered().machineConfigs.empty();
-  return !(nodes_[node].os == config_.Version()) || nodes_[node].hostLibreswan != extension ||
-         nodes_[node].mtu != config_.RenderedMtu();
+  const NodeState& n = nodes_[node];
+  const bool userTarget = poolOf_[node] < pools_.size() && pools_[poolOf_[node]].userApplied;
+  const UserMachineConfig* user = userTarget ? &*lifecycle_.userConfigs[poolOf_[node]] : nullptr;
+  const bool extension = !Rendered().machineConfigs.empty() || (user && user->libreswan);
+  return !(n.os == config_.Version()) || n.hostLibreswan != extension ||
+         n.userConfig != userTarget || n.mtu != config_.RenderedMtu();
+}
+
+const UserMachineConfig* ClusterLifecycle::BootedUserConfig(uint32_t node) const {
+  if (!nodes_[node].userConfig) return nullptr;
+  return &*lifecycle_.userConfigs[poolOf_[node]];
+}
+
+// The MCO writes the pool's rendered config; the node boots with it: the
+// ipsec extension and ipsec.service come from the operator's extension
+// MachineConfigs (80-ipsec-<role>-extensions: ipsecenabler.service) or
+// from the user's.
+void ClusterLifecycle::BootMachineConfigs(uint32_t node) {
+  NodeState& n = nodes_[node];
+  const bool operatorExtension = !Rendered().machineConfigs.empty();
+  n.userConfig = poolOf_[node] < pools_.size() && pools_[poolOf_[node]].userApplied;
+  const UserMachineConfig* user = BootedUserConfig(node);
+  n.hostLibreswan = operatorExtension || (user && user->libreswan);
+  n.ipsecService = operatorExtension || (user && user->ipsecService);
+}
+
+// oc apply: each MachineConfig joins the target of the pool its role label
+// names; the render controller and the MCO do the rest (Converge).
+void ClusterLifecycle::ApplyUserConfigs(const LifecycleStep& step) {
+  for (const std::string& role : step.names) {
+    size_t p = 0;
+    while (p < pools_.size() && PoolName(p) != role) ++p;
+    if (p == pools_.size() || !lifecycle_.userConfigs[p]) {
+      Say("machineconfig for role " + role + " created: no pool of that role, no node changes");
+      continue;
+    }
+    Say("machineconfig " + lifecycle_.userConfigs[p]->name + " created for pool " + role);
+    pools_[p].userApplied = true;
+  }
 }
 
 void ClusterLifecycle::RollMachineConfigs(Done done) {
@@ -452,7 +474,7 @@ void ClusterLifecycle::UpdateNode(uint32_t node, Done done) {
       NodeState& s = nodes_[node];
       s.up = true;
       s.os = config_.Version();
-      s.hostLibreswan = !Rendered().machineConfigs.empty();
+      BootMachineConfigs(node);
       BootMtu(node);
       SetLinkUp(node, true);
       SayNode(node,

@@ -21,6 +21,7 @@
 #include "cluster_world.h"
 #include "ipsec_ike_mesh.h"
 #include "ipsec_release.h"
+#include "lifecycle_step.h"
 #include "machine_config_pool.h"
 #include "network_operator.h"
 
@@ -41,6 +42,23 @@ struct RolloutTiming {
   double rebootJitterSeconds = 10;
 };
 
+// A pool's MachineConfig beyond the operator's: the user's own, as the
+// external-endpoint procedure writes it (docs/external-endpoints.md): the
+// ipsec extension, a unit that enables ipsec.service, and Libreswan files
+// in /etc/ipsec.d that the host's pluto loads beside OVN's.
+struct UserMachineConfig {
+  std::string name;           // metadata.name
+  bool libreswan = false;     // extensions: [ipsec]
+  bool ipsecService = false;  // a unit runs `systemctl enable --now ipsec.service`
+  // addconn --checkconfig fails on its files: ipsec.service starts no pluto.
+  bool plutoRefused = false;
+  // By node, what the host's pluto loads from the files: with
+  // ovs-monitor-ipsec's openshift.conf beside them (its %default fills
+  // what they leave unset), and without.
+  std::map<uint32_t, std::vector<ike::ConnectionConfig>> withOvn, alone;
+  bool atInstall = true;  // false: an `oc apply` step brings it
+};
+
 struct LifecycleConfig {
   Platform platform = Platform::kBaremetal;
   DaemonFixes fixes = DaemonFixes::kStock;
@@ -50,27 +68,10 @@ struct LifecycleConfig {
   std::vector<std::string> poolNames;        // by pool; "pool-<i>" where missing
   // By pool, its spec.maxUnavailable; timing.mcoMaxUnavailable where missing.
   std::vector<std::optional<MaxUnavailable>> poolMaxUnavailable;
+  // By pool, the user's MachineConfig for its role, if any.
+  std::vector<std::optional<UserMachineConfig>> userConfigs;
   uint64_t seed = 1;
   bool modelledCrypto = false;
-};
-
-// One step of a procedure; each starts `afterSeconds` after the previous
-// one has finished (its rollouts complete, unless waitRollout is false).
-struct LifecycleStep {
-  enum class Kind { kMergePatch, kJsonPatch, kDeleteDaemonSets, kUpgrade, kWaitPools };
-  Kind kind = Kind::kMergePatch;
-  std::string body;  // patches
-  // A patch given as a file: its name, which the command line shows instead
-  // of the contents (`oc patch ... --patch-file FILE`).
-  std::string patchFile;
-  std::vector<std::string> names;  // DaemonSets; the pools to wait for (empty: all)
-  OcpVersion to;                   // upgrade
-  double afterSeconds = 0;
-  double timeoutSeconds = 3600;  // kWaitPools
-  // false: the step ends when its command returns, and its rollouts go on
-  // (a later step that is not a wait starts only once they are complete).
-  bool waitRollout = true;
-  std::string Describe() const;
 };
 
 // A kWaitPools step: when it started and ended, and whether its pools were
@@ -159,6 +160,8 @@ class ClusterLifecycle {
     bool up = true;
     bool cordoned = false;                 // unschedulable, from the drain until ready
     bool hostLibreswan = false;            // the ipsec extension is installed
+    bool ipsecService = false;             // a unit enables ipsec.service at boot
+    bool userConfig = false;               // booted with its pool's UserMachineConfig
     bool updating = false;                 // the MCO has yet to update it (UpdatedMachineCount)
     bool confCommented = false;            // a 4.15.49+ host pod edited /etc/ipsec.conf
     Pluto pluto = Pluto::kNone;            // whose pluto runs the node's IKE
@@ -170,6 +173,7 @@ class ClusterLifecycle {
     bool extensionDone = false;  // status.configuration includes the extension
     bool rolling = false;
     std::string configuration;  // status.configuration.name
+    bool userApplied = false;   // its UserMachineConfig is part of its target
   };
   struct Wanted {
     std::set<std::string> daemonSets;
@@ -195,7 +199,7 @@ class ClusterLifecycle {
                 std::shared_ptr<size_t> inFlight, Done done);
   // cluster_lifecycle_pools.cc: the pools' status and the wait step.
   std::string NodeConfig(uint32_t node) const;  // what the node booted with
-  std::string TargetConfig() const;             // what every pool renders now
+  std::string TargetConfig(size_t pool) const;  // what the pool renders now
   void SyncPools();
   void SnapshotPools(const std::string& step);
   void WaitForPools(size_t index, Done done);
@@ -219,6 +223,13 @@ class ClusterLifecycle {
   void RunLegacy(uint32_t node, PodState& pod);
   void StopPod(uint32_t node, const std::string& daemonSet);
   void BootHostPluto(uint32_t node);
+  // The host's pluto, with the Libreswan files the node booted with.
+  void StartHostPluto(uint32_t node, const DaemonBehaviour& behaviour);
+  const UserMachineConfig* BootedUserConfig(uint32_t node) const;
+  // What the node boots into now: the extension and ipsec.service from the
+  // operator's MachineConfigs or its pool's UserMachineConfig.
+  void BootMachineConfigs(uint32_t node);
+  void ApplyUserConfigs(const LifecycleStep& step);
   void RestartHostPluto(uint32_t node, const std::string& why);
   void Flush(uint32_t node, const std::string& who);
   DaemonBehaviour Behaviour(const OcpVersion& release, Libreswan pluto) const;
@@ -233,6 +244,7 @@ class ClusterLifecycle {
   LifecycleConfig lifecycle_;
   std::vector<NodeState> nodes_;
   std::vector<PoolState> pools_;
+  std::vector<size_t> poolOf_;                  // by node, its pool's index (none: the pool count)
   std::map<std::string, Template> daemonSets_;  // existing DaemonSet -> its template
   bool nbIpsec_ = false;
   bool nbEncapsulation_ = false;

@@ -48,10 +48,37 @@ DaemonBehaviour ClusterLifecycle::Behaviour(const OcpVersion& release, Libreswan
 // ipsec.service` before kubelet: the host's pluto runs before any pod.
 void ClusterLifecycle::BootHostPluto(uint32_t node) {
   NodeState& n = nodes_[node];
-  if (!n.hostLibreswan || n.pluto != Pluto::kNone) return;
-  mesh_.nodes[node]->StartPluto(Behaviour(n.os, HostLibreswan(node)));
-  n.pluto = Pluto::kHost;
-  SayNode(node, "ipsec.service starts the host's pluto", true);
+  if (!n.hostLibreswan || !n.ipsecService || n.pluto != Pluto::kNone) return;
+  StartHostPluto(node, Behaviour(n.os, HostLibreswan(node)));
+  if (n.pluto == Pluto::kHost) SayNode(node, "ipsec.service starts the host's pluto", true);
+}
+
+// ipsec.service runs `addconn --checkconfig` before pluto; pluto then loads
+// /etc/ipsec.conf, whose include takes /etc/ipsec.d/*.conf: the user's
+// files and, once ovs-monitor-ipsec has written it, openshift.conf. Which
+// of the two loads applies follows IPsec Full now (assumption: the file is
+// there whenever pod-to-pod IPsec is on; what a disable leaves of it is not
+// modelled).
+void ClusterLifecycle::StartHostPluto(uint32_t node, const DaemonBehaviour& behaviour) {
+  NodeIpsec& ipsec = *mesh_.nodes[node];
+  const UserMachineConfig* user = BootedUserConfig(node);
+  std::vector<ike::ConnectionConfig> connections;
+  if (user) {
+    const auto& loads = config_.Intent() == IpsecIntent::kFull ? user->withOvn : user->alone;
+    if (auto it = loads.find(node); it != loads.end()) connections = it->second;
+  }
+  ipsec.SetHostConnections(std::move(connections));
+  ipsec.SetPlutoRefused(user && user->plutoRefused);
+  ipsec.StartPluto(behaviour);
+  if (ipsec.Running()) {
+    nodes_[node].pluto = Pluto::kHost;
+    return;
+  }
+  nodes_[node].pluto = Pluto::kNone;
+  SayNode(node,
+          "ipsec.service fails: addconn --checkconfig cannot load /etc/ipsec.conf (" + user->name +
+              "), no pluto runs",
+          true);
 }
 
 void ClusterLifecycle::Flush(uint32_t node, const std::string& who) {
@@ -69,8 +96,8 @@ void ClusterLifecycle::RestartHostPluto(uint32_t node, const std::string& why) {
   NodeState& n = nodes_[node];
   SayNode(node, why + ": ipsec restart of " + PlutoName(node), true);
   mesh_.nodes[node]->StopDaemon(true);
-  mesh_.nodes[node]->StartPluto(Behaviour(n.os, HostLibreswan(node)));
-  n.pluto = Pluto::kHost;
+  n.pluto = Pluto::kNone;
+  StartHostPluto(node, Behaviour(n.os, HostLibreswan(node)));
 }
 
 bool ClusterLifecycle::MonitorWanted(uint32_t node) const {
@@ -135,9 +162,11 @@ void ClusterLifecycle::RunPodScript(uint32_t node, const std::string& daemonSet,
 void ClusterLifecycle::RunLegacy(uint32_t node, PodState& pod) {
   SayNode(node, std::string(kDaemonSetLegacy) + " pod starts its pluto", true);
   mesh_.nodes[node]->StopDaemon(false);
-  mesh_.nodes[node]->StartPluto(Behaviour(
-      pod.made.version,
-      ReleaseFor(pod.made.version, lifecycle_.fixes, lifecycle_.libreswan).containerLibreswan));
+  mesh_.nodes[node]->StartPluto(
+      Behaviour(
+          pod.made.version,
+          ReleaseFor(pod.made.version, lifecycle_.fixes, lifecycle_.libreswan).containerLibreswan),
+      PlutoFiles::kImage);
   nodes_[node].pluto = Pluto::kContainer;
   pod.role = PodRole::kRunsPluto;
 }
@@ -169,7 +198,8 @@ void ClusterLifecycle::RunContainerized(uint32_t node, PodState& pod) {
   }
   Flush(node, name + " pod");
   mesh_.nodes[node]->StopDaemon(false);
-  mesh_.nodes[node]->StartPluto(Behaviour(pod.made.version, r.containerLibreswan));
+  mesh_.nodes[node]->StartPluto(Behaviour(pod.made.version, r.containerLibreswan),
+                                PlutoFiles::kImage);
   n.pluto = Pluto::kContainer;
   SayNode(node, name + " pod starts its pluto (libreswan " + ToString(r.containerLibreswan) + ")",
           true);

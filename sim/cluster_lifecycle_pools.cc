@@ -15,22 +15,27 @@ using namespace ns3;
 
 namespace {
 // What a machine's rendered MachineConfig holds, as far as the model goes:
-// the release's OS image, the ipsec extension and the MTU configuration.
-std::string ConfigContent(const OcpVersion& os, bool extension, const OvnMtu& mtu) {
+// the release's OS image, the ipsec extension, the MTU configuration and
+// the user's MachineConfig, if any.
+std::string ConfigContent(const OcpVersion& os, bool extension, const OvnMtu& mtu,
+                          const UserMachineConfig* user) {
   return "os " + os.ToString() + "\nextensions " + (extension ? "ipsec" : "") + "\nmtu " +
          std::to_string(mtu.mtu) + " routable " + std::to_string(mtu.routableMtu) + " machine " +
-         std::to_string(mtu.machineMtu) + "\n";
+         std::to_string(mtu.machineMtu) + "\n" + (user ? "user " + user->name + "\n" : "");
 }
 }  // namespace
 
 std::string ClusterLifecycle::NodeConfig(uint32_t node) const {
   const NodeState& n = nodes_[node];
-  return ConfigContent(n.os, n.hostLibreswan, n.mtu);
+  return ConfigContent(n.os, n.hostLibreswan, n.mtu, BootedUserConfig(node));
 }
 
-std::string ClusterLifecycle::TargetConfig() const {
-  return ConfigContent(config_.Version(), !Rendered().machineConfigs.empty(),
-                       config_.RenderedMtu());
+std::string ClusterLifecycle::TargetConfig(size_t pool) const {
+  const UserMachineConfig* user =
+      pools_[pool].userApplied ? &*lifecycle_.userConfigs[pool] : nullptr;
+  return ConfigContent(config_.Version(),
+                       !Rendered().machineConfigs.empty() || (user && user->libreswan),
+                       config_.RenderedMtu(), user);
 }
 
 std::string ClusterLifecycle::PoolName(size_t pool) const {
@@ -49,9 +54,9 @@ int ClusterLifecycle::PoolMaxUnavailable(size_t pool) const {
 // A node is done while no update is under way on it (from the cordon to
 // ready it is not), and ready while up and not cordoned.
 std::vector<PoolStatus> ClusterLifecycle::PoolStatuses() const {
-  const std::string target = TargetConfig();
   std::vector<PoolStatus> out;
   for (size_t p = 0; p < lifecycle_.pools.size(); ++p) {
+    const std::string target = TargetConfig(p);
     std::vector<PoolNode> machines;
     for (uint32_t node : lifecycle_.pools[p]) {
       const NodeState& n = nodes_[node];

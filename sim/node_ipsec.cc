@@ -44,9 +44,10 @@ void NodeIpsec::StartDaemon(const DaemonBehaviour& behaviour, bool flushFirst, T
   StartMonitor(behaviour, loadDelay);
 }
 
-void NodeIpsec::StartPluto(const DaemonBehaviour& behaviour) {
+void NodeIpsec::StartPluto(const DaemonBehaviour& behaviour, PlutoFiles files) {
   if (running_) StopDaemon(false);
-  if (plutoRefused_) return;
+  const bool host = files == PlutoFiles::kHost;
+  if (host && plutoRefused_) return;
   ++starts_;
   if (daemon_) stopped_.push_back(daemon_);
   daemon_ = daemonFactory_.Create<ike::IkeDaemon>();
@@ -58,7 +59,8 @@ void NodeIpsec::StartPluto(const DaemonBehaviour& behaviour) {
   if (behaviour.modelledCrypto) daemon_->SetAttribute("ModelledCrypto", BooleanValue(true));
   for (const auto& observer : daemonObservers_) observer(daemon_);
   daemon_->Start(world_.Host(index_), identity_);
-  for (const ike::ConnectionConfig& c : hostConnections_) daemon_->AddConnection(c);
+  if (host)
+    for (const ike::ConnectionConfig& c : hostConnections_) daemon_->AddConnection(c);
   running_ = true;
 }
 

@@ -21,6 +21,13 @@ namespace ipsecsim::sim {
 
 enum class InitiationPolicy { kOutOnly, kBoth };
 
+// Where a pluto reads its configuration: the host's /etc/ipsec.conf (with
+// the host's own connections), or a container image's, which mounts no
+// /etc/ipsec.d from the host (release-4.14 af41a3620
+// bindata/network/ovn-kubernetes/common/ipsec-containerized.yaml: `pluto
+// --config /etc/ipsec.conf`, and no hostPath for /etc/ipsec.d).
+enum class PlutoFiles { kHost, kImage };
+
 // How one release's IPsec daemons behave (mechanics §7).
 struct DaemonBehaviour {
   InitiationPolicy initiation = InitiationPolicy::kOutOnly;
@@ -51,9 +58,9 @@ class NodeIpsec {
   void SetHostConnections(std::vector<ike::ConnectionConfig> connections) {
     hostConnections_ = std::move(connections);
   }
-  // The host's Libreswan configuration does not load: no pluto this node
-  // starts runs (ipsec.service fails), and with it no ovs-monitor-ipsec.
-  void RefusePluto() { plutoRefused_ = true; }
+  // The host's Libreswan configuration does not load: no host pluto this
+  // node starts runs (ipsec.service fails), and with it no ovs-monitor-ipsec.
+  void SetPlutoRefused(bool refused) { plutoRefused_ = refused; }
   // Hands every daemon this node starts from now on to `observer` before it
   // starts, for trace subscriptions.
   void WatchDaemons(std::function<void(ns3::Ptr<ike::IkeDaemon>)> observer) {
@@ -66,8 +73,9 @@ class NodeIpsec {
   void StartDaemon(const DaemonBehaviour& behaviour, bool flushFirst,
                    ns3::Time loadDelay = ns3::Time());
   // pluto alone (the host's ipsec.service at boot, or `ipsec restart`): it
-  // knows no connection until a monitor loads them.
-  void StartPluto(const DaemonBehaviour& behaviour);
+  // knows no OVN connection until a monitor loads them; from the host's
+  // files it loads the host's own connections.
+  void StartPluto(const DaemonBehaviour& behaviour, PlutoFiles files = PlutoFiles::kHost);
   // A new ovs-monitor-ipsec beside the running pluto (none: nothing).
   void StartMonitor(const DaemonBehaviour& behaviour, ns3::Time loadDelay = ns3::Time());
   // The monitor's process ends (the host pod's preStop); pluto keeps going.

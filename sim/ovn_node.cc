@@ -135,6 +135,13 @@ void OvnNode::SetPodMtu(uint32_t interfaceMtu, uint32_t routeMtu) {
 void OvnNode::AddUnderlayHostRoute(Ipv4Address address) {
   Ipv4StaticRoutingHelper routing;
   routing.GetStaticRouting(host_->GetObject<Ipv4>())->AddHostRouteTo(address, brExInterface_);
+  underlayHostRoutes_.push_back(address);
+}
+
+void OvnNode::RestoreUnderlayHostRoutes() {
+  Ptr<Ipv4StaticRouting> table =
+      Ipv4StaticRoutingHelper().GetStaticRouting(host_->GetObject<Ipv4>());
+  for (Ipv4Address address : underlayHostRoutes_) table->AddHostRouteTo(address, brExInterface_);
 }
 
 void OvnNode::SetHostMtu(int hostMtu) {

@@ -108,6 +108,9 @@ class OvnNode {
   // The host reaches `address` directly on the underlay, through br-ex (an
   // external IPsec endpoint).
   void AddUnderlayHostRoute(ns3::Ipv4Address address);
+  // The uplink comes back (a reboot): Linux drops routes through a downed
+  // device, and the node's boot brings them back.
+  void RestoreUnderlayHostRoutes();
   // Gives a pod node (internet stack installed) its eth0 on this switch.
   ns3::Ipv4Address AttachPod(ns3::Ptr<ns3::Node> pod, int clusterMtu);
 
@@ -176,6 +179,7 @@ class OvnNode {
   // stack (which reaches br-ex synchronously unless xfrm holds it).
   ns3::Ptr<const ns3::Packet> tunnelInner_;
   DfDropCallback onDfDrop_;
+  std::vector<ns3::Ipv4Address> underlayHostRoutes_;
 };
 
 }  // namespace ipsecsim::sim

@@ -151,10 +151,10 @@ butane::MachineConfig ReadMachineConfigFile(const ExternalFileRef& ref, const Fa
   }
 }
 
-ExternalSetup::Pool ReadPool(const butane::MachineConfig& mc, const std::string& display,
-                             bool ovnIpsec) {
+ExternalSetup::Pool ReadPool(const butane::MachineConfig& mc, const std::string& display) {
   ExternalSetup::Pool pool;
   pool.role = mc.Role();
+  pool.name = mc.name;
   pool.source = display;
   pool.libreswanInstalled =
       std::find(mc.extensions.begin(), mc.extensions.end(), "ipsec") != mc.extensions.end();
@@ -172,13 +172,6 @@ ExternalSetup::Pool ReadPool(const butane::MachineConfig& mc, const std::string&
       confs.push_back({f.path, f.local.empty() ? display + ":" + f.path : f.local,
                        std::string(f.contents.begin(), f.contents.end())});
   }
-  if (ovnIpsec)
-    confs.push_back({check::kOpenshiftConf,
-                     std::string(check::kOpenshiftConf) + " (ovs-monitor-ipsec's header)",
-                     check::kOvsMonitorConfHeader});
-  std::sort(confs.begin(), confs.end(),
-            [](const IncludedFile& a, const IncludedFile& b) { return a.path < b.path; });
-  libreswan::ConfTree tree;
   for (const IncludedFile& f : confs) {
     // An include names the node's own files, which only the MachineConfig
     // holds here: reading them from this machine's disk would be wrong.
@@ -194,17 +187,30 @@ ExternalSetup::Pool ReadPool(const butane::MachineConfig& mc, const std::string&
         return pool;
       }
     }
-    try {
+  }
+  // The files in glob() order, each parsed as pluto parses it; a syntax
+  // error anywhere refuses the whole tree.
+  auto read = [&pool](std::vector<IncludedFile> files) {
+    std::sort(files.begin(), files.end(),
+              [](const IncludedFile& a, const IncludedFile& b) { return a.path < b.path; });
+    libreswan::ConfTree tree;
+    for (const IncludedFile& f : files) {
       libreswan::ConfTree part = libreswan::ReadConfText(f.text, f.display);
       tree.sections.insert(tree.sections.end(), part.sections.begin(), part.sections.end());
       tree.files.insert(tree.files.end(), part.files.begin(), part.files.end());
       tree.notices.insert(tree.notices.end(), part.notices.begin(), part.notices.end());
-    } catch (const libreswan::ConfError& e) {
-      pool.confError = e.what();
-      break;
     }
+    return libreswan::Resolve(tree);
+  };
+  try {
+    pool.confAlone = read(confs);
+    confs.push_back({check::kOpenshiftConf,
+                     std::string(check::kOpenshiftConf) + " (ovs-monitor-ipsec's header)",
+                     check::kOvsMonitorConfHeader});
+    pool.confWithOvn = read(confs);
+  } catch (const libreswan::ConfError& e) {
+    pool.confError = e.what();
   }
-  if (pool.confError.empty()) pool.conf = libreswan::Resolve(tree);
 
   const std::string scriptPath = ImportScriptPath(mc);
   const butane::ConfigFile* script = scriptPath.empty() ? nullptr : mc.FindFile(scriptPath);
@@ -294,11 +300,44 @@ const ExternalSetup::Pool* ExternalSetup::PoolFor(const std::string& poolName) c
   return nullptr;
 }
 
+namespace {
+
+// One MachineConfig file and the procedure step that applies it, if any.
+struct MachineConfigSource {
+  ExternalFileRef ref;
+  std::optional<size_t> step;
+  std::string key;  // where the scenario names it
+};
+
+std::vector<MachineConfigSource> MachineConfigSources(const Scenario& sc) {
+  std::vector<MachineConfigSource> out;
+  for (const ExternalFileRef& ref : sc.external->machineConfigs)
+    out.push_back({ref, std::nullopt, "external.machine_configs"});
+  if (sc.lifecycle)
+    for (size_t i = 0; i < sc.lifecycle->steps.size(); ++i)
+      for (const ExternalFileRef& ref : sc.lifecycle->steps[i].applied)
+        out.push_back({ref, i, "lifecycle.procedure.steps.apply"});
+  return out;
+}
+
+// Which of a node's two loads the run can ask for: IPsec Full at install
+// or after some step, and IPsec not Full at install or after some step.
+std::pair<bool, bool> LoadsNeeded(const Scenario& sc) {
+  bool full = sc.cluster.ipsecMode == IpsecMode::kFull, alone = !full;
+  if (sc.lifecycle)
+    for (const ProcedureStepSpec& step : sc.lifecycle->steps)
+      (step.ipsecFullAfter ? full : alone) = true;
+  return {full, alone};
+}
+
+}  // namespace
+
 std::shared_ptr<const ExternalSetup> PrepareExternal(const Scenario& sc) {
   auto setup = std::make_shared<ExternalSetup>();
   if (!sc.external) return setup;
-  for (const ExternalFileRef& ref : sc.external->machineConfigs) {
-    const Failure fail{sc, ref.line, "external.machine_configs"};
+  for (const MachineConfigSource& source : MachineConfigSources(sc)) {
+    const ExternalFileRef& ref = source.ref;
+    const Failure fail{sc, ref.line, source.key};
     const butane::MachineConfig mc = ReadMachineConfigFile(ref, fail);
     if (mc.Role().empty())
       fail(ref.path +
@@ -308,7 +347,8 @@ std::shared_ptr<const ExternalSetup> PrepareExternal(const Scenario& sc) {
       if (p.role == mc.Role())
         fail(ref.path + ": a second MachineConfig for role " + mc.Role() +
              " (merging several is not modelled; also in " + p.source + ")");
-    setup->pools.push_back(ReadPool(mc, ref.path, sc.cluster.ipsecMode == IpsecMode::kFull));
+    setup->pools.push_back(ReadPool(mc, ref.path));
+    setup->pools.back().appliedAtStep = source.step;
     if (!setup->pools.back().unmodelled.empty()) fail(setup->pools.back().unmodelled);
     check::CheckOptions options;
     options.files = {ref.path};
@@ -327,16 +367,22 @@ std::shared_ptr<const ExternalSetup> PrepareExternal(const Scenario& sc) {
     if (!p || !p->libreswanInstalled) continue;
     const ike::IpAddress nodeIp = ike::IpAddress::V4(sc.cluster.network.machineNetwork.address +
                                                      sim::NetworkPlan::kFirstNodeHost + i);
-    ExternalSetup::Node node{p, {}};
+    ExternalSetup::Node node;
+    node.pool = p;
     if (!p->confError.empty()) {
       // addconn's own words (Debian 12 libreswan 4.10, run), then what follows.
-      node.load.log.push_back("addconn --checkconfig: cannot load config '/etc/ipsec.conf': " +
-                              p->confError + "; pluto is not started");
+      const std::string log =
+          "addconn --checkconfig: cannot load config '/etc/ipsec.conf': " + p->confError +
+          "; pluto is not started";
+      node.withOvn.log.push_back(log);
+      node.alone.log.push_back(log);
       setup->nodes.emplace(names[i], std::move(node));
       continue;
     }
     try {
-      node.load = external::LoadConnections(p->conf, p->nss, nodeIp);
+      const auto [withOvn, alone] = LoadsNeeded(sc);
+      if (withOvn) node.withOvn = external::LoadConnections(p->confWithOvn, p->nss, nodeIp);
+      if (alone) node.alone = external::LoadConnections(p->confAlone, p->nss, nodeIp);
     } catch (const external::ExternalConfigError& e) {
       Failure{sc, sc.external->line, "external.machine_configs"}(
           std::string(e.what()) + " (on node " + names[i] + ", from " + p->source + ")");

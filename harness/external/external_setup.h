@@ -11,6 +11,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,15 +26,20 @@ namespace ipsecsim::harness {
 
 struct ExternalSetup {
   struct Pool {
-    std::string role;                  // the MachineConfig's role label: the pool it applies to
-    std::string source;                // the file(s) it came from
+    std::string role;    // the MachineConfig's role label: the pool it applies to
+    std::string name;    // its metadata.name
+    std::string source;  // the file(s) it came from
+    // The procedure step whose `oc apply` brings it (nullopt: in place at install).
+    std::optional<size_t> appliedAtStep;
     bool libreswanInstalled = false;   // the ipsec extension
     bool ipsecServiceEnabled = false;  // a unit that runs `systemctl enable --now ipsec.service`
     // Libreswan refuses the whole include tree (a syntax error in any file):
     // `addconn --checkconfig` fails, so pluto never starts on the pool.
     std::string confError;
     std::string unmodelled;  // something in the files the run refuses to guess at
-    libreswan::ResolvedConfig conf;
+    // The include tree as pluto reads it: with ovs-monitor-ipsec's
+    // openshift.conf among the files (IPsec Full), and without.
+    libreswan::ResolvedConfig confWithOvn, confAlone;
     external::NssStore nss;
     std::vector<std::string> importLog;  // what ipsec-import.service printed
   };
@@ -43,10 +49,12 @@ struct ExternalSetup {
     external::PlutoLoad load;
   };
   // A node whose pool has a MachineConfig with the ipsec extension: what
-  // its pluto loads, with left=%defaultroute as the node IP.
+  // its pluto loads, with left=%defaultroute as the node IP, beside OVN's
+  // openshift.conf (IPsec Full) and alone.
   struct Node {
     const Pool* pool = nullptr;
-    external::PlutoLoad load;
+    external::PlutoLoad withOvn, alone;
+    const external::PlutoLoad& Load(bool ovnIpsec) const { return ovnIpsec ? withOvn : alone; }
   };
   // What `ipsecsim check` says about each pool's MachineConfig (with the
   // files it embeds), at the install date and with the scenario's machine

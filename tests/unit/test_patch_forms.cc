@@ -160,8 +160,8 @@ BOOST_AUTO_TEST_CASE(every_form_of_a_patch_loads_to_the_same_body) {
     const ProcedureStepSpec& step = sc.lifecycle->steps[i];
     const bool isEnable = i % 2 == 0;
     BOOST_TEST_CONTEXT("step " << i << ": " << step.body) {
-      BOOST_TEST((step.kind == (isEnable ? ProcedureStepSpec::Kind::kMergePatch
-                                         : ProcedureStepSpec::Kind::kJsonPatch)));
+      BOOST_TEST((step.kind == (isEnable ? ipsecsim::sim::LifecycleStep::Kind::kMergePatch
+                                         : ipsecsim::sim::LifecycleStep::Kind::kJsonPatch)));
       BOOST_TEST(json::parse(step.body) == (isEnable ? enable : disable));
     }
   }
