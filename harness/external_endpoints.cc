@@ -100,6 +100,7 @@ void AddHostConnections(const ExternalSetup& setup, const sim::ClusterWorld& wor
     if (it == setup.nodes.end()) continue;
     nodes[n]->SetPlutoRefused(!it->second.pool->confError.empty());
     nodes[n]->SetHostConnections(it->second.withOvn.connections);
+    nodes[n]->SetOvnConnectionDefaults(it->second.withOvn.ovnDefaults);
     FollowBundleMtu(world.Host(n), nodes[n]->Stack(), world.NodeIp(n));
   }
 }

@@ -65,6 +65,7 @@ void AddUserConfigs(const Scenario& sc, const ExternalSetup& setup, sim::Lifecyc
       if (it == setup.nodes.end()) continue;
       u.withOvn[node] = it->second.withOvn.connections;
       u.alone[node] = it->second.alone.connections;
+      u.ovnDefaults = it->second.withOvn.ovnDefaults;
     }
     c.userConfigs[p] = std::move(u);
   }

@@ -56,6 +56,8 @@ struct UserMachineConfig {
   // ovs-monitor-ipsec's openshift.conf beside them (its %default fills
   // what they leave unset), and without.
   std::map<uint32_t, std::vector<ike::ConnectionConfig>> withOvn, alone;
+  // What its `conn %default` gives OVN's connections (with openshift.conf).
+  ike::ConnectionDefaults ovnDefaults;
   bool atInstall = true;  // false: an `oc apply` step brings it
 };
 

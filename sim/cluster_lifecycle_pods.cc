@@ -63,11 +63,13 @@ void ClusterLifecycle::StartHostPluto(uint32_t node, const DaemonBehaviour& beha
   NodeIpsec& ipsec = *mesh_.nodes[node];
   const UserMachineConfig* user = BootedUserConfig(node);
   std::vector<ike::ConnectionConfig> connections;
+  const bool full = config_.Intent() == IpsecIntent::kFull;
   if (user) {
-    const auto& loads = config_.Intent() == IpsecIntent::kFull ? user->withOvn : user->alone;
+    const auto& loads = full ? user->withOvn : user->alone;
     if (auto it = loads.find(node); it != loads.end()) connections = it->second;
   }
   ipsec.SetHostConnections(std::move(connections));
+  ipsec.SetOvnConnectionDefaults(user && full ? user->ovnDefaults : ike::ConnectionDefaults{});
   ipsec.SetPlutoRefused(user && user->plutoRefused);
   ipsec.StartPluto(behaviour);
   if (ipsec.Running()) {

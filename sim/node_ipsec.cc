@@ -34,6 +34,7 @@ ike::ConnectionConfig NodeIpsec::Connection(uint32_t remote, bool out) const {
   const ike::PortSpan geneve = ike::PortSpan::Single(geneve::kUdpPort);
   c.localPorts = out ? ike::PortSpan::Any() : geneve;
   c.remotePorts = out ? geneve : ike::PortSpan::Any();
+  ovnDefaults_.FillIn(c);
   return c;
 }
 

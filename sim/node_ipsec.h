@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cluster_world.h"
+#include "connection_defaults.h"
 #include "ike_connection.h"
 #include "ike_daemon.h"
 #include "ns3/object-factory.h"
@@ -57,6 +58,11 @@ class NodeIpsec {
   // openshift.conf), which every pluto this node starts loads at once.
   void SetHostConnections(std::vector<ike::ConnectionConfig> connections) {
     hostConnections_ = std::move(connections);
+  }
+  // What the host's merged `conn %default` gives OVN's connections (those
+  // the monitor loads from now on).
+  void SetOvnConnectionDefaults(const ike::ConnectionDefaults& defaults) {
+    ovnDefaults_ = defaults;
   }
   // The host's Libreswan configuration does not load: no host pluto this
   // node starts runs (ipsec.service fails), and with it no ovs-monitor-ipsec.
@@ -111,6 +117,7 @@ class NodeIpsec {
   ike::IkeIdentity identity_;
   std::vector<std::string> peerIds_;
   std::vector<ike::ConnectionConfig> hostConnections_;
+  ike::ConnectionDefaults ovnDefaults_;
   bool plutoRefused_ = false;
   uint64_t seed_;
   int64_t epochSeconds_;

@@ -205,7 +205,7 @@ ExternalSetup::Pool ReadPool(const butane::MachineConfig& mc, const std::string&
   try {
     pool.confAlone = read(confs);
     confs.push_back({check::kOpenshiftConf,
-                     std::string(check::kOpenshiftConf) + " (ovs-monitor-ipsec's header)",
+                     std::string(check::kOpenshiftConf) + " " + external::kOvnHeaderLabel,
                      check::kOvsMonitorConfHeader});
     pool.confWithOvn = read(confs);
   } catch (const libreswan::ConfError& e) {

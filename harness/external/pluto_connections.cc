@@ -291,6 +291,60 @@ std::optional<ike::ConnectionConfig> ReadConn(const ResolvedConn& conn, const Ns
   return c;
 }
 
+// The keys ovs-monitor-ipsec writes into each of its conns; a %default
+// never reaches them there.
+const std::set<std::string> kOvnConnKeys = {"left",    "right",         "leftid",
+                                            "rightid", "leftcert",      "leftrsasigkey",
+                                            "rightca", "leftprotoport", "rightprotoport"};
+
+// The merged %default as OVN's conns take it: what the run acts on, what it
+// names in the log, and what it refuses rather than guess at. The keys of
+// ovs-monitor-ipsec's own header (openshift.conf) are OVN's and say nothing.
+ike::ConnectionDefaults ReadOvnDefaults(const libreswan::ResolvedConfig& config,
+                                        std::vector<std::string>& log) {
+  ike::ConnectionDefaults d;
+  for (const auto& [key, setting] : config.defaults) {
+    if (kOvnConnKeys.count(key)) continue;
+    const bool ovnHeader = setting.where.file.find(kOvnHeaderLabel) != std::string::npos;
+    const std::string at = setting.where.Describe() + ": conn %default: " + key + "=" +
+                           ConnReader::Shown(setting.value) + " reaches OVN's pod-to-pod conns";
+    auto refuse = [&at](const std::string& why) { throw ExternalConfigError(at + ": " + why); };
+    const std::string value = Lower(setting.value);
+    std::string acted;
+    if (key == "type") {
+      if (value != "tunnel" && value != "transport")
+        refuse("expected tunnel or transport (OVN's conns would carry no Geneve)");
+      d.tunnel = value == "tunnel";
+      acted = value == "tunnel" ? "their Child SAs are tunnel mode" : "";
+    } else if (key == "encapsulation") {
+      if (value != "yes" && value != "no" && value != "auto") refuse("expected yes, no or auto");
+      d.forceEncapsulation = value == "yes";
+      acted = value == "yes" ? "their ESP goes in UDP 4500" : "";
+    } else if (key == "salifetime" || key == "rekeymargin") {
+      const auto seconds = ParseTime(setting.value);
+      if (!seconds || (key == "salifetime" && *seconds <= 0)) refuse("expected a time like 8h");
+      (key == "salifetime" ? d.saLifetimeSeconds : d.rekeyMarginSeconds) = *seconds;
+      acted = "their Child SAs take it";
+    } else if (key == "ike" || key == "esp") {
+      if (!IsGcm256(setting.value, key == "ike"))
+        refuse("expected AES-GCM-16-256, the only proposal the run models");
+    } else if (key == "ikev2") {
+      if (value == "no" || value == "never") refuse("IKEv1 is not modelled");
+    } else if (key == "authby") {
+      if (value != "rsasig" && value != "rsa-sha2" && value != "rsa" && value != "rsa-sha2_256")
+        refuse("expected RSA signatures (OVN's conns authenticate by certificate)");
+    } else if (key == "leftsubnet" || key == "rightsubnet" || key == "rightrsasigkey" ||
+               key == "also") {
+      refuse("not modelled for OVN's conns");
+    } else if (!ovnHeader) {
+      log.push_back(at + ": read but not modelled by ipsecsim");
+      continue;
+    }
+    if (!ovnHeader && !acted.empty()) log.push_back(at + ": " + acted);
+  }
+  return d;
+}
+
 }  // namespace
 
 PlutoLoad LoadConnections(const libreswan::ResolvedConfig& config, const NssStore& nss,
@@ -303,6 +357,12 @@ PlutoLoad LoadConnections(const libreswan::ResolvedConfig& config, const NssStor
                                 u->second.value + ": expected yes or no");
     load.uniqueIds = v == "yes";
   }
+  // Only a tree with ovs-monitor-ipsec's openshift.conf has OVN's conns.
+  for (const auto& [key, setting] : config.defaults)
+    if (setting.where.file.find(kOvnHeaderLabel) != std::string::npos) {
+      load.ovnDefaults = ReadOvnDefaults(config, load.log);
+      break;
+    }
   size_t added = 0;
   IdentityCache identities;
   for (const ResolvedConn& conn : config.conns) {

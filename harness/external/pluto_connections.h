@@ -15,10 +15,15 @@
 #include <vector>
 
 #include "conf_resolve.h"
+#include "connection_defaults.h"
 #include "ike_connection.h"
 #include "nss_store.h"
 
 namespace ipsecsim::external {
+
+// The label ovs-monitor-ipsec's openshift.conf carries in a node's tree
+// (harness/external parses its header among the user's files).
+inline constexpr const char* kOvnHeaderLabel = "(ovs-monitor-ipsec's header)";
 
 class ExternalConfigError : public std::runtime_error {
  public:
@@ -33,6 +38,11 @@ struct PlutoLoad {
   // config setup uniqueids (libreswan v4.10 lib/libipsecconf/confread.c:
   // yes unless set to no).
   bool uniqueIds = true;
+  // What the merged `conn %default` gives ovs-monitor-ipsec's conns, which
+  // set only left, right, leftid, rightid, leftcert, leftrsasigkey, rightca
+  // and the protoports (openvswitch/ovs v3.1.0 ipsec/ovs-monitor-ipsec.in,
+  // LibreSwanHelper.auth_tmpl["pki_ca"] and transp_tmpl["geneve"]).
+  ike::ConnectionDefaults ovnDefaults;
 };
 
 // `localAddress`: the host's own address (left=%defaultroute, and what

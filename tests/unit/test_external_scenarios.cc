@@ -115,4 +115,35 @@ BOOST_AUTO_TEST_CASE(ovns_default_makes_the_nodes_conn_transport_against_a_tunne
   BOOST_TEST(Says(Node(r, "worker-0").ipsecStatus, "NO_PROPOSAL_CHOSEN"));
 }
 
+// Packets of the flow of class `cls` on every link it crossed.
+uint64_t OnWire(const FlowResult& f, const std::string& cls) {
+  uint64_t n = 0;
+  for (const LinkEvidence& link : f.evidence)
+    if (auto it = link.packets.find(cls); it != link.packets.end()) n += it->second;
+  return n;
+}
+
+BOOST_AUTO_TEST_CASE(a_user_default_reaches_ovns_conns_on_the_wire) {
+  const RunReport r = RunFile("external-endpoint-user-default");
+  // Every pair has a worker in it: each pod-to-pod Child SA is ESP in UDP
+  // 4500, 8 bytes more per packet than in the documented scenario.
+  for (const char* name :
+       {"pod-worker-to-worker", "pod-worker-to-master", "pod-master-to-worker"}) {
+    const FlowResult* f = r.FindFlow(name);
+    BOOST_REQUIRE(f);
+    BOOST_TEST(OnWire(*f, "esp-in-udp") == 40u, name);
+    BOOST_TEST(OnWire(*f, "esp") == 0u, name);
+    BOOST_TEST(f->wire.bytes == 20u * 928u, name);
+  }
+  // The master's own file has no %default: its conn to the host is plain ESP.
+  BOOST_TEST(OnWire(*r.FindFlow("master-to-external"), "esp") == 40u);
+  BOOST_TEST(
+      Says(Node(r, "worker-0").plutoLog, "encapsulation=yes reaches OVN's pod-to-pod conns"));
+  BOOST_TEST(!Says(Node(r, "master-0").plutoLog, "reaches OVN's"));
+  // The same pod traffic without the %default: plain ESP, 920 bytes a packet.
+  const RunReport control = RunFile("external-endpoint-documented");
+  BOOST_TEST(OnWire(*control.FindFlow("pod-to-pod-cross-node-udp"), "esp") == 40u);
+  BOOST_TEST(control.FindFlow("pod-to-pod-cross-node-udp")->wire.bytes == 20u * 920u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
