@@ -388,6 +388,7 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   config.clusterMtu = sc.cluster.clusterMtu;
   config.linkRate = sc.cluster.linkRate;
   config.linkDelaySeconds = sc.cluster.linkDelaySeconds;
+  config.gatewayMode = sc.cluster.gatewayMode;
   config.tunnelDf = sc.cluster.tunnelDf == TunnelDf::kClear     ? sim::TunnelDfPolicy::kClear
                     : sc.cluster.tunnelDf == TunnelDf::kInherit ? sim::TunnelDfPolicy::kInherit
                                                                 : sim::TunnelDfPolicy::kSet;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "external_spec.h"
+#include "gateway_mode.h"
 #include "lifecycle_spec.h"
 #include "network_plan.h"
 #include "platform.h"
@@ -71,6 +72,8 @@ struct ClusterSpec {
   // Libreswan nat-keepalive period of a node behind a NAT (ipsec.full.nat_keepalive); 0: none.
   double natKeepaliveSeconds = 20;
   IpFamily ipFamily = IpFamily::kIpv4;
+  // gatewayConfig.routingViaHost: false (shared, the default) or true (local).
+  sim::GatewayMode gatewayMode = sim::GatewayMode::kShared;
   // cluster.network: the cluster and machine networks and hostPrefix the
   // address plan is computed from (install-config's defaults when absent).
   sim::NetworkPlan network;

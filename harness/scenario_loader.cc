@@ -37,8 +37,8 @@ constexpr double kMaxNatKeepaliveSeconds = 3600;
 const std::vector<std::string> kTopKeys = {"name",  "seed",   "duration", "cluster",   "pods",
                                            "flows", "expect", "underlay", "lifecycle", "external"};
 const std::vector<std::string> kClusterKeys = {
-    "version",   "platform",  "host_mtu", "cluster_mtu", "link_rate", "link_delay",
-    "tunnel_df", "link_loss", "pools",    "ipsec",       "ip_family", "network"};
+    "version",   "platform", "host_mtu", "cluster_mtu", "link_rate", "link_delay",  "tunnel_df",
+    "link_loss", "pools",    "ipsec",    "ip_family",   "network",   "gateway_mode"};
 const std::vector<std::string> kPoolKeys = {"name", "nodes", "max_unavailable"};
 const std::vector<std::string> kIpsecKeys = {"mode", "full"};
 const std::vector<std::string> kFullKeys = {"encapsulation", "nat_keepalive"};
@@ -200,6 +200,8 @@ class ScenarioParser {
       spec.linkLoss = loss->AsProbability(0.5);
     }
     if (auto network = cluster.Find("network")) spec.network = ParseNetwork(*network);
+    if (auto mode = cluster.Find("gateway_mode"))
+      spec.gatewayMode = *sim::ParseGatewayMode(mode->AsChoice({"shared", "local"}));
     ParsePools(cluster.Require("pools"));
     if (auto ipsec = cluster.Find("ipsec")) ParseIpsec(*ipsec);
     if (auto family = cluster.Find("ip_family")) {
@@ -210,6 +212,8 @@ class ScenarioParser {
                      "ipsec.full.encapsulation: Always for ESP in UDP 4500 over IPv6)");
       }
     }
+    if (spec.gatewayMode == sim::GatewayMode::kLocal && spec.ipFamily == IpFamily::kIpv6)
+      cluster.FailAt("gateway_mode", "expected gateway_mode: local only with an IPv4 underlay");
     ResolveMtu(cluster);
   }
 

@@ -46,6 +46,7 @@ ClusterWorld::ClusterWorld(const WorldConfig& config) : config_(config), plan_(c
     ovn_.back()->SetChecksums(config.checksums);
     ovn_.back()->Setup(config.hostMtu, config.clusterMtu, config.tunnelDf, config.family);
     ovn_.back()->SetTunnelPmtud(config.ovnTunnelPmtud);
+    ovn_.back()->SetGatewayMode(config.gatewayMode);
   }
 }
 

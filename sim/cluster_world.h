@@ -34,8 +34,9 @@ struct WorldConfig {
   double linkLoss = 0;
   UnderlayFamily family = UnderlayFamily::kIpv4;
   bool ovnTunnelPmtud = true;  // the release's OVN forwards the tunnel's ICMP
-  bool checksums = true;       // OvnNode::SetChecksums
-  NetworkPlan network;         // cluster.network: the address plan's networks
+  GatewayMode gatewayMode = GatewayMode::kShared;
+  bool checksums = true;  // OvnNode::SetChecksums
+  NetworkPlan network;    // cluster.network: the address plan's networks
 };
 
 struct Endpoint {

@@ -391,7 +391,45 @@ void OvnNode::GatewayOut(Ptr<Packet> ipPacket, Ipv4Header ip) {
   // Conntrack's SNAT fixes the checksums it invalidates (RFC 1624).
   natt::RewriteSource(bytes.data(), view, NodeIp(), local);
   ++counters_.gatewaySnat;
+  if (gatewayMode_ == GatewayMode::kLocal) {
+    RouteThroughHost(bytes, view.headerLength, view.totalLength, proto, ip.GetDestination());
+    return;
+  }
   SendOnUnderlay(Create<Packet>(bytes.data(), view.totalLength), ip.GetDestination());
+}
+
+// Local gateway mode: the pod's packet crossed ovn-k8s-mp0 into the host,
+// which routes it and masquerades it to the node IP (ovn-org/ovn-kubernetes
+// 65019d83 go-controller/pkg/node/gateway_iptables.go,
+// getLocalGatewayNATRules: nat POSTROUTING -s <cluster subnet> -j
+// MASQUERADE; the same conntrack table as above stands for it). The
+// translated flow meets xfrm again (Linux net/netfilter/nf_nat_proto.c,
+// nf_nat_ipv4_out: nf_xfrm_me_harder), so the host's policies for its own
+// IP apply. [A] It leaves with the host's own IP header (TTL, DF, ID), as a
+// datagram the host sends, not the pod's header with its TTL decremented.
+void OvnNode::RouteThroughHost(const std::vector<uint8_t>& bytes, uint32_t headerLength,
+                               uint32_t totalLength, uint8_t protocol, Ipv4Address destination) {
+  HookConntrackReturn();
+  Ptr<IpL4Protocol> l4 = host_->GetObject<Ipv4L3Protocol>()->GetProtocol(protocol);
+  if (!l4) {
+    ++counters_.noRoute;
+    return;
+  }
+  Ptr<Packet> segment = Create<Packet>(bytes.data() + headerLength, totalLength - headerLength);
+  l4->GetDownTarget()(segment, NodeIp(), destination, protocol, nullptr);
+}
+
+// A reply that arrives in ESP is decrypted by the host's xfrm, and
+// PREROUTING's conntrack then turns it back to the pod (GatewayReturn).
+void OvnNode::HookConntrackReturn() {
+  Ptr<xfrm::XfrmStack> kernel = host_->GetObject<xfrm::XfrmStack>();
+  if (!kernel || PeekPointer(kernel) == hookedKernel_) return;
+  hookedKernel_ = PeekPointer(kernel);
+  kernel->SetDecryptedHook([this](Ptr<Packet> segment, const Ipv4Header& header) {
+    Ptr<Packet> packet = segment->Copy();
+    packet->AddHeader(header);
+    return GatewayReturn(packet);
+  });
 }
 
 bool OvnNode::GatewayReturn(Ptr<Packet> ipPacket) {

@@ -19,6 +19,7 @@
 #include <tuple>
 
 #include "addressing.h"
+#include "gateway_mode.h"
 #include "linux_ip_output.h"
 #include "mtu_arithmetic.h"
 
@@ -94,6 +95,8 @@ class OvnNode {
   // Whether OVN forwards the tunnel's ICMP "fragmentation needed" to the
   // inner sender (tunnel PMTUD, ovn-org/ovn 221476a01) or drops it.
   void SetTunnelPmtud(bool forwarded) { tunnelPmtud_ = forwarded; }
+  // gatewayConfig.routingViaHost (sim/gateway_mode.h).
+  void SetGatewayMode(GatewayMode mode) { gatewayMode_ = mode; }
   // A reboot takes the node's link down: IPv4 by Ipv4::SetDown, IPv6 here,
   // where br-ex stops passing IPv6 both ways. ns-3's Ipv6::SetDown would
   // forget the node IP (Linux keeps static addresses) and crash on ICMPv6
@@ -148,6 +151,9 @@ class OvnNode {
   void SendGeneve(ns3::Ptr<ns3::Packet> ipPacket, const ns3::Ipv4Header& ip, uint32_t remoteNode);
   void GatewayOut(ns3::Ptr<ns3::Packet> ipPacket, ns3::Ipv4Header ip);
   bool GatewayReturn(ns3::Ptr<ns3::Packet> ipPacket);
+  void RouteThroughHost(const std::vector<uint8_t>& bytes, uint32_t headerLength,
+                        uint32_t totalLength, uint8_t protocol, ns3::Ipv4Address destination);
+  void HookConntrackReturn();
   void SendOnUnderlay(ns3::Ptr<ns3::Packet> ipPacket, ns3::Ipv4Address dst);
   void SendIpv6OnUnderlay(ns3::Ptr<ns3::Packet> ipPacket);
   ns3::Address GeneveDestination(uint32_t remoteNode) const;
@@ -180,6 +186,8 @@ class OvnNode {
   ns3::Ptr<const ns3::Packet> tunnelInner_;
   DfDropCallback onDfDrop_;
   std::vector<ns3::Ipv4Address> underlayHostRoutes_;
+  GatewayMode gatewayMode_ = GatewayMode::kShared;
+  const void* hookedKernel_ = nullptr;  // the host XfrmStack whose decrypted packets it sees
 };
 
 }  // namespace ipsecsim::sim

@@ -624,6 +624,9 @@ void XfrmStack::Deliver(Ptr<Packet> segment, const Header& header, Ptr<Iface> if
     return;
   }
   TraceDelivery(segment, header, true);
+  if constexpr (std::is_same_v<Header, ns3::Ipv4Header>) {
+    if (m_decryptedHook && m_decryptedHook(segment, header)) return;
+  }
   l4->Receive(segment, header, iface);
 }
 

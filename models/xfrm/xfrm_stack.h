@@ -41,6 +41,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -150,6 +151,14 @@ class XfrmStack : public ns3::Object {
   void AllowSocket(uint8_t protocol, uint16_t localPort) {
     m_allowedSockets.insert({protocol, localPort});
   }
+
+  // What netfilter's PREROUTING does with an IPv4 packet xfrm has just
+  // decrypted (xfrm4_transport_finish runs the hook again for it): return
+  // true when it takes the packet, as conntrack's de-NAT does for a reply
+  // it forwards elsewhere; false delivers it locally.
+  using DecryptedHook =
+      std::function<bool(ns3::Ptr<ns3::Packet> segment, const ns3::Ipv4Header& header)>;
+  void SetDecryptedHook(DecryptedHook hook) { m_decryptedHook = std::move(hook); }
 
   const XfrmCounters& Counters() const { return m_counters; }
   const XfrmStackStats& Stats() const { return m_stats; }
@@ -293,6 +302,7 @@ class XfrmStack : public ns3::Object {
   ns3::TracedCallback<const StateConfig&> m_stateAddedTrace;
   ns3::TracedCallback<const StateConfig&> m_stateDeletedTrace;
   ns3::TracedCallback<ns3::Ptr<const ns3::Packet>, const ns3::Ipv4Header&, bool> m_deliverTrace;
+  DecryptedHook m_decryptedHook;
 };
 
 }  // namespace ipsecsim::xfrm

@@ -146,4 +146,24 @@ BOOST_AUTO_TEST_CASE(a_user_default_reaches_ovns_conns_on_the_wire) {
   BOOST_TEST(control.FindFlow("pod-to-pod-cross-node-udp")->wire.bytes == 20u * 920u);
 }
 
+// Local gateway mode: the host masquerades pod egress and its xfrm encrypts
+// it. The same scenario in shared mode sends it in clear (the host drops
+// it); without the MachineConfigs the host masquerades it in clear.
+BOOST_AUTO_TEST_CASE(local_gateway_encrypts_pod_egress_shared_does_not) {
+  const RunReport local = RunFile("external-endpoint-local-gateway");
+  BOOST_TEST(Node(local, "ext-0").connectionsUp == 3u);
+  Scenario sc = LoadScenarioFile("scenarios/external-endpoint-local-gateway.yaml");
+  sc.cluster.gatewayMode = ipsecsim::sim::GatewayMode::kShared;
+  const RunReport shared = RunScenario(sc, RunOptions{});
+  BOOST_TEST(shared.FindFlow("pod-to-external-udp")->verdict == "dropped");
+  BOOST_TEST(shared.FindFlow("node-to-external-udp")->verdict == "encrypted");
+  Scenario bare = LoadScenarioFile("scenarios/external-endpoint-local-gateway.yaml");
+  bare.external->machineConfigs.clear();
+  const RunReport clear = RunScenario(bare, RunOptions{});
+  for (const char* flow : {"pod-to-external-udp", "pod-to-external-tcp", "pod-to-external-icmp"}) {
+    BOOST_TEST(clear.FindFlow(flow)->verdict == "plaintext", flow);
+    BOOST_TEST(clear.FindFlow(flow)->delivered == clear.FindFlow(flow)->sent, flow);
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

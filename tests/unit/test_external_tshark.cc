@@ -96,6 +96,38 @@ BOOST_AUTO_TEST_CASE(the_external_hosts_ike_and_esp_decrypt_with_the_runs_keys) 
   }
 }
 
+// Local gateway mode: the pods' egress to the host is masqueraded by their
+// node and then encrypted. At the host every ESP frame decrypts; inside are
+// the pods' UDP, TCP and ICMP with the node's IP as their source, and
+// nothing but IKE crosses in clear.
+BOOST_AUTO_TEST_CASE(local_gateway_pod_egress_decrypts_with_the_node_ip_inside) {
+  const Capture c = RunWithPcap("external-endpoint-local-gateway");
+  const std::string pcap = c.dir + "/pcap/ext-0-eth0.pcap";
+  BOOST_REQUIRE(fs::exists(pcap));
+  std::map<std::string, int> inside;
+  for (const std::string& line :
+       test::TsharkLines(c.home, pcap,
+                         "-Y 'esp && ip.dst == 192.0.2.10' -T fields -E separator=/t -e "
+                         "esp.icv_good -e ip.src -e udp.dstport -e tcp.dstport -e icmp.type")) {
+    const auto f = test::TsharkFields(line);
+    BOOST_REQUIRE_GE(f.size(), 2u);
+    BOOST_TEST(f[0] == "1");
+    // ip.src lists the outer then the inner source: both the node's.
+    for (const std::string& src : test::TsharkFields(f[1], ',')) {
+      BOOST_TEST_CONTEXT(line) { BOOST_TEST((src == "10.0.0.11" || src == "10.0.0.12")); }
+    }
+    for (size_t i = 2; i < f.size(); ++i)
+      if (!f[i].empty()) ++inside[std::to_string(i) + ":" + f[i]];
+  }
+  BOOST_TEST(inside["2:7002"] == 20);  // pod-to-external-udp
+  BOOST_TEST(inside["3:7003"] >= 16);  // pod-to-external-tcp's segments
+  BOOST_TEST(inside["4:8"] == 5);      // the pod's echo requests
+  BOOST_TEST(inside["2:7000"] == 20);  // the node's own datagrams
+  const auto clear =
+      test::TsharkLines(c.home, pcap, "-Y '(udp || tcp || icmp) && !esp && !isakmp'");
+  BOOST_TEST(clear.empty());
+}
+
 // Tunnel mode: the outer IPv4 header between the hosts, and inside the ESP
 // the whole inner packet, 20 bytes more than transport mode.
 BOOST_AUTO_TEST_CASE(tunnel_mode_esp_decrypts_to_the_inner_packet) {

@@ -24,11 +24,12 @@ inline std::vector<std::string> TsharkLines(const std::string& home, const std::
   return lines;
 }
 
-// One line of `tshark -T fields -E separator=/t`, split at the tabs.
-inline std::vector<std::string> TsharkFields(const std::string& line) {
+// One line of `tshark -T fields -E separator=/t`, split at the tabs (or, for
+// a field that occurs more than once, its values at the commas).
+inline std::vector<std::string> TsharkFields(const std::string& line, char separator = '\t') {
   std::vector<std::string> out;
   std::istringstream in(line);
-  for (std::string f; std::getline(in, f, '\t');) out.push_back(f);
+  for (std::string f; std::getline(in, f, separator);) out.push_back(f);
   return out;
 }
 
