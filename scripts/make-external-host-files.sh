@@ -7,11 +7,16 @@
 #   right_server.p12    the external host's certificate, from the same CA
 #   other-ca.pem, right_untrusted.p12   a CA the cluster does not trust, and
 #                       an external host certificate it issued
+#   ovs-ca.pem, left_ovs_cn.p12, right_ovs_cn.p12   a CA of their own, an
+#                       endpoint certificate whose CN begins with ovs_ (the
+#                       documentation forbids it; friendlyName left_server),
+#                       and the external host's certificate from that CA
 # The bundles use openssl's default PBES2 (PBKDF2, AES-256-CBC) and the
 # empty password of the documented `pk12util -W ""`. Validity runs from
 # 2025-12-01 to 2035-12-01, around ipsecsim's install time (2026-01-01).
 # The CA keys live only in a temporary directory.
 #   scripts/make-external-host-files.sh [DIR]   (default scenarios/external-host)
+#   ONLY=ovs-cn scripts/make-external-host-files.sh [DIR]   the ovs_ set alone
 set -euo pipefail
 out=$(realpath "${1:-$(dirname "$0")/../scenarios/external-host}")
 work=$(mktemp -d)
@@ -63,12 +68,18 @@ make_leaf() {  # CA CN FRIENDLYNAME OUTFILE
     -passout pass: -out "$4"
 }
 
-make_ca main "Example External CA"
-make_ca other "Other CA"
-make_leaf main left_server left_server "$out/left_server.p12"
-make_leaf main endpoint-cert endpoint "$out/endpoint.p12"
-make_leaf main right_server right_server "$out/right_server.p12"
-make_leaf other right_untrusted right_server "$out/right_untrusted.p12"
-cp main/ca.pem "$out/ca.pem"
-cp other/ca.pem "$out/other-ca.pem"
+make_ca ovs "Example ovs_ CN CA"
+make_leaf ovs ovs_endpoint left_server "$out/left_ovs_cn.p12"
+make_leaf ovs right_server right_server "$out/right_ovs_cn.p12"
+cp ovs/ca.pem "$out/ovs-ca.pem"
+if [ "${ONLY:-}" != ovs-cn ]; then
+  make_ca main "Example External CA"
+  make_ca other "Other CA"
+  make_leaf main left_server left_server "$out/left_server.p12"
+  make_leaf main endpoint-cert endpoint "$out/endpoint.p12"
+  make_leaf main right_server right_server "$out/right_server.p12"
+  make_leaf other right_untrusted right_server "$out/right_untrusted.p12"
+  cp main/ca.pem "$out/ca.pem"
+  cp other/ca.pem "$out/other-ca.pem"
+fi
 echo "wrote $(ls "$out" | tr '\n' ' ')"

@@ -146,6 +146,19 @@ BOOST_AUTO_TEST_CASE(a_user_default_reaches_ovns_conns_on_the_wire) {
   BOOST_TEST(control.FindFlow("pod-to-pod-cross-node-udp")->wire.bytes == 20u * 920u);
 }
 
+// The documentation's CN rule is an error finding; the 4.15 host pod runs
+// ovs-monitor-ipsec with --no-restart-ike-daemon, so nothing deletes the
+// bundle and the wire is unaffected.
+BOOST_AUTO_TEST_CASE(an_ovs_cn_is_an_error_finding_and_breaks_nothing_on_4_15) {
+  const RunReport r = RunFile("external-endpoint-ovs-cn");
+  bool found = false;
+  for (const ExternalFinding& f : r.externalFindings)
+    found |= f.level == "error" && f.topic == "cn-prefix" && f.pool == "worker" &&
+             f.text.find("CN=ovs_endpoint begins with ovs_") != std::string::npos;
+  BOOST_TEST(found);
+  BOOST_TEST(Node(r, "ext-0").connectionsUp == 2u);  // the two workers
+}
+
 // Local gateway mode: the host masquerades pod egress and its xfrm encrypts
 // it. The same scenario in shared mode sends it in clear (the host drops
 // it); without the MachineConfigs the host masquerades it in clear.
