@@ -77,9 +77,17 @@ class ScenarioParser {
     }
     ParseCluster(top.Require("cluster"));
     const bool ipv6 = scenario_.cluster.ipFamily == IpFamily::kIpv6;
+    if (auto external = top.Find("external")) {
+      if (ipv6) external->Fail("expected external: only with an IPv4 underlay");
+      scenario_.external =
+          ParseExternal(*external, scenario_.NodeNames(), scenario_.cluster.network);
+    }
     if (auto underlay = top.Find("underlay")) {
-      scenario_.underlay =
-          ParseUnderlay(*underlay, scenario_.NodeNames(), {scenario_.cluster.hostMtu, ipv6});
+      UnderlayContext context{scenario_.cluster.hostMtu, ipv6, {}};
+      if (scenario_.external)
+        for (const ExternalHostSpec& host : scenario_.external->hosts)
+          context.externalHosts.push_back(host.name);
+      scenario_.underlay = ParseUnderlay(*underlay, scenario_.NodeNames(), context);
       CheckNatAddresses(*underlay);
     }
     if (auto lifecycle = top.Find("lifecycle")) {
@@ -95,11 +103,6 @@ class ScenarioParser {
           "config operator updates no node)");
     }
     CheckIpsecMeshSize(top);
-    if (auto external = top.Find("external")) {
-      if (ipv6) external->Fail("expected external: only with an IPv4 underlay");
-      scenario_.external =
-          ParseExternal(*external, scenario_.NodeNames(), scenario_.cluster.network);
-    }
     if (scenario_.lifecycle && !scenario_.external) {
       // An `apply` step brings the user's MachineConfigs: harness/external reads them.
       for (const ProcedureStepSpec& step : scenario_.lifecycle->steps) {

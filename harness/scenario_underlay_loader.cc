@@ -90,14 +90,19 @@ class UnderlayParser {
     return name;
   }
 
-  std::vector<std::string> ParseNodes(const YamlValue& value, const char* what) {
+  std::vector<std::string> ParseNodes(const YamlValue& value, const char* what,
+                                      bool externalHosts = false) {
     std::vector<std::string> out;
     std::set<std::string> seen;
     std::vector<YamlValue> items = value.AsList(std::string("a list of node names ") + what);
     if (items.empty()) value.Fail(std::string("expected at least one node ") + what);
+    const std::set<std::string> hosts(context_.externalHosts.begin(), context_.externalHosts.end());
     for (const YamlValue& item : items) {
       std::string node = item.AsString("a node name");
-      if (!nodes_.count(node)) {
+      if (hosts.count(node) && !externalHosts)
+        item.Fail("expected a node of the cluster, got the external host '" + node +
+                  "' (a NAT in front of an external host is not modelled; a firewall is)");
+      if (!nodes_.count(node) && !(externalHosts && hosts.count(node))) {
         std::string hint = ClosestMatch(node, nodeNames_);
         item.Fail("expected a node of the cluster, got '" + node + "'" +
                   (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
@@ -114,7 +119,7 @@ class UnderlayParser {
                                "a firewall like {name: sg-1, nodes: [worker-1], rules: [...]}");
       FirewallSpec fw;
       fw.name = ParseName(map.Require("name"), "firewall");
-      fw.nodes = ParseNodes(map.Require("nodes"), "whose uplinks the firewall filters");
+      fw.nodes = ParseNodes(map.Require("nodes"), "whose uplinks the firewall filters", true);
       if (auto direction = map.Find("direction")) {
         const std::string d = direction->AsChoice(kDirections);
         fw.direction = d == "inbound"    ? FirewallDirection::kInbound

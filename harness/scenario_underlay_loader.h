@@ -15,6 +15,8 @@ namespace ipsecsim::harness {
 struct UnderlayContext {
   int hostMtu = 1500;
   bool ipv6 = false;  // cluster.ip_family: ipv6
+  // The external.hosts' names: a firewall may filter their links too.
+  std::vector<std::string> externalHosts;
 };
 
 // `nodeNames`: the cluster's nodes, in pool order.

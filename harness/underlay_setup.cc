@@ -60,6 +60,12 @@ UnderlayInstallation InstallUnderlay(const Scenario& sc, sim::ClusterWorld& worl
     index[world.NodeName(i)] = i;
     uplinks.push_back({world.Nic(i), world.SwitchPort(i)});
   }
+  // A firewall may stand in front of an external host too (its own link).
+  for (uint32_t i = 0; i < world.ExternalCount(); ++i) {
+    const sim::ExternalHost& host = world.External(i);
+    index[host.Name()] = uint32_t(uplinks.size());
+    uplinks.push_back({host.Nic(), host.SwitchPort()});
+  }
   if (sim::ProfileOf(sc.cluster.platform).dropsEsp) out.firewalls = natt::ApplyEspFilter(links);
   for (size_t n = 0; n < sc.underlay.nats.size(); ++n) {
     const NatSpec& nat = sc.underlay.nats[n];

@@ -159,6 +159,20 @@ BOOST_AUTO_TEST_CASE(an_ovs_cn_is_an_error_finding_and_breaks_nothing_on_4_15) {
   BOOST_TEST(Node(r, "ext-0").connectionsUp == 2u);  // the two workers
 }
 
+// A security group in front of the host that opens IKE only: every IKE SA
+// comes up, the nodes' ESP is dropped at the group, the host's own passes.
+BOOST_AUTO_TEST_CASE(a_firewall_open_for_ike_only_black_holes_the_nodes_esp) {
+  const RunReport r = RunFile("external-endpoint-firewall-esp");
+  BOOST_TEST(Node(r, "ext-0").connectionsUp == 3u);
+  BOOST_TEST(Node(r, "worker-0").connectionsUp >= 1u);
+  BOOST_TEST(Stat(Node(r, "ext-0"), "XfrmInNoStates") == 0u);  // nothing reached it
+  // Without the group the same flow is ESP end to end.
+  Scenario open = LoadScenarioFile("scenarios/external-endpoint-firewall-esp.yaml");
+  open.underlay.firewalls.clear();
+  const RunReport control = RunScenario(open, RunOptions{});
+  BOOST_TEST(control.FindFlow("node-to-external-udp")->verdict == "encrypted");
+}
+
 // Local gateway mode: the host masquerades pod egress and its xfrm encrypts
 // it. The same scenario in shared mode sends it in clear (the host drops
 // it); without the MachineConfigs the host masquerades it in clear.
