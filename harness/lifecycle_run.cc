@@ -26,15 +26,7 @@ sim::LifecycleConfig ConfigOf(const Scenario& sc, uint64_t seed) {
   if (!l.libreswan.empty()) c.libreswan = *sim::ParseLibreswan(l.libreswan);
   c.seed = seed;
   c.modelledCrypto = l.modelledCrypto;
-  c.timing.daemonSetMaxUnavailable = l.daemonSetMaxUnavailable;
-  c.timing.podStartSeconds = l.podStartSeconds;
-  c.timing.podStartJitterSeconds = l.podStartJitterSeconds;
-  c.timing.podStopSeconds = l.podStopSeconds;
-  c.timing.mcoMaxUnavailable = l.mcoMaxUnavailable;
-  c.timing.drainSeconds = l.drainSeconds;
-  c.timing.rebootSeconds = l.rebootSeconds;
-  c.timing.rebootJitterSeconds = l.rebootJitterSeconds;
-  c.timing.readySeconds = l.readySeconds;
+  c.timing = l.timing;
   uint32_t index = 0;
   for (const PoolSpec& pool : sc.cluster.pools) {
     std::vector<uint32_t> nodes;

@@ -10,6 +10,7 @@
 #include "lifecycle_step.h"
 #include "machine_config_pool.h"
 #include "ocp_version.h"
+#include "rollout_timing.h"
 
 namespace ipsecsim::harness {
 
@@ -49,17 +50,8 @@ struct LifecycleSpec {
   double settleSeconds = 120;       // simulated after the procedure has finished
   double probeIntervalSeconds = 1;  // 0: no probes
   int probeSize = 100;
-  // DaemonSet rolling updates
-  std::string daemonSetMaxUnavailable = "10%";
-  double podStartSeconds = 8;
-  double podStartJitterSeconds = 4;
-  double podStopSeconds = 2;
-  // Machine Config Operator
-  sim::MaxUnavailable mcoMaxUnavailable = 1;  // pools without their own max_unavailable
-  double drainSeconds = 30;
-  double rebootSeconds = 90;
-  double rebootJitterSeconds = 10;
-  double readySeconds = 20;
+  // DaemonSet rolling updates and the Machine Config Operator's.
+  sim::RolloutTiming timing;
   // The procedure
   double startSeconds = 30;
   std::vector<ProcedureStepSpec> steps;

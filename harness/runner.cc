@@ -222,7 +222,7 @@ RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
   r.simulatedSeconds = seconds;
   r.mtuBudget = ComputeMtuBudget(sc.cluster, !sc.underlay.nats.empty(),
                                  UnderlayFamilyOf(sc.cluster), sc.underlay.pathMtu);
-  r.tunnelDf = ToString(sc.cluster.tunnelDf);
+  r.tunnelDf = sim::ToString(sc.cluster.tunnelDf);
   r.linkLoss = sc.cluster.linkLoss;
   r.underlayPackets = w.oracle.ClassTotals();
   for (size_t i = 0; i < sc.flows.size(); ++i) {
@@ -389,9 +389,7 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   config.linkRate = sc.cluster.linkRate;
   config.linkDelaySeconds = sc.cluster.linkDelaySeconds;
   config.gatewayMode = sc.cluster.gatewayMode;
-  config.tunnelDf = sc.cluster.tunnelDf == TunnelDf::kClear     ? sim::TunnelDfPolicy::kClear
-                    : sc.cluster.tunnelDf == TunnelDf::kInherit ? sim::TunnelDfPolicy::kInherit
-                                                                : sim::TunnelDfPolicy::kSet;
+  config.tunnelDf = sc.cluster.tunnelDf;
   config.linkLoss = sc.cluster.linkLoss;
   config.checksums = options.checksums;
   config.family = UnderlayFamilyOf(sc.cluster);

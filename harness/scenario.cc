@@ -119,18 +119,6 @@ const char* ToString(Protocol p) {
 
 const char* ToString(IpFamily f) { return f == IpFamily::kIpv6 ? "ipv6" : "ipv4"; }
 
-const char* ToString(TunnelDf d) {
-  switch (d) {
-    case TunnelDf::kSet:
-      return "set";
-    case TunnelDf::kClear:
-      return "clear";
-    case TunnelDf::kInherit:
-      return "inherit";
-  }
-  return "?";
-}
-
 const char* ToString(Encapsulation e) {
   switch (e) {
     case Encapsulation::kAuto:

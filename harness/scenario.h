@@ -14,6 +14,7 @@
 #include "lifecycle_spec.h"
 #include "network_plan.h"
 #include "platform.h"
+#include "tunnel_df.h"
 #include "underlay_spec.h"
 
 namespace ipsecsim::harness {
@@ -43,7 +44,6 @@ using sim::Encapsulation;
 using sim::Platform;
 enum class Protocol { kUdp, kTcp, kIcmp };
 // The DF bit on the Geneve tunnel's outer IP header.
-enum class TunnelDf { kSet, kClear, kInherit };
 // The underlay's address family (cluster.ip_family): of the node IPs that
 // Geneve, ESP and IKE use. Pods and host-network flows stay IPv4.
 enum class IpFamily { kIpv4, kIpv6 };
@@ -67,8 +67,8 @@ struct ClusterSpec {
   std::vector<PoolSpec> pools;
   IpsecMode ipsecMode = IpsecMode::kDisabled;
   Encapsulation encapsulation = Encapsulation::kAuto;
-  TunnelDf tunnelDf = TunnelDf::kSet;  // OVS's df_default=true
-  double linkLoss = 0;                 // probability that an underlay link loses a packet
+  sim::TunnelDfPolicy tunnelDf = sim::TunnelDfPolicy::kSet;  // OVS's df_default=true
+  double linkLoss = 0;  // probability that an underlay link loses a packet
   // Libreswan nat-keepalive period of a node behind a NAT (ipsec.full.nat_keepalive); 0: none.
   double natKeepaliveSeconds = 20;
   IpFamily ipFamily = IpFamily::kIpv4;
@@ -140,7 +140,6 @@ Scenario LoadScenarioText(const std::string& text, const std::string& file);
 const char* ToString(IpsecMode m);
 const char* ToString(Protocol p);
 const char* ToString(Encapsulation e);
-const char* ToString(TunnelDf d);
 const char* ToString(IpFamily f);
 
 // The verdicts an expectation may name, in documentation order.

@@ -56,20 +56,22 @@ void ParseDaemonSet(const YamlValue& value, LifecycleSpec& spec) {
     static const std::regex kCount("[1-9][0-9]{0,3}|([1-9][0-9]?|100)%");
     if (!std::regex_match(text, kCount))
       v->Fail("expected a count (1..9999) or a percentage (1%..100%), got '" + text + "'");
-    spec.daemonSetMaxUnavailable = text;
+    spec.timing.daemonSetMaxUnavailable = text;
   }
-  if (auto v = m.Find("pod_start")) spec.podStartSeconds = v->AsDuration(3600);
-  if (auto v = m.Find("pod_start_jitter")) spec.podStartJitterSeconds = v->AsDuration(3600);
-  if (auto v = m.Find("pod_stop")) spec.podStopSeconds = v->AsDuration(3600);
+  sim::RolloutTiming& t = spec.timing;
+  if (auto v = m.Find("pod_start")) t.podStartSeconds = v->AsDuration(3600);
+  if (auto v = m.Find("pod_start_jitter")) t.podStartJitterSeconds = v->AsDuration(3600);
+  if (auto v = m.Find("pod_stop")) t.podStopSeconds = v->AsDuration(3600);
 }
 
 void ParseMachineConfig(const YamlValue& value, LifecycleSpec& spec) {
   YamlMap m = value.AsMap(kMachineConfigKeys, "a map such as {max_unavailable: 1, reboot: 90s}");
-  if (auto v = m.Find("max_unavailable")) spec.mcoMaxUnavailable = ParseMaxUnavailable(*v);
-  if (auto v = m.Find("drain")) spec.drainSeconds = v->AsDuration(3600);
-  if (auto v = m.Find("reboot")) spec.rebootSeconds = Positive(*v, "a reboot time");
-  if (auto v = m.Find("reboot_jitter")) spec.rebootJitterSeconds = v->AsDuration(3600);
-  if (auto v = m.Find("ready")) spec.readySeconds = v->AsDuration(3600);
+  sim::RolloutTiming& t = spec.timing;
+  if (auto v = m.Find("max_unavailable")) t.mcoMaxUnavailable = ParseMaxUnavailable(*v);
+  if (auto v = m.Find("drain")) t.drainSeconds = v->AsDuration(3600);
+  if (auto v = m.Find("reboot")) t.rebootSeconds = Positive(*v, "a reboot time");
+  if (auto v = m.Find("reboot_jitter")) t.rebootJitterSeconds = v->AsDuration(3600);
+  if (auto v = m.Find("ready")) t.readySeconds = v->AsDuration(3600);
 }
 
 // Applies each step to a copy of the operator's object as the API server

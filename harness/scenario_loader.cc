@@ -195,9 +195,7 @@ class ScenarioParser {
     if (auto delay = cluster.Find("link_delay")) spec.linkDelaySeconds = delay->AsDuration(1.0);
     if (auto df = cluster.Find("tunnel_df")) {
       const std::string name = df->AsChoice(kTunnelDf);
-      spec.tunnelDf = name == "set"     ? TunnelDf::kSet
-                      : name == "clear" ? TunnelDf::kClear
-                                        : TunnelDf::kInherit;
+      spec.tunnelDf = *sim::ParseTunnelDf(name);
     }
     if (auto loss = cluster.Find("link_loss")) {
       spec.linkLoss = loss->AsProbability(0.5);

@@ -22,6 +22,7 @@
 #include "gateway_mode.h"
 #include "linux_ip_output.h"
 #include "mtu_arithmetic.h"
+#include "tunnel_df.h"
 
 namespace ipsecsim::sim {
 
@@ -46,10 +47,6 @@ class ClusterDirectory {
 // IKE use. Pods and host-network flows stay IPv4 either way (an IPv6
 // underlay is a dual-stack cluster whose primary family is IPv6).
 using UnderlayFamily = mtu::UnderlayFamily;
-
-// The DF bit OVS puts on the Geneve tunnel's outer IPv4 header: always
-// (OVS's default, df_default=true), never, or copied from the inner packet.
-enum class TunnelDfPolicy { kSet, kClear, kInherit };
 
 struct OvnCounters {
   uint64_t geneveSent = 0;
