@@ -362,6 +362,115 @@ RunClock StartClock() {
   return clock;
 }
 
+sim::WorldConfig WorldConfigOf(const Scenario& sc, const RunOptions& options) {
+  sim::WorldConfig config;
+  config.nodeNames = sc.NodeNames();
+  config.hostMtu = sc.cluster.hostMtu;
+  config.clusterMtu = sc.cluster.clusterMtu;
+  config.linkRate = sc.cluster.linkRate;
+  config.linkDelaySeconds = sc.cluster.linkDelaySeconds;
+  config.gatewayMode = sc.cluster.gatewayMode;
+  config.tunnelDf = sc.cluster.tunnelDf;
+  config.linkLoss = sc.cluster.linkLoss;
+  config.checksums = options.checksums;
+  config.family = UnderlayFamilyOf(sc.cluster);
+  config.network = sc.cluster.network;
+  config.ovnTunnelPmtud =
+      sim::ReleaseFor(*sim::OcpVersion::Parse(sc.cluster.version), sim::DaemonFixes::kStock)
+          .ovnTunnelPmtud;
+  return config;
+}
+
+// The hosts and middleboxes on the underlay, then whatever keys the nodes'
+// and external hosts' IPsec: a lifecycle's control plane, or the settled
+// mesh of IPsec Full.
+void InstallNetwork(const Scenario& sc, uint64_t seed, World& w) {
+  if (sc.external) {
+    w.external.setup = sc.externalSetup ? sc.externalSetup : PrepareExternal(sc);
+    AddExternalHosts(*w.external.setup, *w.cluster);
+  }
+  w.underlay = InstallUnderlay(sc, *w.cluster);
+  if (sc.lifecycle) {
+    w.lifecycle = std::make_unique<LifecycleRun>(sc, seed, *w.cluster, IssueIdentities(sc, seed, w),
+                                                 w.external.setup.get());
+    w.stacks = w.lifecycle->Mesh().stacks;
+    if (w.external.setup) FollowHostBundleMtu(*w.external.setup, *w.cluster, w.stacks);
+    w.keys.Watch(w.lifecycle->Mesh());
+    w.oracle.RecordTimelines();
+  } else if (sc.cluster.ipsecMode == IpsecMode::kFull) {
+    InstallIpsec(sc, seed, w);
+  }
+  if (w.external.setup)
+    StartExternalPlutos(w.external, *w.cluster, w.keys, seed, kInstallEpoch, !w.stacks.empty());
+}
+
+// Every underlay link, in both directions: the host's NIC and its switch
+// port; and each node's tunnel drops, counted per flow.
+void TapUnderlay(World& w) {
+  auto tap = [&w](Ptr<NetDevice> nic, Ptr<NetDevice> port, const std::string& link) {
+    w.oracle.Tap(nic, link, WireOracle::TapRole::kEntersUnderlay);
+    w.oracle.Tap(port, link, WireOracle::TapRole::kForwards);
+  };
+  for (uint32_t i = 0; i < w.cluster->NodeCount(); ++i)
+    tap(w.cluster->Nic(i), w.cluster->SwitchPort(i), w.cluster->NodeName(i) + "/eth0");
+  for (uint32_t i = 0; i < w.cluster->ExternalCount(); ++i) {
+    const sim::ExternalHost& host = w.cluster->External(i);
+    tap(host.Nic(), host.SwitchPort(), host.Name() + "/eth0");
+  }
+  for (uint32_t i = 0; i < w.cluster->NodeCount(); ++i) {
+    w.cluster->Ovn(i).SetDfDropCallback([&tally = w.dfDrops](Ptr<const Packet> inner, uint16_t) {
+      std::vector<uint8_t> bytes(inner->GetSize());
+      inner->CopyData(bytes.data(), bytes.size());
+      sim::FindFlowMarkers(bytes.data(), bytes.size(), [&](int flow) {
+        ++tally[flow].drops;
+        tally[flow].at.push_back(Simulator::Now().GetSeconds());
+      });
+    });
+  }
+}
+
+// Runs the simulation to its end; returns the simulated seconds the report
+// covers.
+double Simulate(const Scenario& sc, const RunOptions& options, World& w) {
+  double seconds =
+      sc.durationSeconds > 0 ? sc.durationSeconds : w.traffic.LastSendSeconds() + kDrainSeconds;
+  if (w.lifecycle) {
+    w.lifecycle->Start(sc.durationSeconds, seconds);
+  } else {
+    Simulator::Stop(Seconds(seconds));
+  }
+  if (options.onProgress) {
+    Simulator::Schedule(Seconds(0), [&options, &w, duration = sc.durationSeconds, seconds] {
+      ReportProgress(options, w, duration, seconds);
+    });
+  }
+  Simulator::Run();
+  if (options.onProgress) {
+    RunProgress done;
+    done.now = done.end = Simulator::Now().GetSeconds();
+    done.events = Simulator::GetEventCount();
+    done.finished = true;
+    options.onProgress(done);
+  }
+  if (!w.lifecycle) return seconds;
+  w.daemons.clear();
+  for (const auto& node : w.lifecycle->Mesh().nodes) w.daemons.push_back(node->Daemon());
+  return Simulator::Now().GetSeconds();
+}
+
+// What only a lifecycle run reports: its own section and expectations, and
+// the cluster as the procedure left it in the top-level fields.
+void AddLifecycle(const Scenario& sc, World& w, RunReport& report) {
+  report.lifecycle = w.lifecycle->Collect(w.oracle);
+  for (ExpectationResult& e : w.lifecycle->Check(*report.lifecycle))
+    report.expectations.push_back(e);
+  const ClusterSpec end = w.lifecycle->EndCluster();
+  report.version = end.version;
+  report.ipsecMode = ToString(end.ipsecMode);
+  report.mtuBudget =
+      ComputeMtuBudget(end, !sc.underlay.nats.empty(), UnderlayFamilyOf(end), sc.underlay.pathMtu);
+}
+
 }  // namespace
 
 RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
@@ -382,63 +491,10 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   w->keys.EspSas().OnNewSa([&classifier = w->oracle.Classifier()](const xfrm::EspSaRecord& sa) {
     classifier.AddKey(sa.spi, sa.keymat);
   });
-  sim::WorldConfig config;
-  config.nodeNames = sc.NodeNames();
-  config.hostMtu = sc.cluster.hostMtu;
-  config.clusterMtu = sc.cluster.clusterMtu;
-  config.linkRate = sc.cluster.linkRate;
-  config.linkDelaySeconds = sc.cluster.linkDelaySeconds;
-  config.gatewayMode = sc.cluster.gatewayMode;
-  config.tunnelDf = sc.cluster.tunnelDf;
-  config.linkLoss = sc.cluster.linkLoss;
-  config.checksums = options.checksums;
-  config.family = UnderlayFamilyOf(sc.cluster);
-  config.network = sc.cluster.network;
-  config.ovnTunnelPmtud =
-      sim::ReleaseFor(*sim::OcpVersion::Parse(sc.cluster.version), sim::DaemonFixes::kStock)
-          .ovnTunnelPmtud;
-  w->cluster = std::make_unique<sim::ClusterWorld>(config);
-  if (sc.external) {
-    w->external.setup = sc.externalSetup ? sc.externalSetup : PrepareExternal(sc);
-    AddExternalHosts(*w->external.setup, *w->cluster);
-  }
-  w->underlay = InstallUnderlay(sc, *w->cluster);
-  if (sc.lifecycle) {
-    w->lifecycle = std::make_unique<LifecycleRun>(
-        sc, seed, *w->cluster, IssueIdentities(sc, seed, *w), w->external.setup.get());
-    w->stacks = w->lifecycle->Mesh().stacks;
-    if (w->external.setup) FollowHostBundleMtu(*w->external.setup, *w->cluster, w->stacks);
-    w->keys.Watch(w->lifecycle->Mesh());
-    w->oracle.RecordTimelines();
-  } else if (sc.cluster.ipsecMode == IpsecMode::kFull) {
-    InstallIpsec(sc, seed, *w);
-  }
-  if (w->external.setup)
-    StartExternalPlutos(w->external, *w->cluster, w->keys, seed, kInstallEpoch, !w->stacks.empty());
-  const std::string keying =
-      sc.lifecycle || sc.cluster.ipsecMode == IpsecMode::kFull || sc.external ? "ike" : "none";
+  w->cluster = std::make_unique<sim::ClusterWorld>(WorldConfigOf(sc, options));
+  InstallNetwork(sc, seed, *w);
   BuildEndpoints(sc, *w);
-  // Every underlay link, in both directions: the node's NIC and its switch port.
-  for (uint32_t i = 0; i < w->cluster->NodeCount(); ++i) {
-    const std::string link = w->cluster->NodeName(i) + "/eth0";
-    w->oracle.Tap(w->cluster->Nic(i), link, WireOracle::TapRole::kEntersUnderlay);
-    w->oracle.Tap(w->cluster->SwitchPort(i), link, WireOracle::TapRole::kForwards);
-  }
-  for (uint32_t i = 0; i < w->cluster->ExternalCount(); ++i) {
-    const sim::ExternalHost& host = w->cluster->External(i);
-    w->oracle.Tap(host.Nic(), host.Name() + "/eth0", WireOracle::TapRole::kEntersUnderlay);
-    w->oracle.Tap(host.SwitchPort(), host.Name() + "/eth0", WireOracle::TapRole::kForwards);
-  }
-  for (uint32_t i = 0; i < w->cluster->NodeCount(); ++i) {
-    w->cluster->Ovn(i).SetDfDropCallback([&tally = w->dfDrops](Ptr<const Packet> inner, uint16_t) {
-      std::vector<uint8_t> bytes(inner->GetSize());
-      inner->CopyData(bytes.data(), bytes.size());
-      sim::FindFlowMarkers(bytes.data(), bytes.size(), [&](int flow) {
-        ++tally[flow].drops;
-        tally[flow].at.push_back(Simulator::Now().GetSeconds());
-      });
-    });
-  }
+  TapUnderlay(*w);
   TapSenderPorts(sc, *w);
   StartFlows(sc, *w);
   // Every node is built: the run's random variables get the run's streams.
@@ -447,56 +503,20 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
     std::filesystem::create_directories(options.outDir + "/pcap");
     w->cluster->EnablePcap(options.outDir + "/pcap");
   }
-  double seconds =
-      sc.durationSeconds > 0 ? sc.durationSeconds : w->traffic.LastSendSeconds() + kDrainSeconds;
-  if (w->lifecycle) {
-    w->lifecycle->Start(sc.durationSeconds, seconds);
-  } else {
-    Simulator::Stop(Seconds(seconds));
-  }
-  if (options.onProgress) {
-    Simulator::Schedule(Seconds(0), [&options, &w = *w, duration = sc.durationSeconds, seconds] {
-      ReportProgress(options, w, duration, seconds);
-    });
-  }
-  Simulator::Run();
-  if (options.onProgress) {
-    RunProgress done;
-    done.now = done.end = Simulator::Now().GetSeconds();
-    done.events = Simulator::GetEventCount();
-    done.finished = true;
-    options.onProgress(done);
-  }
-  if (w->lifecycle) {
-    seconds = Simulator::Now().GetSeconds();
-    w->daemons.clear();
-    for (const auto& node : w->lifecycle->Mesh().nodes) w->daemons.push_back(node->Daemon());
-  }
+  const double seconds = Simulate(sc, options, *w);
   RunReport report = Collect(sc, *w, seed, seconds);
-  if (w->lifecycle) {
-    report.lifecycle = w->lifecycle->Collect(w->oracle);
-    for (ExpectationResult& e : w->lifecycle->Check(*report.lifecycle))
-      report.expectations.push_back(e);
-  }
   // The top-level fields describe the end; the install is kept beside them.
   report.install = {report.version, report.ipsecMode, report.mtuBudget};
-  if (w->lifecycle) {
-    const ClusterSpec end = w->lifecycle->EndCluster();
-    report.version = end.version;
-    report.ipsecMode = ToString(end.ipsecMode);
-    report.mtuBudget = ComputeMtuBudget(end, !sc.underlay.nats.empty(), UnderlayFamilyOf(end),
-                                        sc.underlay.pathMtu);
-  }
-  report.keying = keying;
+  if (w->lifecycle) AddLifecycle(sc, *w, report);
+  report.keying =
+      sc.lifecycle || sc.cluster.ipsecMode == IpsecMode::kFull || sc.external ? "ike" : "none";
   // ARCHITECTURE rule 3: a run whose IKE used modelled public-key crypto says so.
   if (sc.lifecycle && sc.lifecycle->modelledCrypto) report.cryptoMode = "real ESP, modelled IKE";
   report.underlayFilters = w->underlay.Report();
   report.preflight = RunPreflight(sc);
   LinkPreflight(sc, report);
   for (PreflightFinding& f : DocumentationFindings(sc)) report.preflight.push_back(std::move(f));
-  if (options.pcap) {
-    w->keys.Write(options.outDir + "/keys");
-  }
+  if (options.pcap) w->keys.Write(options.outDir + "/keys");
   if (options.pcap || options.certs) WriteCertificates(sc, seed, options.outDir);
   Simulator::Destroy();
   Names::Clear();
