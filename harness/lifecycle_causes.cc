@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "ovn_connection_name.h"
+
 namespace ipsecsim::harness {
 namespace {
 
@@ -36,8 +38,9 @@ bool SplitDaemonLine(const std::string& line, double* seconds, std::string* text
 }
 
 bool Names(const std::string& text, const std::string& self, const std::string& peer) {
-  return text.find(self + "-out-" + peer) != std::string::npos ||
-         text.find(self + "-in-" + peer) != std::string::npos;
+  for (sim::OvnDirection d : {sim::OvnDirection::kOut, sim::OvnDirection::kIn})
+    if (text.find(sim::OvnConnectionName(self, peer, d)) != std::string::npos) return true;
+  return false;
 }
 
 }  // namespace

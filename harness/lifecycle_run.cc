@@ -8,6 +8,7 @@
 
 #include "cluster_certificates.h"
 #include "lifecycle_causes.h"
+#include "ovn_connection_name.h"
 #include "verdict.h"
 
 namespace ipsecsim::harness {
@@ -236,10 +237,11 @@ LifecycleReport LifecycleRun::Collect(const WireOracle& oracle) {
     p.reportedUp = true;
     for (auto [self, peer] : {std::pair{h.a, h.b}, std::pair{h.b, h.a}}) {
       const auto daemon = mesh_.nodes[self]->Daemon();
-      for (const char* dir : {"-out-", "-in-"}) {
-        const bool up = mesh_.nodes[self]->Running() &&
-                        daemon->Status(world_.NodeName(self) + dir + world_.NodeName(peer)).state ==
-                            ike::ConnectionState::kUp;
+      for (sim::OvnDirection dir : {sim::OvnDirection::kOut, sim::OvnDirection::kIn}) {
+        const std::string name =
+            sim::OvnConnectionName(world_.NodeName(self), world_.NodeName(peer), dir);
+        const bool up =
+            mesh_.nodes[self]->Running() && daemon->Status(name).state == ike::ConnectionState::kUp;
         p.reportedUp &= up;
       }
     }

@@ -3,6 +3,7 @@
 #include <ns3/core-module.h>
 
 #include "geneve_header.h"
+#include "ovn_connection_name.h"
 
 namespace ipsecsim::sim {
 
@@ -26,7 +27,8 @@ NodeIpsec::NodeIpsec(ClusterWorld& world, uint32_t index, Ptr<xfrm::XfrmStack> s
 //   in:  local node IP, UDP 6081      -> remote node IP, any UDP port
 ike::ConnectionConfig NodeIpsec::Connection(uint32_t remote, bool out) const {
   ike::ConnectionConfig c;
-  c.name = world_.NodeName(index_) + (out ? "-out-" : "-in-") + world_.NodeName(remote);
+  c.name = OvnConnectionName(world_.NodeName(index_), world_.NodeName(remote),
+                             out ? OvnDirection::kOut : OvnDirection::kIn);
   c.localAddress = ike::IpAddressOf(world_.UnderlayIp(index_));
   c.remoteAddress = ike::IpAddressOf(world_.ReachableUnderlayIp(remote));  // a NAT's, if any
   c.remoteId = peerIds_.at(remote);

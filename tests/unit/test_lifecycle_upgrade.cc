@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "lifecycle_world.h"
+#include "ovn_connection_name.h"
 
 using namespace ipsecsim;
 using sim::LifecycleStep;
@@ -38,9 +39,9 @@ size_t BrokenWhileReportedUp(const testing::LifecycleWorld& w) {
     if (p.intervals.back().state == PairState::kUp) continue;
     bool reportedUp = true;
     for (auto [self, peer] : {std::pair{p.a, p.b}, std::pair{p.b, p.a}}) {
-      for (const char* dir : {"-out-", "-in-"}) {
-        const auto status = w.mesh.nodes[self]->Daemon()->Status(w.world->NodeName(self) + dir +
-                                                                 w.world->NodeName(peer));
+      for (sim::OvnDirection dir : {sim::OvnDirection::kOut, sim::OvnDirection::kIn}) {
+        const auto status = w.mesh.nodes[self]->Daemon()->Status(
+            sim::OvnConnectionName(w.world->NodeName(self), w.world->NodeName(peer), dir));
         reportedUp &= status.state == ike::ConnectionState::kUp;
       }
     }
