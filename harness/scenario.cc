@@ -129,12 +129,6 @@ const char* ToString(Encapsulation e) {
   return "?";
 }
 
-const std::vector<std::string>& VerdictNames() {
-  static const std::vector<std::string> kVerdicts = {"encrypted", "plaintext", "local", "dropped",
-                                                     "mixed"};
-  return kVerdicts;
-}
-
 const std::vector<std::string>& LifecycleMetricNames() {
   static const std::vector<std::string> names = {"broken_pairs",    "black_holed_pairs",
                                                  "pairs_up",        "probe_pairs_losing",

@@ -16,6 +16,7 @@
 #include "platform.h"
 #include "tunnel_df.h"
 #include "underlay_spec.h"
+#include "verdict.h"
 
 namespace ipsecsim::harness {
 
@@ -141,8 +142,6 @@ const char* ToString(IpsecMode m);
 const char* ToString(Protocol p);
 const char* ToString(Encapsulation e);
 const char* ToString(IpFamily f);
-
-// The verdicts an expectation may name, in documentation order.
-const std::vector<std::string>& VerdictNames();
+// The verdicts an expectation may name: VerdictNames() (verdict.h).
 
 }  // namespace ipsecsim::harness

@@ -4,8 +4,20 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace ipsecsim::harness {
+
+enum class VerdictKind { kEncrypted, kPlaintext, kLocal, kDropped, kMixed };
+
+// The names a report and a scenario's expectations use, in the order above.
+inline const std::vector<std::string>& VerdictNames() {
+  static const std::vector<std::string> kNames = {"encrypted", "plaintext", "local", "dropped",
+                                                  "mixed"};
+  return kNames;
+}
+
+inline const std::string& ToString(VerdictKind kind) { return VerdictNames()[size_t(kind)]; }
 
 struct VerdictInput {
   uint64_t sent = 0;
@@ -15,7 +27,7 @@ struct VerdictInput {
 };
 
 struct Verdict {
-  std::string name;         // encrypted | plaintext | local | dropped | mixed
+  std::string name;         // ToString(VerdictKind)
   std::string explanation;  // one line a network engineer can check
 };
 
