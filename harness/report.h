@@ -10,6 +10,7 @@
 
 #include "lifecycle_report.h"
 #include "preflight_finding.h"
+#include "wire_cost.h"
 
 namespace ipsecsim::harness {
 
@@ -27,16 +28,10 @@ struct LinkEvidence {
 // What a flow cost on the underlay, from the wire oracle: every IP packet
 // that carried the flow's payload, counted once, on the link where it entered
 // the underlay (the sending node's NIC).
-struct WireAccounting {
-  uint64_t datagrams = 0;              // IP datagrams carrying the flow's payload
-  uint64_t packets = 0;                // IP packets on the wire (a fragment is a packet)
-  uint64_t fragments = 0;              // of those, IP fragments
-  uint64_t bytes = 0;                  // their IP total lengths, summed
-  uint64_t maxFragmentsPerPacket = 0;  // most pieces one datagram was cut into (1: none)
-  uint64_t largestPacket = 0;          // largest IP total length seen
-  uint64_t dfDrops = 0;                // dropped at the tunnel: too big, DF set
-  uint64_t icmpFragNeeded = 0;         // ICMP "fragmentation needed" read on the sender's port
-  uint64_t nextHopMtu = 0;             // the MTU the last such ICMP announced (0: none)
+struct WireAccounting : FlowWireCost {
+  uint64_t dfDrops = 0;         // dropped at the tunnel: too big, DF set
+  uint64_t icmpFragNeeded = 0;  // ICMP "fragmentation needed" read on the sender's port
+  uint64_t nextHopMtu = 0;      // the MTU the last such ICMP announced (0: none)
   // bytes / bytes delivered; 0 when nothing was delivered.
   double BytesPerPayloadByte(uint64_t delivered) const {
     return delivered == 0 ? 0.0 : double(bytes) / double(delivered);

@@ -57,17 +57,6 @@ std::vector<LinkEvidence> ToLinkEvidence(const FlowWireEvidence* e) {
   return out;
 }
 
-WireAccounting ToAccounting(const FlowWireCost& c) {
-  WireAccounting w;
-  w.datagrams = c.datagrams;
-  w.packets = c.packets;
-  w.fragments = c.fragments;
-  w.bytes = c.bytes;
-  w.maxFragmentsPerPacket = c.maxPiecesPerDatagram;
-  w.largestPacket = c.largestPacket;
-  return w;
-}
-
 // An expectation's verdict and optional wire counts, each written
 // "verdict, name value" so that expected and actual read side by side.
 ExpectationResult Check(const ExpectationSpec& x, const RunReport& r) {
@@ -245,7 +234,7 @@ RunReport Collect(const Scenario& sc, World& w, uint64_t seed, double seconds) {
     fr.protectedPackets = in.protectedPackets;
     fr.clearPackets = in.clearPackets;
     fr.evidence = ToLinkEvidence(e);
-    if (e) fr.wire = ToAccounting(e->cost);
+    if (e) static_cast<FlowWireCost&>(fr.wire) = e->cost;
     if (auto d = w.dfDrops.find(int(i)); d != w.dfDrops.end()) fr.wire.dfDrops = d->second.drops;
     if (sc.lifecycle) {
       fr.timed = true;

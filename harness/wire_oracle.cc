@@ -25,8 +25,8 @@ void AddCost(FlowWireCost& cost, const Classified& c) {
   cost.packets += c.packets;
   if (c.packets > 1) cost.fragments += c.packets;
   cost.bytes += c.wireBytes;
-  cost.maxPiecesPerDatagram = std::max(cost.maxPiecesPerDatagram, c.packets);
-  cost.largestPacket = std::max(cost.largestPacket, c.largestPacket);
+  cost.maxFragmentsPerPacket = std::max<uint64_t>(cost.maxFragmentsPerPacket, c.packets);
+  cost.largestPacket = std::max<uint64_t>(cost.largestPacket, c.largestPacket);
 }
 }  // namespace
 

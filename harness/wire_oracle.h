@@ -11,20 +11,9 @@
 #include <vector>
 
 #include "packet_classifier.h"
+#include "wire_cost.h"
 
 namespace ipsecsim::harness {
-
-// What one flow cost on the wire, counted where its packets entered the
-// underlay (the sending node's NIC), so every packet counts once however many
-// links it then crosses.
-struct FlowWireCost {
-  uint64_t datagrams = 0;  // IP datagrams that carried the flow's payload
-  uint64_t packets = 0;    // IP packets on the wire (each fragment counts)
-  uint64_t fragments = 0;  // of those, IP fragments
-  uint64_t bytes = 0;      // their IP total lengths, summed
-  uint32_t maxPiecesPerDatagram = 0;
-  uint32_t largestPacket = 0;  // IP total length
-};
 
 struct FlowWireEvidence {
   std::map<std::string, std::map<std::string, uint64_t>> links;  // link -> class -> packets

@@ -175,7 +175,7 @@ BOOST_AUTO_TEST_CASE(json_survives_names_that_are_not_utf8) {
   report.flows[0].explanation = "bad byte \xFF here";
   std::string text;
   BOOST_CHECK_NO_THROW(text = FormatJsonReport(report));
-  BOOST_CHECK_NO_THROW(static_cast<void>(nlohmann::json::parse(text)));
+  BOOST_TEST(nlohmann::json::accept(text));
 }
 
 BOOST_AUTO_TEST_CASE(junit_parses_and_counts_failures) {
