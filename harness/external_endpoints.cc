@@ -131,17 +131,20 @@ std::vector<ExternalFinding> ExternalFindingsOf(const Scenario& sc, const Extern
     f.text = pf.finding.Format();
     const bool explains =
         pf.finding.level == check::Level::kError || pf.finding.level == check::Level::kMalformed;
-    // A file pluto cannot load stops pluto itself: every flow of the pool's
-    // nodes may be touched, not only those to the external hosts.
+    // A file pluto cannot load stops pluto itself, and a conn %default
+    // reaches OVN's pod-to-pod conns: every flow of the pool's nodes may be
+    // touched, not only those to the external hosts.
     const bool stopsPluto =
         pf.finding.level == check::Level::kMalformed && pf.finding.topic == "syntax";
+    const bool reachesOvn =
+        pf.finding.topic == "interference" && pf.finding.message.rfind("conn %default:", 0) == 0;
     for (const FlowSpec& flow : sc.flows) {
       if (!explains) break;
       const bool out = sc.HasExternalHost(flow.to), in = sc.HasExternalHost(flow.from);
       const std::string from = nodeOf(flow.from), to = nodeOf(flow.to);
       const bool ours =
           (!from.empty() && poolOf(from) == pf.role) || (!to.empty() && poolOf(to) == pf.role);
-      if (ours && (out || in || stopsPluto)) f.flows.push_back(flow.name);
+      if (ours && (out || in || stopsPluto || reachesOvn)) f.flows.push_back(flow.name);
     }
     out.push_back(std::move(f));
   }

@@ -1,6 +1,7 @@
 // The external-endpoint reference scenarios on the simulated cluster: every
 // expectation from the wire holds, and the mechanism behind each shows in
 // the hosts' kernels and plutos as the scenario says.
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <string>
 
@@ -140,6 +141,12 @@ BOOST_AUTO_TEST_CASE(a_user_default_reaches_ovns_conns_on_the_wire) {
   BOOST_TEST(
       Says(Node(r, "worker-0").plutoLog, "encapsulation=yes reaches OVN's pod-to-pod conns"));
   BOOST_TEST(!Says(Node(r, "master-0").plutoLog, "reaches OVN's"));
+  // The check's %default error is linked to the pod flows it explains.
+  bool linked = false;
+  for (const ExternalFinding& f : r.externalFindings)
+    if (f.topic == "interference" && f.text.find("conn %default:") != std::string::npos)
+      linked = std::find(f.flows.begin(), f.flows.end(), "pod-worker-to-worker") != f.flows.end();
+  BOOST_TEST(linked);
   // The same pod traffic without the %default: plain ESP, 920 bytes a packet.
   const RunReport control = RunFile("external-endpoint-documented");
   BOOST_TEST(OnWire(*control.FindFlow("pod-to-pod-cross-node-udp"), "esp") == 40u);
