@@ -77,9 +77,10 @@ void ClusterLifecycle::StartHostPluto(uint32_t node, const DaemonBehaviour& beha
     return;
   }
   nodes_[node].pluto = Pluto::kNone;
+  const std::string from = user ? " (" + user->name + ")" : "";
   SayNode(node,
-          "ipsec.service fails: addconn --checkconfig cannot load /etc/ipsec.conf (" + user->name +
-              "), no pluto runs",
+          "ipsec.service fails: addconn --checkconfig cannot load /etc/ipsec.conf" + from +
+              ", no pluto runs",
           true);
 }
 
