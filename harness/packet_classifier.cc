@@ -165,7 +165,7 @@ bool PacketClassifier::ClassifyPayload(uint8_t version, uint8_t proto, const uin
 bool PacketClassifier::ClassifyDatagram(uint8_t proto, const uint8_t* l4, size_t len,
                                         Classified* out) {
   if (proto == kEsp) {
-    out->cls = "esp";
+    out->cls = ToString(PacketClass::kEsp);
     DecryptInto(l4, len, out);
     return true;
   }
@@ -175,26 +175,26 @@ bool PacketClassifier::ClassifyDatagram(uint8_t proto, const uint8_t* l4, size_t
     const size_t plen = len - 8;
     if (sport == kNattPort || dport == kNattPort) {
       if (plen == 1 && payload[0] == 0xFF) {
-        out->cls = "natt-keepalive";
+        out->cls = ToString(PacketClass::kNattKeepalive);
       } else if (plen >= 4 && GetU16(payload) == 0 && GetU16(payload + 2) == 0) {
-        out->cls = "ike";
+        out->cls = ToString(PacketClass::kIke);
       } else {
-        out->cls = "esp-in-udp";
+        out->cls = ToString(PacketClass::kEspInUdp);
         DecryptInto(payload, plen, out);
       }
       return true;
     }
     if (sport == kIkePort || dport == kIkePort) {
-      out->cls = "ike";
+      out->cls = ToString(PacketClass::kIke);
       return true;
     }
     if (dport == kGenevePort) {
-      out->cls = "geneve";
+      out->cls = ToString(PacketClass::kGeneve);
       Markers(payload, plen, &out->clearFlows);
       return true;
     }
   }
-  out->cls = "clear";
+  out->cls = ToString(PacketClass::kClear);
   Markers(l4, len, &out->clearFlows);
   return true;
 }

@@ -19,8 +19,29 @@
 
 namespace ipsecsim::harness {
 
+// The classes of underlay packets, as the report names them (report.h).
+enum class PacketClass { kEsp, kEspInUdp, kIke, kNattKeepalive, kGeneve, kClear };
+
+inline const char* ToString(PacketClass c) {
+  switch (c) {
+    case PacketClass::kEsp:
+      return "esp";
+    case PacketClass::kEspInUdp:
+      return "esp-in-udp";
+    case PacketClass::kIke:
+      return "ike";
+    case PacketClass::kNattKeepalive:
+      return "natt-keepalive";
+    case PacketClass::kGeneve:
+      return "geneve";
+    case PacketClass::kClear:
+      break;
+  }
+  return "clear";
+}
+
 struct Classified {
-  std::string cls;                  // esp | esp-in-udp | ike | natt-keepalive | geneve | clear
+  std::string cls;                  // ToString(PacketClass)
   uint32_t packets = 1;             // underlay packets this covers (fragments of one datagram)
   uint64_t wireBytes = 0;           // IP packet lengths of those packets, summed
   uint32_t largestPacket = 0;       // the largest of them (IPv4 total length, IPv6 40 + payload)
