@@ -299,7 +299,7 @@ void InstallIpsec(const Scenario& sc, uint64_t seed, World& w) {
   sim::IkeMeshOptions options;
   options.seed = seed;
   options.epochSeconds = kInstallEpoch;
-  options.forceEncapsulation =
+  options.behaviour.forceEncapsulation =
       sim::ForcesEncapsulation(sc.cluster.platform, sc.cluster.encapsulation);
   options.natKeepaliveSeconds = sc.cluster.natKeepaliveSeconds;
   sim::IkeMesh mesh = sim::PrepareIkeMesh(*w.cluster, identities, options);

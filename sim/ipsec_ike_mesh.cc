@@ -9,16 +9,6 @@ namespace ipsecsim::sim {
 
 using namespace ns3;
 
-DaemonBehaviour BehaviourOf(const IkeMeshOptions& options) {
-  DaemonBehaviour b;
-  b.initiation = options.initiation;
-  b.crossing = options.crossing;
-  b.reconcileSeconds = options.reconcileSeconds;
-  b.forceEncapsulation = options.forceEncapsulation;
-  b.modelledCrypto = options.modelledCrypto;
-  return b;
-}
-
 IkeMesh PrepareIkeMesh(ClusterWorld& world, const std::vector<ike::IkeIdentity>& identities,
                        const IkeMeshOptions& options) {
   IkeMesh mesh;
@@ -41,7 +31,7 @@ IkeMesh PrepareIkeMesh(ClusterWorld& world, const std::vector<ike::IkeIdentity>&
 }
 
 void StartIkeMesh(IkeMesh& mesh, const IkeMeshOptions& options) {
-  const DaemonBehaviour behaviour = BehaviourOf(options);
+  const DaemonBehaviour& behaviour = options.behaviour;
   for (const auto& node : mesh.nodes) {
     node->StartDaemon(behaviour, false, Seconds(options.startSeconds));
     mesh.daemons.push_back(node->Daemon());

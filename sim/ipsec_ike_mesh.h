@@ -23,15 +23,11 @@ namespace ipsecsim::sim {
 
 struct IkeMeshOptions {
   uint64_t seed = 1;
-  int64_t epochSeconds = 0;  // UNIX time at simulated time 0, for certificate checks
-  InitiationPolicy initiation = InitiationPolicy::kOutOnly;
+  int64_t epochSeconds = 0;   // UNIX time at simulated time 0, for certificate checks
   double startSeconds = 0.1;  // when the daemons start their connections
-  // Libreswan encapsulation=yes on every connection: IKE floats to UDP 4500
-  // and ESP travels in UDP 4500 (IBM Cloud; full.encapsulation: Always).
-  bool forceEncapsulation = false;
-  double reconcileSeconds = 15;  // ovs-monitor-ipsec's period; 0 disables it
-  ike::CrossingStreamsProfile crossing = ike::CrossingStreamsProfile::kRfc7296;
-  bool modelledCrypto = false;
+  // How every daemon of the mesh behaves (initiation, crossing resolution,
+  // ovs-monitor-ipsec's period, forced encapsulation, modelled crypto).
+  DaemonBehaviour behaviour;
   // Libreswan's keep-alive (config setup): the NAT-T keepalive period of
   // every daemon; 0 sends none.
   double natKeepaliveSeconds = 20;
@@ -46,7 +42,6 @@ struct IkeMesh {
   std::vector<std::shared_ptr<OvsMonitorIpsec>> monitors;
 };
 
-DaemonBehaviour BehaviourOf(const IkeMeshOptions& options);
 // Every node's NodeIpsec, without starting any daemon.
 IkeMesh PrepareIkeMesh(ClusterWorld& world, const std::vector<ike::IkeIdentity>& identities,
                        const IkeMeshOptions& options);

@@ -38,7 +38,7 @@ Outcome Run(double reconcileSeconds, double backAt, double checkAt) {
   sim::IkeMeshOptions options;
   options.seed = 5;
   options.epochSeconds = harness::kInstallEpoch;
-  options.reconcileSeconds = reconcileSeconds;
+  options.behaviour.reconcileSeconds = reconcileSeconds;
   sim::IkeMesh mesh = sim::InstallIkeMesh(world, ids, options);
 
   auto cut = ns3::CreateObject<ns3::RateErrorModel>();
