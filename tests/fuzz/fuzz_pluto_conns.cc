@@ -2,6 +2,8 @@
 // (harness/external/pluto_connections): any input must load, or be refused
 // with a ConfError or an ExternalConfigError; never a crash, a hang or a
 // deep recursion. The NSS database holds a certificate and key made once.
+// Half the inputs are read beside ovs-monitor-ipsec's header, so that a
+// %default reaches OVN's connections (ReadOvnDefaults).
 #include <cryptopp/osrng.h>
 
 #include <cstddef>
@@ -11,6 +13,7 @@
 #include "certificate.h"
 #include "conf_parser.h"
 #include "conf_resolve.h"
+#include "ovs_monitor_conf.h"
 #include "pluto_connections.h"
 
 namespace {
@@ -43,9 +46,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Includes would read the file system: the loader is fuzzed on its own text.
   for (size_t at = text.find("include"); at != std::string::npos; at = text.find("include", at))
     text[at] = 'X';
+  // Alone, and (the first byte's low bit) beside ovs-monitor-ipsec's
+  // openshift.conf, whose merged %default then reaches OVN's conns.
+  const bool withOvn = size > 0 && (data[0] & 1);
   try {
-    const auto config =
-        ipsecsim::libreswan::Resolve(ipsecsim::libreswan::ReadConfText(text, "fuzz.conf"));
+    ipsecsim::libreswan::ConfTree tree = ipsecsim::libreswan::ReadConfText(text, "fuzz.conf");
+    if (withOvn) {
+      const auto header = ipsecsim::libreswan::ReadConfText(
+          ipsecsim::check::kOvsMonitorConfHeader,
+          std::string("openshift.conf ") + ipsecsim::external::kOvnHeaderLabel);
+      tree.sections.insert(tree.sections.end(), header.sections.begin(), header.sections.end());
+    }
+    const auto config = ipsecsim::libreswan::Resolve(tree);
     ipsecsim::external::LoadConnections(config, Store(), ipsecsim::ike::IpAddress::V4(0x0A00000B));
   } catch (const ipsecsim::libreswan::ConfError&) {
   } catch (const ipsecsim::external::ExternalConfigError&) {

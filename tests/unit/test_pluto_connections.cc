@@ -7,6 +7,7 @@
 
 #include "bundle_identity.h"
 #include "conf_parser.h"
+#include "ovs_monitor_conf.h"
 #include "pkcs12_file.h"
 #include "pluto_connections.h"
 
@@ -145,3 +146,49 @@ BOOST_AUTO_TEST_CASE(a_conn_that_is_not_this_hosts_is_refused) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+// The user's file with ovs-monitor-ipsec's openshift.conf after it, as
+// glob() sorts ipsec-endpoint-config.conf before openshift.conf.
+PlutoLoad LoadBesideOvn(const std::string& text) {
+  libreswan::ConfTree tree = libreswan::ReadConfText(text, "ipsec-endpoint-config.conf");
+  const libreswan::ConfTree header = libreswan::ReadConfText(
+      check::kOvsMonitorConfHeader, std::string("openshift.conf ") + kOvnHeaderLabel);
+  tree.sections.insert(tree.sections.end(), header.sections.begin(), header.sections.end());
+  return LoadConnections(libreswan::Resolve(tree), Store(), kHost);
+}
+
+std::string RefusalBesideOvn(const std::string& text) {
+  try {
+    LoadBesideOvn(text);
+  } catch (const ExternalConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_user_default_fills_what_ovns_conns_leave_unset) {
+  const std::string user =
+      "conn %default\n    encapsulation=yes\n    salifetime=1h\n"
+      "    type=tunnel\n    dpddelay=30\n" +
+      kConn + "    auto=add\n";
+  const PlutoLoad load = LoadBesideOvn(user);
+  BOOST_TEST(load.ovnDefaults.forceEncapsulation.value_or(false));
+  BOOST_TEST(load.ovnDefaults.saLifetimeSeconds.value_or(0) == 3600.0);
+  // OVN's own type=transport is parsed later and wins, for its conns too.
+  BOOST_TEST(!load.ovnDefaults.tunnel.value_or(true));
+  bool named = false;
+  for (const std::string& line : load.log)
+    named |= line.find("dpddelay=30 reaches OVN's pod-to-pod conns: read but not modelled") !=
+             std::string::npos;
+  BOOST_TEST(named);
+  // Without openshift.conf there are no OVN conns to reach.
+  BOOST_TEST(!Load(user).ovnDefaults.forceEncapsulation.has_value());
+  BOOST_TEST(RefusalBesideOvn("conn %default\n    rightsubnet=10.0.0.0/16\n" + kConn)
+                 .find("rightsubnet=10.0.0.0/16 reaches OVN's pod-to-pod conns: not modelled") !=
+             std::string::npos);
+  BOOST_TEST(RefusalBesideOvn("conn %default\n    type=passthrough\n" + kConn).empty());
+}
