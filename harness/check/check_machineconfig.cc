@@ -10,6 +10,12 @@ namespace {
 
 int LineOf(const butane::Origin& o) { return o.line; }
 
+// Where an element of the MachineConfig was written: its own file (a merged
+// MachineConfig holds elements of several), else the MachineConfig's.
+std::string FileOf(const butane::Origin& o, const std::string& display) {
+  return o.file.empty() ? display : o.file;
+}
+
 bool Included(const std::string& path) {
   return path.rfind("/etc/ipsec.d/", 0) == 0 && path.find('/', 13) == std::string::npos &&
          path.size() > 18 && path.substr(path.size() - 5) == ".conf";
@@ -55,13 +61,13 @@ void CheckMachineConfig(const butane::MachineConfig& mc, const std::string& disp
       if (Included(f.path))
         confIncluded = true;
       else
-        findings.Add(Level::kError, display, LineOf(f.where), "machineconfig",
+        findings.Add(Level::kError, FileOf(f.where, display), LineOf(f.where), "machineconfig",
                      f.path +
                          " is a Libreswan configuration outside what /etc/ipsec.conf "
                          "includes (include /etc/ipsec.d/*.conf): pluto never reads it");
     }
     if (f.mode && (*f.mode & 0444) == 0)
-      findings.Add(Level::kWarning, display, LineOf(f.where), "machineconfig",
+      findings.Add(Level::kWarning, FileOf(f.where, display), LineOf(f.where), "machineconfig",
                    f.path + ": mode " + std::to_string(*f.mode) + " gives nobody read access");
   }
   if (!confIncluded)
@@ -77,23 +83,27 @@ void CheckMachineConfig(const butane::MachineConfig& mc, const std::string& disp
     const std::string script = ExecStartPath(*import->contents);
     const butane::ConfigFile* file = mc.FindFile(script);
     if (!file)
-      findings.Add(Level::kError, display, LineOf(import->where), "machineconfig",
+      findings.Add(Level::kError, FileOf(import->where, display), LineOf(import->where),
+                   "machineconfig",
                    "ipsec-import.service runs " + script +
                        ", which this MachineConfig does not "
                        "write: the unit fails");
     else if (!file->mode || (*file->mode & 0100) == 0)
-      findings.Add(Level::kError, display, LineOf(file->where), "machineconfig",
+      findings.Add(Level::kError, FileOf(file->where, display), LineOf(file->where),
+                   "machineconfig",
                    script + " is not executable by its owner (mode " +
                        (file->mode ? std::to_string(*file->mode) : std::string("0644 default")) +
                        "): ipsec-import.service fails");
     if (import->contents->find("Before=ipsec.service") == std::string::npos)
-      findings.Add(Level::kWarning, display, LineOf(import->where), "machineconfig",
+      findings.Add(Level::kWarning, FileOf(import->where, display), LineOf(import->where),
+                   "machineconfig",
                    "ipsec-import.service is not ordered Before=ipsec.service: pluto may start "
                    "before the certificates are in NSS");
   }
   const butane::SystemdUnit* ipsec = mc.FindUnit("ipsec.service");
   if (ipsec && ipsec->enabled.value_or(false))
-    findings.Add(Level::kError, display, LineOf(ipsec->where), "machineconfig",
+    findings.Add(Level::kError, FileOf(ipsec->where, display), LineOf(ipsec->where),
+                 "machineconfig",
                  "enabled: true on ipsec.service: its unit file comes with the extension, after "
                  "the MCD enables units, so the MCD fails with \"error enabling units\" and "
                  "degrades the node (OCPBUGS-17826; the documentation's ipsecenabler.service "
@@ -104,7 +114,8 @@ void CheckMachineConfig(const butane::MachineConfig& mc, const std::string& disp
                  "nothing enables ipsec.service (the documentation's ipsecenabler.service runs "
                  "`systemctl enable --now ipsec.service`)");
   if (enabler)
-    findings.Add(Level::kNote, display, LineOf(enabler->where), "machineconfig",
+    findings.Add(Level::kNote, FileOf(enabler->where, display), LineOf(enabler->where),
+                 "machineconfig",
                  "ipsecenabler.service: on 4.15 and later the cluster network operator's "
                  "80-ipsec-" +
                      (role.empty() ? std::string("<role>") : role) +

@@ -1,6 +1,7 @@
 #include "check_run.h"
 
 #include <filesystem>
+#include <map>
 
 #include "artifact_kind.h"
 #include "butane_reader.h"
@@ -9,6 +10,7 @@
 #include "check_machineconfig.h"
 #include "import_script.h"
 #include "machine_config_io.h"
+#include "machine_config_merge.h"
 #include "pem.h"
 #include "user_file.h"
 
@@ -176,7 +178,6 @@ void ReadGivenFile(const std::string& path, const CheckOptions& options, Inputs&
                                          : ""));
       }
       if (refused) return;
-      CheckMachineConfig(r.config, path, findings);
       in.machineConfigs.emplace_back(path, std::move(r.config));
       return;
     }
@@ -213,6 +214,24 @@ Findings RunCheck(const CheckOptions& options) {
   Findings findings;
   Inputs in;
   for (const std::string& file : options.files) ReadGivenFile(file, options, in, findings);
+  // What a node of each role boots with: the MCO merges the role's
+  // MachineConfigs into one (butane::MergeMachineConfigs).
+  std::map<std::string, std::vector<size_t>> byRole;
+  std::vector<std::string> roles;
+  for (size_t i = 0; i < in.machineConfigs.size(); ++i) {
+    auto [it, added] = byRole.try_emplace(in.machineConfigs[i].second.Role());
+    if (added) roles.push_back(it->first);
+    it->second.push_back(i);
+  }
+  for (const std::string& role : roles) {
+    std::vector<butane::MachineConfig> configs;
+    std::string display;
+    for (size_t i : byRole.at(role)) {
+      configs.push_back(in.machineConfigs[i].second);
+      display += (display.empty() ? "" : " + ") + in.machineConfigs[i].first;
+    }
+    CheckMachineConfig(butane::MergeMachineConfigs(std::move(configs)), display, findings);
+  }
   // Embedded files learn their install path only after every given file is read.
   for (auto& [display, mc] : in.machineConfigs)
     for (const butane::ConfigFile& f : mc.files)

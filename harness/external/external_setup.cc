@@ -15,6 +15,7 @@
 #include "conf_parser.h"
 #include "import_script.h"
 #include "machine_config_io.h"
+#include "machine_config_merge.h"
 #include "nss_import.h"
 #include "ovs_monitor_conf.h"
 #include "pem.h"
@@ -335,28 +336,58 @@ std::pair<bool, bool> LoadsNeeded(const Scenario& sc) {
 std::shared_ptr<const ExternalSetup> PrepareExternal(const Scenario& sc) {
   auto setup = std::make_shared<ExternalSetup>();
   if (!sc.external) return setup;
+  // Each role's MachineConfigs, read and checked one by one, then merged as
+  // the MCO renders them (butane::MergeMachineConfigs).
+  struct RoleConfigs {
+    std::vector<butane::MachineConfig> configs;
+    std::vector<std::string> paths;
+    std::optional<size_t> step;
+  };
+  std::map<std::string, RoleConfigs> roles;
+  std::vector<std::string> order;  // roles in the order the scenario names them
   for (const MachineConfigSource& source : MachineConfigSources(sc)) {
     const ExternalFileRef& ref = source.ref;
     const Failure fail{sc, ref.line, source.key};
-    const butane::MachineConfig mc = ReadMachineConfigFile(ref, fail);
+    butane::MachineConfig mc = ReadMachineConfigFile(ref, fail);
     if (mc.Role().empty())
       fail(ref.path +
            ": expected a machineconfiguration.openshift.io/role label (the pool it "
            "applies to)");
-    for (const ExternalSetup::Pool& p : setup->pools)
-      if (p.role == mc.Role())
-        fail(ref.path + ": a second MachineConfig for role " + mc.Role() +
-             " (merging several is not modelled; also in " + p.source + ")");
-    setup->pools.push_back(ReadPool(mc, ref.path));
-    setup->pools.back().appliedAtStep = source.step;
-    if (!setup->pools.back().unmodelled.empty()) fail(setup->pools.back().unmodelled);
+    auto [it, added] = roles.try_emplace(mc.Role());
+    RoleConfigs& role = it->second;
+    if (added) {
+      order.push_back(mc.Role());
+      role.step = source.step;
+    } else if (role.step != source.step) {
+      fail(ref.path + ": a MachineConfig for role " + mc.Role() + " " +
+           (source.step ? "applied at step " + std::to_string(*source.step + 1)
+                        : std::string("in place at install")) +
+           ", and another " +
+           (role.step ? "applied at step " + std::to_string(*role.step + 1)
+                      : std::string("in place at install")) +
+           " (" + role.paths.front() +
+           "): a pool whose own configuration changes twice is not modelled");
+    }
+    role.configs.push_back(std::move(mc));
+    role.paths.push_back(ref.path);
+  }
+  for (const std::string& name : order) {
+    const RoleConfigs& role = roles.at(name);
+    // The check reads the role's files together, as the pool renders them
+    // (its `-d` directory: the first file's).
     check::CheckOptions options;
-    options.files = {ref.path};
-    options.filesDir = fs::path(ref.path).parent_path().string();
+    options.files = role.paths;
+    options.filesDir = fs::path(role.paths.front()).parent_path().string();
     options.date = kInstallEpoch;
     options.machineNetworks = {sc.cluster.network.machineNetwork.ToString()};
     for (const check::Finding& f : check::RunCheck(options).items)
-      if (f.level != check::Level::kNote) setup->findings.push_back({mc.Role(), f});
+      if (f.level != check::Level::kNote) setup->findings.push_back({name, f});
+    std::string source;
+    for (const std::string& path : role.paths) source += (source.empty() ? "" : " + ") + path;
+    setup->pools.push_back(ReadPool(butane::MergeMachineConfigs(role.configs), source));
+    setup->pools.back().appliedAtStep = role.step;
+    if (!setup->pools.back().unmodelled.empty())
+      Failure{sc, sc.external->line, "external.machine_configs"}(setup->pools.back().unmodelled);
   }
   for (const ExternalHostSpec& host : sc.external->hosts)
     setup->hosts.push_back(ReadHost(host, sc));

@@ -11,6 +11,7 @@
 #include "data_url.h"
 #include "external_artifacts.h"
 #include "machine_config_io.h"
+#include "machine_config_merge.h"
 
 using namespace ipsecsim;
 using namespace ipsecsim::butane;
@@ -231,3 +232,59 @@ BOOST_AUTO_TEST_CASE(inline_contents_the_user_compressed_keep_their_compression)
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+MachineConfig Config(const std::string& name, const std::string& role) {
+  MachineConfig mc;
+  mc.name = name;
+  mc.labels["machineconfiguration.openshift.io/role"] = role;
+  return mc;
+}
+
+ConfigFile File(const std::string& path, const std::string& text) {
+  ConfigFile f;
+  f.path = path;
+  f.contents = Bytes(text.begin(), text.end());
+  return f;
+}
+
+}  // namespace
+
+// The MCO's MergeMachineConfigs: worker-role configs first, each group by
+// name; a later config's file of the same path, or unit of the same name,
+// replaces the earlier one's fields; extensions add up.
+BOOST_AUTO_TEST_CASE(a_pools_machineconfigs_merge_as_the_mco_renders_them) {
+  MachineConfig b = Config("99-b", "worker");
+  b.files.push_back(File("/etc/ipsec.d/x.conf", "from b"));
+  b.extensions.push_back("ipsec");
+  SystemdUnit enabled;
+  enabled.name = "ipsec.service";
+  enabled.enabled = true;
+  b.units.push_back(enabled);
+  MachineConfig a = Config("99-a", "worker");
+  a.files.push_back(File("/etc/ipsec.d/x.conf", "from a"));
+  a.files.push_back(File("/etc/pki/certs/ca.pem", "ca"));
+  SystemdUnit disabled = enabled;
+  disabled.enabled = false;
+  disabled.contents = "[Service]\n";
+  a.units.push_back(disabled);
+  // An infra pool's own config sorts after every worker one, whatever its name.
+  MachineConfig infra = Config("00-infra", "infra");
+  infra.files.push_back(File("/etc/ipsec.d/x.conf", "from infra"));
+
+  const MachineConfig merged = MergeMachineConfigs({b, infra, a});
+  BOOST_TEST(merged.name == "99-a+99-b+00-infra");
+  BOOST_REQUIRE(merged.FindFile("/etc/ipsec.d/x.conf"));
+  const Bytes& x = merged.FindFile("/etc/ipsec.d/x.conf")->contents;
+  BOOST_TEST(std::string(x.begin(), x.end()) == "from infra");
+  BOOST_TEST(merged.FindFile("/etc/pki/certs/ca.pem") != nullptr);
+  BOOST_REQUIRE(merged.FindUnit("ipsec.service"));
+  BOOST_TEST(merged.FindUnit("ipsec.service")->enabled.value_or(false));  // 99-b's, later
+  BOOST_TEST(merged.FindUnit("ipsec.service")->contents.value_or("") == "[Service]\n");  // kept
+  BOOST_TEST(merged.extensions == std::vector<std::string>{"ipsec"});
+  // Two workers' configs in name order: the later name wins the path.
+  const MachineConfig workers = MergeMachineConfigs({b, a});
+  const Bytes& y = workers.FindFile("/etc/ipsec.d/x.conf")->contents;
+  BOOST_TEST(std::string(y.begin(), y.end()) == "from b");
+}

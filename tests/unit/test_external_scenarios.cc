@@ -180,6 +180,21 @@ BOOST_AUTO_TEST_CASE(a_firewall_open_for_ike_only_black_holes_the_nodes_esp) {
   BOOST_TEST(control.FindFlow("node-to-external-udp")->verdict == "encrypted");
 }
 
+// Two MachineConfigs for the workers, each half of the documented one: the
+// pool boots with their merge, and the check reads them together too.
+BOOST_AUTO_TEST_CASE(a_roles_machineconfigs_are_merged_as_the_mco_renders_them) {
+  const RunReport r = RunFile("external-endpoint-split-machineconfigs");
+  BOOST_TEST(Node(r, "ext-0").connectionsUp == 2u);  // the two workers
+  BOOST_TEST(Says(Node(r, "worker-0").plutoLog, "\"external\": added IKEv2 connection"));
+  for (const ExternalFinding& f : r.externalFindings)
+    BOOST_TEST(f.topic != "machineconfig", f.text);  // neither half is checked alone
+  // One half alone: no certificate, so pluto refuses the conn.
+  Scenario half = LoadScenarioFile("scenarios/external-endpoint-split-machineconfigs.yaml");
+  half.external->machineConfigs.pop_back();  // the certificates' half
+  const RunReport alone = RunScenario(half, RunOptions{});
+  BOOST_TEST(alone.FindFlow("worker-to-external-udp")->verdict == "plaintext");
+}
+
 // Local gateway mode: the host masquerades pod egress and its xfrm encrypts
 // it. The same scenario in shared mode sends it in clear (the host drops
 // it); without the MachineConfigs the host masquerades it in clear.
