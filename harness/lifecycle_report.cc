@@ -86,6 +86,17 @@ Json LifecycleJson(const LifecycleReport& r) {
                      {"cause", p.cause},
                      {"intervals", intervals}});
   }
+  Json externalPairs = Json::array();
+  for (const PairTimeline& p : r.externalPairs) {
+    Json intervals = Json::array();
+    for (const StateInterval& i : p.intervals)
+      intervals.push_back({{"from", i.from}, {"to", i.to}, {"state", i.state}});
+    externalPairs.push_back({{"node", p.a},
+                             {"host", p.b},
+                             {"final", p.intervals.empty() ? "" : p.intervals.back().state},
+                             {"ever_black_holed", p.everBlackHoled},
+                             {"intervals", intervals}});
+  }
   Json probes = Json::array();
   for (const ProbePairResult& p : r.probes) {
     probes.push_back({{"from", p.from},
@@ -96,7 +107,7 @@ Json LifecycleJson(const LifecycleReport& r) {
                       {"loss_windows", WindowsJson(p.lossWindows)},
                       {"clear_windows", WindowsJson(p.clearWindows)}});
   }
-  return {
+  Json out = {
       {"installed_version", r.installedVersion},
       {"final_version", r.finalVersion},
       {"daemon_fixes", r.daemonFixes},
@@ -136,6 +147,8 @@ Json LifecycleJson(const LifecycleReport& r) {
       {"pairs", pairs},
       {"probe_interval", r.probeInterval},
       {"probes", probes}};
+  if (!r.externalPairs.empty()) out["external_pairs"] = externalPairs;
+  return out;
 }
 
 namespace {
@@ -190,6 +203,20 @@ std::string FormatLifecycle(const LifecycleReport& r, LifecycleDetail detail) {
       << " black-holed, " << r.clearPairs << " in clear, " << r.brokenPairs
       << " broken while every daemon reports up; " << r.pairsEverBlackHoled
       << " ever black-holed\n";
+  if (!r.externalPairs.empty()) {
+    // Each node with each external host: when it came up, and how it ended.
+    out << "EXTERNAL PAIRS " << r.externalPairsUp << "/" << r.externalPairs.size()
+        << " up at the end\n";
+    for (const PairTimeline& p : r.externalPairs) {
+      double upSince = -1;
+      for (const StateInterval& i : p.intervals)
+        if (i.state == "up" && upSince < 0) upSince = i.from;
+      out << "  " << p.a << " <-> " << p.b << ": "
+          << (p.intervals.empty() ? "" : p.intervals.back().state);
+      if (upSince >= 0) out << ", first up at " << Seconds(upSince);
+      out << "\n";
+    }
+  }
   if (!r.probes.empty()) {
     out << "PROBES " << r.probesLost << " lost (" << Seconds(r.disruptionPairSeconds)
         << " of pair disruption, longest window " << Seconds(r.longestLossWindow) << "), "

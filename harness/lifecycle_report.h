@@ -81,6 +81,10 @@ struct LifecycleReport {
   std::vector<sim::PoolSnapshot> pools;  // after the install and at each step's end
   std::string podMtus;  // the nodes' pod MTUs at the end, distinct, ascending: "1354"
   std::vector<PairTimeline> pairs;
+  // Each node with each external host (node IP <-> host IP); empty without
+  // external hosts.
+  std::vector<PairTimeline> externalPairs;
+  size_t externalPairsUp = 0;
   double probeInterval = 0;
   std::vector<ProbePairResult> probes;
   // Summary

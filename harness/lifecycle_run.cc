@@ -104,6 +104,7 @@ void LifecycleRun::Start(double duration, double flowsEnd) {
   }
   lifecycle_->RunProcedure(steps, l.startSeconds);
   sampler_->Start(l.sampleIntervalSeconds, l.sampleIntervalSeconds);
+  if (externalSampler_) externalSampler_->Start(l.sampleIntervalSeconds, l.sampleIntervalSeconds);
   if (probes_) probes_->Start(1.0);
   if (duration > 0) {
     Simulator::Stop(Seconds(duration));
@@ -189,10 +190,30 @@ ProbePairResult LifecycleRun::ProbeResult(const sim::ProbeMesh::Pair& pair,
   return r;
 }
 
+void LifecycleRun::WatchExternalHosts(std::vector<sim::ExternalPairSampler::Host> hosts) {
+  if (hosts.empty()) return;
+  externalSampler_ = std::make_unique<sim::ExternalPairSampler>(
+      world_, mesh_.stacks, std::move(hosts),
+      [this](uint32_t node) { return lifecycle_->NodeUp(node); });
+}
+
 LifecycleReport LifecycleRun::Collect(const WireOracle& oracle) {
   oracle_ = &oracle;
   sampler_->Finish();
   LifecycleReport r;
+  if (externalSampler_) {
+    externalSampler_->Finish();
+    for (const sim::ExternalPairSampler::History& h : externalSampler_->Pairs()) {
+      PairTimeline p;
+      p.a = world_.NodeName(h.node);
+      p.b = externalSampler_->Hosts()[h.host].name;
+      p.everBlackHoled = h.everBlackHoled;
+      for (const sim::PairInterval& i : h.intervals)
+        p.intervals.push_back({i.from, i.to, sim::ToString(i.state)});
+      r.externalPairsUp += !h.intervals.empty() && h.intervals.back().state == sim::PairState::kUp;
+      r.externalPairs.push_back(std::move(p));
+    }
+  }
   const LifecycleSpec& l = *sc_.lifecycle;
   const auto& config = lifecycle_->Config();
   r.installedVersion = sc_.cluster.version;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cluster_lifecycle.h"
+#include "external_pair_sampler.h"
 #include "external_setup.h"
 #include "ike_connection.h"
 #include "lifecycle_report.h"
@@ -39,6 +40,9 @@ class LifecycleRun {
   // When the run will stop, once known: the duration, or the procedure's
   // end plus lifecycle.settle (and no flow still sending); 0 while unknown.
   double ExpectedEnd(double duration, double flowsEnd) const;
+  // The external hosts' kernels, once they exist: each node's pair with
+  // each host is sampled beside the node pairs.
+  void WatchExternalHosts(std::vector<sim::ExternalPairSampler::Host> hosts);
   LifecycleReport Collect(const WireOracle& oracle);
   std::vector<ExpectationResult> Check(const LifecycleReport& report) const;
 
@@ -53,6 +57,7 @@ class LifecycleRun {
   sim::IkeMesh mesh_;
   std::unique_ptr<sim::ClusterLifecycle> lifecycle_;
   std::unique_ptr<sim::PairStateSampler> sampler_;
+  std::unique_ptr<sim::ExternalPairSampler> externalSampler_;
   std::unique_ptr<sim::ProbeMesh> probes_;
   const ExternalSetup* external_;
   const WireOracle* oracle_ = nullptr;

@@ -391,6 +391,13 @@ void InstallNetwork(const Scenario& sc, uint64_t seed, World& w) {
   }
   if (w.external.setup)
     StartExternalPlutos(w.external, *w.cluster, w.keys, seed, kInstallEpoch, !w.stacks.empty());
+  if (w.lifecycle && w.external.setup) {
+    std::vector<sim::ExternalPairSampler::Host> hosts;
+    for (uint32_t i = 0; i < w.external.hostStacks.size(); ++i)
+      hosts.push_back(
+          {w.cluster->External(i).Name(), w.cluster->External(i).Ip(), w.external.hostStacks[i]});
+    w.lifecycle->WatchExternalHosts(std::move(hosts));
+  }
 }
 
 // Every underlay link, in both directions: the host's NIC and its switch

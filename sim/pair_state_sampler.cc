@@ -65,14 +65,24 @@ DirectionState PairStateSampler::Direction(uint32_t from, uint32_t to) const {
   return twin ? DirectionState::kUp : DirectionState::kBlackHoled;
 }
 
-PairState PairStateSampler::PairNow(uint32_t a, uint32_t b) const {
-  const DirectionState ab = Direction(a, b), ba = Direction(b, a);
-  if (ab == DirectionState::kNodeDown) return PairState::kNodeDown;
+PairState CombineDirections(DirectionState ab, DirectionState ba) {
   if (ab == DirectionState::kBlackHoled || ba == DirectionState::kBlackHoled)
     return PairState::kBlackHoled;
   if (ab == DirectionState::kUp && ba == DirectionState::kUp) return PairState::kUp;
   if (ab == DirectionState::kClear && ba == DirectionState::kClear) return PairState::kClear;
   return PairState::kIncomplete;
+}
+
+void ExtendHistory(std::vector<PairInterval>& intervals, PairState state, double now) {
+  if (!intervals.empty()) intervals.back().to = now;
+  if (intervals.empty() || intervals.back().state != state)
+    intervals.push_back(PairInterval{now, now, state});
+}
+
+PairState PairStateSampler::PairNow(uint32_t a, uint32_t b) const {
+  const DirectionState ab = Direction(a, b), ba = Direction(b, a);
+  if (ab == DirectionState::kNodeDown) return PairState::kNodeDown;
+  return CombineDirections(ab, ba);
 }
 
 void PairStateSampler::Start(double start, double interval) {
@@ -85,9 +95,7 @@ void PairStateSampler::Record() {
   for (PairHistory& p : pairs_) {
     const PairState s = PairNow(p.a, p.b);
     p.everBlackHoled |= s == PairState::kBlackHoled;
-    if (!p.intervals.empty()) p.intervals.back().to = now;
-    if (p.intervals.empty() || p.intervals.back().state != s)
-      p.intervals.push_back(PairInterval{now, now, s});
+    ExtendHistory(p.intervals, s, now);
   }
 }
 

@@ -30,6 +30,11 @@ struct PairInterval {
   PairState state = PairState::kClear;
 };
 
+// Both directions into the pair's state (node-down decided before).
+PairState CombineDirections(DirectionState ab, DirectionState ba);
+// Extends a history to `now`, opening a new interval when the state changed.
+void ExtendHistory(std::vector<PairInterval>& intervals, PairState state, double now);
+
 struct PairHistory {
   uint32_t a = 0;
   uint32_t b = 0;

@@ -119,6 +119,30 @@ BOOST_AUTO_TEST_CASE(each_node_reaches_the_host_in_esp_from_its_own_reboot) {
   }
   for (const auto& pool : r.lifecycle->pools.back().pools) BOOST_TEST(pool.updated);
   BOOST_TEST(Node(r, "ext-0").connectionsUp == 3u);  // cluster-nodes[1..3]
+  // The node-host pairs from the kernels: each comes up after its node's
+  // reboot into the new config, and all are up at the end.
+  BOOST_TEST(r.lifecycle->externalPairsUp == 3u);
+  for (const PairTimeline& p : r.lifecycle->externalPairs) {
+    double firstUp = -1;
+    for (const StateInterval& i : p.intervals)
+      if (i.state == "up" && firstUp < 0) firstUp = i.from;
+    BOOST_TEST(firstUp > When(r, p.a + ": up on"), p.a);
+  }
+}
+
+// Against a host at Libreswan's defaults the node-host pairs come up one
+// by one and each later one takes the host's SA: at the end only the last
+// node's pair is up, the others black-holed (their kernels still send on
+// SAs the host dropped).
+BOOST_AUTO_TEST_CASE(against_a_default_host_only_the_last_nodes_pair_stays_up) {
+  const RunReport r =
+      Run(LoadScenarioFile("scenarios/lifecycle-external-endpoint-apply-shared-identity.yaml"));
+  BOOST_TEST(r.AllExpectationsPass());
+  BOOST_TEST(r.lifecycle->externalPairsUp == 1u);
+  for (const PairTimeline& p : r.lifecycle->externalPairs) {
+    BOOST_REQUIRE(!p.intervals.empty());
+    BOOST_TEST(p.intervals.back().state == (p.a == "worker-1" ? "up" : "black-holed"), p.a);
+  }
 }
 
 // Without the apply step nothing reboots and the host is reached in clear.
