@@ -359,11 +359,15 @@ void ClusterLifecycle::RollDaemonSets(std::vector<uint32_t> nodes, Done done) {
 
 bool ClusterLifecycle::NodeNeedsUpdate(uint32_t node) const {
   const NodeState& n = nodes_[node];
-  const bool userTarget = poolOf_[node] < pools_.size() && pools_[poolOf_[node]].userApplied;
-  const UserMachineConfig* user = userTarget ? &*lifecycle_.userConfigs[poolOf_[node]] : nullptr;
+  const UserMachineConfig* user = TargetUserConfig(poolOf_[node]);
   const bool extension = !Rendered().machineConfigs.empty() || (user && user->libreswan);
   return !(n.os == config_.Version()) || n.hostLibreswan != extension ||
-         n.userConfig != userTarget || n.mtu != config_.RenderedMtu();
+         n.userConfig != (user != nullptr) || n.mtu != config_.RenderedMtu();
+}
+
+const UserMachineConfig* ClusterLifecycle::TargetUserConfig(size_t pool) const {
+  if (pool >= pools_.size() || !pools_[pool].userApplied) return nullptr;
+  return &*lifecycle_.userConfigs[pool];
 }
 
 const UserMachineConfig* ClusterLifecycle::BootedUserConfig(uint32_t node) const {
@@ -378,7 +382,7 @@ const UserMachineConfig* ClusterLifecycle::BootedUserConfig(uint32_t node) const
 void ClusterLifecycle::BootMachineConfigs(uint32_t node) {
   NodeState& n = nodes_[node];
   const bool operatorExtension = !Rendered().machineConfigs.empty();
-  n.userConfig = poolOf_[node] < pools_.size() && pools_[poolOf_[node]].userApplied;
+  n.userConfig = TargetUserConfig(poolOf_[node]) != nullptr;
   const UserMachineConfig* user = BootedUserConfig(node);
   n.hostLibreswan = operatorExtension || (user && user->libreswan);
   n.ipsecService = operatorExtension || (user && user->ipsecService);

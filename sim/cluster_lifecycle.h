@@ -214,6 +214,8 @@ class ClusterLifecycle {
   // The host's pluto, with the Libreswan files the node booted with.
   void StartHostPluto(uint32_t node, const DaemonBehaviour& behaviour);
   const UserMachineConfig* BootedUserConfig(uint32_t node) const;
+  // The pool's UserMachineConfig when its target includes it (or nullptr).
+  const UserMachineConfig* TargetUserConfig(size_t pool) const;
   // What the node boots into now: the extension and ipsec.service from the
   // operator's MachineConfigs or its pool's UserMachineConfig.
   void BootMachineConfigs(uint32_t node);

@@ -31,8 +31,7 @@ std::string ClusterLifecycle::NodeConfig(uint32_t node) const {
 }
 
 std::string ClusterLifecycle::TargetConfig(size_t pool) const {
-  const UserMachineConfig* user =
-      pools_[pool].userApplied ? &*lifecycle_.userConfigs[pool] : nullptr;
+  const UserMachineConfig* user = TargetUserConfig(pool);
   return ConfigContent(config_.Version(),
                        !Rendered().machineConfigs.empty() || (user && user->libreswan),
                        config_.RenderedMtu(), user);

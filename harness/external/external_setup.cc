@@ -392,6 +392,7 @@ std::shared_ptr<const ExternalSetup> PrepareExternal(const Scenario& sc) {
   for (const ExternalHostSpec& host : sc.external->hosts)
     setup->hosts.push_back(ReadHost(host, sc));
   const std::vector<std::string> names = sc.NodeNames();
+  const auto [withOvn, alone] = LoadsNeeded(sc);
   for (uint32_t i = 0; i < names.size(); ++i) {
     const std::string pool = names[i].substr(0, names[i].rfind('-'));
     const ExternalSetup::Pool* p = setup->PoolFor(pool);
@@ -411,7 +412,6 @@ std::shared_ptr<const ExternalSetup> PrepareExternal(const Scenario& sc) {
       continue;
     }
     try {
-      const auto [withOvn, alone] = LoadsNeeded(sc);
       if (withOvn) node.withOvn = external::LoadConnections(p->confWithOvn, p->nss, nodeIp);
       if (alone) node.alone = external::LoadConnections(p->confAlone, p->nss, nodeIp);
     } catch (const external::ExternalConfigError& e) {
