@@ -57,15 +57,14 @@ void CertLifecycle::Install() {
 }
 
 void CertLifecycle::RefreshCa() {
-  const OperatorSigner::CaGeneration& previous = signer_.Current();
-  const int64_t previousLastExpiry = previous.lastIssuedExpiry;
+  const int64_t previousExpiry = signer_.Current().cert.notAfter;
   signer_.CreateCa(WallClock());
-  // The old CA stays trusted until the last certificate it signed expires.
-  At(previousLastExpiry + 1 - config_.installEpoch, [this] { RetireOldCas(); });
+  // The old CA stays in the bundle until it expires.
+  At(previousExpiry - config_.installEpoch, [this] { RetireOldCas(); });
   At(signer_.RefreshTime() - config_.installEpoch, [this] { RefreshCa(); });
 }
 
-void CertLifecycle::RetireOldCas() { signer_.RetireUnneededCas(WallClock()); }
+void CertLifecycle::RetireOldCas() { signer_.RetireExpiredCas(WallClock()); }
 
 void CertLifecycle::PodStart(size_t node) {
   StartIpsecPod(nodes_[node], signer_, WallClock(), &events_);

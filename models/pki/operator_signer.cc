@@ -49,16 +49,24 @@ void OperatorSigner::CreateCa(int64_t now) {
   cas_.push_back(std::move(ca));
 }
 
+// library-go certrotation needNewSigningCertKeyPair (vendored in
+// cluster-network-operator release-4.15 aaa0f9330, signer.go): a new CA once
+// the current one is past its refresh age or past 80 % of its validity,
+// whichever comes first: 8 years for the operator's 10-year CA.
 int64_t OperatorSigner::RefreshTime() const {
-  return Current().cert.notBefore + config_.caRefreshAge;
+  const Certificate& ca = Current().cert;
+  const int64_t validity = ca.notAfter - ca.notBefore;
+  return std::min(ca.notBefore + config_.caRefreshAge, ca.notAfter - validity / 5);
 }
 
-void OperatorSigner::RetireUnneededCas(int64_t now) {
+// library-go certrotation manageCABundleConfigMap: the bundle keeps every
+// CA until it expires (crypto.FilterExpiredCerts keeps now < notAfter).
+void OperatorSigner::RetireExpiredCas(int64_t now) {
   for (size_t i = 0; i + 1 < cas_.size();) {
-    if (now > cas_[i].lastIssuedExpiry) {
+    if (now >= cas_[i].cert.notAfter) {
       Log({now, PkiEventKind::kCaRetired, "", cas_[i].cert.subjectCn, cas_[i].cert.SerialHex(),
            "generation " + std::to_string(cas_[i].generation) +
-               ": every certificate it signed has expired"});
+               ": expired, dropped from the CA bundle"});
       cas_.erase(cas_.begin() + long(i));
     } else {
       ++i;
@@ -108,8 +116,10 @@ SigningDecision OperatorSigner::Sign(const CsrSubmission& submission, int64_t no
   spec.subjectCn = csr->subjectCn;
   spec.dnsNames = csr->requested.dnsNames;
   spec.notBefore = now;
-  // A certificate never outlives the CA that signed it.
-  spec.notAfter = std::min(now + config_.certLifetime, ca.cert.notAfter);
+  // Five years whatever the CA has left (cluster-network-operator
+  // release-4.15 pkg/controller/signer/signer.go newCertificateTemplate):
+  // a certificate can outlive the CA that signed it.
+  spec.notAfter = now + config_.certLifetime;
   spec.subjectKey = csr->publicKey;
   auto cert = ParseCertificate(BuildCertificate(spec, &ca.cert, ca.key), &parseError);
   if (!cert) throw std::logic_error("ipsecsim: issued certificate does not parse");
@@ -117,7 +127,7 @@ SigningDecision OperatorSigner::Sign(const CsrSubmission& submission, int64_t no
   Log({now, PkiEventKind::kCertIssued, submission.nodeName, cert->subjectCn, cert->SerialHex(),
        "CA generation " + std::to_string(ca.generation) + ", valid " +
            FormatIso8601(cert->notBefore) + " to " + FormatIso8601(cert->notAfter) +
-           (spec.notAfter < now + config_.certLifetime ? " (cut to the CA's expiry)" : "")});
+           (cert->notAfter > ca.cert.notAfter ? " (after its CA expires)" : "")});
   SigningDecision decision;
   decision.approved = true;
   decision.certificate = std::move(cert);

@@ -1,5 +1,5 @@
 // The cluster network operator's certificate signer: a self-signed CA
-// (CN ovn-kubernetes-signer, 10 years, replaced by a new CA at 9 years) that
+// (CN ovn-kubernetes-signer, 10 years, replaced by a new CA at 8 years) that
 // approves node CSRs from system:ovn-node:<node> and issues 5-year
 // certificates copying the CSR's subject CN and DNS SANs.
 #pragma once
@@ -52,12 +52,12 @@ class OperatorSigner {
   OperatorSigner(SignerConfig config, PkiEventLog* log);
 
   // Creates a new CA that becomes the signing CA; the previous one stays in
-  // the bundle until RetireUnneededCas finds it useless.
+  // the bundle until it expires (RetireExpiredCas).
   void CreateCa(int64_t now);
   bool HasCa() const { return !cas_.empty(); }
   int64_t RefreshTime() const;  // when the current CA is due for replacement
-  // Drops (and logs) older CAs whose every issued certificate has expired.
-  void RetireUnneededCas(int64_t now);
+  // Drops (and logs) older CAs that have expired.
+  void RetireExpiredCas(int64_t now);
 
   SigningDecision Sign(const CsrSubmission& submission, int64_t now);
 

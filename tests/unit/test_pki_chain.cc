@@ -150,20 +150,23 @@ BOOST_AUTO_TEST_CASE(renewal_starts_when_fewer_than_15770000_seconds_remain) {
   BOOST_CHECK_EQUAL(node.Cert()->notBefore, threshold + 1);
 }
 
-BOOST_AUTO_TEST_CASE(a_refreshed_ca_keeps_the_old_one_until_its_certificates_expire) {
+BOOST_AUTO_TEST_CASE(a_refreshed_ca_stays_in_the_bundle_until_it_expires) {
   SmallCluster cluster(1);
   NodeEnrollment& node = cluster.nodes[0];
-  // Renew at 4.5 years with CA 1, then replace the CA at 9 years.
+  // Renew at 4.5 years with CA 1, then replace the CA at 8 years (80 % of
+  // its 10-year validity comes before the 9-year refresh age).
   const int64_t renewal = node.Cert()->notAfter - kRenewBeforeExpirySeconds + 1;
   BOOST_REQUIRE(StartIpsecPod(node, cluster.signer, renewal, &cluster.events) ==
                 PodStartOutcome::kRenewed);
   const Certificate signedByFirst = *node.Cert();
   const int64_t refresh = cluster.signer.RefreshTime();
-  BOOST_CHECK_EQUAL(refresh, kInstallEpoch + 9 * kYear);
+  BOOST_CHECK_EQUAL(refresh, kInstallEpoch + 8 * kYear);
   cluster.signer.CreateCa(refresh);
-  cluster.signer.RetireUnneededCas(refresh);
+  cluster.signer.RetireExpiredCas(refresh);
   BOOST_REQUIRE_EQUAL(cluster.signer.Bundle().size(), 2u);
   BOOST_CHECK_EQUAL(cluster.signer.Current().generation, 2);
+  // Newest first, as ca-bundle.crt lists them.
+  BOOST_CHECK(cluster.signer.Bundle().front().der == cluster.signer.Current().cert.der);
   BOOST_CHECK(Check(signedByFirst, cluster.signer.Bundle(), refresh, node.IkeId()).Ok());
 
   // The next certificate comes from the new CA and chains to it alone.
@@ -173,25 +176,31 @@ BOOST_AUTO_TEST_CASE(a_refreshed_ca_keeps_the_old_one_until_its_certificates_exp
       Check(*node.Cert(), {cluster.signer.Current().cert}, signedByFirst.notAfter, node.IkeId())
           .Ok());
 
-  cluster.signer.RetireUnneededCas(signedByFirst.notAfter);
-  BOOST_CHECK_EQUAL(cluster.signer.Bundle().size(), 2u);  // still valid that very second
-  cluster.signer.RetireUnneededCas(signedByFirst.notAfter + 1);
+  const int64_t firstCaEnd = cluster.signer.Generations().front().cert.notAfter;
+  cluster.signer.RetireExpiredCas(firstCaEnd - 1);
+  BOOST_CHECK_EQUAL(cluster.signer.Bundle().size(), 2u);
+  cluster.signer.RetireExpiredCas(firstCaEnd);
   BOOST_CHECK_EQUAL(cluster.signer.Bundle().size(), 1u);
   BOOST_CHECK(cluster.events.back().kind == PkiEventKind::kCaRetired);
-  BOOST_CHECK(Check(signedByFirst, cluster.signer.Bundle(), signedByFirst.notAfter, "").error ==
-              ChainError::kUnknownIssuer);
+  BOOST_CHECK(cluster.signer.Bundle().front().der == cluster.signer.Current().cert.der);
 }
 
-BOOST_AUTO_TEST_CASE(a_certificate_never_outlives_its_ca) {
+BOOST_AUTO_TEST_CASE(a_certificate_can_outlive_its_ca) {
   SmallCluster cluster(1);
-  // Just before the refresh, CA 1 has one year left: the certificate is cut.
-  const int64_t late = kInstallEpoch + 9 * kYear - kDay;
+  // Just before the refresh, CA 1 has two years left; the certificate still
+  // gets five, and its chain breaks when the CA expires.
+  const int64_t late = kInstallEpoch + 8 * kYear - kDay;
   auto submission = cluster.nodes[0].PrepareCsr(late, nullptr);
   auto decision = cluster.signer.Sign(submission, late);
   BOOST_REQUIRE(decision.approved);
-  BOOST_CHECK_EQUAL(decision.certificate->notAfter, cluster.Ca().notAfter);
-  BOOST_CHECK_MESSAGE(cluster.events.back().detail.find("cut") != std::string::npos,
-                      cluster.events.back().detail);
+  BOOST_CHECK_EQUAL(decision.certificate->notAfter, late + 5 * kYear);
+  BOOST_CHECK_MESSAGE(
+      cluster.events.back().detail.find("after its CA expires") != std::string::npos,
+      cluster.events.back().detail);
+  const std::string id = cluster.nodes[0].IkeId();
+  BOOST_CHECK(Check(*decision.certificate, {cluster.Ca()}, cluster.Ca().notAfter, id).Ok());
+  BOOST_CHECK(Check(*decision.certificate, {cluster.Ca()}, cluster.Ca().notAfter + 1, id).error ==
+              ChainError::kExpired);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
