@@ -8,14 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "install_date.h"
 #include "node_enrollment.h"
 #include "operator_signer.h"
 #include "pki_events.h"
 
 namespace ipsecsim::harness {
-
-// 2026-01-01T00:00:00Z: the simulated wall clock at install.
-constexpr int64_t kInstallEpoch = 1767225600;
 
 struct ClusterCertificates {
   pki::PkiEventLog log;

@@ -13,6 +13,10 @@ double UnitSeconds(const std::string& unit) {
   if (unit == "ms") return 1e-3;
   if (unit == "m") return 60;
   if (unit == "h") return 3600;
+  if (unit == "d") return 86400;
+  // 365 days, as openssl -days and the operator's signer count a year
+  // (cluster-network-operator pkg/controller/signer/signer.go oneYear).
+  if (unit == "y") return 365 * 86400.0;
   return 1;  // "s"
 }
 
@@ -53,7 +57,7 @@ std::optional<double> ParseDurationSeconds(const std::string& text) {
   if (text == "0") return 0.0;
   const std::optional<DecimalAndUnit> parsed = SplitDecimal(text, true, true);
   if (!parsed) return std::nullopt;
-  for (const char* unit : {"ns", "us", "ms", "s", "m", "h"}) {
+  for (const char* unit : {"ns", "us", "ms", "s", "m", "h", "d", "y"}) {
     if (parsed->unit != unit) continue;
     const double seconds = parsed->value * UnitSeconds(parsed->unit);
     // A positive number too small for a double (0.000...1 with a thousand

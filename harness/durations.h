@@ -19,7 +19,8 @@ struct DecimalAndUnit {
 std::optional<DecimalAndUnit> SplitDecimal(const std::string& text, bool signAllowed,
                                            bool bareFractionAllowed);
 
-// Seconds for a number followed by one of ns, us, ms, s, m, h (a bare "0" is
+// Seconds for a number followed by one of ns, us, ms, s, m, h, d (a day),
+// y (365 days) (a bare "0" is
 // also accepted). A leading '-' is parsed so that callers can say "negative"
 // rather than "malformed". nullopt when the text is not a duration.
 std::optional<double> ParseDurationSeconds(const std::string& text);

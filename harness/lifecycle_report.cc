@@ -148,6 +148,22 @@ Json LifecycleJson(const LifecycleReport& r) {
       {"probe_interval", r.probeInterval},
       {"probes", probes}};
   if (!r.externalPairs.empty()) out["external_pairs"] = externalPairs;
+  if (!r.certificates.empty()) {
+    Json nodes = Json::array();
+    for (const CertificateLine& c : r.certificates)
+      nodes.push_back({{"node", c.node},
+                       {"serial", c.serial},
+                       {"not_before", c.notBefore},
+                       {"not_after", c.notAfter},
+                       {"issuer_ca_generation", c.issuer},
+                       {"trusted_ca_generation", c.trusts},
+                       {"valid_at_end", c.validAtEnd}});
+    out["certificates"] = {{"end_date", r.endDate},
+                           {"renewals", r.certificateRenewals},
+                           {"ca_generations", r.caGenerations},
+                           {"certificate_rejections", r.certificateRejections},
+                           {"nodes", nodes}};
+  }
   return out;
 }
 
@@ -198,6 +214,16 @@ std::string FormatLifecycle(const LifecycleReport& r, LifecycleDetail detail) {
         << c.podMtu << " (mtu " << c.interfaceMtu
         << (c.routableMtu ? ", routable-mtu " + std::to_string(c.routableMtu) : std::string())
         << "), machine " << c.machineMtu << "\n";
+  }
+  if (!r.certificates.empty()) {
+    out << "CERTIFICATES at " << r.endDate << ": " << r.certificateRenewals << " renewals, "
+        << r.caGenerations << " CA generations, " << r.certificateRejections
+        << " IKE_AUTH exchanges failed on a peer certificate\n";
+    for (const CertificateLine& c : r.certificates)
+      out << "  " << c.node << ": serial " << c.serial.substr(0, 8) << "..., CA generation "
+          << c.issuer << ", valid " << c.notBefore << " to " << c.notAfter
+          << ", trusts CA generation " << c.trusts << (c.validAtEnd ? "" : ", NOT VALID at the end")
+          << "\n";
   }
   out << "PAIRS " << r.pairsUp << "/" << r.pairs.size() << " up at the end, " << r.blackHoledPairs
       << " black-holed, " << r.clearPairs << " in clear, " << r.brokenPairs

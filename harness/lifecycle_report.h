@@ -60,6 +60,16 @@ struct MtuChangeLine {
   int podMtuBefore = 0, podMtu = 0, interfaceMtu = 0, routableMtu = 0, machineMtu = 0;
 };
 
+// A node's IPsec certificate at the end of a run that lived through time.
+struct CertificateLine {
+  std::string node;
+  std::string serial;
+  std::string notBefore, notAfter;  // ISO 8601
+  int issuer = 0;                   // the CA generation that signed it
+  int trusts = 0;                   // the CA generation the node copied
+  bool validAtEnd = false;          // within its validity and its CA's, at the end
+};
+
 struct LifecycleReport {
   std::string installedVersion;
   std::string finalVersion;
@@ -102,6 +112,12 @@ struct LifecycleReport {
   uint64_t probePairsLosing = 0;  // losing at the end
   uint64_t saCount = 0;           // SAD entries over all nodes at the end
   uint64_t policyCount = 0;       // SPD entries over all nodes at the end
+  // Certificates over the years (only with an advance step in the procedure).
+  std::string endDate;  // ISO 8601, the simulated wall clock at the end
+  std::vector<CertificateLine> certificates;
+  uint32_t certificateRenewals = 0;
+  int caGenerations = 1;
+  uint64_t certificateRejections = 0;  // IKE_AUTHs failed on a peer certificate
 };
 
 // Runs of datagrams sent before `cut` that never arrived.

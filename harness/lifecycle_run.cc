@@ -6,10 +6,12 @@
 #include <cstdio>
 #include <set>
 
+#include "chain_validation.h"
 #include "cluster_certificates.h"
 #include "lifecycle_causes.h"
 #include "ovn_connection_name.h"
 #include "verdict.h"
+#include "x509_time.h"
 
 namespace ipsecsim::harness {
 
@@ -18,6 +20,18 @@ using namespace ns3;
 namespace {
 
 constexpr double kHardStopSeconds = 1000 * 3600.0;
+// In quiet time (advance steps) the pair sampler reads the kernels hourly.
+constexpr double kQuietSampleSeconds = 3600;
+
+// The longest the procedure's advance steps can take together.
+double AdvanceSeconds(const LifecycleSpec& l) {
+  double total = 0;
+  for (const ProcedureStepSpec& s : l.steps) {
+    if (s.kind != sim::LifecycleStep::Kind::kAdvance) continue;
+    total += s.advanceTo ? double(*s.advanceTo - kInstallEpoch) : s.advanceSeconds;
+  }
+  return total;
+}
 
 sim::LifecycleConfig ConfigOf(const Scenario& sc, uint64_t seed) {
   const LifecycleSpec& l = *sc.lifecycle;
@@ -26,6 +40,7 @@ sim::LifecycleConfig ConfigOf(const Scenario& sc, uint64_t seed) {
   c.fixes = l.fixedDaemons ? sim::DaemonFixes::kFixed : sim::DaemonFixes::kStock;
   if (!l.libreswan.empty()) c.libreswan = *sim::ParseLibreswan(l.libreswan);
   c.seed = seed;
+  c.epochSeconds = kInstallEpoch;
   c.modelledCrypto = l.modelledCrypto;
   c.timing = l.timing;
   uint32_t index = 0;
@@ -68,8 +83,11 @@ void AddUserConfigs(const Scenario& sc, const ExternalSetup& setup, sim::Lifecyc
 
 LifecycleRun::LifecycleRun(const Scenario& sc, uint64_t seed, sim::ClusterWorld& world,
                            const std::vector<ike::IkeIdentity>& identities,
-                           const ExternalSetup* external)
-    : sc_(sc), world_(world), external_(external) {
+                           ClusterCertificates& certificates, const ExternalSetup* external)
+    : sc_(sc),
+      world_(world),
+      certificates_(certificates.signer, certificates.nodes, certificates.log, kInstallEpoch),
+      external_(external) {
   sim::IkeMeshOptions options;
   options.seed = seed;
   options.epochSeconds = kInstallEpoch;
@@ -82,13 +100,54 @@ LifecycleRun::LifecycleRun(const Scenario& sc, uint64_t seed, sim::ClusterWorld&
   if (external) AddUserConfigs(sc, *external, lifecycle);
   lifecycle_ = std::make_unique<sim::ClusterLifecycle>(world, mesh_, std::move(config),
                                                        std::move(lifecycle));
+  lifecycle_->SetCertificates(&certificates_);
   sampler_ = std::make_unique<sim::PairStateSampler>(
       world, mesh_, [this](uint32_t node) { return lifecycle_->NodeUp(node); });
+  sampler_->SetQuietTime(Quiet(), kQuietSampleSeconds);
   const LifecycleSpec& l = *sc.lifecycle;
   if (l.probeIntervalSeconds > 0) {
     probes_ = std::make_unique<sim::ProbeMesh>(world, int(sc.flows.size()), l.probeIntervalSeconds,
                                                uint32_t(l.probeSize));
+    probes_->SetQuietTime(Quiet());
   }
+}
+
+// Each node's certificate as it is at the end, checked as a peer would.
+void LifecycleRun::CollectCertificates(LifecycleReport& r) const {
+  const int64_t now = certificates_.UnixNow();
+  r.endDate = pki::FormatIso8601(now);
+  const pki::OperatorSigner& signer = certificates_.Signer();
+  // Generations are told apart by key identifier: they share a name.
+  auto issuerOf = [&signer](const pki::Certificate& cert) {
+    for (const auto& g : signer.Generations())
+      if (g.cert.extensions.subjectKeyId == cert.extensions.authorityKeyId) return g.generation;
+    return 0;
+  };
+  auto generationOf = [&signer](const pki::Certificate& ca) {
+    for (const auto& g : signer.Generations())
+      if (g.cert.der == ca.der) return g.generation;
+    return 0;
+  };
+  for (uint32_t n = 0; n < certificates_.Nodes().size(); ++n) {
+    const pki::NodeEnrollment& node = certificates_.Nodes()[n];
+    const pki::Certificate& cert = *node.Cert();
+    const pki::Certificate& ca = certificates_.TrustedCa(n);
+    CertificateLine c;
+    c.node = node.NodeName();
+    c.serial = cert.SerialHex();
+    c.notBefore = pki::FormatIso8601(cert.notBefore);
+    c.notAfter = pki::FormatIso8601(cert.notAfter);
+    c.issuer = issuerOf(cert);
+    c.trusts = generationOf(ca);
+    std::vector<pki::Certificate> all;
+    for (const auto& g : signer.Generations()) all.push_back(g.cert);
+    c.validAtEnd = pki::ValidateChain(cert, {}, all, now, "").Ok();
+    r.certificates.push_back(std::move(c));
+  }
+}
+
+sim::QuietUntil LifecycleRun::Quiet() const {
+  return [this] { return lifecycle_->QuietUntil(); };
 }
 
 void LifecycleRun::Start(double duration, double flowsEnd) {
@@ -104,12 +163,15 @@ void LifecycleRun::Start(double duration, double flowsEnd) {
   }
   lifecycle_->RunProcedure(steps, l.startSeconds);
   sampler_->Start(l.sampleIntervalSeconds, l.sampleIntervalSeconds);
-  if (externalSampler_) externalSampler_->Start(l.sampleIntervalSeconds, l.sampleIntervalSeconds);
+  if (externalSampler_) {
+    externalSampler_->SetQuietTime(Quiet(), kQuietSampleSeconds);
+    externalSampler_->Start(l.sampleIntervalSeconds, l.sampleIntervalSeconds);
+  }
   if (probes_) probes_->Start(1.0);
   if (duration > 0) {
     Simulator::Stop(Seconds(duration));
   } else {
-    Simulator::Stop(Seconds(kHardStopSeconds));
+    Simulator::Stop(Seconds(kHardStopSeconds + AdvanceSeconds(l)));
     WatchForEnd(flowsEnd);
   }
 }
@@ -148,7 +210,8 @@ void LifecycleRun::WatchForEnd(double flowsEnd) {
     Simulator::Stop();
     return;
   }
-  Simulator::Schedule(Seconds(1), [this, flowsEnd] { WatchForEnd(flowsEnd); });
+  Simulator::Schedule(Seconds(sim::NextObservation(Quiet(), 1, 0)),
+                      [this, flowsEnd] { WatchForEnd(flowsEnd); });
 }
 
 std::string LifecycleRun::WindowVerdict(const sim::ProbeMesh::Pair& pair, double from,
@@ -242,6 +305,12 @@ LifecycleReport LifecycleRun::Collect(const WireOracle& oracle) {
   r.reboots = lifecycle_->Reboots();
   r.podStarts = lifecycle_->PodStarts();
   r.pools = lifecycle_->PoolSnapshots();
+  for (const auto& node : mesh_.nodes)
+    for (const auto& daemon : node->Daemons())
+      r.certificateRejections += daemon->Counters().certificatesRefused;
+  r.certificateRenewals = certificates_.Renewals();
+  r.caGenerations = certificates_.Signer().Current().generation;
+  if (AdvanceSeconds(l) > 0) CollectCertificates(r);
   for (const auto& e : lifecycle_->Log()) r.events.push_back({e.seconds, e.text});
   for (const sim::PairHistory& h : sampler_->Pairs()) {
     PairTimeline p;
@@ -316,6 +385,9 @@ std::string LifecycleRun::MetricValue(const std::string& metric, const Lifecycle
   if (metric == "version") return r.finalVersion;
   if (metric == "pod_mtu") return r.podMtus;
   if (metric == "mtu_changes") return std::to_string(r.mtuChanges.size());
+  if (metric == "certificate_renewals") return std::to_string(r.certificateRenewals);
+  if (metric == "ca_generations") return std::to_string(r.caGenerations);
+  if (metric == "certificate_rejections") return std::to_string(r.certificateRejections);
   std::string list;
   for (const std::string& ds : r.daemonSets) list += (list.empty() ? "" : ",") + ds;
   return list;  // daemonsets

@@ -8,6 +8,8 @@
 #include <optional>
 #include <vector>
 
+#include "certificate_rotation.h"
+#include "cluster_certificates.h"
 #include "cluster_lifecycle.h"
 #include "external_pair_sampler.h"
 #include "external_setup.h"
@@ -24,8 +26,10 @@ namespace ipsecsim::harness {
 class LifecycleRun {
  public:
   // `external`: the user's MachineConfigs, read (nullptr: none).
+  // `certificates` (the install-time ones) change as the cluster lives on.
   LifecycleRun(const Scenario& sc, uint64_t seed, sim::ClusterWorld& world,
-               const std::vector<ike::IkeIdentity>& identities, const ExternalSetup* external);
+               const std::vector<ike::IkeIdentity>& identities, ClusterCertificates& certificates,
+               const ExternalSetup* external);
 
   // Schedules everything. Stops at `duration` if given (> 0); otherwise once
   // the procedure has finished, lifecycle.settle has passed and no flow is
@@ -34,6 +38,7 @@ class LifecycleRun {
   const sim::IkeMesh& Mesh() const { return mesh_; }
   std::string CurrentStep() const { return lifecycle_->CurrentStep(); }
   const sim::ClusterLifecycle& Lifecycle() const { return *lifecycle_; }
+  const sim::CertificateRotation& Certificates() const { return certificates_; }
   // The scenario's cluster as the procedure left it: its release, IPsec
   // mode and encapsulation from the network operator's final configuration.
   ClusterSpec EndCluster() const;
@@ -48,6 +53,8 @@ class LifecycleRun {
 
  private:
   void WatchForEnd(double flowsEnd);
+  sim::QuietUntil Quiet() const;
+  void CollectCertificates(LifecycleReport& r) const;
   ProbePairResult ProbeResult(const sim::ProbeMesh::Pair& pair, const WireOracle& oracle) const;
   std::string WindowVerdict(const sim::ProbeMesh::Pair& pair, double from, double until) const;
   std::string MetricValue(const std::string& metric, const LifecycleReport& report) const;
@@ -55,6 +62,7 @@ class LifecycleRun {
   const Scenario& sc_;
   sim::ClusterWorld& world_;
   sim::IkeMesh mesh_;
+  sim::CertificateRotation certificates_;
   std::unique_ptr<sim::ClusterLifecycle> lifecycle_;
   std::unique_ptr<sim::PairStateSampler> sampler_;
   std::unique_ptr<sim::ExternalPairSampler> externalSampler_;

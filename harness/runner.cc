@@ -380,7 +380,8 @@ void InstallNetwork(const Scenario& sc, uint64_t seed, World& w) {
   }
   w.underlay = InstallUnderlay(sc, *w.cluster);
   if (sc.lifecycle) {
-    w.lifecycle = std::make_unique<LifecycleRun>(sc, seed, *w.cluster, IssueIdentities(sc, seed, w),
+    const std::vector<ike::IkeIdentity> identities = IssueIdentities(sc, seed, w);
+    w.lifecycle = std::make_unique<LifecycleRun>(sc, seed, *w.cluster, identities, *w.certificates,
                                                  w.external.setup.get());
     w.stacks = w.lifecycle->Mesh().stacks;
     if (w.external.setup) FollowHostBundleMtu(*w.external.setup, *w.cluster, w.stacks);
@@ -513,7 +514,17 @@ RunReport RunScenario(const Scenario& sc, const RunOptions& options) {
   LinkPreflight(sc, report);
   for (PreflightFinding& f : DocumentationFindings(sc)) report.preflight.push_back(std::move(f));
   if (options.pcap) w->keys.Write(options.outDir + "/keys");
-  if (options.pcap || options.certs) WriteCertificates(sc, seed, options.outDir);
+  if (options.pcap || options.certs) {
+    WriteCertificates(sc, seed, options.outDir);
+    // A run that lived through time: the certificates as they are at its
+    // end, in DIR/end/certs/, beside the install-time ones.
+    if (w->lifecycle && !report.lifecycle->certificates.empty()) {
+      std::string error;
+      if (!pki::WriteCertFiles(options.outDir + "/end", w->certificates->signer,
+                               w->certificates->nodes, &error))
+        throw std::runtime_error("writing certificates: " + error);
+    }
+  }
   Simulator::Destroy();
   Names::Clear();
   report.clock = clock;

@@ -130,13 +130,23 @@ const char* ToString(Encapsulation e) {
 }
 
 const std::vector<std::string>& LifecycleMetricNames() {
-  static const std::vector<std::string> names = {"broken_pairs",    "black_holed_pairs",
-                                                 "pairs_up",        "probe_pairs_losing",
-                                                 "nb_global_ipsec", "nb_global_ipsec_encapsulation",
-                                                 "sa_count",        "policy_count",
-                                                 "reboots",         "daemonsets",
-                                                 "version",         "clear_pairs",
-                                                 "pod_mtu",         "mtu_changes"};
+  static const std::vector<std::string> names = {"broken_pairs",
+                                                 "black_holed_pairs",
+                                                 "pairs_up",
+                                                 "probe_pairs_losing",
+                                                 "nb_global_ipsec",
+                                                 "nb_global_ipsec_encapsulation",
+                                                 "sa_count",
+                                                 "policy_count",
+                                                 "reboots",
+                                                 "daemonsets",
+                                                 "version",
+                                                 "clear_pairs",
+                                                 "pod_mtu",
+                                                 "mtu_changes",
+                                                 "certificate_renewals",
+                                                 "ca_generations",
+                                                 "certificate_rejections"};
   return names;
 }
 

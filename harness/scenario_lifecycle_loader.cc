@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "install_date.h"
 #include "ipsec_release.h"
 #include "mtu_arithmetic.h"
 #include "network_operator.h"
@@ -34,14 +35,50 @@ const std::vector<std::string> kMachineConfigKeys = {"max_unavailable", "drain",
                                                      "reboot_jitter", "ready"};
 const std::vector<std::string> kProcedureKeys = {"start", "steps"};
 const std::vector<std::string> kStepKeys = {
-    "merge_patch",       "json_patch", "patch_file", "oc",
-    "delete_daemonsets", "upgrade",    "wait_pools", "apply",
-    "wait_rollout",      "timeout",    "after",      "type"};
-const std::vector<std::string> kActions = {
-    "merge_patch",       "json_patch", "patch_file", "oc",
-    "delete_daemonsets", "upgrade",    "wait_pools", "apply"};
+    "merge_patch", "json_patch", "patch_file", "oc",           "delete_daemonsets",
+    "upgrade",     "wait_pools", "apply",      "wait_rollout", "timeout",
+    "after",       "type",       "advance",    "advance_to"};
+const std::vector<std::string> kActions = {"merge_patch",       "json_patch", "patch_file", "oc",
+                                           "delete_daemonsets", "upgrade",    "wait_pools", "apply",
+                                           "advance",           "advance_to"};
 // oc apply -f takes several files; a pool takes one MachineConfig of the user's.
 constexpr size_t kMaxAppliedFiles = 16;
+
+// The earliest the simulated wall clock can show at each step (the steps'
+// `after` and advances; rollouts only add to it), to refuse a date the
+// clock has passed already: it cannot go backwards, nor before the install.
+class SimulatedClock {
+ public:
+  explicit SimulatedClock(double startSeconds) : earliest_(kInstallEpoch + startSeconds) {}
+  void Step(const ProcedureStepSpec& step, const YamlValue& at) {
+    earliest_ += step.afterSeconds;
+    if (step.kind != sim::LifecycleStep::Kind::kAdvance) return;
+    const double before = earliest_;
+    if (step.advanceTo) {
+      const double to = double(*step.advanceTo);
+      if (to < double(kInstallEpoch))
+        at.Fail("expected a date after the install (" + FormatUtcDate(kInstallEpoch) + "), got " +
+                FormatUtcDate(*step.advanceTo));
+      if (to < earliest_)
+        at.Fail(
+            "expected a date the clock has not passed: the clock cannot go backwards, and it "
+            "shows " +
+            FormatUtcDate(int64_t(earliest_)) + " at the earliest when this step starts, got " +
+            FormatUtcDate(*step.advanceTo));
+      earliest_ = to;
+    } else {
+      earliest_ += step.advanceSeconds;
+    }
+    advanced_ += earliest_ - before;
+    if (advanced_ > kMaxAdvanceSeconds)
+      at.Fail("expected the procedure's advance steps to span at most 30y together, got " +
+              std::to_string(int64_t(advanced_ / 86400)) + " days");
+  }
+
+ private:
+  double earliest_;
+  double advanced_ = 0;
+};
 
 double Positive(const YamlValue& v, const std::string& what) {
   const double s = v.AsDuration(kMaxSeconds);
@@ -124,6 +161,7 @@ class Rehearsal {
         }
         case sim::LifecycleStep::Kind::kWaitPools:
         case sim::LifecycleStep::Kind::kApplyMachineConfigs:
+        case sim::LifecycleStep::Kind::kAdvance:
           break;
       }
     } catch (const sim::OperatorDegraded& e) {
@@ -352,6 +390,24 @@ ProcedureStepSpec ParseStep(const YamlValue& value, const std::vector<std::strin
       v->Fail("expected a version \"4.N\" or \"4.N.Z\" with 12 <= N <= 19, got '" + text + "'");
     if (auto why = sim::NotShipped(*version)) v->Fail("expected a released z-stream: " + *why);
     step.to = *version;
+  } else if (auto v = m.Find("advance")) {
+    step.kind = sim::LifecycleStep::Kind::kAdvance;
+    step.advanceSeconds = v->AsDuration(kMaxAdvanceSeconds);
+    if (step.advanceSeconds <= 0)
+      v->Fail("expected a duration greater than 0, such as 4.6y or 30d");
+    if (m.Has("wait_rollout"))
+      m.FailAt("wait_rollout",
+               "expected wait_rollout only on a step that changes something, not on advance");
+  } else if (auto v = m.Find("advance_to")) {
+    step.kind = sim::LifecycleStep::Kind::kAdvance;
+    const std::string text = v->AsString("a UTC date such as 2030-08-01 or 2030-08-01T12:00:00Z");
+    const std::optional<int64_t> date = ParseUtcDate(text);
+    if (!date)
+      v->Fail("expected a UTC date such as 2030-08-01 or 2030-08-01T12:00:00Z, got '" + text + "'");
+    step.advanceTo = *date;
+    if (m.Has("wait_rollout"))
+      m.FailAt("wait_rollout",
+               "expected wait_rollout only on a step that changes something, not on advance_to");
   } else if (auto v = m.Find("apply")) {
     step.kind = sim::LifecycleStep::Kind::kApplyMachineConfigs;
     std::vector<YamlValue> files;
@@ -388,8 +444,10 @@ void ParseProcedure(const YamlValue& value, LifecycleSpec& spec, Rehearsal& rehe
     (m.Find("start") ? *m.Find("start") : value).Fail(at.str());
   }
   const std::vector<std::string>& pools = installed.pools;
+  SimulatedClock clock(spec.startSeconds);
   for (const YamlValue& item : steps) {
     ProcedureStepSpec step = ParseStep(item, pools);
+    clock.Step(step, item);
     rehearsal.Apply(step, item, spec);
     step.ipsecFullAfter = rehearsal.Intent() == sim::IpsecIntent::kFull;
     spec.steps.push_back(step);

@@ -39,6 +39,9 @@ inline constexpr long long kMaxScheduledBytes = 1LL << 30;  // 1 GiB
 // The longest simulated time any duration may name; periodic work (IKE
 // liveness, probes, samples) costs real time for every simulated second.
 inline constexpr double kMaxSeconds = 48 * 3600.0;
+// A procedure's advance steps together: quiet time costs little wall time
+// (sampled hourly, no probes), and ns-3's clock holds 292 years.
+inline constexpr double kMaxAdvanceSeconds = 30 * 365 * 86400.0;
 // Probes and pair-state samples recur over the whole run, for every pair of
 // nodes: at most one every 10 ms.
 inline constexpr double kMinPeriodSeconds = 0.01;

@@ -636,9 +636,9 @@ class ScenarioParser {
                        "'");
       }
       spec.verdict = expect.Require("verdict").AsChoice(VerdictNames());
-      spec.fromSeconds = expect.Require("from").AsDuration(kMaxSeconds);
+      spec.fromSeconds = expect.Require("from").AsDuration(kMaxSeconds + kMaxAdvanceSeconds);
       YamlValue until = expect.Require("until");
-      spec.untilSeconds = until.AsDuration(kMaxSeconds);
+      spec.untilSeconds = until.AsDuration(kMaxSeconds + kMaxAdvanceSeconds);
       if (spec.untilSeconds <= spec.fromSeconds) until.Fail("expected 'until' after 'from'");
       for (const char* key : {"equals", "at_least", "metric"})
         if (expect.Has(key))

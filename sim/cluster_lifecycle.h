@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "certificate_rotation.h"
 #include "cluster_world.h"
 #include "ipsec_ike_mesh.h"
 #include "ipsec_release.h"
@@ -60,6 +61,7 @@ struct LifecycleConfig {
   std::vector<std::optional<UserMachineConfig>> userConfigs;
   uint64_t seed = 1;
   bool modelledCrypto = false;
+  int64_t epochSeconds = 0;  // UNIX time at simulated time 0 (advance steps to a date)
 };
 
 // A kWaitPools step: when it started and ended, and whether its pools were
@@ -95,6 +97,9 @@ class ClusterLifecycle {
   // The cluster as installed: what the configuration renders is in place,
   // and the IPsec pods start at `seconds` on every node.
   void Install(double seconds);
+  // The node certificates over time: every IPsec pod start runs its
+  // ovn-keys init container against them (none: certificates never change).
+  void SetCertificates(CertificateRotation* certs) { certs_ = certs; }
   // Runs the steps one after the other, the first at `firstSeconds`.
   void RunProcedure(std::vector<LifecycleStep> steps, double firstSeconds);
 
@@ -115,6 +120,9 @@ class ClusterLifecycle {
   // <the step>" (until the next one starts) or "finished".
   std::string CurrentStep() const;
   double RolloutSeconds() const { return rolloutSeconds_; }
+  // While an advance step runs: when it ends (nullopt otherwise). Observers
+  // slow down or pause until then.
+  std::optional<double> QuietUntil() const;
   uint32_t Reboots() const { return reboots_; }
   uint32_t PodStarts() const { return podStarts_; }
   const std::vector<NodeMtuChange>& MtuChanges() const { return mtuChanges_; }
@@ -253,6 +261,8 @@ class ClusterLifecycle {
   Done afterConverge_;                 // the step that waits for them
   uint64_t draws_ = 0;
   uint64_t podGenerations_ = 0;
+  CertificateRotation* certs_ = nullptr;
+  double quietUntil_ = -1;
 };
 
 }  // namespace ipsecsim::sim

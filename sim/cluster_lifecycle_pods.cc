@@ -151,6 +151,12 @@ void ClusterLifecycle::RunPodScript(uint32_t node, const std::string& daemonSet,
   if (!n.up || it == n.pods.end() || it->second.generation != generation) return;
   ++podStarts_;
   PodState& pod = it->second;
+  if (certs_) {
+    // The init container ovn-keys runs before the pod's main container.
+    const std::string renewal = certs_->PodStart(node);
+    if (!renewal.empty()) SayNode(node, renewal, true);
+    mesh_.nodes[node]->SetIdentity(certs_->Identity(node));
+  }
   if (daemonSet == kDaemonSetContainerized) {
     RunContainerized(node, pod);
   } else if (daemonSet == kDaemonSetHost) {

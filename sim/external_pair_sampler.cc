@@ -67,7 +67,8 @@ void ExternalPairSampler::Record() {
 
 void ExternalPairSampler::Sample() {
   Record();
-  ns3::Simulator::Schedule(ns3::Seconds(interval_), [this] { Sample(); });
+  ns3::Simulator::Schedule(ns3::Seconds(NextObservation(quiet_, interval_, quietInterval_)),
+                           [this] { Sample(); });
 }
 
 void ExternalPairSampler::Finish() { Record(); }

@@ -37,6 +37,11 @@ class ExternalPairSampler {
   ExternalPairSampler(ClusterWorld& world, std::vector<ns3::Ptr<xfrm::XfrmStack>> nodeStacks,
                       std::vector<Host> hosts, NodeUp nodeUp);
   void Start(double start, double interval);
+  // In quiet time, a sample every `interval` (and one at its end).
+  void SetQuietTime(QuietUntil quiet, double interval) {
+    quiet_ = std::move(quiet);
+    quietInterval_ = interval;
+  }
   void Finish();  // one more sample at the end, closing every interval
   const std::vector<History>& Pairs() const { return pairs_; }
   const std::vector<Host>& Hosts() const { return hosts_; }
@@ -53,6 +58,8 @@ class ExternalPairSampler {
   std::vector<Host> hosts_;
   NodeUp nodeUp_;
   double interval_ = 1;
+  QuietUntil quiet_;
+  double quietInterval_ = 0;
   std::vector<History> pairs_;
 };
 

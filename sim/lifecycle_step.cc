@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "utc_date.h"
+
 namespace ipsecsim::sim {
 
 namespace {
@@ -24,6 +26,23 @@ std::string ApplyCommand(const std::vector<std::string>& files) {
     }
   }
   return butane + apply;
+}
+
+constexpr double kDaySeconds = 86400;
+constexpr double kYearSeconds = 365 * kDaySeconds;  // as the durations' "y"
+
+// "4.6 years", "30 days", "12 hours" or "90 s".
+std::string DescribeSpan(double seconds) {
+  char text[48];
+  if (seconds >= kYearSeconds)
+    std::snprintf(text, sizeof text, "%.4g years", seconds / kYearSeconds);
+  else if (seconds >= kDaySeconds)
+    std::snprintf(text, sizeof text, "%.4g days", seconds / kDaySeconds);
+  else if (seconds >= 3600)
+    std::snprintf(text, sizeof text, "%.4g hours", seconds / 3600);
+  else
+    std::snprintf(text, sizeof text, "%g s", seconds);
+  return text;
 }
 
 }  // namespace
@@ -52,6 +71,9 @@ std::string LifecycleStep::Describe() const {
     }
     case Kind::kApplyMachineConfigs:
       return ApplyCommand(files);
+    case Kind::kAdvance:
+      return advanceTo ? "time passes until " + FormatUtcDate(*advanceTo)
+                       : "time passes: " + DescribeSpan(advanceSeconds);
     case Kind::kUpgrade:
       break;
   }

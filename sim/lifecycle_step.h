@@ -3,6 +3,8 @@
 // MCO receive them. The scenario's procedure is a list of these.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +21,8 @@ struct LifecycleStep {
     kDeleteDaemonSets,
     kUpgrade,
     kWaitPools,
-    kApplyMachineConfigs  // oc apply -f FILE...: the user's MachineConfigs
+    kApplyMachineConfigs,  // oc apply -f FILE...: the user's MachineConfigs
+    kAdvance               // time passes with nobody touching the cluster
   };
   Kind kind = Kind::kMergePatch;
   std::string body;  // patches
@@ -32,6 +35,9 @@ struct LifecycleStep {
   // kApplyMachineConfigs: the files as the scenario names them.
   std::vector<std::string> files;
   OcpVersion to;  // upgrade
+  // kAdvance: for this long, or (advanceTo set) until that UNIX time.
+  double advanceSeconds = 0;
+  std::optional<int64_t> advanceTo;
   double afterSeconds = 0;
   double timeoutSeconds = 3600;  // kWaitPools
   // false: the step ends when its command returns, and its rollouts go on

@@ -37,7 +37,13 @@ ike::ConnectionConfig NodeIpsec::Connection(uint32_t remote, bool out) const {
   c.localPorts = out ? ike::PortSpan::Any() : geneve;
   c.remotePorts = out ? geneve : ike::PortSpan::Any();
   ovnDefaults_.FillIn(c);
+  c.identity = loadedIdentity_;
   return c;
+}
+
+void NodeIpsec::SetIdentity(ike::IkeIdentity identity) {
+  identity_ = std::move(identity);
+  loadedIdentity_ = std::make_shared<const ike::IkeIdentity>(identity_);
 }
 
 void NodeIpsec::StartDaemon(const DaemonBehaviour& behaviour, bool flushFirst, Time loadDelay) {

@@ -64,6 +64,11 @@ class NodeIpsec {
   void SetOvnConnectionDefaults(const ike::ConnectionDefaults& defaults) {
     ovnDefaults_ = defaults;
   }
+  // The node's certificate, key and CA as its NSS database holds them from
+  // now on (the IPsec pod's init container renewed them): daemons started
+  // and OVN connections loaded from now on use them; those already loaded
+  // keep what they read (pluto reads leftcert when a connection is added).
+  void SetIdentity(ike::IkeIdentity identity);
   // The host's Libreswan configuration does not load: no host pluto this
   // node starts runs (ipsec.service fails), and with it no ovs-monitor-ipsec.
   void SetPlutoRefused(bool refused) { plutoRefused_ = refused; }
@@ -115,6 +120,7 @@ class NodeIpsec {
   uint32_t index_;
   ns3::Ptr<xfrm::XfrmStack> stack_;
   ike::IkeIdentity identity_;
+  std::shared_ptr<const ike::IkeIdentity> loadedIdentity_;  // set once SetIdentity is called
   std::vector<std::string> peerIds_;
   std::vector<ike::ConnectionConfig> hostConnections_;
   ike::ConnectionDefaults ovnDefaults_;

@@ -16,7 +16,7 @@ OvsMonitorIpsec::OvsMonitorIpsec(ns3::Ptr<ike::IkeDaemon> daemon, ns3::Time inte
 // The connection's inbound state, or the policy its outbound traffic
 // needs, is missing from the kernel (flushed under the daemon's feet).
 bool OvsMonitorIpsec::KernelLacks(const ike::ConnectionConfig& config,
-                                  const ike::ConnectionStatus& status) const {
+                                  const ike::IkeDaemon::Brief& status) const {
   if (!kernel_ || status.spiIn == 0) return false;
   const bool state = kernel_->States().UsesSpi(status.spiIn);
   const auto port = [](ike::PortSpan span) {
@@ -34,6 +34,7 @@ void OvsMonitorIpsec::Add(const ike::ConnectionConfig& connection, bool initiate
   ike::ConnectionConfig c = connection;
   c.autoMode = initiate ? ike::AutoMode::kStart : ike::AutoMode::kAdd;
   connections_.push_back({c, initiate, ns3::Time()});
+  ownNames_.insert(c.name);
 }
 
 void OvsMonitorIpsec::Start(ns3::Time at) {
@@ -50,9 +51,43 @@ void OvsMonitorIpsec::Load() {
     daemon_->DeleteConnection(t.config.name);
     daemon_->AddConnection(t.config);
   }
-  if (interval_.IsStrictlyPositive()) {
-    ns3::Simulator::Schedule(interval_, [self = shared_from_this()] { self->Reconcile(); });
-  }
+  if (interval_.IsStrictlyPositive()) ScheduleReconcile(interval_);
+}
+
+void OvsMonitorIpsec::ScheduleReconcile(ns3::Time wait) {
+  ns3::Simulator::Schedule(wait, [self = shared_from_this()] { self->Reconcile(); });
+}
+
+void OvsMonitorIpsec::Sleep() {
+  asleep_ = true;
+  if (watching_) return;
+  watching_ = true;
+  daemon_->TraceConnectWithoutContext("Changed", ns3::MakeCallback(&OvsMonitorIpsec::Wake, this));
+}
+
+void OvsMonitorIpsec::Wake() {
+  if (!asleep_ || stopped_) return;
+  asleep_ = false;
+  // The next point of the grid; a round due now would have run before
+  // whatever changed.
+  const int64_t period = interval_.GetTimeStep();
+  const int64_t since = (ns3::Simulator::Now() - lastRound_).GetTimeStep();
+  ScheduleReconcile(ns3::TimeStep((since / period + 1) * period - since));
+}
+
+void OvsMonitorIpsec::Stop() {
+  stopped_ = true;
+  asleep_ = false;
+  if (!watching_) return;
+  watching_ = false;
+  daemon_->TraceDisconnectWithoutContext("Changed",
+                                         ns3::MakeCallback(&OvsMonitorIpsec::Wake, this));
+}
+
+OvsMonitorIpsec::~OvsMonitorIpsec() {
+  if (watching_)
+    daemon_->TraceDisconnectWithoutContext("Changed",
+                                           ns3::MakeCallback(&OvsMonitorIpsec::Wake, this));
 }
 
 // openvswitch/ovs v3.1.0 ipsec/ovs-monitor-ipsec.in, LibreSwanHelper:
@@ -71,15 +106,13 @@ void OvsMonitorIpsec::DeleteOutdated() {
       if (name[i] == '-' && std::isdigit(static_cast<unsigned char>(name[i + 1]))) return true;
     return false;
   };
-  std::set<std::string> own;
-  for (const Tracked& t : connections_) own.insert(t.config.name);
   std::vector<std::string> outdated;
-  for (const ike::ConnectionStatus& c : daemon_->TrafficStatus()) {
-    if (own.count(c.name) || c.state == ConnectionState::kDown ||
-        c.state == ConnectionState::kFailed)
-      continue;
-    if (tunnelLike(c.name)) outdated.push_back(c.name);
-  }
+  daemon_->ForEachConnectionState([&](const std::string& name, ConnectionState state) {
+    if (ownNames_.count(name) || state == ConnectionState::kDown ||
+        state == ConnectionState::kFailed)
+      return;
+    if (tunnelLike(name)) outdated.push_back(name);
+  });
   for (const std::string& name : outdated) {
     daemon_->DeleteConnection(name);
     ++counters_.outdatedDeleted;
@@ -89,10 +122,13 @@ void OvsMonitorIpsec::DeleteOutdated() {
 void OvsMonitorIpsec::Reconcile() {
   if (stopped_) return;
   ++counters_.reconciliations;
+  lastRound_ = ns3::Simulator::Now();
+  const Counters before = counters_;
   DeleteOutdated();
   const ns3::Time now = ns3::Simulator::Now();
+  bool connecting = false;
   for (Tracked& t : connections_) {
-    const ike::ConnectionStatus status = daemon_->Status(t.config.name);
+    const ike::IkeDaemon::Brief status = daemon_->BriefStatus(t.config.name);
     const ConnectionState state = status.state;
     if (state == ConnectionState::kUp && KernelLacks(t.config, status)) {
       // The Delete tells the peer to drop its half; whoever starts the
@@ -106,6 +142,7 @@ void OvsMonitorIpsec::Reconcile() {
     }
     if (!t.initiate || state == ConnectionState::kUp) continue;
     if (state == ConnectionState::kConnecting) {
+      connecting = true;
       if (now - t.startedAt < interval_) continue;
       daemon_->DeleteConnection(t.config.name);
       daemon_->AddConnection(t.config);
@@ -116,7 +153,12 @@ void OvsMonitorIpsec::Reconcile() {
     }
     t.startedAt = now;
   }
-  ns3::Simulator::Schedule(interval_, [self = shared_from_this()] { self->Reconcile(); });
+  const bool acted = counters_.outdatedDeleted != before.outdatedDeleted ||
+                     counters_.staleRestarted != before.staleRestarted ||
+                     counters_.restarted != before.restarted ||
+                     counters_.broughtUp != before.broughtUp;
+  if (!acted && !connecting) return Sleep();
+  ScheduleReconcile(interval_);
 }
 
 }  // namespace ipsecsim::sim

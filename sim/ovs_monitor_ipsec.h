@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,7 +46,8 @@ class OvsMonitorIpsec : public std::enable_shared_from_this<OvsMonitorIpsec> {
   // has up (or is bringing up) as they are.
   void Start(ns3::Time at);
   // The monitor's process ends with its pod: no more loading or reconciling.
-  void Stop() { stopped_ = true; }
+  void Stop();
+  ~OvsMonitorIpsec();
   const Counters& GetCounters() const { return counters_; }
 
  private:
@@ -56,15 +58,26 @@ class OvsMonitorIpsec : public std::enable_shared_from_this<OvsMonitorIpsec> {
   };
   void Load();
   void Reconcile();
+  // A round that changed nothing, with no connection of its own still
+  // connecting, would be repeated identically until the daemon or the
+  // kernel changes: the rounds sleep until then, and resume on the grid
+  // of 15 s they keep to.
+  void Sleep();
+  void Wake();
+  void ScheduleReconcile(ns3::Time wait);
   // refresh()'s "Delete old connections" over the connections it did not load.
   void DeleteOutdated();
 
-  bool KernelLacks(const ike::ConnectionConfig& config, const ike::ConnectionStatus& status) const;
+  bool KernelLacks(const ike::ConnectionConfig& config, const ike::IkeDaemon::Brief& status) const;
 
   ns3::Ptr<ike::IkeDaemon> daemon_;
   ns3::Ptr<xfrm::XfrmStack> kernel_;
   ns3::Time interval_;
   std::vector<Tracked> connections_;
+  std::set<std::string> ownNames_;  // connections_' names
+  bool asleep_ = false;
+  bool watching_ = false;  // subscribed to the daemon's Changed trace
+  ns3::Time lastRound_;
   Counters counters_;
   bool stopped_ = false;
 };

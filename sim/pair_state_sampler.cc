@@ -101,7 +101,8 @@ void PairStateSampler::Record() {
 
 void PairStateSampler::Sample() {
   Record();
-  ns3::Simulator::Schedule(ns3::Seconds(interval_), [this] { Sample(); });
+  ns3::Simulator::Schedule(ns3::Seconds(NextObservation(quiet_, interval_, quietInterval_)),
+                           [this] { Sample(); });
 }
 
 void PairStateSampler::Finish() { Record(); }

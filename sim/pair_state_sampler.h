@@ -13,6 +13,7 @@
 
 #include "cluster_world.h"
 #include "ipsec_ike_mesh.h"
+#include "quiet_time.h"
 
 namespace ipsecsim::sim {
 
@@ -49,6 +50,11 @@ class PairStateSampler {
   // Samples every `interval` seconds from `start` on.
   void Start(double start, double interval);
   // One more sample at the end of the run, closing every interval.
+  // In quiet time, a sample every `interval` (and one at its end).
+  void SetQuietTime(QuietUntil quiet, double interval) {
+    quiet_ = std::move(quiet);
+    quietInterval_ = interval;
+  }
   void Finish();
 
   DirectionState Direction(uint32_t from, uint32_t to) const;
@@ -66,6 +72,8 @@ class PairStateSampler {
   IkeMesh& mesh_;
   NodeUp nodeUp_;
   double interval_ = 1;
+  QuietUntil quiet_;
+  double quietInterval_ = 0;
   std::vector<PairHistory> pairs_;
 };
 

@@ -27,6 +27,10 @@ void ProbeMesh::Start(double seconds) {
 
 void ProbeMesh::Tick() {
   const double now = Simulator::Now().GetSeconds();
+  if (const double wait = NextObservation(quiet_, 0, 0); wait > 0) {
+    Simulator::Schedule(Seconds(wait), [this] { Tick(); });
+    return;
+  }
   for (Pair& p : pairs_) {
     std::vector<uint8_t> payload = MarkedPayload(p.marker, size_);
     const uint32_t seq = uint32_t(p.sentAt.size());

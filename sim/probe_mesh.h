@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cluster_world.h"
+#include "quiet_time.h"
 
 namespace ipsecsim::sim {
 
@@ -30,6 +31,8 @@ class ProbeMesh {
   // Adds the probe pods; markers firstMarker, firstMarker + 1, ...
   ProbeMesh(ClusterWorld& world, int firstMarker, double intervalSeconds, uint32_t size);
   void Start(double seconds);
+  // No probes in quiet time: the next round goes at its end.
+  void SetQuietTime(QuietUntil quiet) { quiet_ = std::move(quiet); }
   const std::vector<Pair>& Pairs() const { return pairs_; }
   double IntervalSeconds() const { return interval_; }
   // How many markers the probes of `nodes` nodes take.
@@ -40,6 +43,7 @@ class ProbeMesh {
   void OnReceive(ns3::Ptr<ns3::Socket> socket);
 
   double interval_;
+  QuietUntil quiet_;
   uint32_t size_;
   int firstMarker_;
   std::vector<Endpoint> pods_;

@@ -127,6 +127,11 @@ ns3::TypeId IkeDaemon::GetTypeId() {
           .AddAttribute("IkeRekeyMargin", "rekeymargin for IKE SAs (Libreswan: 540 s).",
                         ns3::TimeValue(ns3::Seconds(540)),
                         ns3::MakeTimeAccessor(&IkeDaemon::m_ikeRekeyMargin), ns3::MakeTimeChecker())
+          .AddTraceSource("Changed",
+                          "A connection was added, removed or changed state, or the kernel's "
+                          "states or policies changed: what a periodic reader sees may differ.",
+                          ns3::MakeTraceSourceAccessor(&IkeDaemon::m_changedTrace),
+                          "ns3::TracedCallback::Void")
           .AddTraceSource("ConnectionUp", "A connection's Child SA was installed.",
                           ns3::MakeTraceSourceAccessor(&IkeDaemon::m_upTrace),
                           "ipsecsim::ike::IkeDaemon::ConnectionTracedCallback")
@@ -174,6 +179,8 @@ void IkeDaemon::Start(ns3::Ptr<ns3::Node> node, IkeIdentity identity) {
   if (m_xfrm) {
     m_xfrm->TraceConnectWithoutContext("Acquire", ns3::MakeCallback(&IkeDaemon::OnAcquire, this));
     m_xfrm->TraceConnectWithoutContext("Expire", ns3::MakeCallback(&IkeDaemon::OnExpire, this));
+    m_xfrm->TraceConnectWithoutContext("Sealed", ns3::MakeCallback(&IkeDaemon::OnSealed, this));
+    m_xfrm->TraceConnectWithoutContext("Changed", ns3::MakeCallback(&IkeDaemon::NoteChanged, this));
   }
   m_ipv4 = OpenSockets(IpAddress::Family::kIpv4);
   if (!FirstAddress(IpAddress::Family::kIpv6).IsUnspecified())
@@ -242,6 +249,7 @@ bool IkeDaemon::Initiate(const std::string& name) {
   Connection& c = it->second;
   if (c.state == ConnectionState::kUp || c.state == ConnectionState::kConnecting) return false;
   c.state = ConnectionState::kConnecting;
+  NoteChanged();
   c.failure.clear();
   const uint64_t spi = NewIkeSpi();
   bool alone = true;

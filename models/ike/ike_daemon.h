@@ -112,6 +112,7 @@ struct IkeDaemonCounters {
   uint64_t rekeyCollisions = 0;      // Child SA rekeys that crossed one of the peer's
   uint64_t redundantDeleted = 0;     // of those, the redundant Child SAs this node deleted
   uint64_t replacedByUniqueIds = 0;  // instances deleted for a newer one with the same peer ID
+  uint64_t certificatesRefused = 0;  // IKE_AUTHs failed on the peer's certificate (either role)
 };
 
 class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
@@ -149,6 +150,19 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   bool Stopped() const { return m_stopped; }
 
   ConnectionStatus Status(const std::string& name) const;
+  // What a periodic reader needs of a connection, without building its
+  // status: its state and, when up, its Child SA's inbound SPI (unknown
+  // names: kDown).
+  struct Brief {
+    ConnectionState state = ConnectionState::kDown;
+    uint32_t spiIn = 0;
+  };
+  Brief BriefStatus(const std::string& name) const;
+  // Every loaded connection's name and state, in name order.
+  template <typename Visit>
+  void ForEachConnectionState(Visit visit) const {
+    for (const auto& [name, c] : m_connections) visit(name, c.state);
+  }
   std::vector<ConnectionStatus> TrafficStatus() const;
   std::string FormatTrafficStatus() const;  // one line per connection
   const IkeDaemonCounters& Counters() const { return m_counters; }
@@ -221,6 +235,7 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   // a liveness check of the older IKE SAs with that peer (RFC 7296 §2.4).
   void HonourInitialContact(const SaSlot& slot);
   bool ModelledCrypto() const override { return m_modelledCrypto; }
+  void NoteCertificateRefused() override { ++m_counters.certificatesRefused; }
   void AnnounceIkeSaKeys(const IkeSaKeyRecord& keys) override { m_ikeSaKeysTrace(keys); }
 
   // ike_daemon_connections.cc: configuration, Acquire, xfrm and status
@@ -245,6 +260,8 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   void ForgetChild(Connection& c, uint32_t spiIn);
   void OnExpire(const xfrm::ExpireEvent& event);
   void CheckSequenceSpace();
+  void OnSealed(uint32_t spi);
+  void NoteChanged() { m_changedTrace(); }
   void ScheduleSequenceCheck();
   xfrm::Lifetime LifetimeFor(const ConnectionConfig& config, bool initiatedHere) const;
 
@@ -368,12 +385,17 @@ class IkeDaemon : public ns3::Object, private IkeSaEnvironment {
   int m_crossingProfile = int(CrossingStreamsProfile::kRfc7296);  // ns-3 enums are ints
   CrossingStreamsProfile Crossing() const { return CrossingStreamsProfile(m_crossingProfile); }
   ns3::EventId m_sequenceCheck;
+  // The check sleeps while no outbound ESP packet can have moved a sequence
+  // number, and wakes on the grid it would have run on (ScheduleSequenceCheck).
+  bool m_sequenceAsleep = false;
+  ns3::Time m_lastSequenceCheck;
   bool m_forceEncapsulation = false;
   bool m_modelledCrypto = false;
   ns3::Time m_ikeLifetime;
   ns3::Time m_ikeRekeyMargin;
   ns3::Time m_nattKeepaliveInterval;
 
+  ns3::TracedCallback<> m_changedTrace;
   ns3::TracedCallback<const ConnectionStatus&> m_upTrace;
   ns3::TracedCallback<const ConnectionStatus&> m_failedTrace;
   ns3::TracedCallback<const ConnectionStatus&> m_downTrace;

@@ -83,6 +83,7 @@ void IkeDaemon::InstallChild(const ChildSaResult& child, SaSlot& slot) {
   ++m_counters.childSasInstalled;
   const bool wasUp = c.state == ConnectionState::kUp;
   c.state = ConnectionState::kUp;
+  NoteChanged();
   c.ikeSa = carrier;
   c.failure.clear();
   if (!wasUp) c.upSince = ns3::Simulator::Now();
@@ -229,6 +230,7 @@ void IkeDaemon::ForgetChild(Connection& c, uint32_t spiIn) {
   }
   if (c.state != ConnectionState::kUp) return;
   c.state = ConnectionState::kDown;
+  NoteChanged();
   // auto=add connections are unrouted; trap policies of route/start stay, so
   // the next packet negotiates again.
   if (c.config.autoMode == AutoMode::kAdd) RemovePolicies(c);
@@ -264,26 +266,48 @@ void IkeDaemon::OnExpire(const xfrm::ExpireEvent& event) {
 
 void IkeDaemon::ScheduleSequenceCheck() {
   if (!m_sequenceCheckInterval.IsStrictlyPositive() || m_sequenceCheck.IsRunning()) return;
-  m_sequenceCheck =
-      ns3::Simulator::Schedule(m_sequenceCheckInterval, &IkeDaemon::CheckSequenceSpace, this);
+  ns3::Time wait = m_sequenceCheckInterval;
+  if (m_sequenceAsleep) {
+    // The next point of the grid the polls would have kept to; one that is
+    // now would have run before whatever woke it.
+    const int64_t period = m_sequenceCheckInterval.GetTimeStep();
+    const int64_t since = (ns3::Simulator::Now() - m_lastSequenceCheck).GetTimeStep();
+    wait = ns3::TimeStep((since / period + 1) * period - since);
+    m_sequenceAsleep = false;
+  }
+  m_sequenceCheck = ns3::Simulator::Schedule(wait, &IkeDaemon::CheckSequenceSpace, this);
+}
+
+void IkeDaemon::OnSealed(uint32_t) {
+  if (m_sequenceAsleep) ScheduleSequenceCheck();
 }
 
 void IkeDaemon::CheckSequenceSpace() {
+  m_lastSequenceCheck = ns3::Simulator::Now();
   bool any = false;
+  bool near = false;  // a current outbound state at the threshold, rekeying or not
   for (auto& [name, c] : m_connections) {
     const InstalledChild* child = c.Current();
     if (!child) continue;
     any = true;
-    if (!m_xfrm || !child->outboundInstalled || child->rekeying) continue;
+    if (!m_xfrm || !child->outboundInstalled) continue;
     const xfrm::State* out = m_xfrm->States().FindInbound(
         child->sa.spiOut, Ns3AddressOf(c.config.remoteAddress), xfrm::kProtoEsp);
-    if (out && out->NextOutboundSequence() >= m_rekeySequence) {
-      m_log.push_back(LogLine(name + ": ESP out " + Hex32(child->sa.spiOut) +
-                              " near the end of its sequence space"));
-      StartChildRekey(c, child->sa.spiIn);
-    }
+    if (!out || out->NextOutboundSequence() < m_rekeySequence) continue;
+    near = true;
+    if (child->rekeying) continue;
+    m_log.push_back(LogLine(name + ": ESP out " + Hex32(child->sa.spiOut) +
+                            " near the end of its sequence space"));
+    StartChildRekey(c, child->sa.spiIn);
   }
-  if (any) ScheduleSequenceCheck();
+  if (!any) return;
+  // Until a packet is sealed, or a Child SA installed, every poll would find
+  // what this one found: nothing at the threshold.
+  if (!near) {
+    m_sequenceAsleep = true;
+    return;
+  }
+  ScheduleSequenceCheck();
 }
 
 }  // namespace ipsecsim::ike

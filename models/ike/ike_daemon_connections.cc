@@ -70,6 +70,7 @@ std::string FailureText(const IkeSaContext& sa) {
 
 void IkeDaemon::AddConnection(const ConnectionConfig& config) {
   Connection& c = m_connections[config.name];
+  NoteChanged();
   UnindexConnection(c);
   c.config = config;
   c.reqid = m_nextReqid++;
@@ -203,6 +204,7 @@ IkeDaemon::Connection* IkeDaemon::ConnectionForAcquire(const xfrm::AcquireEvent&
 
 void IkeDaemon::ConnectionFailed(Connection& c, std::string why) {
   c.state = ConnectionState::kFailed;
+  NoteChanged();
   c.failure = std::move(why);
   m_log.push_back(LogLine(c.config.name + " failed: " + c.failure));
   m_failedTrace(MakeStatus(c));
@@ -245,6 +247,16 @@ ConnectionStatus IkeDaemon::Status(const std::string& name) const {
     return unknown;
   }
   return MakeStatus(it->second);
+}
+
+IkeDaemon::Brief IkeDaemon::BriefStatus(const std::string& name) const {
+  Brief b;
+  auto it = m_connections.find(name);
+  if (it == m_connections.end()) return b;
+  b.state = it->second.state;
+  const InstalledChild* child = it->second.Current();
+  if (b.state == ConnectionState::kUp && child) b.spiIn = child->sa.spiIn;
+  return b;
 }
 
 std::vector<ConnectionStatus> IkeDaemon::TrafficStatus() const {

@@ -87,6 +87,7 @@ void IkeDaemon::TearDownIkeSa(uint64_t localSpi, const std::string& why) {
     }
     if (c.ikeSa == localSpi && c.state == ConnectionState::kConnecting) {
       c.state = ConnectionState::kDown;
+      NoteChanged();
       c.ikeSa = 0;
     }
   }
@@ -128,6 +129,7 @@ bool IkeDaemon::DeleteConnection(const std::string& name, bool sendDelete) {
   }
   UnindexConnection(it->second);
   m_connections.erase(it);
+  NoteChanged();
   return true;
 }
 

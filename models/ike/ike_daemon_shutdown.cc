@@ -20,15 +20,20 @@ void IkeDaemon::Stop(bool sendDeletes) {
     slot.keepalive.Cancel();
   }
   m_sequenceCheck.Cancel();
+  m_sequenceAsleep = false;
   m_sas.clear();
   m_responderIndex.clear();
   m_connections.clear();
+  NoteChanged();
   m_connectionsByRemote.clear();
   m_connectionByReqid.clear();
   if (m_xfrm) {
     m_xfrm->TraceDisconnectWithoutContext("Acquire",
                                           ns3::MakeCallback(&IkeDaemon::OnAcquire, this));
     m_xfrm->TraceDisconnectWithoutContext("Expire", ns3::MakeCallback(&IkeDaemon::OnExpire, this));
+    m_xfrm->TraceDisconnectWithoutContext("Sealed", ns3::MakeCallback(&IkeDaemon::OnSealed, this));
+    m_xfrm->TraceDisconnectWithoutContext("Changed",
+                                          ns3::MakeCallback(&IkeDaemon::NoteChanged, this));
     m_xfrm->SetNattIkeHandler(xfrm::XfrmStack::NattIkeHandler());
   }
   CloseSockets();

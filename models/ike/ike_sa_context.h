@@ -58,6 +58,9 @@ class IkeSaEnvironment {
   // Modelled crypto (modelled_crypto.h): cheap D-H and AUTH stand-ins with
   // the real wire sizes, for capacity studies; no security value.
   virtual bool ModelledCrypto() const { return false; }
+  // A peer's certificate did not validate (IKE_AUTH fails with
+  // AUTHENTICATION_FAILED), in either role.
+  virtual void NoteCertificateRefused() {}
   // Whether the IKE_AUTH request of our IKE SA `localSpi` carries
   // INITIAL_CONTACT: it was our only IKE SA with the peer when it began.
   virtual bool SendsInitialContact(uint64_t /*localSpi*/) const { return false; }

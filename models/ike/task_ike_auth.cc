@@ -97,9 +97,11 @@ class IkeAuthTask : public IkeTask {
     const pki::ChainResult chain =
         pki::ValidateChain(*leaf, {}, OwnIdentity(sa).trustAnchors, sa.env->UnixNow(),
                            ExpectedCertificateName(sa.peerId));
-    if (!chain.Ok())
+    if (!chain.Ok()) {
+      sa.env->NoteCertificateRefused();
       return Fail(sa, std::string("peer certificate: ") + pki::ChainErrorName(chain.error) +
                           (chain.detail.empty() ? "" : " (" + chain.detail + ")"));
+    }
     const Bytes octets = AuthSignedOctets(peerInitMessage, ownNonce, peerSkP, peerId);
     const bool valid = sa.env->ModelledCrypto()
                            ? modelled::VerifyAuth(leaf->publicKey, octets, *auth)

@@ -71,6 +71,14 @@ ns3::TypeId XfrmStack::GetTypeId() {
                           "(XFRM_MSG_DELSA).",
                           ns3::MakeTraceSourceAccessor(&XfrmStack::m_stateDeletedTrace),
                           "ipsecsim::xfrm::XfrmStack::StateTracedCallback")
+          .AddTraceSource("Changed", "A state or a policy was added or removed.",
+                          ns3::MakeTraceSourceAccessor(&XfrmStack::m_changedTrace),
+                          "ns3::TracedCallback::Void")
+          .AddTraceSource("Sealed",
+                          "An outbound packet was sealed with ESP: its state's sequence "
+                          "number moved on.",
+                          ns3::MakeTraceSourceAccessor(&XfrmStack::m_sealedTrace),
+                          "ipsecsim::xfrm::XfrmStack::SealedTracedCallback")
           .AddTraceSource("Deliver",
                           "A segment handed to an L4 protocol, with the IPv4 header it was "
                           "delivered with and whether it arrived as ESP.",
@@ -151,10 +159,15 @@ void XfrmStack::SetLowerTarget6(uint8_t protocol, ns3::IpL4Protocol::DownTargetC
 
 // ---------------------------------------------------------------- configuration
 
-PolicyId XfrmStack::AddPolicy(const Policy& policy) { return m_spd.Add(policy); }
+PolicyId XfrmStack::AddPolicy(const Policy& policy) {
+  const PolicyId id = m_spd.Add(policy);
+  m_changedTrace();
+  return id;
+}
 
 bool XfrmStack::DeletePolicy(PolicyId id) {
   if (!m_spd.Remove(id)) return false;
+  m_changedTrace();
   m_stats.heldDiscarded += m_held.RemoveIf([id](const HeldPacket& h) { return h.policy == id; });
   for (auto it = m_pendingAcquires.begin(); it != m_pendingAcquires.end();) {
     if (std::get<0>(it->first) == id) {
@@ -169,6 +182,7 @@ bool XfrmStack::DeletePolicy(PolicyId id) {
 
 void XfrmStack::FlushPolicies() {
   m_spd.Flush();
+  m_changedTrace();
   m_stats.heldDiscarded += m_held.TakeAll().size();
   for (auto& [key, event] : m_pendingAcquires) event.Cancel();
   m_pendingAcquires.clear();
@@ -191,6 +205,7 @@ bool XfrmStack::AddState(const StateConfig& config, std::string* error) {
     return false;
   }
   m_stateAddedTrace(state->config);
+  m_changedTrace();
   const SadKey key{config.spi, config.dst, config.protocol};
   const Lifetime& life = config.lifetime;
   if (life.softTime.IsStrictlyPositive()) {
@@ -222,6 +237,7 @@ void XfrmStack::CancelTimers(State& state) {
 void XfrmStack::DropState(std::unique_ptr<State> state) {
   CancelTimers(*state);
   m_stateDeletedTrace(state->config);
+  m_changedTrace();
 }
 
 void XfrmStack::Flush() {
@@ -392,6 +408,7 @@ std::optional<uint8_t> XfrmStack::Seal(State* state, Ptr<Packet> p, const FlowTu
   }
   const std::optional<size_t> espLen =
       state->Outbound().ProtectInPlace(nextHeader, espPacket, payloadLen);
+  m_sealedTrace(state->config.spi);
   if (!espLen) {
     m_counters.Increment(XfrmStat::kOutStateSeqError);
     return std::nullopt;

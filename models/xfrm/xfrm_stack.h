@@ -178,6 +178,7 @@ class XfrmStack : public ns3::Object {
   // expired), with the state's configuration.
   typedef void (*StateTracedCallback)(const StateConfig& state);
   typedef void (*ExpireTracedCallback)(const ExpireEvent& event);
+  typedef void (*SealedTracedCallback)(uint32_t spi);
   typedef void (*DeliverTracedCallback)(ns3::Ptr<const ns3::Packet> segment,
                                         const ns3::Ipv4Header& header, bool decrypted);
 
@@ -301,6 +302,8 @@ class XfrmStack : public ns3::Object {
   ns3::TracedCallback<const ExpireEvent&> m_expireTrace;
   ns3::TracedCallback<const StateConfig&> m_stateAddedTrace;
   ns3::TracedCallback<const StateConfig&> m_stateDeletedTrace;
+  ns3::TracedCallback<uint32_t> m_sealedTrace;
+  ns3::TracedCallback<> m_changedTrace;
   ns3::TracedCallback<ns3::Ptr<const ns3::Packet>, const ns3::Ipv4Header&, bool> m_deliverTrace;
   DecryptedHook m_decryptedHook;
 };

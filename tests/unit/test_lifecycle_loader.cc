@@ -88,6 +88,37 @@ BOOST_AUTO_TEST_CASE(bad_procedures_name_the_step_and_the_reason) {
   BOOST_TEST(e.find("4.15.99 was never released: 4.15 ends at 4.15.67") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(the_clock_moves_forward_only) {
+  const auto ok = LoadScenarioText(
+      ScenarioText("4.16", "",
+                   "      - {advance: 4.6y}\n      - {advance_to: \"2031-02-01T06:00:00Z\"}\n"),
+      "s.yaml");
+  BOOST_TEST_REQUIRE(ok.lifecycle->steps.size() == 2u);
+  BOOST_TEST(ok.lifecycle->steps[0].advanceSeconds == 145065600.0,
+             boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(*ok.lifecycle->steps[1].advanceTo == 1927692000);
+  auto e = ErrorOf(ScenarioText("4.16", "", "      - {advance_to: \"2025-12-31\"}\n"));
+  BOOST_TEST(e.find("s.yaml:9:") == 0, e);
+  BOOST_TEST(e.find("expected a date after the install (2026-01-01T00:00:00Z), got "
+                    "2025-12-31T00:00:00Z") != std::string::npos,
+             e);
+  // Backwards: 4.6 years on, the clock is past 2030.
+  e = ErrorOf(
+      ScenarioText("4.16", "", "      - {advance: 4.6y}\n      - {advance_to: \"2030-01-01\"}\n"));
+  BOOST_TEST(e.find("s.yaml:10:") == 0, e);
+  BOOST_TEST(e.find("the clock cannot go backwards") != std::string::npos, e);
+  e = ErrorOf(ScenarioText("4.16", "", "      - {advance_to: \"2030-02-30\"}\n"));
+  BOOST_TEST(e.find("expected a UTC date such as 2030-08-01") != std::string::npos, e);
+  e = ErrorOf(ScenarioText("4.16", "", "      - {advance: 0s}\n"));
+  BOOST_TEST(e.find("expected a duration greater than 0") != std::string::npos, e);
+  e = ErrorOf(ScenarioText("4.16", "", "      - {advance: 20y}\n      - {advance: 11y}\n"));
+  BOOST_TEST(e.find("at most 30y together") != std::string::npos, e);
+  e = ErrorOf(ScenarioText("4.16", "", "      - {advance: 31y}\n"));
+  BOOST_TEST(e.find("at most") != std::string::npos, e);
+  e = ErrorOf(ScenarioText("4.16", "", "      - {advance: 1y, wait_rollout: false}\n"));
+  BOOST_TEST(e.find("not on advance") != std::string::npos, e);
+}
+
 BOOST_AUTO_TEST_CASE(a_libreswan_the_release_never_shipped_needs_saying_so) {
   auto text = [](const std::string& extra) {
     return "name: s\ncluster:\n  version: \"4.15\"\n  pools: [{name: worker, nodes: 2}]\n"
