@@ -23,7 +23,7 @@ constexpr double kHardStopSeconds = 1000 * 3600.0;
 // In quiet time (advance steps) the pair sampler reads the kernels hourly.
 constexpr double kQuietSampleSeconds = 3600;
 
-// The longest the procedure's advance steps can take together.
+// A bound on how long the procedure's advance steps take together.
 double AdvanceSeconds(const LifecycleSpec& l) {
   double total = 0;
   for (const ProcedureStepSpec& s : l.steps) {
@@ -128,6 +128,8 @@ void LifecycleRun::CollectCertificates(LifecycleReport& r) const {
       if (g.cert.der == ca.der) return g.generation;
     return 0;
   };
+  std::vector<pki::Certificate> bundle;
+  for (const auto& g : signer.Generations()) bundle.push_back(g.cert);
   for (uint32_t n = 0; n < certificates_.Nodes().size(); ++n) {
     const pki::NodeEnrollment& node = certificates_.Nodes()[n];
     const pki::Certificate& cert = *node.Cert();
@@ -139,9 +141,7 @@ void LifecycleRun::CollectCertificates(LifecycleReport& r) const {
     c.notAfter = pki::FormatIso8601(cert.notAfter);
     c.issuer = issuerOf(cert);
     c.trusts = generationOf(ca);
-    std::vector<pki::Certificate> all;
-    for (const auto& g : signer.Generations()) all.push_back(g.cert);
-    c.validAtEnd = pki::ValidateChain(cert, {}, all, now, "").Ok();
+    c.validAtEnd = pki::ValidateChain(cert, {}, bundle, now, "").Ok();
     r.certificates.push_back(std::move(c));
   }
 }

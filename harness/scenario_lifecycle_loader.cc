@@ -448,6 +448,10 @@ void ParseProcedure(const YamlValue& value, LifecycleSpec& spec, Rehearsal& rehe
   for (const YamlValue& item : steps) {
     ProcedureStepSpec step = ParseStep(item, pools);
     clock.Step(step, item);
+    if (step.kind == sim::LifecycleStep::Kind::kAdvance && installed.durationSeconds > 0)
+      item.Fail(
+          "expected no scenario duration beside an advance step: the run would stop in the "
+          "middle of it; without duration it ends once the procedure has settled");
     rehearsal.Apply(step, item, spec);
     step.ipsecFullAfter = rehearsal.Intent() == sim::IpsecIntent::kFull;
     spec.steps.push_back(step);

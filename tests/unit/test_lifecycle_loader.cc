@@ -117,6 +117,10 @@ BOOST_AUTO_TEST_CASE(the_clock_moves_forward_only) {
   BOOST_TEST(e.find("at most") != std::string::npos, e);
   e = ErrorOf(ScenarioText("4.16", "", "      - {advance: 1y, wait_rollout: false}\n"));
   BOOST_TEST(e.find("not on advance") != std::string::npos, e);
+  e = ErrorOf("duration: 600s\n" + ScenarioText("4.16", "", "      - {advance: 1y}\n"));
+  BOOST_TEST(e.find("s.yaml:10:") == 0, e);
+  BOOST_TEST(e.find("expected no scenario duration beside an advance step") != std::string::npos,
+             e);
 }
 
 BOOST_AUTO_TEST_CASE(a_libreswan_the_release_never_shipped_needs_saying_so) {
