@@ -1,6 +1,7 @@
 #include "lifecycle_report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <sstream>
@@ -264,6 +265,11 @@ std::string FormatLifecycle(const LifecycleReport& r, LifecycleDetail detail) {
 
 std::string LifecycleTimelineCsv(const LifecycleReport& r) {
   std::ostringstream out;
+  // Six significant digits, as ever; runs that last years (advance steps)
+  // get as many as keep milliseconds.
+  double last = 0;
+  for (const auto& e : r.events) last = std::max(last, e.seconds);
+  if (last >= 1e5) out.precision(int(std::log10(last)) + 4);
   out << "kind,a,b,from,to,state,packets\n";
   for (const PairTimeline& p : r.pairs)
     for (const StateInterval& i : p.intervals)

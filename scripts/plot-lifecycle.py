@@ -35,7 +35,8 @@ COLOURS = {
     "node-down": "#212121",
 }
 NO_STATE = "#ffffff"
-STEP_PREFIXES = ("oc patch", "oc delete", "update the cluster")
+STEP_PREFIXES = ("oc patch", "oc delete", "update the cluster", "time passes")
+QUIET_START = "time passes"
 STEP_TEXT_WIDTH = 110
 
 
@@ -103,6 +104,37 @@ def draw_heatmap(axis, names, pairs, end, columns):
                 vmin=-0.5, vmax=len(states) + 0.5, extent=(0, end, len(names) - 0.5, -0.5))
 
 
+def quiet_spans(events):
+    """The advance steps' quiet time: from each "time passes" event to the
+    next "step N done" one."""
+    spans = []
+    for i, (at, text) in enumerate(events):
+        if not text.startswith(QUIET_START):
+            continue
+        ends = [a for a, t in events[i + 1:] if t.startswith("step ") and " done after " in t]
+        if ends and ends[0] > at:
+            spans.append((at, ends[0]))
+    return spans
+
+
+class TimeAxis:
+    """Simulated time as the plot shows it: each quiet span (years, where
+    nothing is probed) squeezed to a short stretch, so that the steps around
+    it stay readable; the identity without quiet time."""
+
+    def __init__(self, spans, end):
+        self.spans = spans
+        active = end - sum(b - a for a, b in spans)
+        self.width = max(30.0, 0.04 * active) if spans else 0.0
+
+    def __call__(self, t):
+        x = t
+        for a, b in self.spans:
+            if t > a:
+                x -= min(t, b) - a - self.width * min(1.0, (min(t, b) - a) / (b - a))
+        return x
+
+
 def lost_per_second(losses, end):
     seconds = np.zeros(int(end) + 1)
     for start, stop, packets in losses:
@@ -117,6 +149,11 @@ def plot(directory, out, title, heatmap_above, columns, dpi):
     if not pairs:
         sys.exit(f"{directory}/timeline.csv has no pair intervals")
     end = max(e for intervals in pairs.values() for _, e, _ in intervals)
+    axis_time = TimeAxis(quiet_spans(events), end)
+    if axis_time.spans:
+        pairs = {k: [(axis_time(a), axis_time(b), st) for a, b, st in v] for k, v in pairs.items()}
+        losses = [(axis_time(a), axis_time(b), n) for a, b, n in losses]
+    shown_end = axis_time(end)
     names = sorted(pairs, key=pair_key)
     heatmap = node_count(pairs) > heatmap_above
     steps = [(at, text) for at, text in events if text.startswith(STEP_PREFIXES)]
@@ -129,7 +166,7 @@ def plot(directory, out, title, heatmap_above, columns, dpi):
     notes.axis("off")
 
     if heatmap:
-        draw_heatmap(top, names, pairs, end, columns)
+        draw_heatmap(top, names, pairs, shown_end, columns)
     else:
         draw_bars(top, names, pairs)
     # At most about 60 labelled rows: beyond, every k-th pair is named.
@@ -141,10 +178,17 @@ def plot(directory, out, title, heatmap_above, columns, dpi):
     top.set_ylim(len(names) - 0.5, -0.5)
     top.set_ylabel(f"node pairs ({len(names)})", fontsize=8)
     top.tick_params(labelbottom=False)
+    for a, b in axis_time.spans:
+        for axis in (top, bottom):
+            axis.axvspan(axis_time(a), axis_time(b), color="#eeeeee", zorder=3)
+        years = (b - a) / (365 * 86400)
+        span = f"{years:.3g} y" if years >= 0.1 else f"{(b - a) / 86400:.3g} d"
+        bottom.annotate(span, ((axis_time(a) + axis_time(b)) / 2, 0.5), fontsize=7,
+                        ha="center", va="center", xycoords=("data", "axes fraction"), zorder=4)
     for number, (at, _) in enumerate(steps, 1):
         for axis in (top, bottom):
-            axis.axvline(at, color="black", linestyle="--", linewidth=0.8)
-        top.annotate(str(number), (at, -0.5), fontsize=8, xytext=(2, 2),
+            axis.axvline(axis_time(at), color="black", linestyle="--", linewidth=0.8)
+        top.annotate(str(number), (axis_time(at), -0.5), fontsize=8, xytext=(2, 2),
                      textcoords="offset points", va="bottom", annotation_clip=False)
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in COLOURS.values()]
     # Right of the pair panel, outside every axis: it covers no data, nor
@@ -154,11 +198,13 @@ def plot(directory, out, title, heatmap_above, columns, dpi):
                title_fontsize=8)
     top.set_title(f"{title}: SA state of each node pair", loc="left", pad=14)
 
-    lost = lost_per_second(losses, end)
+    lost = lost_per_second(losses, shown_end)
     bottom.plot(np.arange(len(lost)), lost, color="#c62828", linewidth=0.8)
     bottom.set_ylabel("probes lost / s", fontsize=8)
-    bottom.set_xlabel("simulated time (s)")
-    bottom.set_xlim(0, end)
+    bottom.set_xlabel("simulated time (s)" if not axis_time.spans else
+                      "simulated time (s) outside the advance steps; each grey band is one, "
+                      "squeezed")
+    bottom.set_xlim(0, shown_end)
 
     legend = "\n".join(
         f"{n}: {t if len(t) <= STEP_TEXT_WIDTH else t[:STEP_TEXT_WIDTH - 3] + '...'} (at {a:.0f} s)"
