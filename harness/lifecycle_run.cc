@@ -123,11 +123,6 @@ void LifecycleRun::CollectCertificates(LifecycleReport& r) const {
       if (g.cert.extensions.subjectKeyId == cert.extensions.authorityKeyId) return g.generation;
     return 0;
   };
-  auto generationOf = [&signer](const pki::Certificate& ca) {
-    for (const auto& g : signer.Generations())
-      if (g.cert.der == ca.der) return g.generation;
-    return 0;
-  };
   std::vector<pki::Certificate> bundle;
   for (const auto& g : signer.Generations()) bundle.push_back(g.cert);
   for (uint32_t n = 0; n < certificates_.Nodes().size(); ++n) {
@@ -140,7 +135,7 @@ void LifecycleRun::CollectCertificates(LifecycleReport& r) const {
     c.notBefore = pki::FormatIso8601(cert.notBefore);
     c.notAfter = pki::FormatIso8601(cert.notAfter);
     c.issuer = issuerOf(cert);
-    c.trusts = generationOf(ca);
+    c.trusts = signer.GenerationOf(ca);
     c.validAtEnd = pki::ValidateChain(cert, {}, bundle, now, "").Ok();
     r.certificates.push_back(std::move(c));
   }

@@ -348,8 +348,11 @@ ProcedureStepSpec ParseStep(const YamlValue& value, const std::vector<std::strin
   if (m.Has("timeout") && !m.Has("wait_pools"))
     m.FailAt("timeout", "expected timeout only beside wait_pools");
   if (auto v = m.Find("wait_rollout")) {
-    if (m.Has("wait_pools"))
-      v->Fail("expected wait_rollout only on a step that changes something, not on wait_pools");
+    for (const char* still : {"wait_pools", "advance", "advance_to"})
+      if (m.Has(still))
+        v->Fail(
+            std::string("expected wait_rollout only on a step that changes something, not on ") +
+            still);
     step.waitRollout = v->AsBool();
   }
   if (auto v = m.Find("merge_patch")) {
@@ -395,9 +398,6 @@ ProcedureStepSpec ParseStep(const YamlValue& value, const std::vector<std::strin
     step.advanceSeconds = v->AsDuration(kMaxAdvanceSeconds);
     if (step.advanceSeconds <= 0)
       v->Fail("expected a duration greater than 0, such as 4.6y or 30d");
-    if (m.Has("wait_rollout"))
-      m.FailAt("wait_rollout",
-               "expected wait_rollout only on a step that changes something, not on advance");
   } else if (auto v = m.Find("advance_to")) {
     step.kind = sim::LifecycleStep::Kind::kAdvance;
     const std::string text = v->AsString("a UTC date such as 2030-08-01 or 2030-08-01T12:00:00Z");
@@ -405,9 +405,6 @@ ProcedureStepSpec ParseStep(const YamlValue& value, const std::vector<std::strin
     if (!date)
       v->Fail("expected a UTC date such as 2030-08-01 or 2030-08-01T12:00:00Z, got '" + text + "'");
     step.advanceTo = *date;
-    if (m.Has("wait_rollout"))
-      m.FailAt("wait_rollout",
-               "expected wait_rollout only on a step that changes something, not on advance_to");
   } else if (auto v = m.Find("apply")) {
     step.kind = sim::LifecycleStep::Kind::kApplyMachineConfigs;
     std::vector<YamlValue> files;

@@ -8,16 +8,6 @@ namespace ipsecsim::sim {
 
 using namespace ns3;
 
-namespace {
-
-int CaGenerationOf(const pki::OperatorSigner& signer, const pki::Certificate& ca) {
-  for (const auto& g : signer.Generations())
-    if (g.cert.der == ca.der) return g.generation;
-  return 0;
-}
-
-}  // namespace
-
 CertificateRotation::CertificateRotation(pki::OperatorSigner& signer,
                                          std::vector<pki::NodeEnrollment>& nodes,
                                          pki::PkiEventLog& log, int64_t epochSeconds)
@@ -77,7 +67,7 @@ std::string CertificateRotation::PodStart(uint32_t node) {
     return "ovn-keys: the CSR was denied; the node keeps its certificate";
   ++renewals_;
   trusted_[node] = signer_.Bundle().front();
-  const std::string generation = std::to_string(CaGenerationOf(signer_, trusted_[node]));
+  const std::string generation = std::to_string(signer_.GenerationOf(trusted_[node]));
   return "ovn-keys: certificate renewed by CA generation " + generation + " (serial " +
          n.Cert()->SerialHex().substr(0, 8) + "..., valid until " +
          pki::FormatIso8601(n.Cert()->notAfter) + "); the node trusts CA generation " + generation +

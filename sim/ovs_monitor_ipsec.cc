@@ -5,6 +5,8 @@
 #include <cctype>
 #include <set>
 
+#include "poll_grid.h"
+
 namespace ipsecsim::sim {
 
 using ike::ConnectionState;
@@ -68,11 +70,7 @@ void OvsMonitorIpsec::Sleep() {
 void OvsMonitorIpsec::Wake() {
   if (!asleep_ || stopped_) return;
   asleep_ = false;
-  // The next point of the grid; a round due now would have run before
-  // whatever changed.
-  const int64_t period = interval_.GetTimeStep();
-  const int64_t since = (ns3::Simulator::Now() - lastRound_).GetTimeStep();
-  ScheduleReconcile(ns3::TimeStep((since / period + 1) * period - since));
+  ScheduleReconcile(ike::WaitForNextGridPoint(lastRound_, interval_));
 }
 
 void OvsMonitorIpsec::Stop() {

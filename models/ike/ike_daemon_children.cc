@@ -11,6 +11,7 @@
 #include "ike_daemon.h"
 #include "ike_tasks.h"
 #include "ns3/simulator.h"
+#include "poll_grid.h"
 
 namespace ipsecsim::ike {
 namespace {
@@ -268,11 +269,7 @@ void IkeDaemon::ScheduleSequenceCheck() {
   if (!m_sequenceCheckInterval.IsStrictlyPositive() || m_sequenceCheck.IsRunning()) return;
   ns3::Time wait = m_sequenceCheckInterval;
   if (m_sequenceAsleep) {
-    // The next point of the grid the polls would have kept to; one that is
-    // now would have run before whatever woke it.
-    const int64_t period = m_sequenceCheckInterval.GetTimeStep();
-    const int64_t since = (ns3::Simulator::Now() - m_lastSequenceCheck).GetTimeStep();
-    wait = ns3::TimeStep((since / period + 1) * period - since);
+    wait = WaitForNextGridPoint(m_lastSequenceCheck, m_sequenceCheckInterval);
     m_sequenceAsleep = false;
   }
   m_sequenceCheck = ns3::Simulator::Schedule(wait, &IkeDaemon::CheckSequenceSpace, this);

@@ -70,11 +70,11 @@ std::string FailureText(const IkeSaContext& sa) {
 
 void IkeDaemon::AddConnection(const ConnectionConfig& config) {
   Connection& c = m_connections[config.name];
-  NoteChanged();
   UnindexConnection(c);
   c.config = config;
   c.reqid = m_nextReqid++;
   IndexConnection(c);
+  NoteChanged();
   // A right=%any template has no peer to route to or to start with.
   if (config.remoteAddress.IsUnspecified()) return;
   if (config.autoMode != AutoMode::kAdd) InstallPolicies(c);

@@ -42,7 +42,6 @@ void OperatorSigner::CreateCa(int64_t now) {
   auto cert = ParseCertificate(BuildCertificate(spec, nullptr, ca.key), &error);
   if (!cert) throw std::logic_error("ipsecsim: CA certificate does not parse: " + error.Describe());
   ca.cert = std::move(*cert);
-  ca.lastIssuedExpiry = now;
   Log({now, PkiEventKind::kCaCreated, "", ca.cert.subjectCn, ca.cert.SerialHex(),
        "generation " + std::to_string(ca.generation) + ", valid until " +
            FormatIso8601(ca.cert.notAfter)});
@@ -72,6 +71,12 @@ void OperatorSigner::RetireExpiredCas(int64_t now) {
       ++i;
     }
   }
+}
+
+int OperatorSigner::GenerationOf(const Certificate& ca) const {
+  for (const CaGeneration& g : cas_)
+    if (g.cert.der == ca.der) return g.generation;
+  return 0;
 }
 
 std::vector<Certificate> OperatorSigner::Bundle() const {
@@ -123,7 +128,6 @@ SigningDecision OperatorSigner::Sign(const CsrSubmission& submission, int64_t no
   spec.subjectKey = csr->publicKey;
   auto cert = ParseCertificate(BuildCertificate(spec, &ca.cert, ca.key), &parseError);
   if (!cert) throw std::logic_error("ipsecsim: issued certificate does not parse");
-  ca.lastIssuedExpiry = std::max(ca.lastIssuedExpiry, cert->notAfter);
   Log({now, PkiEventKind::kCertIssued, submission.nodeName, cert->subjectCn, cert->SerialHex(),
        "CA generation " + std::to_string(ca.generation) + ", valid " +
            FormatIso8601(cert->notBefore) + " to " + FormatIso8601(cert->notAfter) +

@@ -45,7 +45,6 @@ class OperatorSigner {
     int generation = 0;  // 1 for the install-time CA, then 2, 3, ...
     Certificate cert;
     CryptoPP::RSA::PrivateKey key;
-    int64_t lastIssuedExpiry = 0;  // latest notAfter among certificates it signed
   };
 
   // `log` may be null; it must outlive the signer.
@@ -65,6 +64,8 @@ class OperatorSigner {
   // Every CA a peer must trust, newest first.
   std::vector<Certificate> Bundle() const;
   const std::vector<CaGeneration>& Generations() const { return cas_; }
+  // The generation of a CA still in the bundle (0: none of them).
+  int GenerationOf(const Certificate& ca) const;
   const SignerConfig& Config() const { return config_; }
 
  private:
